@@ -1,0 +1,14 @@
+import type { CustomResourceDefinition } from './schema-types.ts';
+import { sipAgentCrd } from './sipagent.crd.ts';
+import { webRtcConfigCrd } from './webrtcconfig.crd.ts';
+
+export { sipAgentCrd, webRtcConfigCrd };
+
+/** Every CRD with the file it is generated into under crds/. */
+export const crdFiles: readonly {
+  readonly file: string;
+  readonly crd: CustomResourceDefinition;
+}[] = [
+  { file: 'sipagent.yaml', crd: sipAgentCrd },
+  { file: 'webrtcconfig.yaml', crd: webRtcConfigCrd },
+];

@@ -1,0 +1,136 @@
+// Certificates for the local control plane: one CA, the API server's serving
+// certificate, client certificates for the admin and the controller manager,
+// and the service-account signing key pair. Made with the openssl CLI (EC
+// P-256 keys: fast to generate, accepted by every Kubernetes component).
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface ClusterCertificates {
+  readonly dir: string;
+  readonly caCert: string;
+  readonly caKey: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+  readonly adminCert: string;
+  readonly adminKey: string;
+  readonly controllerManagerCert: string;
+  readonly controllerManagerKey: string;
+  readonly serviceAccountPublicKey: string;
+  readonly serviceAccountPrivateKey: string;
+}
+
+async function openssl(args: readonly string[]): Promise<void> {
+  try {
+    await run('openssl', args);
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr ?? '';
+    throw new Error(`openssl ${args[0]} failed: ${stderr.trim() || String(err)}`);
+  }
+}
+
+async function signedCertificate(
+  dir: string,
+  name: string,
+  subject: string,
+  extensions: string,
+  ca: { cert: string; key: string },
+): Promise<{ cert: string; key: string }> {
+  const key = join(dir, `${name}.key`);
+  const csr = join(dir, `${name}.csr`);
+  const cert = join(dir, `${name}.crt`);
+  const ext = join(dir, `${name}.ext`);
+  writeFileSync(ext, extensions);
+  await openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key]);
+  await openssl(['req', '-new', '-key', key, '-subj', subject, '-out', csr]);
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    ca.cert,
+    '-CAkey',
+    ca.key,
+    '-CAcreateserial',
+    '-days',
+    '365',
+    '-sha256',
+    '-extfile',
+    ext,
+    '-out',
+    cert,
+  ]);
+  return { cert, key };
+}
+
+export async function createCertificates(dir: string): Promise<ClusterCertificates> {
+  const caKey = join(dir, 'ca.key');
+  const caCert = join(dir, 'ca.crt');
+  await openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', caKey]);
+  await openssl([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    caKey,
+    '-subj',
+    '/CN=switchboard-test-ca',
+    '-days',
+    '365',
+    '-sha256',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-out',
+    caCert,
+  ]);
+  const ca = { cert: caCert, key: caKey };
+  const clientExt =
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n';
+  const [server, admin, kcm] = await Promise.all([
+    signedCertificate(
+      dir,
+      'apiserver',
+      '/CN=kube-apiserver',
+      'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' +
+        'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\n',
+      ca,
+    ),
+    signedCertificate(dir, 'admin', '/O=system:masters/CN=switchboard-admin', clientExt, ca),
+    signedCertificate(
+      dir,
+      'controller-manager',
+      '/CN=system:kube-controller-manager',
+      clientExt,
+      ca,
+    ),
+  ]);
+
+  const sa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const serviceAccountPublicKey = join(dir, 'sa.pub');
+  const serviceAccountPrivateKey = join(dir, 'sa.key');
+  writeFileSync(serviceAccountPublicKey, sa.publicKey.export({ type: 'spki', format: 'pem' }));
+  writeFileSync(serviceAccountPrivateKey, sa.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+    mode: 0o600,
+  });
+
+  return {
+    dir,
+    caCert,
+    caKey,
+    serverCert: server.cert,
+    serverKey: server.key,
+    adminCert: admin.cert,
+    adminKey: admin.key,
+    controllerManagerCert: kcm.cert,
+    controllerManagerKey: kcm.key,
+    serviceAccountPublicKey,
+    serviceAccountPrivateKey,
+  };
+}
