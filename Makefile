@@ -1,0 +1,50 @@
+# Every target runs on the project's own Node 24 (node_modules/.bin/node, from
+# the npm package `node`) and the Go-built control plane (tools/build.sh).
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+TEST_FILES := 'operator/**/*.test.ts' 'webui/**/*.test.ts' 'test/**/*.test.ts'
+
+.PHONY: all deps tools typecheck lint format crds test test-unit run bench clean
+
+all: test
+
+node_modules/.deps-installed: package.json package-lock.json
+	@# not `npm ci`: the registry here lacks some optional per-platform packages
+	@# (e.g. @biomejs/cli-darwin-x64), so the lockfile cannot list them and ci refuses it
+	npm install --no-audit --no-fund
+	@node --version | grep -q '^v24\.' || { echo "node_modules/.bin/node is not Node 24"; exit 1; }
+	touch $@
+
+deps: node_modules/.deps-installed
+
+# Builds kube-apiserver, kube-controller-manager, kubectl, etcd and helm once
+# (about 9 minutes on 2 cores); later calls find them in the cache.
+tools:
+	tools/build.sh >/dev/null
+
+typecheck: deps
+	tsc --noEmit -p tsconfig.json
+
+lint: deps
+	biome ci .
+
+format: deps
+	biome check --write .
+
+# Regenerates crds/*.yaml from the TypeScript CRD sources.
+crds: deps
+	node scripts/gen-crds.ts
+
+test: deps tools typecheck lint
+	SWITCHBOARD_BIN=$$(tools/build.sh) node --test --test-global-setup=test/global-setup.ts $(TEST_FILES)
+	scripts/check-no-leftovers.sh
+
+# Starts a local control plane, installs the CRDs, applies the samples and
+# stays in the foreground until Ctrl-C.
+run: deps tools
+	SWITCHBOARD_BIN=$$(tools/build.sh) node scripts/run.ts
+
+clean:
+	rm -rf .run dist

@@ -1,0 +1,102 @@
+// TypeScript shapes of the custom resources, after API-server defaulting
+// (fields with a schema default are not optional here). They mirror the
+// schemas in sipagent.crd.ts / webrtcconfig.crd.ts; the schema is what
+// validates, these types are what the code reads.
+
+export type Codec = 'opus' | 'g722' | 'ulaw' | 'alaw';
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  observedGeneration?: number;
+  lastTransitionTime: string;
+  reason: string;
+  message: string;
+}
+
+export interface SipAgentSpec {
+  displayName: string;
+  phoneNumber?: string;
+  extension?: number;
+  codecs: Codec[];
+  /** Omitted: the hotline queue. */
+  queues?: string[];
+  suspended: boolean;
+  maxContacts: number;
+}
+
+export interface SipAgentStatus {
+  observedGeneration?: number;
+  extension?: number;
+  sipUsername?: string;
+  credentialsSecretName?: string;
+  credentialsRotatedAt?: string;
+  registered?: boolean;
+  contacts?: number;
+  conditions?: Condition[];
+}
+
+export interface SipAgent {
+  apiVersion: 'switchboard.dev/v1alpha1';
+  kind: 'SipAgent';
+  metadata: ObjectMeta;
+  spec: SipAgentSpec;
+  status?: SipAgentStatus;
+}
+
+export interface SecretKeyRef {
+  name: string;
+}
+
+export interface TurnServer {
+  urls: string[];
+  credentialsSecret?: { name: string; usernameKey: string; passwordKey: string };
+  sharedSecret?: { name: string; key: string; credentialTTLSeconds: number };
+}
+
+export interface WebRTCConfigSpec {
+  asteriskWsUrl: string;
+  iceServers: { stunUrls?: string[]; turnServers?: TurnServer[] };
+  transports: {
+    ws: boolean;
+    wss: boolean;
+    externalSignalingAddress?: string;
+    externalMediaAddress?: string;
+    localNets?: string[];
+  };
+  dtlsCertificateSecret?: SecretKeyRef;
+  rtp: { portStart: number; portEnd: number };
+  extensions: { start: number; end: number };
+  hotline: { number: string; queue: string };
+  dialTimeoutSeconds: number;
+  ami: { host: string; port: number; secretName?: string };
+  generated: { configMapName: string; secretName: string };
+}
+
+export interface WebRTCConfigStatus {
+  observedGeneration?: number;
+  agents?: number;
+  configHash?: string;
+  iceServers?: { urls: string[]; credential: 'none' | 'static' | 'turn-rest' }[];
+  conditions?: Condition[];
+}
+
+export interface WebRTCConfig {
+  apiVersion: 'switchboard.dev/v1alpha1';
+  kind: 'WebRTCConfig';
+  metadata: ObjectMeta;
+  spec: WebRTCConfigSpec;
+  status?: WebRTCConfigStatus;
+}

@@ -1,0 +1,30 @@
+// `make run`'s script brings up the control plane with CRDs and samples.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { promisify } from 'node:util';
+import { repoRoot } from '../cluster/tools.ts';
+
+it('scripts/run.ts starts a control plane, applies the samples and stops cleanly', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-run-'));
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(repoRoot, 'scripts', 'run.ts'), '--once', '--dir', dir],
+      {
+        timeout: 120_000,
+      },
+    );
+    assert.match(stdout, /sipagent\.switchboard\.dev\/john-doe/);
+    assert.match(
+      stdout,
+      /webrtcconfig\.switchboard\.dev\/default\s+wss:\/\/pbx\.example\.org:8089\/ws/,
+    );
+    assert.match(stdout, new RegExp(`kubeconfig\\s+${dir}/kubeconfig`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,68 @@
+// What a test file needs of the shared control plane: its kubeconfig, a
+// kubectl runner, an API client, and a fresh namespace per test file.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+
+export interface TestCluster {
+  readonly kubeconfig: string;
+  readonly kubectlPath: string;
+  readonly kc: KubeConfig;
+}
+
+export function testCluster(): TestCluster {
+  const kubeconfig = process.env.SWITCHBOARD_TEST_KUBECONFIG;
+  const bin = process.env.SWITCHBOARD_BIN;
+  if (!kubeconfig || !bin) {
+    throw new Error(
+      'no test control plane: run tests through `make test` (node --test --test-global-setup=test/global-setup.ts)',
+    );
+  }
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return { kubeconfig, kubectlPath: join(bin, 'kubectl'), kc };
+}
+
+export interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function kubectl(
+  cluster: TestCluster,
+  args: readonly string[],
+  stdin?: string,
+): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      cluster.kubectlPath,
+      ['--kubeconfig', cluster.kubeconfig, ...args],
+      { maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    if (stdin !== undefined) child.stdin?.end(stdin);
+  });
+}
+
+/** Creates a namespace with a unique name; deleted (asynchronously) by `cleanup`. */
+export async function createNamespace(
+  cluster: TestCluster,
+  prefix: string,
+): Promise<{ name: string; cleanup: () => Promise<void> }> {
+  const core = cluster.kc.makeApiClient(CoreV1Api);
+  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  await core.createNamespace({
+    body: { metadata: { name, labels: { 'app.kubernetes.io/part-of': 'switchboard-tests' } } },
+  });
+  return {
+    name,
+    cleanup: async () => {
+      await core.deleteNamespace({ name });
+    },
+  };
+}
