@@ -29,7 +29,9 @@ build() { # build <module-dir> <name> <package> [ldflags]
   echo "built $name in $((SECONDS - start)) s" >&2
 }
 
-command -v go >/dev/null || { echo "tools/build.sh: Go is required to build the control plane" >&2; exit 1; }
+# Go is on a fresh machine at /usr/local/go, which a bare PATH may lack.
+command -v go >/dev/null || PATH="$PATH:/usr/local/go/bin"
+command -v go >/dev/null || { echo "tools/build.sh: Go (1.26+) is required to build the control plane" >&2; exit 1; }
 build k8s kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver "$ldflags"
 build k8s kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager "$ldflags"
 build k8s kubectl k8s.io/kubernetes/cmd/kubectl "$ldflags"
