@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 TEST_FILES := 'operator/**/*.test.ts' 'webui/**/*.test.ts' 'test/**/*.test.ts'
 
-.PHONY: all deps tools typecheck lint format crds test test-unit run bench clean
+.PHONY: all deps tools typecheck lint format crds build test run bench clean
 
 all: test
 
@@ -33,11 +33,15 @@ lint: deps
 format: deps
 	biome check --write .
 
+# Bundles the operator (and the web UI) into dist/ with esbuild.
+build: deps
+	node scripts/build.ts
+
 # Regenerates crds/*.yaml from the TypeScript CRD sources.
 crds: deps
 	node scripts/gen-crds.ts
 
-test: deps tools typecheck lint
+test: deps tools typecheck lint build
 	SWITCHBOARD_BIN=$$(tools/build.sh) node --test --test-global-setup=test/global-setup.ts $(TEST_FILES)
 	scripts/check-no-leftovers.sh
 
@@ -48,3 +52,8 @@ run: deps tools
 
 clean:
 	rm -rf .run dist
+
+# Scale figures (README): agents → credentials → Asterisk configuration.
+bench: deps tools
+	SWITCHBOARD_BIN=$$(tools/build.sh) node --test --test-global-setup=test/global-setup.ts --test-reporter=spec 'test/bench/*.bench.ts'
+	scripts/check-no-leftovers.sh

@@ -15,6 +15,11 @@ export async function globalSetup(): Promise<void> {
   controlPlane = await startControlPlane({ dir });
   process.env.SWITCHBOARD_TEST_KUBECONFIG = controlPlane.kubeconfig;
   process.env.SWITCHBOARD_BIN = controlPlane.tools.binDir;
+  // Installed up front so the garbage collector discovers the kinds early
+  // (it rescans every 30 s); test files still call installCrds themselves.
+  const { installCrds } = await import('./support/crds.ts');
+  const { testCluster } = await import('./support/cluster.ts');
+  await installCrds(testCluster());
   console.log(`control plane ready in ${Date.now() - started} ms at ${controlPlane.server}`);
 }
 

@@ -1,0 +1,51 @@
+// Operator settings from the environment (the Helm chart sets them).
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+export interface OperatorConfig {
+  /** Only this namespace, or every namespace when empty. */
+  readonly watchNamespace: string;
+  /** Where the leader-election Lease lives. */
+  readonly leaseNamespace: string;
+  readonly leaseName: string;
+  readonly identity: string;
+  readonly httpPort: number;
+  readonly httpHost: string;
+  readonly concurrency: number;
+  /** How long config renders wait to coalesce a burst of agent changes. */
+  readonly coalesceMs: number;
+  /** How often broken Secret references of a WebRTCConfig are re-checked (user Secrets are not watched). */
+  readonly referenceRecheckMs: number;
+}
+
+const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig {
+  let podNamespace = env.POD_NAMESPACE ?? '';
+  if (!podNamespace) {
+    try {
+      podNamespace = readFileSync(SA_NAMESPACE_FILE, 'utf8').trim();
+    } catch {
+      podNamespace = 'default';
+    }
+  }
+  return {
+    watchNamespace: env.WATCH_NAMESPACE ?? '',
+    leaseNamespace: env.LEASE_NAMESPACE ?? podNamespace,
+    leaseName: env.LEASE_NAME ?? 'switchboard-operator',
+    identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    httpPort: positiveInt('HTTP_PORT', env.HTTP_PORT, 8080),
+    httpHost: env.HTTP_HOST ?? '0.0.0.0',
+    concurrency: positiveInt('CONCURRENCY', env.CONCURRENCY, 4) || 1,
+    coalesceMs: positiveInt('COALESCE_MS', env.COALESCE_MS, 250),
+    referenceRecheckMs: positiveInt('REFERENCE_RECHECK_MS', env.REFERENCE_RECHECK_MS, 30_000),
+  };
+}

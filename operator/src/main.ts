@@ -1,0 +1,61 @@
+// Wiring only: settings, logger, Kubernetes client, caches, leader election,
+// controllers, health/metrics endpoint, signals.
+import { KubeConfig } from '@kubernetes/client-node';
+import { loadConfig } from './config.ts';
+import { createHealthServer } from './http/health.ts';
+import { createCaches } from './informers.ts';
+import { createLogger } from './log.ts';
+import { registry } from './metrics.ts';
+import { createControllers } from './operator.ts';
+import { LeaderElector } from './runtime/leader-election.ts';
+
+const logger = createLogger();
+const config = loadConfig();
+const kc = new KubeConfig();
+kc.loadFromDefault();
+
+const caches = createCaches(kc, config.watchNamespace, logger);
+const controllers = createControllers(kc, caches, config, logger);
+let synced = false;
+
+const server = createHealthServer({ ready: () => synced, registry });
+server.listen(config.httpPort, config.httpHost, () =>
+  logger.info({ port: config.httpPort }, 'health and metrics listening'),
+);
+
+const elector = new LeaderElector({
+  kc,
+  namespace: config.leaseNamespace,
+  name: config.leaseName,
+  identity: config.identity,
+  logger,
+  onStartedLeading: () => {
+    logger.info({ identity: config.identity }, 'became leader: reconciling');
+    controllers.start();
+  },
+  onStoppedLeading: () => {
+    // Another replica may already be writing: stop at once and let the
+    // Deployment restart us as a follower (client-go does the same).
+    logger.error({ identity: config.identity }, 'lost leadership: exiting');
+    process.exit(1);
+  },
+});
+
+await Promise.all(Object.values(caches).map((c) => c.start()));
+synced = true;
+logger.info({ namespace: config.watchNamespace || '(all)' }, 'caches synced');
+elector.start();
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  await controllers.stop();
+  await elector.stop(); // releases the Lease: another replica takes over at once
+  await Promise.all(Object.values(caches).map((c) => c.stop()));
+  server.close();
+  process.exit(0);
+};
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

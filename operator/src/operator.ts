@@ -1,0 +1,126 @@
+// The controllers and the events that feed their queues. Informers run on
+// every replica; the queues (and so every write) only on the leader.
+import { CoreV1Api, CustomObjectsApi, EventsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { createEventRecorder } from './clients/events.ts';
+import type { OperatorConfig } from './config.ts';
+import type { SipAgent } from './crds/types.ts';
+import type { Caches } from './informers.ts';
+import { AGENT_LABEL } from './labels.ts';
+import type { Logger } from './log.ts';
+import { WorkQueue } from './runtime/workqueue.ts';
+import { SipAgentController } from './sipagent/controller.ts';
+import { NamespaceLock } from './sipagent/namespace-lock.ts';
+import { Reservations } from './sipagent/reservations.ts';
+import { WebRTCConfigController } from './webrtcconfig/controller.ts';
+
+const RECOVERABLE_REASONS = new Set(['ExtensionConflict', 'ExtensionRangeFull']);
+
+export interface Controllers {
+  readonly agentQueue: WorkQueue;
+  readonly configQueue: WorkQueue;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createControllers(
+  kc: KubeConfig,
+  caches: Caches,
+  config: OperatorConfig,
+  logger: Logger,
+): Controllers {
+  const core = kc.makeApiClient(CoreV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const events = createEventRecorder(kc.makeApiClient(EventsV1Api), config.identity, logger);
+  const reservations = new Reservations();
+
+  const agents = new SipAgentController({
+    ...caches,
+    core,
+    custom,
+    events,
+    reservations,
+    lock: new NamespaceLock(),
+    logger: logger.child({ controller: 'sipagent' }),
+  });
+  const agentQueue = new WorkQueue(
+    { name: 'sipagent', concurrency: config.concurrency, logger },
+    (key) => agents.processItem(key),
+  );
+
+  const configQueue: WorkQueue = new WorkQueue(
+    { name: 'webrtcconfig', concurrency: Math.max(1, Math.floor(config.concurrency / 2)), logger },
+    (key) => configs.processItem(key),
+  );
+  const configs = new WebRTCConfigController({
+    ...caches,
+    core,
+    custom,
+    events,
+    reservations,
+    logger: logger.child({ controller: 'webrtcconfig' }),
+    requeueAfter: (key, ms) => configQueue.add(key, ms),
+    referenceRecheckMs: config.referenceRecheckMs,
+  });
+
+  const keyOf = (o: { metadata?: { name?: string; namespace?: string } }) =>
+    `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  const renderNamespace = (namespace: string | undefined) =>
+    configQueue.add(`${namespace ?? ''}/default`, config.coalesceMs);
+  /** Agents that may recover when another agent changes or goes. */
+  const recheckBlocked = (namespace: string | undefined) => {
+    for (const a of caches.agents.list(namespace)) {
+      const ready = a.status?.conditions?.find((c) => c.type === 'Ready');
+      if (ready && RECOVERABLE_REASONS.has(ready.reason)) agentQueue.add(keyOf(a));
+    }
+  };
+
+  let previousGeneration = new Map<string, number | undefined>();
+  const onAgent = (kind: 'add' | 'update' | 'delete') => (a: SipAgent) => {
+    const key = keyOf(a);
+    agentQueue.add(key);
+    // Status writes come back as updates; only spec/deletion changes alter the rendered config.
+    const generation = a.metadata.generation;
+    if (
+      kind !== 'update' ||
+      previousGeneration.get(key) !== generation ||
+      a.metadata.deletionTimestamp
+    ) {
+      renderNamespace(a.metadata.namespace);
+      if (kind !== 'add') recheckBlocked(a.metadata.namespace);
+    }
+    if (kind === 'delete') previousGeneration.delete(key);
+    else previousGeneration.set(key, generation);
+  };
+  caches.agents.on('add', onAgent('add'));
+  caches.agents.on('update', onAgent('update'));
+  caches.agents.on('delete', onAgent('delete'));
+
+  for (const kind of ['add', 'update', 'delete'] as const) {
+    caches.configs.on(kind, (c) => {
+      configQueue.add(keyOf(c));
+      for (const a of caches.agents.list(c.metadata.namespace)) agentQueue.add(keyOf(a));
+    });
+    caches.secrets.on(kind, (s) => {
+      const agent = s.metadata?.labels?.[AGENT_LABEL];
+      if (agent) agentQueue.add(`${s.metadata?.namespace ?? ''}/${agent}`);
+      renderNamespace(s.metadata?.namespace);
+    });
+    caches.configMaps.on(kind, (cm) => renderNamespace(cm.metadata?.namespace));
+  }
+
+  return {
+    agentQueue,
+    configQueue,
+    start() {
+      agentQueue.start();
+      configQueue.start();
+      // A new leader reconciles everything once: nothing is assumed from before.
+      for (const a of caches.agents.list()) agentQueue.add(keyOf(a));
+      for (const c of caches.configs.list()) configQueue.add(keyOf(c));
+    },
+    async stop() {
+      await Promise.all([agentQueue.stop(), configQueue.stop()]);
+      previousGeneration = new Map();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// SIP credentials as the seed workflow made them: username
+// `<display_name_slug>_<unix_seconds>` (john_doe_1700000000) and a 32-hex
+// password from the CSPRNG.
+import { randomBytes } from 'node:crypto';
+
+export interface SipCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+const MAX_SLUG = 40;
+
+/** "John Doe" → "john_doe"; accents dropped, anything else non-alphanumeric becomes "_". */
+export function slugify(displayName: string): string {
+  const slug = displayName
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, MAX_SLUG)
+    .replace(/_+$/, '');
+  return slug || 'agent';
+}
+
+/**
+ * A username for `displayName` at `nowSeconds`, unique among `taken`: when two
+ * agents of the same name are created in the same second, the later one takes
+ * the next free second, so the format stays `<slug>_<unix seconds>`.
+ */
+export function sipUsername(
+  displayName: string,
+  nowSeconds: number,
+  taken: ReadonlySet<string>,
+): string {
+  const slug = slugify(displayName);
+  for (let s = Math.floor(nowSeconds); ; s++) {
+    const candidate = `${slug}_${s}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+export function sipPassword(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export function generateCredentials(
+  displayName: string,
+  nowSeconds: number,
+  taken: ReadonlySet<string>,
+): SipCredentials {
+  return { username: sipUsername(displayName, nowSeconds, taken), password: sipPassword() };
+}

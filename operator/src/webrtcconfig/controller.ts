@@ -1,0 +1,142 @@
+// The WebRTCConfig controller: one per namespace (key "<ns>/default"). It
+// checks the Secrets the config refers to, renders the namespace's Asterisk
+// configuration from every SipAgent, writes what changed, and sets status.
+import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { CoreV1Api, CustomObjectsApi, V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import { renderAsteriskConfig } from '../asterisk/config/index.ts';
+import { type ApplyResult, applyGeneratedObjects } from '../asterisk/generated-objects.ts';
+import { describeError, isNotFound } from '../clients/errors.ts';
+import type { EventRecorder } from '../clients/events.ts';
+import { patchStatus } from '../clients/status.ts';
+import type { SipAgent, WebRTCConfig } from '../crds/types.ts';
+import type { Logger } from '../log.ts';
+import type { Informer } from '../runtime/informer.ts';
+import { splitKey } from '../sipagent/controller.ts';
+import { extensionOwnership } from '../sipagent/ownership.ts';
+import type { Reservations } from '../sipagent/reservations.ts';
+import { referenceProblems, secretReferences } from './references.ts';
+import { renderAgents } from './render-input.ts';
+import { desiredConfigStatus } from './status.ts';
+
+/** Where the Asterisk workload mounts the DTLS certificate Secret. */
+export const DTLS_MOUNT_DIR = '/etc/asterisk/dtls';
+
+export interface WebRTCConfigControllerDeps {
+  readonly agents: Informer<SipAgent>;
+  readonly configs: Informer<WebRTCConfig>;
+  readonly secrets: Informer<V1Secret>;
+  readonly configMaps: Informer<V1ConfigMap>;
+  readonly core: CoreV1Api;
+  readonly custom: CustomObjectsApi;
+  readonly events: EventRecorder;
+  readonly reservations: Reservations;
+  readonly logger: Logger;
+  readonly requeueAfter: (key: string, ms: number) => void;
+  /** How often broken references are re-checked (they are user Secrets, not watched). */
+  readonly referenceRecheckMs: number;
+  readonly now?: () => Date;
+}
+
+export class WebRTCConfigController {
+  readonly #d: WebRTCConfigControllerDeps;
+
+  constructor(deps: WebRTCConfigControllerDeps) {
+    this.#d = deps;
+  }
+
+  async processItem(key: string): Promise<void> {
+    const [namespace, name] = splitKey(key);
+    const config = this.#d.configs.get(name, namespace);
+    if (!config || config.metadata.deletionTimestamp) return; // generated objects go with it (owner references)
+
+    const referenced = await this.#readReferencedSecrets(config);
+    const problems = referenceProblems(config.spec, (n) => referenced.get(n));
+
+    const agents = this.#d.agents.list(namespace);
+    const secret = (n: string) => this.#d.secrets.get(n, namespace);
+    const ownership = extensionOwnership({
+      namespace,
+      agents,
+      secret,
+      reservations: this.#d.reservations,
+    });
+    const renderList = renderAgents(config.spec, agents, secret, ownership);
+    const dtls = config.spec.dtlsCertificateSecret;
+    const dtlsUsable =
+      dtls !== undefined && !problems.some((p) => p.startsWith('spec.dtlsCertificateSecret'));
+    const objects = renderAsteriskConfig({
+      namespace,
+      config: config.spec,
+      agents: renderList,
+      ...(dtlsUsable ? { dtlsCertPath: DTLS_MOUNT_DIR } : {}),
+    });
+
+    let applied: ApplyResult | undefined;
+    let failure: string | undefined;
+    try {
+      applied = await applyGeneratedObjects(this.#d.core, config, objects, {
+        configMap: (n) => this.#d.configMaps.get(n, namespace),
+        secret,
+      });
+    } catch (err) {
+      failure = `writing the generated configuration failed: ${describeError(err)}`;
+    }
+    if (applied?.written.length) {
+      this.#d.logger.info(
+        {
+          namespace,
+          written: applied.written.length,
+          unchanged: applied.unchanged,
+          agents: renderList.length,
+        },
+        'asterisk configuration written',
+      );
+    }
+
+    const configHash = createHash('sha256')
+      .update(objects.map((o) => o.hash).join('\n'))
+      .digest('hex')
+      .slice(0, 16);
+    const status = desiredConfigStatus(
+      config,
+      {
+        referenceProblems: problems,
+        agents: renderList.length,
+        configHash,
+        generated: failure ? { ok: false, message: failure } : { ok: true },
+      },
+      this.#d.now?.() ?? new Date(),
+    );
+    if (!isDeepStrictEqual(status, config.status)) {
+      const before = config.status?.conditions?.find((c) => c.type === 'ReferencesResolved');
+      const after = status.conditions?.find((c) => c.type === 'ReferencesResolved');
+      if (after?.status === 'False' && before?.message !== after.message) {
+        this.#d.events.warning(config, 'SecretProblem', 'ResolveReferences', after.message);
+      }
+      await patchStatus(
+        this.#d.custom,
+        'webrtcconfigs',
+        namespace,
+        name,
+        config.metadata.resourceVersion,
+        status as Record<string, unknown>,
+      );
+    }
+    if (problems.length) this.#d.requeueAfter(key, this.#d.referenceRecheckMs);
+    if (failure) throw new Error(failure); // retried with backoff by the queue
+  }
+
+  async #readReferencedSecrets(config: WebRTCConfig): Promise<Map<string, V1Secret>> {
+    const namespace = config.metadata.namespace ?? '';
+    const found = new Map<string, V1Secret>();
+    for (const name of new Set(secretReferences(config.spec).map((r) => r.name))) {
+      try {
+        found.set(name, await this.#d.core.readNamespacedSecret({ name, namespace }));
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,78 @@
+// The status a WebRTCConfig should have. Pure.
+import type { WebRTCConfig, WebRTCConfigStatus } from '../crds/types.ts';
+import { type ConditionInput, setConditions } from '../status/conditions.ts';
+
+export interface ConfigFacts {
+  readonly referenceProblems: readonly string[];
+  readonly agents: number;
+  readonly configHash: string;
+  readonly generated: { readonly ok: true } | { readonly ok: false; readonly message: string };
+}
+
+export function desiredConfigStatus(
+  config: WebRTCConfig,
+  facts: ConfigFacts,
+  now: Date,
+): WebRTCConfigStatus {
+  const generation = config.metadata.generation;
+  const references: ConditionInput = facts.referenceProblems.length
+    ? {
+        type: 'ReferencesResolved',
+        status: 'False',
+        reason: 'SecretProblem',
+        message: facts.referenceProblems.join('; '),
+      }
+    : {
+        type: 'ReferencesResolved',
+        status: 'True',
+        reason: 'AllFound',
+        message: 'every referenced Secret exists with the expected keys',
+      };
+  const generated: ConditionInput = facts.generated.ok
+    ? {
+        type: 'ConfigGenerated',
+        status: 'True',
+        reason: 'Generated',
+        message: `Asterisk configuration for ${facts.agents} agents is written`,
+      }
+    : {
+        type: 'ConfigGenerated',
+        status: 'False',
+        reason: 'WriteFailed',
+        message: facts.generated.message,
+      };
+  const ready: ConditionInput =
+    references.status === 'True' && generated.status === 'True'
+      ? {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Ready',
+          message: 'configuration generated and every reference resolved',
+        }
+      : {
+          type: 'Ready',
+          status: 'False',
+          reason: references.status === 'True' ? generated.reason : references.reason,
+          message: references.status === 'True' ? generated.message : references.message,
+        };
+
+  const spec = config.spec;
+  const iceServers: NonNullable<WebRTCConfigStatus['iceServers']> = [];
+  if (spec.iceServers.stunUrls?.length)
+    iceServers.push({ urls: [...spec.iceServers.stunUrls], credential: 'none' });
+  for (const t of spec.iceServers.turnServers ?? []) {
+    iceServers.push({ urls: [...t.urls], credential: t.sharedSecret ? 'turn-rest' : 'static' });
+  }
+  return {
+    ...config.status,
+    observedGeneration: generation,
+    agents: facts.agents,
+    configHash: facts.configHash,
+    iceServers,
+    conditions: setConditions(
+      config.status?.conditions,
+      [references, generated, ready].map((c) => ({ ...c, observedGeneration: generation })),
+      now,
+    ),
+  };
+}

@@ -1,0 +1,92 @@
+// make bench: how long the operator takes to give N agents credentials and
+// the namespace its Asterisk configuration, and how big the generated objects
+// get. Run with `make bench` (BENCH_SIZES=1000,10000 by default).
+import { after, before, it } from 'node:test';
+import { createNamespace, testCluster } from '../support/cluster.ts';
+import { installCrds } from '../support/crds.ts';
+import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
+import { condition, Resources } from '../support/resources.ts';
+import { waitUntil } from '../support/wait.ts';
+
+const cluster = testCluster();
+const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+const namespaces: Awaited<ReturnType<typeof createNamespace>>[] = [];
+let operator: OperatorProcess | undefined;
+
+before(async () => {
+  await installCrds(cluster);
+});
+after(async () => {
+  await operator?.stop();
+  for (const ns of namespaces) await ns.cleanup();
+});
+
+async function createAll(r: Resources, n: number): Promise<void> {
+  const parallel = 32;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      for (let i = next++; i < n; i = next++)
+        await r.createAgent(`agent-${i}`, { displayName: `Agent Number ${i}` });
+    }),
+  );
+}
+
+for (const n of sizes) {
+  it(`${n} agents`, { timeout: 30 * 60_000 }, async () => {
+    const ns = await createNamespace(cluster, `bench-${n}`);
+    namespaces.push(ns);
+    const r = new Resources(cluster, ns.name);
+    await r.createConfig({
+      extensions: { start: 10000, end: 99999 },
+      hotline: { number: '117', queue: 'support' },
+    });
+    await operator?.stop();
+    operator = await startOperator(cluster, ns.name, `bench-${n}`, {
+      LOG_LEVEL: 'warn',
+      CONCURRENCY: '8',
+      COALESCE_MS: '250',
+    });
+
+    const t0 = Date.now();
+    await createAll(r, n);
+    const createdMs = Date.now() - t0;
+    await waitUntil(
+      'all credentials',
+      async () =>
+        (await r.agents()).filter((a) => condition(a, 'CredentialsReady')?.status === 'True')
+          .length === n,
+      30 * 60_000,
+      1000,
+    );
+    const credentialsMs = Date.now() - t0;
+    await waitUntil(
+      'config for all agents',
+      async () => (await r.config()).status?.agents === n,
+      30 * 60_000,
+      500,
+    );
+    const configMs = Date.now() - t0;
+
+    const sizesOf = [
+      ...(await r.configMaps('app.kubernetes.io/component=asterisk-config')).map((c) => ({
+        name: `ConfigMap/${c.metadata?.name}`,
+        bytes: JSON.stringify(c).length,
+      })),
+      ...(await r.secrets('app.kubernetes.io/component=asterisk-config')).map((s) => ({
+        name: `Secret/${s.metadata?.name}`,
+        bytes: JSON.stringify(s).length,
+      })),
+    ].sort((a, b) => b.bytes - a.bytes);
+    const largest = sizesOf[0];
+    const metrics = await operator.metrics();
+    const writes = metrics
+      .split('\n')
+      .filter((l) => l.startsWith('switchboard_workqueue_retries_total'))
+      .join(' ');
+    console.log(
+      `bench ${n} agents: created in ${(createdMs / 1000).toFixed(1)} s; all credentials after ${(credentialsMs / 1000).toFixed(1)} s; ` +
+        `configuration for all after ${(configMs / 1000).toFixed(1)} s; ${sizesOf.length} generated objects, largest ${largest?.name} ${((largest?.bytes ?? 0) / 1024).toFixed(0)} KiB; ${writes}`,
+    );
+  });
+}
