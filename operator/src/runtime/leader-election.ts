@@ -40,9 +40,11 @@ export class LeaderElector {
   #lastRenew = 0;
 
   constructor(options: LeaderElectionOptions) {
+    // 10 s lease + 2 s retry: a dead leader is replaced within about 14 s (its
+    // last renewal may be seen one retry late, and the expiry noticed one late).
     this.#o = {
-      leaseDurationMs: 15_000,
-      renewDeadlineMs: 10_000,
+      leaseDurationMs: 10_000,
+      renewDeadlineMs: 7_000,
       retryPeriodMs: 2_000,
       ...options,
     };

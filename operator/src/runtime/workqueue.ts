@@ -3,7 +3,7 @@
 // while running, it runs again afterwards); at most `concurrency` keys run at
 // once; failures are retried with capped exponential backoff.
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { describeError } from '../clients/errors.ts';
+import { describeError, statusCode } from '../clients/errors.ts';
 import type { Logger } from '../log.ts';
 import { registry } from '../metrics.ts';
 
@@ -144,7 +144,9 @@ export class WorkQueue {
       this.#failures.set(key, failures);
       retries.inc({ queue: this.#o.name });
       const delay = this.backoff(failures);
-      this.#o.logger?.warn(
+      // A 409 only means our cache was behind a write: routine, retried at once.
+      const level = statusCode(err) === 409 ? 'debug' : 'warn';
+      this.#o.logger?.[level](
         {
           queue: this.#o.name,
           key,
