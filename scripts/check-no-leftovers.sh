@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fails when a process started by the tests is still running: the control-plane
-# binaries (they all live in the tools cache) or a control-plane reaper.
+# binaries (they all live in the tools cache), an operator, or a reaper.
 set -uo pipefail
 bin=$(cd "$(dirname "$0")/.." && tools/build.sh)
 for _ in $(seq 1 50); do # reapers notice their parent's exit within a second
-  left=$(pgrep -af -- "$bin/|switchboard-reaper" | grep -v pgrep || true)
+  left=$(pgrep -af -- "$bin/|switchboard-reaper|operator/src/main.ts" | grep -v pgrep || true)
   [ -z "$left" ] && { echo "no test process left running"; exit 0; }
   sleep 0.1
 done

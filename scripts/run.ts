@@ -1,12 +1,14 @@
 // `make run`: the embedded default. Starts a real control plane on loopback,
-// installs the CRDs, applies the sample WebRTCConfig and SipAgents into the
-// namespace "support-center", prints where everything is, and keeps running
-// until Ctrl-C (or exits at once with --once, used by the tests).
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+// installs the CRDs, applies the sample call center (namespace
+// "support-center": a WebRTCConfig and three SipAgents), runs the operator
+// against it, prints where everything is, and keeps running until Ctrl-C
+// (or stops once the samples are reconciled, with --once, as the tests do).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startControlPlane } from '../test/cluster/control-plane.ts';
+import { freePort } from '../test/cluster/ports.ts';
 import { repoRoot } from '../test/cluster/tools.ts';
 
 const { values } = parseArgs({
@@ -26,40 +28,58 @@ const cp = await startControlPlane({ dir });
 const kubectl = (...args: string[]) =>
   execFileSync(cp.tools.kubectl, ['--kubeconfig', cp.kubeconfig, ...args], { encoding: 'utf8' });
 
+let operator: ChildProcess | undefined;
+const stopAll = async () => {
+  if (operator && operator.exitCode === null) {
+    const exited = new Promise((resolve) => operator?.once('exit', resolve));
+    operator.kill('SIGTERM');
+    await exited;
+  }
+  await cp.stop();
+};
+
 try {
   kubectl('apply', '--server-side', '-f', join(repoRoot, 'crds'));
-  kubectl(
-    'wait',
-    '--for=condition=Established',
-    '--timeout=60s',
-    'crd/sipagents.switchboard.dev',
-    'crd/webrtcconfigs.switchboard.dev',
-  );
+  kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd/sipagents.switchboard.dev', 'crd/webrtcconfigs.switchboard.dev');
+  kubectl('create', 'namespace', 'switchboard-system');
   kubectl('create', 'namespace', namespace);
   kubectl('apply', '-n', namespace, '-f', join(repoRoot, 'crds', 'examples'));
-  console.log(kubectl('get', 'webrtcconfigs,sipagents', '-n', namespace));
-} catch (err) {
-  await cp.stop();
-  throw err;
-}
 
-console.log(`Switchboard's local control plane is up.
+  const port = await freePort();
+  const log = createWriteStream(join(dir, 'operator.log'));
+  operator = spawn(process.execPath, [join(repoRoot, 'operator', 'src', 'main.ts')], {
+    env: { ...process.env, KUBECONFIG: cp.kubeconfig, POD_NAMESPACE: 'switchboard-system', POD_NAME: 'switchboard-local', HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  operator.stdout?.pipe(log);
+  operator.stderr?.pipe(log);
+  console.log('operator started; waiting for the sample agents to get credentials ...');
+  kubectl('wait', '-n', namespace, '--for=condition=CredentialsReady', '--timeout=60s', 'sipagents', '--all');
+  kubectl('wait', '-n', namespace, '--for=condition=ConfigGenerated', '--timeout=60s', 'webrtcconfig/default');
+  console.log(kubectl('get', 'webrtcconfigs,sipagents', '-n', namespace));
+  console.log(`Switchboard runs on a local control plane.
 
   API server   ${cp.server}
   kubeconfig   ${cp.kubeconfig}
+  operator     http://127.0.0.1:${port}/metrics  (/healthz, /readyz)
   logs         ${dir}/*.log
 
   export KUBECONFIG=${cp.kubeconfig}
   ${cp.tools.kubectl} get sipagents -n ${namespace}
-  ${cp.tools.kubectl} explain sipagent.spec
+  ${cp.tools.kubectl} get configmaps,secrets -n ${namespace} -l app.kubernetes.io/managed-by=switchboard-operator
+  ${cp.tools.kubectl} annotate sipagent john-doe -n ${namespace} switchboard.dev/regenerate-credentials=$(date +%s) --overwrite
 
-The operator does not exist yet: the SipAgents are stored and validated, but
-nothing reconciles them (no credentials, no Asterisk configuration).
+Asterisk itself is not part of this local run: the generated configuration is
+written, and agents stay Provisioned=Unknown until an Asterisk confirms it.
 `);
+} catch (err) {
+  await stopAll();
+  throw err;
+}
 
 const stop = async () => {
-  console.log('stopping the control plane ...');
-  await cp.stop();
+  console.log('stopping the operator and the control plane ...');
+  await stopAll();
   process.exit(0);
 };
 if (values.once) {

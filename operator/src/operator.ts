@@ -9,7 +9,6 @@ import { AGENT_LABEL } from './labels.ts';
 import type { Logger } from './log.ts';
 import { WorkQueue } from './runtime/workqueue.ts';
 import { SipAgentController } from './sipagent/controller.ts';
-import { NamespaceLock } from './sipagent/namespace-lock.ts';
 import { Reservations } from './sipagent/reservations.ts';
 import { WebRTCConfigController } from './webrtcconfig/controller.ts';
 
@@ -39,7 +38,6 @@ export function createControllers(
     custom,
     events,
     reservations,
-    lock: new NamespaceLock(),
     logger: logger.child({ controller: 'sipagent' }),
   });
   const agentQueue = new WorkQueue(

@@ -20,6 +20,8 @@ export interface ControlPlane {
   readonly tools: ClusterTools;
   readonly certificates: ClusterCertificates;
   stop(): Promise<void>;
+  /** Stops kube-apiserver and starts it again on the same port (tests of reconnecting clients). */
+  restartApiServer(): Promise<void>;
 }
 
 export interface ControlPlaneOptions {
@@ -60,7 +62,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 
     const server = `https://127.0.0.1:${apiPort}`;
     const c = certificates;
-    const apiserver = group.start('kube-apiserver', tools.kubeApiserver, [
+    const apiserverArgs = [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
@@ -75,7 +77,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       '--service-cluster-ip-range=10.96.0.0/16',
       '--authorization-mode=RBAC',
       '--profiling=false',
-    ]);
+    ];
+    let apiserver = group.start('kube-apiserver', tools.kubeApiserver, apiserverArgs);
     await waitFor('kube-apiserver /readyz', timeoutMs, [etcd, apiserver], () =>
       httpsOk(`${server}/readyz`, c),
     );
@@ -116,7 +119,21 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       () => httpsOk(`${server}/api/v1/namespaces/default/serviceaccounts/default`, c),
     );
 
-    return { server, kubeconfig, dir, tools, certificates, stop: () => group.stopAll() };
+    return {
+      server,
+      kubeconfig,
+      dir,
+      tools,
+      certificates,
+      stop: () => group.stopAll(),
+      async restartApiServer() {
+        await group.stop(apiserver);
+        apiserver = group.start('kube-apiserver', tools.kubeApiserver, apiserverArgs);
+        await waitFor('kube-apiserver /readyz after restart', timeoutMs, [etcd, apiserver], () =>
+          httpsOk(`${server}/readyz`, c),
+        );
+      },
+    };
   } catch (err) {
     await group.stopAll();
     throw err;

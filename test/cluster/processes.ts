@@ -43,10 +43,19 @@ export class ProcessGroup {
     reaper.unref();
   }
 
-  start(name: string, command: string, args: readonly string[]): ManagedProcess {
+  start(
+    name: string,
+    command: string,
+    args: readonly string[],
+    env?: NodeJS.ProcessEnv,
+  ): ManagedProcess {
     const logPath = join(this.#dir, `${name}.log`);
     const log = openSync(logPath, 'a');
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', log, log] });
+    const child = spawn(command, args, {
+      detached: true,
+      stdio: ['ignore', log, log],
+      ...(env ? { env } : {}),
+    });
     if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
     appendFileSync(this.#groupsFile, `${child.pid}\n`);
     child.unref();
@@ -56,6 +65,13 @@ export class ProcessGroup {
     const managed = { name, child, logPath, exited };
     this.#processes.push(managed);
     return managed;
+  }
+
+  /** Stops one process (SIGTERM, then SIGKILL after the grace period). */
+  async stop(p: ManagedProcess, graceMs = 5000): Promise<void> {
+    await stopProcess(p, graceMs);
+    const i = this.#processes.indexOf(p);
+    if (i >= 0) this.#processes.splice(i, 1);
   }
 
   /** Stops every process, newest first: SIGTERM, then SIGKILL after a grace period. */

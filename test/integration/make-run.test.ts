@@ -8,7 +8,7 @@ import { it } from 'node:test';
 import { promisify } from 'node:util';
 import { repoRoot } from '../cluster/tools.ts';
 
-it('scripts/run.ts starts a control plane, applies the samples and stops cleanly', async () => {
+it('scripts/run.ts starts a control plane, applies the samples, runs the operator and stops cleanly', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-run-'));
   try {
     const { stdout } = await promisify(execFile)(
@@ -18,7 +18,9 @@ it('scripts/run.ts starts a control plane, applies the samples and stops cleanly
         timeout: 120_000,
       },
     );
-    assert.match(stdout, /sipagent\.switchboard\.dev\/john-doe/);
+    // The operator gave the sample agents extensions and usernames.
+    assert.match(stdout, /sipagent\.switchboard\.dev\/john-doe\s+\d{4}\s+john_doe_\d{10}\s/);
+    assert.match(stdout, /sipagent\.switchboard\.dev\/jane-roe\s+2001\s+jane_roe_\d{10}\s/);
     assert.match(
       stdout,
       /webrtcconfig\.switchboard\.dev\/default\s+wss:\/\/pbx\.example\.org:8089\/ws/,

@@ -1,11 +1,12 @@
 // Runs the real operator (operator/src/main.ts) as a child process against
 // the test control plane, watching one namespace, so tests can restart it,
 // kill it, or run two replicas.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../cluster/ports.ts';
+import { ProcessGroup } from '../cluster/processes.ts';
 import { repoRoot } from '../cluster/tools.ts';
 import type { TestCluster } from './cluster.ts';
 import { waitUntil } from './wait.ts';
@@ -22,6 +23,14 @@ export interface OperatorProcess {
   metrics(): Promise<string>;
 }
 
+// Operators run in their own process groups under a reaper: a test process
+// that dies (even by SIGKILL) takes its operators with it.
+let group: ProcessGroup | undefined;
+const processGroup = () => {
+  group ??= new ProcessGroup(mkdtempSync(join(tmpdir(), 'switchboard-operators-')));
+  return group;
+};
+
 export async function startOperator(
   cluster: TestCluster,
   namespace: string,
@@ -29,10 +38,11 @@ export async function startOperator(
   env: Record<string, string> = {},
 ): Promise<OperatorProcess> {
   const port = await freePort();
-  const logPath = join(tmpdir(), `switchboard-operator-${namespace}-${identity}-${Date.now()}.log`);
-  const log = createWriteStream(logPath);
-  const child = spawn(process.execPath, [join(repoRoot, 'operator', 'src', 'main.ts')], {
-    env: {
+  const managed = processGroup().start(
+    `operator-${namespace}-${identity}`,
+    process.execPath,
+    [join(repoRoot, 'operator', 'src', 'main.ts')],
+    {
       ...process.env,
       KUBECONFIG: cluster.kubeconfig,
       WATCH_NAMESPACE: namespace,
@@ -45,10 +55,8 @@ export async function startOperator(
       REFERENCE_RECHECK_MS: '500',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  );
+  const { child, logPath } = managed;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const alive = () => child.exitCode === null && child.signalCode === null;
   await waitUntil(`operator ${identity} ready`, async () => {

@@ -1,9 +1,13 @@
 // The SipAgent controller: one entry point, processItem(key), that reads from
 // the caches, makes the credentials Secret exist (once; rotated only when the
 // regenerate annotation changes), allocates the extension, and writes status.
+//
+// Allocation is synchronous between reading the caches and recording the
+// reservation, so it is atomic in Node's single thread: concurrent reconciles
+// of one namespace can never pick the same extension or username.
 import { isDeepStrictEqual } from 'node:util';
 import type { CoreV1Api, CustomObjectsApi, V1Secret } from '@kubernetes/client-node';
-import { isNotFound } from '../clients/errors.ts';
+import { isAlreadyExists } from '../clients/errors.ts';
 import type { EventRecorder } from '../clients/events.ts';
 import { patchStatus } from '../clients/status.ts';
 import { rfc3339 } from '../clients/time.ts';
@@ -13,21 +17,16 @@ import type { Logger } from '../log.ts';
 import type { Informer } from '../runtime/informer.ts';
 import { generateCredentials, type SipCredentials } from './credentials.ts';
 import { allocateExtension, type ExtensionRange } from './extensions.ts';
-import type { NamespaceLock } from './namespace-lock.ts';
 import {
   extensionOwnership,
   type NamespaceSources,
   takenExtensions,
   takenUsernames,
 } from './ownership.ts';
-import type { Reservations } from './reservations.ts';
-import {
-  credentialsSecret,
-  credentialsSecretName,
-  readCredentials,
-  type StoredCredentials,
-} from './resources.ts';
+import type { Reservation, Reservations } from './reservations.ts';
+import { credentialsSecret, credentialsSecretName, readCredentials } from './resources.ts';
 import { desiredStatus } from './status.ts';
+import { StatusMemo } from './status-memo.ts';
 
 export const DEFAULT_RANGE: ExtensionRange = { start: 1000, end: 8999 };
 
@@ -39,14 +38,17 @@ export interface SipAgentControllerDeps {
   readonly custom: CustomObjectsApi;
   readonly events: EventRecorder;
   readonly reservations: Reservations;
-  readonly lock: NamespaceLock;
   readonly logger: Logger;
   readonly now?: () => Date;
 }
 
+/** Thrown when the cache is behind the API (our create met an existing Secret): retried shortly. */
+export class CacheBehindError extends Error {}
+
 export class SipAgentController {
   readonly #d: SipAgentControllerDeps;
   readonly #now: () => Date;
+  readonly #memo = new StatusMemo();
 
   constructor(deps: SipAgentControllerDeps) {
     this.#d = deps;
@@ -59,29 +61,28 @@ export class SipAgentController {
     if (!agent || agent.metadata.deletionTimestamp) {
       // Its Secret is garbage-collected through the owner reference.
       this.#d.reservations.forget(namespace, name);
+      this.#memo.forget(key);
       return;
     }
     const config = this.#d.configs.get('default', namespace);
     const range = config?.spec.extensions ?? DEFAULT_RANGE;
 
-    const { stored, rangeFull } = await this.#d.lock.run(namespace, () =>
-      this.#ensureCredentials(agent, range),
-    );
+    const { view, rangeFull } = await this.#ensureCredentials(agent, range);
 
-    const sources = this.#sources(namespace);
-    const owner = extensionOwnership(sources).get(name);
+    const owner = extensionOwnership(this.#sources(namespace)).get(name);
     const facts = {
       hasConfig: config !== undefined,
       secretName: credentialsSecretName(name),
-      username: stored?.username,
-      generatedAt: stored?.generatedAt,
-      extension: owner?.extension ?? stored?.extension,
+      username: view?.username,
+      generatedAt: view?.generatedAt,
+      extension: owner?.extension ?? view?.extension,
       conflictWith: owner?.conflictWith,
       rangeFull: rangeFull ? range : undefined,
     };
     const status = desiredStatus(agent, facts, this.#now());
-    this.#recordTransitions(agent, status);
     if (isDeepStrictEqual(status, agent.status)) return;
+    if (this.#memo.alreadyWritten(key, agent.metadata.resourceVersion, status)) return;
+    this.#recordTransitions(agent, status);
     await patchStatus(
       this.#d.custom,
       'sipagents',
@@ -90,109 +91,105 @@ export class SipAgentController {
       agent.metadata.resourceVersion,
       status as Record<string, unknown>,
     );
+    this.#memo.remember(key, agent.metadata.resourceVersion, status);
   }
 
-  /** Creates, completes or rotates the credentials Secret. Runs under the namespace lock. */
+  /** Creates, completes or rotates the credentials Secret; returns what it now holds. */
   async #ensureCredentials(
     agent: SipAgent,
     range: ExtensionRange,
-  ): Promise<{ stored?: StoredCredentials; rangeFull: boolean }> {
+  ): Promise<{ view?: Reservation; rangeFull: boolean }> {
     const { name, namespace = '' } = agent.metadata;
-    const sources = this.#sources(namespace);
-    // Read our own Secret from the API, not the cache: deciding to create or
-    // rotate on a stale view would make credentials twice.
-    const current = await this.#readSecret(namespace, credentialsSecretName(name));
-    const stored = current ? readCredentials(current) : undefined;
-    const trigger = agent.metadata.annotations?.[REGENERATE_ANNOTATION] ?? '';
+    const secretName = credentialsSecretName(name);
+    const cached = this.#d.secrets.get(secretName, namespace);
+    const stored = cached ? readCredentials(cached) : undefined;
+    this.#d.reservations.settle(namespace, name, stored);
+    const pending = this.#d.reservations.get(namespace, name);
+    if (pending) {
+      // Our last write is not in the cache yet; its Secret event brings us back.
+      return {
+        view: pending,
+        rangeFull: pending.extension === undefined && agent.spec.extension === undefined,
+      };
+    }
 
-    const wanted = agent.spec.extension ?? stored?.extension;
+    const trigger = agent.metadata.annotations?.[REGENERATE_ANNOTATION] ?? '';
+    const sources = this.#sources(namespace);
+    // From here to reservations.set nothing awaits: allocation is atomic.
     const extension =
-      wanted ?? allocateExtension(takenExtensions(sources, name), range) ?? undefined;
+      agent.spec.extension ??
+      stored?.extension ??
+      allocateExtension(takenExtensions(sources, name), range) ??
+      undefined;
     const rangeFull = extension === undefined;
     const rotate = stored !== undefined && trigger !== '' && trigger !== stored.generatedFor;
-
-    if (stored && !rotate && extension === stored.extension) {
-      this.#d.reservations.settle(namespace, name, {
-        username: stored.username,
-        extension: stored.extension,
-      });
-      return { stored, rangeFull };
-    }
+    if (stored && !rotate && extension === stored.extension) return { view: stored, rangeFull };
 
     const now = this.#now();
-    const credentials: SipCredentials =
-      stored && !rotate
-        ? { username: stored.username, password: stored.password }
-        : generateCredentials(
-            agent.spec.displayName,
-            now.getTime() / 1000,
-            takenUsernames(sources),
-          );
-    const generatedFor = stored && !rotate ? stored.generatedFor : trigger;
-    const generatedAt =
-      stored && !rotate && stored.generatedAt ? new Date(stored.generatedAt) : now;
-    const desired = credentialsSecret(agent, credentials, extension, generatedFor, generatedAt);
-
-    if (!current) {
-      await this.#d.core.createNamespacedSecret({ namespace, body: desired });
-      this.#d.events.normal(
-        agent,
-        'CredentialsCreated',
-        'CreateCredentials',
-        `SIP credentials created in Secret ${desired.metadata?.name}${extension === undefined ? '' : ` for extension ${extension}`}`,
-      );
-    } else {
-      // Keep keys other components added (e.g. the web UI's login hash).
-      const body: V1Secret = {
-        ...desired,
-        data: current.data,
-        metadata: { ...desired.metadata, resourceVersion: current.metadata?.resourceVersion },
-      };
-      body.metadata = {
-        ...body.metadata,
-        annotations: { ...current.metadata?.annotations, ...desired.metadata?.annotations },
-      };
-      await this.#d.core.replaceNamespacedSecret({
-        name: credentialsSecretName(name),
-        namespace,
-        body,
-      });
-      if (rotate) {
-        this.#d.events.normal(
-          agent,
-          'CredentialsRotated',
-          'RotateCredentials',
-          `SIP username and password regenerated (new username ${credentials.username})`,
-        );
-      } else if (extension !== stored?.extension) {
-        this.#d.events.normal(
-          agent,
-          'ExtensionAssigned',
-          'AssignExtension',
-          `extension ${extension ?? 'none'} assigned`,
-        );
-      }
-    }
-    this.#d.reservations.set(namespace, name, { username: credentials.username, extension });
-    return {
-      stored: {
-        username: credentials.username,
-        password: credentials.password,
-        extension,
-        generatedFor,
-        generatedAt: rfc3339(generatedAt),
-      },
-      rangeFull,
+    const keep = stored && !rotate;
+    const credentials: SipCredentials = keep
+      ? { username: stored.username, password: stored.password }
+      : generateCredentials(agent.spec.displayName, now.getTime() / 1000, takenUsernames(sources));
+    const generatedFor = keep ? stored.generatedFor : trigger;
+    const generatedAt = keep && stored.generatedAt ? stored.generatedAt : rfc3339(now);
+    const reservation: Reservation = {
+      username: credentials.username,
+      extension,
+      generatedFor,
+      generatedAt,
     };
-  }
+    this.#d.reservations.set(namespace, name, reservation);
 
-  async #readSecret(namespace: string, name: string): Promise<V1Secret | undefined> {
+    const desired = credentialsSecret(
+      agent,
+      credentials,
+      extension,
+      generatedFor,
+      new Date(generatedAt),
+    );
     try {
-      return await this.#d.core.readNamespacedSecret({ name, namespace });
+      if (!cached) {
+        await this.#d.core.createNamespacedSecret({ namespace, body: desired });
+        this.#d.events.normal(
+          agent,
+          'CredentialsCreated',
+          'CreateCredentials',
+          `SIP credentials created in Secret ${secretName}${extension === undefined ? '' : ` for extension ${extension}`}`,
+        );
+      } else {
+        // Guarded by the cached resourceVersion; keeps keys other components added (e.g. the web UI's login hash).
+        const body: V1Secret = {
+          ...desired,
+          data: cached.data,
+          metadata: {
+            ...desired.metadata,
+            resourceVersion: cached.metadata?.resourceVersion,
+            annotations: { ...cached.metadata?.annotations, ...desired.metadata?.annotations },
+          },
+        };
+        await this.#d.core.replaceNamespacedSecret({ name: secretName, namespace, body });
+        if (rotate)
+          this.#d.events.normal(
+            agent,
+            'CredentialsRotated',
+            'RotateCredentials',
+            `SIP username and password regenerated (new username ${credentials.username})`,
+          );
+        else
+          this.#d.events.normal(
+            agent,
+            'ExtensionAssigned',
+            'AssignExtension',
+            `extension ${extension ?? 'none'} assigned`,
+          );
+      }
     } catch (err) {
-      if (isNotFound(err)) return undefined;
+      this.#d.reservations.forget(namespace, name);
+      if (!cached && isAlreadyExists(err))
+        throw new CacheBehindError(`Secret ${secretName} exists but is not cached yet`);
       throw err;
     }
+    return { view: reservation, rangeFull };
   }
 
   #sources(namespace: string): NamespaceSources {

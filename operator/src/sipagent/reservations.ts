@@ -1,14 +1,20 @@
-// Extensions and usernames handed out but perhaps not yet visible in the
-// informer cache. Allocation consults them, so two agents reconciled in quick
-// succession never get the same extension while the cache catches up.
+// Credentials this operator wrote that the informer cache may not show yet.
+// Allocation consults them, so two agents reconciled in quick succession never
+// get the same extension or username while the cache catches up, and an agent
+// is not given credentials twice. No passwords are kept here.
 
 export interface Reservation {
   readonly extension: number | undefined;
   readonly username: string;
+  readonly generatedFor?: string;
+  readonly generatedAt?: string;
 }
 
+/** A write the cache has not shown within this time is not waited for any longer (e.g. the Secret was deleted meanwhile). */
+const STALE_AFTER_MS = 30_000;
+
 export class Reservations {
-  readonly #byNamespace = new Map<string, Map<string, Reservation>>();
+  readonly #byNamespace = new Map<string, Map<string, Reservation & { readonly at: number }>>();
 
   set(namespace: string, agent: string, reservation: Reservation): void {
     let ns = this.#byNamespace.get(namespace);
@@ -16,11 +22,16 @@ export class Reservations {
       ns = new Map();
       this.#byNamespace.set(namespace, ns);
     }
-    ns.set(agent, reservation);
+    ns.set(agent, { ...reservation, at: Date.now() });
   }
 
   get(namespace: string, agent: string): Reservation | undefined {
-    return this.#byNamespace.get(namespace)?.get(agent);
+    const r = this.#byNamespace.get(namespace)?.get(agent);
+    if (r && Date.now() - r.at > STALE_AFTER_MS) {
+      this.forget(namespace, agent);
+      return undefined;
+    }
+    return r;
   }
 
   /** Drops the reservation once the cache shows the same values (or the agent is gone). */
