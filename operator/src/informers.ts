@@ -11,7 +11,7 @@ import { GROUP, VERSION } from './crds/common.ts';
 import type { SipAgent, WebRTCConfig } from './crds/types.ts';
 import { MANAGED_SELECTOR } from './labels.ts';
 import type { Logger } from './log.ts';
-import { createInformer, type Informer } from './runtime/informer.ts';
+import { createInformer, type Informer, type ObjectLike } from './runtime/informer.ts';
 
 export interface Caches {
   readonly agents: Informer<SipAgent>;
@@ -44,38 +44,42 @@ export function createCaches(kc: KubeConfig, watchNamespace: string, logger: Log
   const corePath = (resource: string) =>
     ns ? `/api/v1/namespaces/${ns}/${resource}` : `/api/v1/${resource}`;
 
+  const customInformer = <T extends ObjectLike>(plural: string) =>
+    createInformer<T>(kc, {
+      name: plural,
+      path: customPath(plural),
+      list: customList<T>(plural),
+      logger,
+    });
+  /** Only what this operator generates: a label selector keeps every other Secret out of memory. */
+  const managedInformer = <T extends ObjectLike>(
+    resource: string,
+    inNamespace: (args: { namespace: string; labelSelector: string }) => Promise<{ items: T[] }>,
+    everywhere: (args: { labelSelector: string }) => Promise<{ items: T[] }>,
+  ) =>
+    createInformer<T>(kc, {
+      name: resource,
+      path: corePath(resource),
+      labelSelector: MANAGED_SELECTOR,
+      list: () =>
+        ns
+          ? inNamespace({ namespace: ns, labelSelector: MANAGED_SELECTOR })
+          : everywhere({ labelSelector: MANAGED_SELECTOR }),
+      logger,
+    });
+
   return {
-    agents: createInformer<SipAgent>(kc, {
-      name: 'sipagents',
-      path: customPath('sipagents'),
-      list: customList<SipAgent>('sipagents'),
-      logger,
-    }),
-    configs: createInformer<WebRTCConfig>(kc, {
-      name: 'webrtcconfigs',
-      path: customPath('webrtcconfigs'),
-      list: customList<WebRTCConfig>('webrtcconfigs'),
-      logger,
-    }),
-    secrets: createInformer<V1Secret>(kc, {
-      name: 'secrets',
-      path: corePath('secrets'),
-      labelSelector: MANAGED_SELECTOR,
-      list: () =>
-        ns
-          ? core.listNamespacedSecret({ namespace: ns, labelSelector: MANAGED_SELECTOR })
-          : core.listSecretForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
-      logger,
-    }),
-    configMaps: createInformer<V1ConfigMap>(kc, {
-      name: 'configmaps',
-      path: corePath('configmaps'),
-      labelSelector: MANAGED_SELECTOR,
-      list: () =>
-        ns
-          ? core.listNamespacedConfigMap({ namespace: ns, labelSelector: MANAGED_SELECTOR })
-          : core.listConfigMapForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
-      logger,
-    }),
+    agents: customInformer<SipAgent>('sipagents'),
+    configs: customInformer<WebRTCConfig>('webrtcconfigs'),
+    secrets: managedInformer<V1Secret>(
+      'secrets',
+      (a) => core.listNamespacedSecret(a),
+      (a) => core.listSecretForAllNamespaces(a),
+    ),
+    configMaps: managedInformer<V1ConfigMap>(
+      'configmaps',
+      (a) => core.listNamespacedConfigMap(a),
+      (a) => core.listConfigMapForAllNamespaces(a),
+    ),
   };
 }
