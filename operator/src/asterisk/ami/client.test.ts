@@ -1,0 +1,122 @@
+// The AMI client against the AMI test server (built from Asterisk transcripts).
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type AmiServer, startAmiServer } from '../../../../test/ami-server/server.ts';
+import { repoRoot } from '../../../../test/cluster/tools.ts';
+import { waitUntil } from '../../../../test/support/wait.ts';
+import { AmiClient, AmiError } from './client.ts';
+import { configCategories, endpointListItem } from './messages.ts';
+
+let server: AmiServer;
+let dir: string;
+let client: AmiClient;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ami-client-'));
+  cpSync(join(repoRoot, '..', 'shared', 'asterisk', 'minimal-config'), dir, { recursive: true });
+  server = await startAmiServer({ username: 'admin', secret: 'verifysecret123', configDir: dir });
+  client = new AmiClient({
+    host: '127.0.0.1',
+    port: server.port,
+    username: 'admin',
+    secret: 'verifysecret123',
+    actionTimeoutMs: 2000,
+    minBackoffMs: 50,
+    maxBackoffMs: 400,
+  });
+  client.start();
+  await client.ready();
+});
+after(async () => {
+  await client?.stop();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('AmiClient', () => {
+  it('logs in and runs actions with typed answers', async () => {
+    const pong = await client.action({ action: 'Ping' });
+    assert.equal(pong.response, 'Success');
+    const config = await client.action({
+      action: 'GetConfig',
+      filename: 'pjsip.conf',
+      category: 'webrtc1',
+    });
+    const categories = configCategories(config.fields);
+    assert.deepEqual(
+      categories.map((c) => c.name),
+      ['webrtc1', 'webrtc1'],
+    );
+    assert.deepEqual(categories[1]?.lines, [
+      ['type', 'aor'],
+      ['max_contacts', '5'],
+      ['remove_existing', 'yes'],
+    ]);
+  });
+
+  it("rejects with Asterisk's message on an Error response", async () => {
+    await assert.rejects(
+      client.action({ action: 'GetConfig', filename: 'no_such_file.conf' }),
+      (e: unknown) => e instanceof AmiError && e.message === 'Config file not found',
+    );
+  });
+
+  it('collects list events, and treats "No … found" as an empty list', async () => {
+    const endpoints = await client.list(
+      { action: 'PJSIPShowEndpoints' },
+      'EndpointList',
+      'EndpointListComplete',
+    );
+    assert.deepEqual(
+      endpoints.map(endpointListItem).map((e) => e.objectName),
+      ['webrtc1'],
+    );
+    assert.deepEqual(
+      await client.list({ action: 'PJSIPShowContacts' }, 'ContactList', 'ContactListComplete'),
+      [],
+    );
+  });
+
+  it('serialises Command actions and delivers the Reload event', async () => {
+    const events: string[] = [];
+    client.onEvent((e) => {
+      if (e.event === 'Reload' && 'module' in e) events.push(`${e.module}:${e.status}`);
+    });
+    const [a, b] = await Promise.all([
+      client.command('module reload res_pjsip.so'),
+      client.command('dialplan reload'),
+    ]);
+    assert.match(String(a.fields.output), /reloaded successfully/);
+    assert.equal(String(b.fields.output), 'Dialplan reloaded.');
+    await waitUntil('Reload event', () => events.includes('res_pjsip.so:0'));
+  });
+
+  it('times out a slow action', async () => {
+    server.setResponseDelay(3000);
+    try {
+      await assert.rejects(client.action({ action: 'Ping' }), /timed out after 2000 ms/);
+    } finally {
+      server.setResponseDelay(0);
+    }
+  });
+
+  it('reconnects with a fresh login after a drop, and after refused logins', async () => {
+    const states: string[] = [];
+    client.onState((s) => states.push(s));
+    server.refuseLogins(true);
+    server.dropConnections();
+    await waitUntil('disconnected', () => client.state !== 'connected');
+    await waitUntil(
+      'a refused login or two',
+      () => states.filter((s) => s === 'connecting').length >= 2,
+      5000,
+    );
+    assert.notEqual(client.state, 'connected');
+    server.refuseLogins(false);
+    await client.ready(5000);
+    assert.equal((await client.action({ action: 'Ping' })).response, 'Success');
+  });
+});
