@@ -8,8 +8,9 @@ import type { Caches } from './informers.ts';
 import { AGENT_LABEL } from './labels.ts';
 import type { Logger } from './log.ts';
 import { WorkQueue } from './runtime/workqueue.ts';
+import { AgentIndex } from './sipagent/agent-index.ts';
 import { SipAgentController } from './sipagent/controller.ts';
-import { Reservations } from './sipagent/reservations.ts';
+import { readCredentials } from './sipagent/resources.ts';
 import { WebRTCConfigController } from './webrtcconfig/controller.ts';
 
 const RECOVERABLE_REASONS = new Set(['ExtensionConflict', 'ExtensionRangeFull']);
@@ -30,14 +31,14 @@ export function createControllers(
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
   const events = createEventRecorder(kc.makeApiClient(EventsV1Api), config.identity, logger);
-  const reservations = new Reservations();
+  const index = new AgentIndex();
 
   const agents = new SipAgentController({
     ...caches,
     core,
     custom,
     events,
-    reservations,
+    index,
     logger: logger.child({ controller: 'sipagent' }),
   });
   const agentQueue = new WorkQueue(
@@ -54,7 +55,7 @@ export function createControllers(
     core,
     custom,
     events,
-    reservations,
+    index,
     logger: logger.child({ controller: 'webrtcconfig' }),
     requeueAfter: (key, ms) => configQueue.add(key, ms),
     referenceRecheckMs: config.referenceRecheckMs,
@@ -74,6 +75,8 @@ export function createControllers(
 
   let previousGeneration = new Map<string, number | undefined>();
   const onAgent = (kind: 'add' | 'update' | 'delete') => (a: SipAgent) => {
+    if (kind === 'delete') index.removeAgent(a.metadata.namespace ?? '', a.metadata.name);
+    else index.upsertAgent(a);
     const key = keyOf(a);
     agentQueue.add(key);
     // Status writes come back as updates; only spec/deletion changes alter the rendered config.
@@ -100,7 +103,19 @@ export function createControllers(
     });
     caches.secrets.on(kind, (s) => {
       const agent = s.metadata?.labels?.[AGENT_LABEL];
-      if (agent) agentQueue.add(`${s.metadata?.namespace ?? ''}/${agent}`);
+      if (agent) {
+        const stored = kind === 'delete' ? undefined : readCredentials(s);
+        index.setStored(
+          s.metadata?.namespace ?? '',
+          agent,
+          stored && {
+            username: stored.username,
+            extension: stored.extension,
+            generatedFor: stored.generatedFor,
+          },
+        );
+        agentQueue.add(`${s.metadata?.namespace ?? ''}/${agent}`);
+      }
       renderNamespace(s.metadata?.namespace);
     });
     caches.configMaps.on(kind, (cm) => renderNamespace(cm.metadata?.namespace));

@@ -15,15 +15,9 @@ import type { SipAgent, WebRTCConfig } from '../crds/types.ts';
 import { REGENERATE_ANNOTATION } from '../labels.ts';
 import type { Logger } from '../log.ts';
 import type { Informer } from '../runtime/informer.ts';
+import type { AgentIndex, Credentials } from './agent-index.ts';
 import { generateCredentials, type SipCredentials } from './credentials.ts';
-import { allocateExtension, type ExtensionRange } from './extensions.ts';
-import {
-  extensionOwnership,
-  type NamespaceSources,
-  takenExtensions,
-  takenUsernames,
-} from './ownership.ts';
-import type { Reservation, Reservations } from './reservations.ts';
+import type { ExtensionRange } from './extensions.ts';
 import { credentialsSecret, credentialsSecretName, readCredentials } from './resources.ts';
 import { desiredStatus } from './status.ts';
 import { StatusMemo } from './status-memo.ts';
@@ -37,7 +31,7 @@ export interface SipAgentControllerDeps {
   readonly core: CoreV1Api;
   readonly custom: CustomObjectsApi;
   readonly events: EventRecorder;
-  readonly reservations: Reservations;
+  readonly index: AgentIndex;
   readonly logger: Logger;
   readonly now?: () => Date;
 }
@@ -60,7 +54,7 @@ export class SipAgentController {
     const agent = this.#d.agents.get(name, namespace);
     if (!agent || agent.metadata.deletionTimestamp) {
       // Its Secret is garbage-collected through the owner reference.
-      this.#d.reservations.forget(namespace, name);
+      this.#d.index.forgetReservation(namespace, name);
       this.#memo.forget(key);
       return;
     }
@@ -69,7 +63,7 @@ export class SipAgentController {
 
     const { view, rangeFull } = await this.#ensureCredentials(agent, range);
 
-    const owner = extensionOwnership(this.#sources(namespace)).get(name);
+    const owner = this.#d.index.ownership(namespace, name);
     const facts = {
       hasConfig: config !== undefined,
       secretName: credentialsSecretName(name),
@@ -98,13 +92,12 @@ export class SipAgentController {
   async #ensureCredentials(
     agent: SipAgent,
     range: ExtensionRange,
-  ): Promise<{ view?: Reservation; rangeFull: boolean }> {
+  ): Promise<{ view?: Credentials; rangeFull: boolean }> {
     const { name, namespace = '' } = agent.metadata;
     const secretName = credentialsSecretName(name);
     const cached = this.#d.secrets.get(secretName, namespace);
     const stored = cached ? readCredentials(cached) : undefined;
-    this.#d.reservations.settle(namespace, name, stored);
-    const pending = this.#d.reservations.get(namespace, name);
+    const pending = this.#d.index.reservation(namespace, name);
     if (pending) {
       // Our last write is not in the cache yet; its Secret event brings us back.
       return {
@@ -114,12 +107,11 @@ export class SipAgentController {
     }
 
     const trigger = agent.metadata.annotations?.[REGENERATE_ANNOTATION] ?? '';
-    const sources = this.#sources(namespace);
-    // From here to reservations.set nothing awaits: allocation is atomic.
+    // From here to index.reserve nothing awaits: allocation is atomic.
     const extension =
       agent.spec.extension ??
       stored?.extension ??
-      allocateExtension(takenExtensions(sources, name), range) ??
+      this.#d.index.allocate(namespace, range) ??
       undefined;
     const rangeFull = extension === undefined;
     const rotate = stored !== undefined && trigger !== '' && trigger !== stored.generatedFor;
@@ -129,16 +121,18 @@ export class SipAgentController {
     const keep = stored && !rotate;
     const credentials: SipCredentials = keep
       ? { username: stored.username, password: stored.password }
-      : generateCredentials(agent.spec.displayName, now.getTime() / 1000, takenUsernames(sources));
+      : generateCredentials(agent.spec.displayName, now.getTime() / 1000, (u) =>
+          this.#d.index.usernameTaken(namespace, u),
+        );
     const generatedFor = keep ? stored.generatedFor : trigger;
     const generatedAt = keep && stored.generatedAt ? stored.generatedAt : rfc3339(now);
-    const reservation: Reservation = {
+    const reservation: Credentials = {
       username: credentials.username,
       extension,
       generatedFor,
       generatedAt,
     };
-    this.#d.reservations.set(namespace, name, reservation);
+    this.#d.index.reserve(namespace, name, reservation);
 
     const desired = credentialsSecret(
       agent,
@@ -184,21 +178,12 @@ export class SipAgentController {
           );
       }
     } catch (err) {
-      this.#d.reservations.forget(namespace, name);
+      this.#d.index.forgetReservation(namespace, name);
       if (!cached && isAlreadyExists(err))
         throw new CacheBehindError(`Secret ${secretName} exists but is not cached yet`);
       throw err;
     }
     return { view: reservation, rangeFull };
-  }
-
-  #sources(namespace: string): NamespaceSources {
-    return {
-      namespace,
-      agents: this.#d.agents.list(namespace),
-      secret: (secretName) => this.#d.secrets.get(secretName, namespace),
-      reservations: this.#d.reservations,
-    };
   }
 
   #recordTransitions(agent: SipAgent, next: NonNullable<SipAgent['status']>): void {

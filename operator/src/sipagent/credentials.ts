@@ -24,19 +24,19 @@ export function slugify(displayName: string): string {
 }
 
 /**
- * A username for `displayName` at `nowSeconds`, unique among `taken`: when two
+ * A username for `displayName` at `nowSeconds`, not yet taken: when two
  * agents of the same name are created in the same second, the later one takes
  * the next free second, so the format stays `<slug>_<unix seconds>`.
  */
 export function sipUsername(
   displayName: string,
   nowSeconds: number,
-  taken: ReadonlySet<string>,
+  isTaken: (username: string) => boolean,
 ): string {
   const slug = slugify(displayName);
   for (let s = Math.floor(nowSeconds); ; s++) {
     const candidate = `${slug}_${s}`;
-    if (!taken.has(candidate)) return candidate;
+    if (!isTaken(candidate)) return candidate;
   }
 }
 
@@ -47,7 +47,7 @@ export function sipPassword(): string {
 export function generateCredentials(
   displayName: string,
   nowSeconds: number,
-  taken: ReadonlySet<string>,
+  isTaken: (username: string) => boolean,
 ): SipCredentials {
-  return { username: sipUsername(displayName, nowSeconds, taken), password: sipPassword() };
+  return { username: sipUsername(displayName, nowSeconds, isTaken), password: sipPassword() };
 }

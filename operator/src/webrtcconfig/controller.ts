@@ -12,9 +12,8 @@ import { patchStatus } from '../clients/status.ts';
 import type { SipAgent, WebRTCConfig } from '../crds/types.ts';
 import type { Logger } from '../log.ts';
 import type { Informer } from '../runtime/informer.ts';
+import type { AgentIndex } from '../sipagent/agent-index.ts';
 import { splitKey } from '../sipagent/controller.ts';
-import { extensionOwnership } from '../sipagent/ownership.ts';
-import type { Reservations } from '../sipagent/reservations.ts';
 import { referenceProblems, secretReferences } from './references.ts';
 import { renderAgents } from './render-input.ts';
 import { desiredConfigStatus } from './status.ts';
@@ -30,7 +29,7 @@ export interface WebRTCConfigControllerDeps {
   readonly core: CoreV1Api;
   readonly custom: CustomObjectsApi;
   readonly events: EventRecorder;
-  readonly reservations: Reservations;
+  readonly index: AgentIndex;
   readonly logger: Logger;
   readonly requeueAfter: (key: string, ms: number) => void;
   /** How often broken references are re-checked (they are user Secrets, not watched). */
@@ -55,13 +54,9 @@ export class WebRTCConfigController {
 
     const agents = this.#d.agents.list(namespace);
     const secret = (n: string) => this.#d.secrets.get(n, namespace);
-    const ownership = extensionOwnership({
-      namespace,
-      agents,
-      secret,
-      reservations: this.#d.reservations,
-    });
-    const renderList = renderAgents(config.spec, agents, secret, ownership);
+    const renderList = renderAgents(config.spec, agents, secret, (n) =>
+      this.#d.index.ownership(namespace, n),
+    );
     const dtls = config.spec.dtlsCertificateSecret;
     const dtlsUsable =
       dtls !== undefined && !problems.some((p) => p.startsWith('spec.dtlsCertificateSecret'));

@@ -3,19 +3,19 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import type { RenderAgent } from '../asterisk/config/index.ts';
 import type { SipAgent, WebRTCConfigSpec } from '../crds/types.ts';
-import type { ExtensionOwnership } from '../sipagent/extensions.ts';
+
 import { credentialsSecretName, readCredentials } from '../sipagent/resources.ts';
 
 export function renderAgents(
   spec: WebRTCConfigSpec,
   agents: readonly SipAgent[],
   secret: (name: string) => V1Secret | undefined,
-  ownership: ExtensionOwnership,
+  ownership: (agentName: string) => { extension: number; conflictWith?: string } | undefined,
 ): RenderAgent[] {
   const out: RenderAgent[] = [];
   for (const agent of agents) {
     if (agent.metadata.deletionTimestamp || agent.spec.suspended) continue;
-    const owner = ownership.get(agent.metadata.name);
+    const owner = ownership(agent.metadata.name);
     if (!owner || owner.conflictWith) continue; // conflicting agents stay out until the conflict is gone
     const s = secret(credentialsSecretName(agent.metadata.name));
     const credentials = s ? readCredentials(s) : undefined;
