@@ -40,7 +40,13 @@ const stopAll = async () => {
 
 try {
   kubectl('apply', '--server-side', '-f', join(repoRoot, 'crds'));
-  kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd/sipagents.switchboard.dev', 'crd/webrtcconfigs.switchboard.dev');
+  kubectl(
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    'crd/sipagents.switchboard.dev',
+    'crd/webrtcconfigs.switchboard.dev',
+  );
   kubectl('create', 'namespace', 'switchboard-system');
   kubectl('create', 'namespace', namespace);
   kubectl('apply', '-n', namespace, '-f', join(repoRoot, 'crds', 'examples'));
@@ -48,14 +54,36 @@ try {
   const port = await freePort();
   const log = createWriteStream(join(dir, 'operator.log'));
   operator = spawn(process.execPath, [join(repoRoot, 'operator', 'src', 'main.ts')], {
-    env: { ...process.env, KUBECONFIG: cp.kubeconfig, POD_NAMESPACE: 'switchboard-system', POD_NAME: 'switchboard-local', HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      KUBECONFIG: cp.kubeconfig,
+      POD_NAMESPACE: 'switchboard-system',
+      POD_NAME: 'switchboard-local',
+      HTTP_PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   operator.stdout?.pipe(log);
   operator.stderr?.pipe(log);
   console.log('operator started; waiting for the sample agents to get credentials ...');
-  kubectl('wait', '-n', namespace, '--for=condition=CredentialsReady', '--timeout=60s', 'sipagents', '--all');
-  kubectl('wait', '-n', namespace, '--for=condition=ConfigGenerated', '--timeout=60s', 'webrtcconfig/default');
+  kubectl(
+    'wait',
+    '-n',
+    namespace,
+    '--for=condition=CredentialsReady',
+    '--timeout=60s',
+    'sipagents',
+    '--all',
+  );
+  kubectl(
+    'wait',
+    '-n',
+    namespace,
+    '--for=condition=ConfigGenerated',
+    '--timeout=60s',
+    'webrtcconfig/default',
+  );
   console.log(kubectl('get', 'webrtcconfigs,sipagents', '-n', namespace));
   console.log(`Switchboard runs on a local control plane.
 

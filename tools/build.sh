@@ -10,6 +10,9 @@ cache=${SWITCHBOARD_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/switchboard/too
 stamp=$(cat "$here"/build.sh "$here"/*/go.mod "$here"/*/go.sum | sha256sum | cut -c1-16)
 bin="$cache/$stamp/bin"
 mkdir -p "$bin"
+# Parallel test runs (and `make -j`) may call this at once: one builds, the others wait.
+exec 9>"$cache/$stamp/.lock"
+flock 9
 
 k8s_version=$(awk '$1 == "k8s.io/kubernetes" {print $2} $2 == "k8s.io/kubernetes" {print $3}' "$here/k8s/go.mod" | head -1)
 minor=$(echo "$k8s_version" | cut -d. -f2)
