@@ -9,9 +9,9 @@ import {
 } from '@kubernetes/client-node';
 import { GROUP, VERSION } from './crds/common.ts';
 import type { SipAgent, WebRTCConfig } from './crds/types.ts';
+import { createInformer, type Informer, type ObjectLike } from './kube/informer.ts';
 import { MANAGED_SELECTOR } from './labels.ts';
 import type { Logger } from './log.ts';
-import { createInformer, type Informer, type ObjectLike } from './runtime/informer.ts';
 
 export interface Caches {
   readonly agents: Informer<SipAgent>;

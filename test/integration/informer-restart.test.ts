@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { CoreV1Api, KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import { createInformer } from '../../operator/src/kube/informer.ts';
 import { silentLogger } from '../../operator/src/log.ts';
 import { registry } from '../../operator/src/metrics.ts';
-import { createInformer } from '../../operator/src/runtime/informer.ts';
 import { type ControlPlane, startControlPlane } from '../cluster/control-plane.ts';
 import { waitUntil } from '../support/wait.ts';
 
