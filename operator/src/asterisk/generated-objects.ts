@@ -6,7 +6,7 @@ import { isAlreadyExists, isNotFound } from '../clients/errors.ts';
 import { API_VERSION } from '../crds/common.ts';
 import type { WebRTCConfig } from '../crds/types.ts';
 import { CONTENT_HASH_ANNOTATION, commonLabels } from '../labels.ts';
-import type { GeneratedObject } from './config/index.ts';
+import type { GeneratedObject } from './render/index.ts';
 
 export interface CachedObjects {
   readonly configMap: (name: string) => V1ConfigMap | undefined;

@@ -4,14 +4,14 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { CoreV1Api, CustomObjectsApi, V1ConfigMap, V1Secret } from '@kubernetes/client-node';
-import { renderAsteriskConfig } from '../asterisk/config/index.ts';
 import { type ApplyResult, applyGeneratedObjects } from '../asterisk/generated-objects.ts';
+import { renderAsteriskConfig } from '../asterisk/render/index.ts';
 import { describeError, isNotFound } from '../clients/errors.ts';
 import type { EventRecorder } from '../clients/events.ts';
 import { patchStatus } from '../clients/status.ts';
 import type { SipAgent, WebRTCConfig } from '../crds/types.ts';
+import type { Informer } from '../kube/informer.ts';
 import type { Logger } from '../log.ts';
-import type { Informer } from '../runtime/informer.ts';
 import type { AgentIndex } from '../sipagent/agent-index.ts';
 import { splitKey } from '../sipagent/controller.ts';
 import { referenceProblems, secretReferences } from './references.ts';

@@ -1,7 +1,7 @@
 // Which agents belong in Asterisk, and with what: pure selection from the
 // namespace's agents, their credentials and the extension ownership.
 import type { V1Secret } from '@kubernetes/client-node';
-import type { RenderAgent } from '../asterisk/config/index.ts';
+import type { RenderAgent } from '../asterisk/render/index.ts';
 import type { SipAgent, WebRTCConfigSpec } from '../crds/types.ts';
 
 import { credentialsSecretName, readCredentials } from '../sipagent/resources.ts';

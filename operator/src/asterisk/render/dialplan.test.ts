@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AGENT_CONTEXT, DIAL_SUBROUTINE, REJECT_CONTEXT, shardContext } from './dialplan.ts';
+import { agent, load, render, spec } from './fixtures.ts';
+import { DIALPLAN_MARKER_CONTEXT } from './marker.ts';
+import type { LoadedConfig } from './parse.ts';
+import { SHARDS, shardOf } from './shards.ts';
+
+/** Asterisk's pattern syntax, as far as this dialplan uses it. */
+function matches(pattern: string, exten: string): boolean {
+  if (!pattern.startsWith('_')) return pattern === exten;
+  const re = pattern
+    .slice(1)
+    .replace(/\[([^\]]+)\]|(.)/g, (_, set: string | undefined, ch: string) => {
+      if (set) return `[${set.replace(/[\\\]^]/g, '\\$&')}]`;
+      if (ch === 'X') return '[0-9]';
+      if (ch === 'Z') return '[1-9]';
+      if (ch === 'N') return '[2-9]';
+      if (ch === '.') return '.+';
+      if (ch === '!') return '.*';
+      return ch.replace(/[.*+?^${}()|\\]/g, '\\$&');
+    });
+  return new RegExp(`^${re}$`).test(exten);
+}
+
+interface Step {
+  context: string;
+  priorities: string[];
+}
+
+/** Where `exten` dialled in `context` ends up: own extensions (literal before pattern), then includes in order. */
+function route(
+  dialplan: LoadedConfig,
+  context: string,
+  exten: string,
+  seen = new Set<string>(),
+): Step | undefined {
+  if (seen.has(context)) return undefined;
+  seen.add(context);
+  const cats = dialplan.categories.filter((c) => c.name === context);
+  const lines = cats.flatMap((c) => c.lines);
+  const extens: { name: string; priorities: string[] }[] = [];
+  for (const l of lines) {
+    if (l.key === 'exten') {
+      const [name = '', , ...app] = l.value.split(',');
+      extens.push({ name, priorities: [app.join(',')] });
+    } else if (l.key === 'same')
+      extens.at(-1)?.priorities.push(l.value.split(',').slice(1).join(','));
+  }
+  const hit =
+    extens.find((e) => e.name === exten) ??
+    extens.find((e) => e.name.startsWith('_') && matches(e.name, exten));
+  if (hit) return { context, priorities: hit.priorities };
+  for (const l of lines)
+    if (l.key === 'include') {
+      const found = route(dialplan, l.value, exten, seen);
+      if (found) return found;
+    }
+  return undefined;
+}
+
+describe('dialplan', () => {
+  const agents = [agent(0), agent(1), agent(2, { extension: 4711 })];
+  const objects = render(agents, { config: spec({ dialTimeoutSeconds: 45 }) });
+  const dialplan = load(objects, 'extensions.conf');
+
+  it('dials each extension through the subroutine, from the agents context', () => {
+    for (const a of agents) {
+      const step = route(dialplan, AGENT_CONTEXT, String(a.extension));
+      assert.deepEqual(step, {
+        context: shardContext(shardOf(a.sipUsername)),
+        priorities: [`Gosub(${DIAL_SUBROUTINE},s,1(${a.sipUsername}))`],
+      });
+    }
+  });
+
+  it('rings for dialTimeoutSeconds, then ends every outcome with a cause', () => {
+    // Asterisk variables, spelled without `${` in a JS string.
+    const v = (name: string) => `$${'{'}${name}}`;
+    assert.deepEqual(route(dialplan, DIAL_SUBROUTINE, 's')?.priorities, [
+      `Dial(PJSIP/${v('ARG1')},45)`,
+      `Goto(s-${v('DIALSTATUS')},1)`,
+    ]);
+    const cause = (status: string) => route(dialplan, DIAL_SUBROUTINE, `s-${status}`)?.priorities;
+    assert.deepEqual(cause('BUSY'), ['Hangup(17)']);
+    assert.deepEqual(cause('NOANSWER'), ['Hangup(19)']);
+    assert.deepEqual(cause('CHANUNAVAIL'), ['Hangup(20)']);
+    assert.deepEqual(cause('CONGESTION'), ['Hangup(34)']);
+    assert.deepEqual(cause('ANSWER'), ['Hangup(16)']);
+    assert.deepEqual(cause('CANCEL'), ['Hangup(16)']);
+  });
+
+  it('answers the hotline and queues the caller for a bounded time', () => {
+    assert.deepEqual(route(dialplan, AGENT_CONTEXT, '117'), {
+      context: AGENT_CONTEXT,
+      priorities: ['Answer()', 'Queue(support,,,,600)', 'Hangup(16)'],
+    });
+    const other = load(
+      render([], { config: spec({ hotline: { number: '200', queue: 'sales' } }) }),
+      'extensions.conf',
+    );
+    assert.deepEqual(route(other, AGENT_CONTEXT, '200')?.priorities[1], 'Queue(sales,,,,600)');
+  });
+
+  it('refuses anything else with "unallocated number", including one digit', () => {
+    for (const n of ['5', '5555', '+4930123456', '*98', '1003'])
+      assert.deepEqual(
+        route(dialplan, AGENT_CONTEXT, n),
+        {
+          context: REJECT_CONTEXT,
+          priorities: ['Hangup(1)'],
+        },
+        n,
+      );
+    assert.deepEqual(route(dialplan, AGENT_CONTEXT, 'i')?.priorities, ['Hangup(1)']);
+    // The special h extension stays unmatched: nothing runs at hangup.
+    assert.equal(route(dialplan, AGENT_CONTEXT, 'h'), undefined);
+  });
+
+  it('always defines every shard context it includes, even with no agents', () => {
+    const empty = load(render([]), 'extensions.conf');
+    const contexts = new Set(empty.categories.map((c) => c.name));
+    const included = empty.categories.flatMap((c) =>
+      c.lines.filter((l) => l.key === 'include').map((l) => l.value),
+    );
+    assert.equal(included.length, SHARDS.length + 1);
+    for (const c of included) assert.ok(contexts.has(c), `${c} is included but not defined`);
+  });
+
+  it('keeps the hash marker context unreachable', () => {
+    const included = dialplan.categories.flatMap((c) =>
+      c.lines.filter((l) => l.key === 'include').map((l) => l.value),
+    );
+    assert.ok(!included.includes(DIALPLAN_MARKER_CONTEXT));
+    const marker = dialplan.categories
+      .filter((c) => c.name === DIALPLAN_MARKER_CONTEXT)
+      .flatMap((c) => c.lines);
+    assert.equal(marker.length, 1 + SHARDS.length, 'one NoOp per extensions file');
+    for (const l of marker) assert.match(l.value, /^[A-Za-z0-9_]+,1,NoOp\([0-9a-f]{64}\)$/);
+  });
+
+  it('changes only the main ConfigMap when the dial timeout changes', () => {
+    const other = render(agents, { config: spec({ dialTimeoutSeconds: 20 }) });
+    const changed = other.filter((o, i) => o.hash !== objects[i]?.hash).map((o) => o.name);
+    assert.deepEqual(changed, ['asterisk-generated']);
+  });
+});

@@ -1,0 +1,73 @@
+// The dialplan. Browsers' calls land in AGENT_CONTEXT: the hotline queues the
+// caller; each agent's extension (in its shard's context, included from
+// AGENT_CONTEXT) dials the agent for dialTimeoutSeconds through one
+// subroutine, which ends every outcome with a hangup cause the caller's
+// browser sees as a SIP status; anything else is refused with "unallocated
+// number" (404) instead of silence. The subroutine holds the timeout, so a new
+// dialTimeoutSeconds rewrites only the main ConfigMap, not every shard.
+import type { WebRTCConfigSpec } from '../../crds/types.ts';
+import type { AcceptedAgent } from './agents.ts';
+import { SHARDS, shardSuffix } from './shards.ts';
+
+export const AGENT_CONTEXT = 'switchboard-agents';
+export const REJECT_CONTEXT = 'switchboard-reject';
+export const DIAL_SUBROUTINE = 'switchboard-dial-agent';
+export const shardContext = (shard: number) => `${AGENT_CONTEXT}-${shardSuffix(shard)}`;
+
+/** How long a hotline caller may wait in the queue before the call ends (seconds). */
+export const QUEUE_MAX_WAIT_SECONDS = 600;
+
+/** Hangup causes, as chan_pjsip maps them to SIP responses. */
+export const CAUSE = {
+  unallocated: 1, // 404 Not Found
+  normal: 16,
+  busy: 17, // 486 Busy Here
+  noAnswer: 19, // 480 Temporarily Unavailable
+  absent: 20, // 480: the agent has no registered browser
+  congestion: 34, // 503
+} as const;
+
+// Asterisk variables, built without `${` inside JS template literals.
+const v = (name: string) => `$${'{'}${name}}`;
+
+export function dialplanMain(spec: WebRTCConfigSpec): string {
+  return [
+    `[${AGENT_CONTEXT}]`,
+    `exten => ${spec.hotline.number},1,Answer()`,
+    ` same => n,Queue(${spec.hotline.queue},,,,${QUEUE_MAX_WAIT_SECONDS})`,
+    ` same => n,Hangup(${CAUSE.normal})`,
+    // A context's own extensions are searched before its includes: agents'
+    // extensions live only in included contexts, and the catch-all is included
+    // last, so it can never shadow an agent.
+    ...SHARDS.map((i) => `include => ${shardContext(i)}`),
+    `include => ${REJECT_CONTEXT}`,
+    '',
+    `[${REJECT_CONTEXT}]`,
+    // Digits, *, # and + of any length; `_X.` alone would miss one-digit numbers.
+    // No `_.`: it also matches h/i/s/t and Asterisk warns about it at load.
+    `exten => _[0-9*#+],1,Hangup(${CAUSE.unallocated})`,
+    `exten => _[0-9*#+].,1,Hangup(${CAUSE.unallocated})`,
+    // Jumps to an extension that does not exist (e.g. a transfer target).
+    `exten => i,1,Hangup(${CAUSE.unallocated})`,
+    '',
+    `[${DIAL_SUBROUTINE}]`,
+    `exten => s,1,Dial(PJSIP/${v('ARG1')},${spec.dialTimeoutSeconds})`,
+    ` same => n,Goto(s-${v('DIALSTATUS')},1)`,
+    `exten => s-BUSY,1,Hangup(${CAUSE.busy})`,
+    `exten => s-NOANSWER,1,Hangup(${CAUSE.noAnswer})`,
+    `exten => s-CHANUNAVAIL,1,Hangup(${CAUSE.absent})`,
+    `exten => s-CONGESTION,1,Hangup(${CAUSE.congestion})`,
+    // ANSWER (the call happened), CANCEL (the caller gave up) and anything new.
+    `exten => _s-.,1,Hangup(${CAUSE.normal})`,
+    `exten => i,1,Hangup(${CAUSE.normal})`,
+    '',
+  ].join('\n');
+}
+
+/** One shard's context; it always exists (AGENT_CONTEXT includes it), even without agents. */
+export function dialplanShard(shard: number, agents: readonly AcceptedAgent[]): string {
+  let out = `[${shardContext(shard)}]\n`;
+  for (const a of agents)
+    out += `exten => ${a.extension},1,Gosub(${DIAL_SUBROUTINE},s,1(${a.sipUsername}))\n`;
+  return out;
+}

@@ -1,0 +1,28 @@
+// Asterisk configuration rendering: pure functions from resources to the
+// ConfigMaps and Secrets Asterisk mounts (LAYOUT.md).
+export {
+  type AcceptedAgent,
+  type CheckedAgents,
+  checkAgents,
+  type RenderProblem,
+} from './agents.ts';
+export {
+  BASE_INCLUDES,
+  INCLUDE_DIR,
+  MAIN_FILES,
+  MOUNT_PATH,
+  shardFiles,
+  shardObjectName,
+} from './layout.ts';
+export { hashMarker, objectHash, objectMarkers, sha256 } from './marker.ts';
+export {
+  type ConfigCategory,
+  ConfigError,
+  type ConfigLine,
+  getConfig,
+  type LoadedConfig,
+  loadConfig,
+} from './parse.ts';
+export { renderAsteriskConfig } from './render.ts';
+export { SHARD_COUNT, shardOf } from './shards.ts';
+export type { GeneratedObject, HashMarker, RenderAgent, RenderInput } from './types.ts';

@@ -1,0 +1,130 @@
+// PJSIP: transports and templates in the main ConfigMap, one endpoint + AOR
+// per agent in the ConfigMap shards (inheriting the templates, so each agent
+// costs a few lines), auth sections with the passwords in the Secret shards
+// only. Endpoint, AOR and auth share the agent's SIP username as id: sorcery
+// keeps one namespace per type (the recorded configs use [wt] for both).
+import type { WebRTCConfigSpec } from '../../crds/types.ts';
+import type { AcceptedAgent } from './agents.ts';
+import { AGENT_CONTEXT } from './dialplan.ts';
+import { callerId, type Line, section } from './syntax.ts';
+
+export const TRANSPORT_WS = 'switchboard-ws';
+export const TRANSPORT_WSS = 'switchboard-wss';
+export const ENDPOINT_TEMPLATE = 'switchboard-endpoint';
+export const AOR_TEMPLATE = 'switchboard-aor';
+
+/** Seconds without RTP before Asterisk hangs up: a call whose browser vanished ends (sip-testing-notes). */
+export const RTP_TIMEOUT_SECONDS = 30;
+/** The same while the browser holds the call (it may send no media then). */
+export const RTP_TIMEOUT_HOLD_SECONDS = 300;
+
+/** dtls paths end up verbatim in a config value. */
+const PATH = /^\/[A-Za-z0-9._/-]*$/;
+/** Host names, IPv4 addresses and CIDRs (the CRD's patterns); anything else is not written. */
+const ADDRESS = /^[A-Za-z0-9.:/-]{1,253}$/;
+
+function transport(
+  name: string,
+  protocol: 'ws' | 'wss',
+  t: WebRTCConfigSpec['transports'],
+): string {
+  const lines: Line[] = [
+    ['type', 'transport'],
+    ['protocol', protocol],
+    // A ws/wss transport binds no port of its own: browsers reach Asterisk through
+    // http.conf's /ws (8088, or 8089 with TLS). bind is required but unused.
+    ['bind', '0.0.0.0'],
+  ];
+  const add = (key: string, value: string | undefined) => {
+    if (value !== undefined && ADDRESS.test(value)) lines.push([key, value]);
+  };
+  add('external_signaling_address', t.externalSignalingAddress);
+  add('external_media_address', t.externalMediaAddress);
+  for (const net of t.localNets ?? []) add('local_net', net);
+  return section(name, lines);
+}
+
+/** Transports and templates: the main pjsip file's body before the #include lines. */
+export function pjsipMain(spec: WebRTCConfigSpec, dtlsCertPath: string | undefined): string {
+  const t = spec.transports;
+  const parts: string[] = [];
+  if (t.ws) parts.push(transport(TRANSPORT_WS, 'ws', t));
+  if (t.wss) parts.push(transport(TRANSPORT_WSS, 'wss', t));
+
+  const endpoint: Line[] = [
+    ['type', 'endpoint'],
+    ['context', AGENT_CONTEXT],
+    // Pinned so external_media_address/local_net apply to the SDP (res_pjsip takes
+    // them from the endpoint's transport). A WebSocket transport cannot open
+    // connections, so Asterisk still answers over whichever socket the browser
+    // registered on; both transports carry the same NAT settings.
+    ['transport', t.wss ? TRANSPORT_WSS : TRANSPORT_WS],
+    // Template lines come before the agent's own, so disallow precedes its allow.
+    ['disallow', 'all'],
+    // webrtc=yes turns on DTLS, ICE, AVPF, rtcp-mux and bundle (NOTES.md).
+    ['webrtc', 'yes'],
+    // Keep Asterisk in the media path: DTLS-SRTP ends at Asterisk on each leg.
+    ['direct_media', 'no'],
+    ['rtp_timeout', RTP_TIMEOUT_SECONDS],
+    ['rtp_timeout_hold', RTP_TIMEOUT_HOLD_SECONDS],
+  ];
+  if (dtlsCertPath !== undefined) {
+    const dir = dtlsCertPath.replace(/\/+$/, '');
+    if (!PATH.test(dir))
+      throw new Error('dtlsCertPath must be an absolute path of safe characters');
+    // Without these, webrtc=yes auto-generates a certificate. With them, no
+    // dtls_auto_generate_cert line at all: both together fail the endpoint
+    // (config-behaviour case E); the certificate alone loads (case E2).
+    endpoint.push(['dtls_cert_file', `${dir}/tls.crt`], ['dtls_private_key', `${dir}/tls.key`]);
+  }
+  parts.push(section(ENDPOINT_TEMPLATE, endpoint, '!'));
+  parts.push(
+    section(
+      AOR_TEMPLATE,
+      [
+        ['type', 'aor'],
+        // A registration beyond max_contacts replaces the oldest one (a reloaded tab).
+        ['remove_existing', 'yes'],
+      ],
+      '!',
+    ),
+  );
+  return parts.join('\n');
+}
+
+/** One shard's endpoints and AORs (ConfigMap). No secret here. */
+export function pjsipEndpoints(agents: readonly AcceptedAgent[]): string {
+  let out = '';
+  for (const a of agents) {
+    const id = a.sipUsername;
+    out += `\n${section(
+      id,
+      [
+        ['auth', id],
+        ['aors', id],
+        ['callerid', callerId(a.label, a.extension)],
+        ['allow', a.codecs.join(',')],
+      ],
+      ENDPOINT_TEMPLATE,
+    )}${section(id, [['max_contacts', a.maxContacts]], AOR_TEMPLATE)}`;
+  }
+  return out;
+}
+
+/**
+ * One shard's auth sections: the only text that holds passwords (Secret).
+ * Ordered by id, not extension: a new extension must not rewrite the Secret.
+ */
+export function pjsipAuth(agents: readonly AcceptedAgent[]): string {
+  let out = '';
+  const byId = [...agents].sort((a, b) => (a.sipUsername < b.sipUsername ? -1 : 1));
+  for (const a of byId) {
+    out += `\n${section(a.sipUsername, [
+      ['type', 'auth'],
+      ['auth_type', 'userpass'],
+      ['username', a.sipUsername],
+      ['password', a.sipPassword],
+    ])}`;
+  }
+  return out;
+}

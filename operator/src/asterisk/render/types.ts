@@ -1,0 +1,46 @@
+import type { Codec, WebRTCConfigSpec } from '../../crds/types.ts';
+
+/** One agent that belongs in Asterisk (the caller already dropped suspended/conflicting ones). */
+export interface RenderAgent {
+  /** SipAgent metadata.name. */
+  name: string;
+  displayName: string;
+  extension: number;
+  /** e.g. john_doe_1700000000 — also the PJSIP endpoint, AOR and auth id. */
+  sipUsername: string;
+  /** 32 hex characters; written only into Secret output. */
+  sipPassword: string;
+  codecs: readonly Codec[];
+  /** Already resolved (omitted spec.queues => [hotline queue]). */
+  queues: readonly string[];
+  maxContacts: number;
+}
+
+export interface RenderInput {
+  namespace: string;
+  config: WebRTCConfigSpec;
+  agents: readonly RenderAgent[];
+  /** Directory where the DTLS Secret (tls.crt, tls.key) is mounted; omitted: Asterisk generates a certificate. */
+  dtlsCertPath?: string;
+}
+
+export interface GeneratedObject {
+  kind: 'ConfigMap' | 'Secret';
+  name: string;
+  /** File name → content; every file starts with its content-hash marker (see marker.ts). */
+  files: Record<string, string>;
+  /** sha256 over the object's files (names and contents). */
+  hash: string;
+}
+
+/** Where a file's content hash shows in AMI `GetConfig` output. */
+export interface HashMarker {
+  /** The top-level file to ask GetConfig for (it merges our #included files). */
+  configFile: 'pjsip.conf' | 'extensions.conf' | 'queues.conf' | 'rtp.conf';
+  /** The module that reads that file (what to reload when the file changed). */
+  module: 'res_pjsip.so' | 'pbx_config.so' | 'app_queue.so' | 'res_rtp_asterisk.so';
+  /** GetConfig `Category:` to ask for; several files share one category, the key tells them apart. */
+  category: string;
+  key: string;
+  value: string;
+}
