@@ -1,0 +1,107 @@
+// QueueStatus, QueueSummary, QueueAdd, QueuePause, QueueRemove (transcripts
+// main_18, main_19, main_23..32, main_55, main_56). app_queue's list events
+// carry the ActionID last.
+import { type ActionHandler, answer } from './action-types.ts';
+import { header } from './framing.ts';
+import { isTrue } from './pjsip-options.ts';
+import {
+  memberStatusFields,
+  queueAdd,
+  queueParamsFields,
+  queuePause,
+  queueRemove,
+  queueSummaryFields,
+} from './queues.ts';
+import { failure, listComplete, listItem, listStart, success } from './responses.ts';
+
+export const queueStatus: ActionHandler = (ctx, req) => {
+  const s = ctx.asterisk.state;
+  const queue = header(req, 'Queue');
+  const member = header(req, 'Member');
+  const items = [];
+  for (const q of s.queues.values()) {
+    if (queue !== undefined && q.name !== queue) continue;
+    items.push(listItem(req, 'QueueParams', queueParamsFields(q), true));
+    for (const m of q.members) {
+      if (member !== undefined && m.name !== member && m.interface !== member) continue;
+      items.push(listItem(req, 'QueueMember', memberStatusFields(s, q, m), true));
+    }
+  }
+  return answer(
+    listStart(req, 'Queue status will follow'),
+    ...items,
+    listComplete(req, 'QueueStatusComplete', items.length),
+  );
+};
+
+export const queueSummary: ActionHandler = (ctx, req) => {
+  const s = ctx.asterisk.state;
+  const queue = header(req, 'Queue');
+  const items = [...s.queues.values()]
+    .filter((q) => queue === undefined || q.name === queue)
+    .map((q) => listItem(req, 'QueueSummary', queueSummaryFields(s, q), true));
+  return answer(
+    listStart(req, 'Queue summary will follow'),
+    ...items,
+    listComplete(req, 'QueueSummaryComplete', items.length),
+  );
+};
+
+const ADD_MESSAGES = {
+  ok: 'Added interface to queue',
+  exists: 'Unable to add interface: Already there',
+  nosuchqueue: 'Unable to add interface to queue: No such queue',
+};
+
+export const queueAddAction: ActionHandler = (ctx, req) => {
+  const queue = header(req, 'Queue');
+  const iface = header(req, 'Interface');
+  if (queue === undefined) return answer(failure(req, "'Queue' not specified."));
+  if (iface === undefined) return answer(failure(req, "'Interface' not specified."));
+  const penalty = Number(header(req, 'Penalty') ?? 0);
+  const { result, events } = queueAdd(ctx.asterisk.state, queue, {
+    interface: iface,
+    name: header(req, 'MemberName') ?? iface,
+    stateInterface: header(req, 'StateInterface') ?? iface,
+    penalty: Number.isInteger(penalty) && penalty >= 0 ? penalty : 0,
+    paused: isTrue(header(req, 'Paused')),
+    pausedReason: '',
+  });
+  const text = ADD_MESSAGES[result];
+  return { reply: [result === 'ok' ? success(req, text) : failure(req, text)], events };
+};
+
+export const queuePauseAction: ActionHandler = (ctx, req) => {
+  const iface = header(req, 'Interface');
+  const paused = header(req, 'Paused');
+  if (iface === undefined || paused === undefined)
+    return answer(failure(req, "Need 'Interface' and 'Paused' parameters."));
+  const on = isTrue(paused);
+  const { found, events } = queuePause(
+    ctx.asterisk.state,
+    header(req, 'Queue'),
+    iface,
+    on,
+    header(req, 'Reason') ?? '',
+  );
+  if (!found) return answer(failure(req, 'Interface not found'));
+  const text = on ? 'Interface paused successfully' : 'Interface unpaused successfully';
+  return { reply: [success(req, text)], events };
+};
+
+const REMOVE_MESSAGES = {
+  ok: 'Removed interface from queue',
+  notthere: 'Unable to remove interface: Not there',
+  nosuchqueue: 'Unable to remove interface from queue: No such queue',
+  notdynamic: 'Member not dynamic',
+};
+
+export const queueRemoveAction: ActionHandler = (ctx, req) => {
+  const queue = header(req, 'Queue');
+  const iface = header(req, 'Interface');
+  if (queue === undefined || iface === undefined)
+    return answer(failure(req, "Need 'Queue' and 'Interface' parameters."));
+  const { result, events } = queueRemove(ctx.asterisk.state, queue, iface);
+  const text = REMOVE_MESSAGES[result];
+  return { reply: [result === 'ok' ? success(req, text) : failure(req, text)], events };
+};
