@@ -7,9 +7,11 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane } from '../test/cluster/control-plane.ts';
 import { freePort } from '../test/cluster/ports.ts';
 import { repoRoot } from '../test/cluster/tools.ts';
+import { startProjector } from './lib/projector.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +22,16 @@ const { values } = parseArgs({
 });
 const dir = values.dir;
 const namespace = values.namespace;
+// A real Asterisk to drive (README "Driving a real Asterisk"): its AMI address
+// and user, and the directory its /etc/asterisk/switchboard is projected into.
+const asteriskAmi = process.env.ASTERISK_AMI; // host:port
+const asteriskConfigDir = process.env.ASTERISK_CONFIG_DIR;
+if (asteriskAmi && !/^[^:\s]+:\d+$/.test(asteriskAmi))
+  throw new Error(`ASTERISK_AMI must be host:port, got "${asteriskAmi}"`);
+if (asteriskAmi && (!asteriskConfigDir || !process.env.ASTERISK_AMI_SECRET))
+  throw new Error(
+    'ASTERISK_AMI needs ASTERISK_CONFIG_DIR and ASTERISK_AMI_SECRET (and ASTERISK_AMI_USERNAME, default "switchboard")',
+  );
 
 rmSync(dir, { recursive: true, force: true }); // a fresh cluster every run: no stale state
 mkdirSync(dir, { recursive: true });
@@ -29,7 +41,9 @@ const kubectl = (...args: string[]) =>
   execFileSync(cp.tools.kubectl, ['--kubeconfig', cp.kubeconfig, ...args], { encoding: 'utf8' });
 
 let operator: ChildProcess | undefined;
+let projector: Awaited<ReturnType<typeof startProjector>> | undefined;
 const stopAll = async () => {
+  await projector?.stop();
   if (operator && operator.exitCode === null) {
     const exited = new Promise((resolve) => operator?.once('exit', resolve));
     operator.kill('SIGTERM');
@@ -50,6 +64,40 @@ try {
   kubectl('create', 'namespace', 'switchboard-system');
   kubectl('create', 'namespace', namespace);
   kubectl('apply', '-n', namespace, '-f', join(repoRoot, 'crds', 'examples'));
+  if (asteriskAmi && asteriskConfigDir) {
+    const [host, amiPort] = asteriskAmi.split(':');
+    execFileSync(
+      cp.tools.kubectl,
+      ['--kubeconfig', cp.kubeconfig, 'apply', '-n', namespace, '-f', '-'],
+      {
+        input: JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'asterisk-ami' },
+          stringData: {
+            username: process.env.ASTERISK_AMI_USERNAME ?? 'switchboard',
+            secret: process.env.ASTERISK_AMI_SECRET,
+          },
+        }),
+      },
+    );
+    kubectl(
+      'patch',
+      'webrtcconfig',
+      'default',
+      '-n',
+      namespace,
+      '--type=merge',
+      '-p',
+      JSON.stringify({
+        spec: { ami: { host, port: Number(amiPort), secretName: 'asterisk-ami' } },
+      }),
+    );
+    const kc = new KubeConfig();
+    kc.loadFromFile(cp.kubeconfig);
+    projector = await startProjector({ kc, namespace, dir: asteriskConfigDir });
+    console.log(`projecting the generated configuration into ${asteriskConfigDir}/switchboard`);
+  }
 
   const port = await freePort();
   const log = createWriteStream(join(dir, 'operator.log'));
@@ -98,7 +146,8 @@ try {
   ${cp.tools.kubectl} annotate sipagent john-doe -n ${namespace} switchboard.dev/regenerate-credentials=$(date +%s) --overwrite
 
 Asterisk itself is not part of this local run: the generated configuration is
-written, and agents stay Provisioned=Unknown until an Asterisk confirms it.
+written, and agents stay Provisioned=False (reason AsteriskNotConfigured) until
+an Asterisk is connected (see README: "Driving a real Asterisk").
 `);
 } catch (err) {
   await stopAll();

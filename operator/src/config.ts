@@ -16,6 +16,10 @@ export interface OperatorConfig {
   readonly coalesceMs: number;
   /** How often broken Secret references of a WebRTCConfig are re-checked (user Secrets are not watched). */
   readonly referenceRecheckMs: number;
+  /** How long Asterisk may take to see new files (kubelet projection) before Provisioned turns False. */
+  readonly asteriskVisibleTimeoutMs: number;
+  /** How often GetConfig is asked while waiting for new files. */
+  readonly asteriskPollMs: number;
 }
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -47,5 +51,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
     concurrency: positiveInt('CONCURRENCY', env.CONCURRENCY, 4) || 1,
     coalesceMs: positiveInt('COALESCE_MS', env.COALESCE_MS, 250),
     referenceRecheckMs: positiveInt('REFERENCE_RECHECK_MS', env.REFERENCE_RECHECK_MS, 30_000),
+    asteriskVisibleTimeoutMs: positiveInt(
+      'ASTERISK_VISIBLE_TIMEOUT_MS',
+      env.ASTERISK_VISIBLE_TIMEOUT_MS,
+      180_000,
+    ),
+    asteriskPollMs: positiveInt('ASTERISK_POLL_MS', env.ASTERISK_POLL_MS, 1_000) || 1_000,
   };
 }

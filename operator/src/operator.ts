@@ -1,6 +1,8 @@
 // The controllers and the events that feed their queues. Informers run on
 // every replica; the queues (and so every write) only on the leader.
 import { CoreV1Api, CustomObjectsApi, EventsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { AsteriskConnections } from './asterisk/connections.ts';
+import { AsteriskView } from './asterisk/view.ts';
 import { createEventRecorder } from './clients/events.ts';
 import type { OperatorConfig } from './config.ts';
 import type { SipAgent } from './crds/types.ts';
@@ -15,9 +17,14 @@ import { WebRTCConfigController } from './webrtcconfig/controller.ts';
 
 const RECOVERABLE_REASONS = new Set(['ExtensionConflict', 'ExtensionRangeFull']);
 
+/** Status writes caused by Asterisk (registrations, reloads) wait this long to batch a storm. */
+const ASTERISK_STATUS_BATCH_MS = 200;
+
 export interface Controllers {
   readonly agentQueue: WorkQueue;
   readonly configQueue: WorkQueue;
+  readonly view: AsteriskView;
+  readonly asterisk: AsteriskConnections;
   start(): void;
   stop(): Promise<void>;
 }
@@ -32,6 +39,13 @@ export function createControllers(
   const custom = kc.makeApiClient(CustomObjectsApi);
   const events = createEventRecorder(kc.makeApiClient(EventsV1Api), config.identity, logger);
   const index = new AgentIndex();
+  const view = new AsteriskView();
+  const asterisk = new AsteriskConnections({
+    core,
+    view,
+    logger: logger.child({ component: 'asterisk' }),
+    applier: { visibleTimeoutMs: config.asteriskVisibleTimeoutMs, pollMs: config.asteriskPollMs },
+  });
 
   const agents = new SipAgentController({
     ...caches,
@@ -39,6 +53,7 @@ export function createControllers(
     custom,
     events,
     index,
+    view,
     logger: logger.child({ controller: 'sipagent' }),
   });
   const agentQueue = new WorkQueue(
@@ -59,6 +74,8 @@ export function createControllers(
     logger: logger.child({ controller: 'webrtcconfig' }),
     requeueAfter: (key, ms) => configQueue.add(key, ms),
     referenceRecheckMs: config.referenceRecheckMs,
+    asterisk,
+    view,
   });
 
   const keyOf = (o: { metadata?: { name?: string; namespace?: string } }) =>
@@ -72,6 +89,18 @@ export function createControllers(
       if (ready && RECOVERABLE_REASONS.has(ready.reason)) agentQueue.add(keyOf(a));
     }
   };
+
+  // Asterisk facts changed: the agents named (a storm of registrations becomes
+  // one status write per agent, batched by the queue) or the namespace's connection.
+  view.onAgentsChanged((namespace, names) => {
+    if (names === 'all') {
+      for (const a of caches.agents.list(namespace))
+        agentQueue.add(keyOf(a), ASTERISK_STATUS_BATCH_MS);
+    } else {
+      for (const n of names) agentQueue.add(`${namespace}/${n}`, ASTERISK_STATUS_BATCH_MS);
+    }
+  });
+  view.onNamespaceChanged((namespace) => configQueue.add(`${namespace}/default`));
 
   let previousGeneration = new Map<string, number | undefined>();
   const onAgent = (kind: 'add' | 'update' | 'delete') => (a: SipAgent) => {
@@ -124,6 +153,8 @@ export function createControllers(
   return {
     agentQueue,
     configQueue,
+    view,
+    asterisk,
     start() {
       agentQueue.start();
       configQueue.start();
@@ -133,6 +164,7 @@ export function createControllers(
     },
     async stop() {
       await Promise.all([agentQueue.stop(), configQueue.stop()]);
+      await asterisk.stop();
       previousGeneration = new Map();
     },
   };

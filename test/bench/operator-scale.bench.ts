@@ -1,7 +1,9 @@
-// make bench: how long the operator takes to give N agents credentials and
-// the namespace its Asterisk configuration, and how big the generated objects
-// get. Run with `make bench` (BENCH_SIZES=1000,10000 by default).
+// make bench: how long the operator takes to give N agents credentials, the
+// namespace its Asterisk configuration and Asterisk (the AMI test server, fed
+// by the projector) every agent loaded, how many reloads that took, and how
+// big the generated objects get. Run with `make bench` (BENCH_SIZES=1000,10000 by default).
 import { after, before, it } from 'node:test';
+import { startTestAsterisk, type TestAsterisk } from '../support/asterisk.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
@@ -12,12 +14,14 @@ const cluster = testCluster();
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const namespaces: Awaited<ReturnType<typeof createNamespace>>[] = [];
 let operator: OperatorProcess | undefined;
+const asterisks: TestAsterisk[] = [];
 
 before(async () => {
   await installCrds(cluster);
 });
 after(async () => {
   await operator?.stop();
+  for (const a of asterisks) await a.close();
   for (const ns of namespaces) await ns.cleanup();
 });
 
@@ -37,9 +41,16 @@ for (const n of sizes) {
     const ns = await createNamespace(cluster, `bench-${n}`);
     namespaces.push(ns);
     const r = new Resources(cluster, ns.name);
+    // Reloads take as long as the recorded Asterisk's did (scale-results.txt:
+    // 0.12-0.19 s at 1,000 endpoints, 2.9-5.6 s at 10,000).
+    const asterisk = await startTestAsterisk(cluster, r, {
+      reloadMs: n >= 10_000 ? 4_000 : n >= 1_000 ? 150 : 20,
+    });
+    asterisks.push(asterisk);
     await r.createConfig({
       extensions: { start: 10000, end: 99999 },
       hotline: { number: '117', queue: 'support' },
+      ami: asterisk.amiSpec,
     });
     await operator?.stop();
     operator = await startOperator(cluster, ns.name, `bench-${n}`, {
@@ -67,6 +78,17 @@ for (const n of sizes) {
       500,
     );
     const configMs = Date.now() - t0;
+    await waitUntil(
+      'all Provisioned',
+      async () =>
+        (await r.agents()).filter((a) => condition(a, 'Provisioned')?.status === 'True').length ===
+        n,
+      30 * 60_000,
+      500,
+    );
+    const provisionedMs = Date.now() - t0;
+    const reloads = new Map<string, number>();
+    for (const m of asterisk.ami.reloads) reloads.set(m, (reloads.get(m) ?? 0) + 1);
 
     const sizesOf = [
       ...(await r.configMaps('app.kubernetes.io/component=asterisk-config')).map((c) => ({
@@ -86,7 +108,9 @@ for (const n of sizes) {
       .join(' ');
     console.log(
       `bench ${n} agents: created in ${(createdMs / 1000).toFixed(1)} s; all credentials after ${(credentialsMs / 1000).toFixed(1)} s; ` +
-        `configuration for all after ${(configMs / 1000).toFixed(1)} s; ${sizesOf.length} generated objects, largest ${largest?.name} ${((largest?.bytes ?? 0) / 1024).toFixed(0)} KiB; ${writes}`,
+        `configuration for all after ${(configMs / 1000).toFixed(1)} s; all Provisioned after ${(provisionedMs / 1000).toFixed(1)} s ` +
+        `(${((provisionedMs - configMs) / 1000).toFixed(1)} s after the last render); reloads ${JSON.stringify(Object.fromEntries(reloads))}; ` +
+        `${sizesOf.length} generated objects, largest ${largest?.name} ${((largest?.bytes ?? 0) / 1024).toFixed(0)} KiB; ${writes}`,
     );
   });
 }

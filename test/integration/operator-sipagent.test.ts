@@ -54,9 +54,15 @@ describe('SipAgent → credentials', () => {
       secret?.metadata?.labels?.['app.kubernetes.io/managed-by'],
       'switchboard-operator',
     );
-    const provisioned = condition(agent, 'Provisioned');
-    assert.equal(provisioned?.status, 'Unknown');
-    assert.equal(provisioned?.reason, 'AwaitingAsterisk');
+    // The WebRTCConfig names no AMI Secret: no Asterisk, and the condition says why.
+    await waitUntil('Provisioned explains the missing AMI Secret', async () =>
+      /spec\.ami\.secretName/.test(
+        condition(await r.agent('john-doe'), 'Provisioned')?.message ?? '',
+      ),
+    );
+    const provisioned = condition(await r.agent('john-doe'), 'Provisioned');
+    assert.equal(provisioned?.status, 'False');
+    assert.equal(provisioned?.reason, 'AsteriskNotConfigured');
     for (const c of agent.status?.conditions ?? [])
       assert.equal(
         (c as { observedGeneration?: number }).observedGeneration,
@@ -185,9 +191,13 @@ describe('SipAgent → credentials', () => {
 
   it('garbage-collects the Secret with its agent', async () => {
     await r.deleteAgent('erika');
+    // The garbage collector learns new kinds by rescanning discovery every 30 s:
+    // a run that reaches this test early waits for that rescan.
     await waitUntil(
       'Secret gone',
       async () => (await r.secret('erika-sip-credentials')) === undefined,
+      90_000,
+      200,
     );
   });
 });

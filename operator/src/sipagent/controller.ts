@@ -7,6 +7,8 @@
 // of one namespace can never pick the same extension or username.
 import { isDeepStrictEqual } from 'node:util';
 import type { CoreV1Api, CustomObjectsApi, V1Secret } from '@kubernetes/client-node';
+import { agentFingerprint } from '../asterisk/apply/version.ts';
+import type { AsteriskView } from '../asterisk/view.ts';
 import { isAlreadyExists } from '../clients/errors.ts';
 import type { EventRecorder } from '../clients/events.ts';
 import { patchStatus } from '../clients/status.ts';
@@ -33,6 +35,8 @@ export interface SipAgentControllerDeps {
   readonly events: EventRecorder;
   readonly index: AgentIndex;
   readonly logger: Logger;
+  /** What Asterisk has loaded and who is registered. */
+  readonly view: AsteriskView;
   readonly now?: () => Date;
 }
 
@@ -64,14 +68,31 @@ export class SipAgentController {
     const { view, rangeFull } = await this.#ensureCredentials(agent, range);
 
     const owner = this.#d.index.ownership(namespace, name);
+    const username = view?.username;
+    const inAsterisk =
+      config !== undefined &&
+      username !== undefined &&
+      !agent.spec.suspended &&
+      owner !== undefined &&
+      !owner.conflictWith;
     const facts = {
       hasConfig: config !== undefined,
       secretName: credentialsSecretName(name),
-      username: view?.username,
+      username,
       generatedAt: view?.generatedAt,
       extension: owner?.extension ?? view?.extension,
       conflictWith: owner?.conflictWith,
       rangeFull: rangeFull ? range : undefined,
+      provisioned: inAsterisk
+        ? this.#d.view.provisioned(
+            namespace,
+            name,
+            agentFingerprint(username, agent.metadata.generation),
+          )
+        : notInAsterisk(agent, config !== undefined, username, owner),
+      registration: username
+        ? this.#d.view.registration(namespace, username)
+        : { registered: false, contacts: 0 },
     };
     const status = desiredStatus(agent, facts, this.#now());
     if (isDeepStrictEqual(status, agent.status)) return;
@@ -201,6 +222,28 @@ export class SipAgentController {
       );
     }
   }
+}
+
+/** Provisioned of an agent the configuration leaves out, with the reason it is left out. */
+function notInAsterisk(
+  agent: SipAgent,
+  hasConfig: boolean,
+  username: string | undefined,
+  owner: { conflictWith?: string } | undefined,
+) {
+  const [reason, message] = !hasConfig
+    ? ['NoWebRTCConfig', 'this namespace has no WebRTCConfig named "default"']
+    : agent.spec.suspended
+      ? ['Suspended', 'the agent is suspended and left out of the Asterisk configuration']
+      : !username
+        ? ['CredentialsPending', 'the agent has no SIP credentials yet']
+        : owner?.conflictWith
+          ? [
+              'ExtensionConflict',
+              `left out while SipAgent ${owner.conflictWith} holds its extension`,
+            ]
+          : ['NoExtension', 'left out until it has an extension'];
+  return { type: 'Provisioned', status: 'False', reason, message } as const;
 }
 
 export function splitKey(key: string): [string, string] {

@@ -1,7 +1,7 @@
 // The status a SipAgent should have, computed from what the controller knows.
 // Pure: the controller writes it only when it differs from the current one.
 import type { Condition, SipAgent, SipAgentStatus } from '../crds/types.ts';
-import { type ConditionInput, getCondition, setConditions } from '../status/conditions.ts';
+import { type ConditionInput, setConditions } from '../status/conditions.ts';
 
 export interface AgentFacts {
   readonly hasConfig: boolean;
@@ -11,6 +11,9 @@ export interface AgentFacts {
   readonly extension: number | undefined;
   readonly conflictWith: string | undefined;
   readonly rangeFull: { start: number; end: number } | undefined;
+  /** What Asterisk says about this agent (computed by the caller from the AsteriskView). */
+  readonly provisioned: ConditionInput;
+  readonly registration: { readonly registered: boolean; readonly contacts: number };
 }
 
 export function desiredStatus(agent: SipAgent, facts: AgentFacts, now: Date): SipAgentStatus {
@@ -30,19 +33,7 @@ export function desiredStatus(agent: SipAgent, facts: AgentFacts, now: Date): Si
         message: 'SIP credentials have not been generated yet',
       };
 
-  // Provisioned is confirmed by the Asterisk side (AMI); until it has said
-  // something, it stays Unknown with the reason why.
-  const previousProvisioned = getCondition(existing, 'Provisioned');
-  const provisioned: ConditionInput =
-    previousProvisioned && previousProvisioned.reason !== 'AwaitingAsterisk'
-      ? withoutTime(previousProvisioned)
-      : {
-          type: 'Provisioned',
-          status: 'Unknown',
-          reason: 'AwaitingAsterisk',
-          message: 'the configuration is generated; Asterisk has not confirmed loading it',
-        };
-
+  const provisioned = facts.provisioned;
   const ready = readyCondition(agent, facts, provisioned);
   const conditions: Condition[] = setConditions(
     existing,
@@ -60,6 +51,8 @@ export function desiredStatus(agent: SipAgent, facts: AgentFacts, now: Date): Si
   else delete status.extension;
   if (facts.username) status.sipUsername = facts.username;
   if (facts.generatedAt) status.credentialsRotatedAt = facts.generatedAt;
+  status.registered = facts.registration.registered;
+  status.contacts = facts.registration.contacts;
   return status;
 }
 
@@ -105,9 +98,4 @@ function readyCondition(
     reason: 'AwaitingProvisioning',
     message: `waiting for Asterisk: ${provisioned.message}`,
   };
-}
-
-function withoutTime(c: Condition): ConditionInput {
-  const { lastTransitionTime: _, ...rest } = c;
-  return rest;
 }

@@ -4,8 +4,11 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { CoreV1Api, CustomObjectsApi, V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import { configVersion } from '../asterisk/apply/version.ts';
+import type { AsteriskConnections } from '../asterisk/connections.ts';
 import { type ApplyResult, applyGeneratedObjects } from '../asterisk/generated-objects.ts';
-import { renderAsteriskConfig } from '../asterisk/render/index.ts';
+import { checkAgents, renderAsteriskConfig } from '../asterisk/render/index.ts';
+import type { AsteriskView } from '../asterisk/view.ts';
 import { describeError, isNotFound } from '../clients/errors.ts';
 import type { EventRecorder } from '../clients/events.ts';
 import { patchStatus } from '../clients/status.ts';
@@ -34,6 +37,9 @@ export interface WebRTCConfigControllerDeps {
   readonly requeueAfter: (key: string, ms: number) => void;
   /** How often broken references are re-checked (they are user Secrets, not watched). */
   readonly referenceRecheckMs: number;
+  /** The namespaces' Asterisk connections and apply loops, and what they know. */
+  readonly asterisk: AsteriskConnections;
+  readonly view: AsteriskView;
   readonly now?: () => Date;
 }
 
@@ -47,7 +53,12 @@ export class WebRTCConfigController {
   async processItem(key: string): Promise<void> {
     const [namespace, name] = splitKey(key);
     const config = this.#d.configs.get(name, namespace);
-    if (!config || config.metadata.deletionTimestamp) return; // generated objects go with it (owner references)
+    if (!config || config.metadata.deletionTimestamp) {
+      // Generated objects go with it (owner references); so does the AMI connection.
+      await this.#d.asterisk.remove(namespace);
+      this.#d.view.forget(namespace);
+      return;
+    }
 
     const referenced = await this.#readReferencedSecrets(config);
     const problems = referenceProblems(config.spec, (n) => referenced.get(n));
@@ -93,6 +104,27 @@ export class WebRTCConfigController {
       .update(objects.map((o) => o.hash).join('\n'))
       .digest('hex')
       .slice(0, 16);
+
+    // Hand Asterisk the version just written (only what was written can be waited for).
+    let version: ReturnType<typeof configVersion> | undefined;
+    if (!failure) {
+      const generation = new Map(agents.map((a) => [a.metadata.name, a.metadata.generation]));
+      const { accepted } = checkAgents(renderList, config.spec);
+      version = configVersion(
+        configHash,
+        objects,
+        accepted.map((a) => ({
+          name: a.name,
+          sipUsername: a.sipUsername,
+          generation: generation.get(a.name),
+        })),
+      );
+    }
+    try {
+      await this.#d.asterisk.sync(namespace, config.spec.ami, version);
+    } catch (err) {
+      this.#d.logger.warn({ namespace, err: describeError(err) }, 'AMI connection setup failed');
+    }
     const status = desiredConfigStatus(
       config,
       {
@@ -100,6 +132,7 @@ export class WebRTCConfigController {
         agents: renderList.length,
         configHash,
         generated: failure ? { ok: false, message: failure } : { ok: true },
+        asterisk: this.#d.view.connection(namespace),
       },
       this.#d.now?.() ?? new Date(),
     );

@@ -1,4 +1,5 @@
 // The status a WebRTCConfig should have. Pure.
+import type { ConnectionState } from '../asterisk/view.ts';
 import type { WebRTCConfig, WebRTCConfigStatus } from '../crds/types.ts';
 import { type ConditionInput, setConditions } from '../status/conditions.ts';
 
@@ -7,6 +8,23 @@ export interface ConfigFacts {
   readonly agents: number;
   readonly configHash: string;
   readonly generated: { readonly ok: true } | { readonly ok: false; readonly message: string };
+  readonly asterisk: ConnectionState;
+}
+
+const CONNECTION_REASONS: Record<ConnectionState['state'], string> = {
+  unconfigured: 'NotConfigured',
+  connecting: 'Connecting',
+  connected: 'Connected',
+  disconnected: 'Disconnected',
+};
+
+function asteriskConnected(c: ConnectionState): ConditionInput {
+  return {
+    type: 'AsteriskConnected',
+    status: c.state === 'connected' ? 'True' : 'False',
+    reason: CONNECTION_REASONS[c.state],
+    message: c.message,
+  };
 }
 
 export function desiredConfigStatus(
@@ -71,7 +89,10 @@ export function desiredConfigStatus(
     iceServers,
     conditions: setConditions(
       config.status?.conditions,
-      [references, generated, ready].map((c) => ({ ...c, observedGeneration: generation })),
+      [references, generated, asteriskConnected(facts.asterisk), ready].map((c) => ({
+        ...c,
+        observedGeneration: generation,
+      })),
       now,
     ),
   };

@@ -16,7 +16,9 @@ let client: AmiClient;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ami-client-'));
-  cpSync(join(repoRoot, '..', 'shared', 'asterisk', 'minimal-config'), dir, { recursive: true });
+  cpSync(join(repoRoot, 'test', 'ami-server', 'recorded', 'minimal-config'), dir, {
+    recursive: true,
+  });
   server = await startAmiServer({ username: 'admin', secret: 'verifysecret123', configDir: dir });
   client = new AmiClient({
     host: '127.0.0.1',

@@ -82,7 +82,8 @@ export class AmiClient {
     this.#emitter.on('event', cb);
   }
 
-  onState(cb: (state: AmiState) => void): void {
+  /** State changes; `reason` says why a connection was lost or refused (never the secret). */
+  onState(cb: (state: AmiState, reason?: string) => void): void {
     this.#emitter.on('state', cb);
   }
 
@@ -233,7 +234,7 @@ export class AmiClient {
       m.removeAllListeners('close');
       m.disconnect();
       this.#emitter.emit('dropped');
-      this.#setState('disconnected');
+      this.#setState('disconnected', reason);
       this.#scheduleReconnect(reason);
     };
     m.on('managerevent', (e: RawMessage) => this.#emitter.emit('event', typedEvent(e)));
@@ -265,11 +266,11 @@ export class AmiClient {
     this.#timer = setTimeout(() => this.#connect(), delay);
   }
 
-  #setState(state: AmiState): void {
+  #setState(state: AmiState, reason?: string): void {
     if (state === this.#state) return;
     this.#state = state;
     connectedGauge.set({ host: this.#o.host }, state === 'connected' ? 1 : 0);
-    this.#emitter.emit('state', state);
+    this.#emitter.emit('state', state, reason);
   }
 }
 

@@ -1,4 +1,4 @@
-// Typed AMI messages as Asterisk 22 sends them (see ../shared/asterisk/).
+// Typed AMI messages as Asterisk 22 sends them (recordings in test/ami-server/recorded/).
 import type { RawMessage } from 'asterisk-manager';
 
 export interface AmiResponse {

@@ -1,0 +1,246 @@
+// The apply loop of one namespace's Asterisk. For the newest rendered version:
+// wait until GetConfig shows its content-hash markers (the kubelet has
+// delivered the files), let a burst settle, reload only the modules whose
+// files changed, then confirm through PJSIPShowEndpoints which agents
+// Asterisk now has. Never reloads before Asterisk can see the new files.
+import { Counter, Histogram } from 'prom-client';
+import { describeError } from '../../clients/errors.ts';
+import type { Logger } from '../../log.ts';
+import { registry } from '../../metrics.ts';
+import type { AmiClient } from '../ami/client.ts';
+import { endpointListItem } from '../ami/messages.ts';
+import type { AsteriskView } from '../view.ts';
+import { reloadModule } from './reload.ts';
+import {
+  type ConfigVersion,
+  changedModules,
+  invisibleFiles,
+  type MarkerQuery,
+  markerQueries,
+  queryKey,
+} from './version.ts';
+import { readVisible } from './visible.ts';
+
+export interface ApplierOptions {
+  /** How often GetConfig is asked while waiting for files (default 1 s). */
+  readonly pollMs?: number;
+  /** Waiting longer than this for files turns Provisioned False (default 180 s). */
+  readonly visibleTimeoutMs?: number;
+  /** A burst has settled when no newer version came for this long (default 1 s). */
+  readonly settleMs?: number;
+  /** …or when the oldest unapplied version waited this long (default 10 s). */
+  readonly maxBatchMs?: number;
+  readonly now?: () => number;
+}
+
+const reloads = new Counter({
+  name: 'switchboard_asterisk_reloads_total',
+  help: 'Module reloads asked of Asterisk, by module and outcome.',
+  labelNames: ['module', 'outcome'],
+  registers: [registry],
+});
+const checks = new Counter({
+  name: 'switchboard_asterisk_config_checks_total',
+  help: 'GetConfig rounds asking Asterisk which configuration files it sees.',
+  registers: [registry],
+});
+const applySeconds = new Histogram({
+  name: 'switchboard_asterisk_apply_seconds',
+  help: 'From a version being rendered to Asterisk having loaded it (or a newer one).',
+  buckets: [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300],
+  registers: [registry],
+});
+
+type Client = Pick<AmiClient, 'action' | 'list' | 'state'>;
+
+interface Pending {
+  readonly version: ConfigVersion;
+  readonly at: number;
+}
+
+/** At most this many unapplied versions are remembered; the kubelet delivers recent ones. */
+const MAX_PENDING = 8;
+
+export class Applier {
+  readonly #ns: string;
+  readonly #client: Client;
+  readonly #view: AsteriskView;
+  readonly #log: Logger;
+  readonly #pollMs: number;
+  readonly #visibleTimeoutMs: number;
+  readonly #settleMs: number;
+  readonly #maxBatchMs: number;
+  readonly #now: () => number;
+
+  #pending: Pending[] = [];
+  #loaded: ConfigVersion | undefined;
+  #waitingSince: number | undefined;
+  #stopped = false;
+  #wake = Promise.withResolvers<void>();
+  #running: Promise<void> | undefined;
+  /** Reloads done, by module (tests and benchmarks read it). */
+  readonly reloadCount = new Map<string, number>();
+
+  constructor(
+    namespace: string,
+    client: Client,
+    view: AsteriskView,
+    logger: Logger,
+    options: ApplierOptions = {},
+  ) {
+    this.#ns = namespace;
+    this.#client = client;
+    this.#view = view;
+    this.#log = logger.child({ namespace, component: 'asterisk-apply' });
+    this.#pollMs = options.pollMs ?? 1_000;
+    this.#visibleTimeoutMs = options.visibleTimeoutMs ?? 180_000;
+    this.#settleMs = options.settleMs ?? 1_000;
+    this.#maxBatchMs = options.maxBatchMs ?? 10_000;
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  start(): void {
+    this.#running ??= this.#loop();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#wake.resolve();
+    await this.#running;
+  }
+
+  /** A newly rendered version (the same id again is ignored). */
+  setDesired(version: ConfigVersion): void {
+    const latest = this.#pending.at(-1)?.version ?? this.#loaded;
+    if (latest?.id === version.id) return;
+    this.#pending.push({ version, at: this.#now() });
+    if (this.#pending.length > MAX_PENDING)
+      this.#pending.splice(0, this.#pending.length - MAX_PENDING);
+    this.#view.setOwners(this.#ns, version.endpoints);
+    this.#wake.resolve();
+  }
+
+  /**
+   * The AMI connection changed. After any reconnect nothing is assumed about
+   * what Asterisk loaded (it may have restarted): everything is reloaded once.
+   */
+  connectionChanged(connected: boolean): void {
+    if (!connected && this.#loaded) {
+      // Newer pending versions are applied with every module reloaded; else re-apply this one.
+      if (this.#pending.length === 0)
+        this.#pending.push({ version: this.#loaded, at: this.#now() });
+      this.#loaded = undefined;
+    }
+    this.#wake.resolve();
+  }
+
+  async #sleep(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.#wake.promise,
+      new Promise<void>((r) => {
+        timer = setTimeout(r, ms);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.#wake = Promise.withResolvers<void>();
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopped) {
+      if (this.#pending.length === 0 || this.#client.state !== 'connected') {
+        await this.#sleep(60_000);
+        continue;
+      }
+      try {
+        const delay = await this.#step();
+        if (delay > 0) await this.#sleep(delay);
+      } catch (err) {
+        const message = `applying configuration failed: ${describeError(err)}`;
+        this.#log.warn({ err: describeError(err) }, 'asterisk apply failed; retrying');
+        this.#view.setPhase(this.#ns, { phase: 'failed', message });
+        await this.#sleep(Math.max(this.#pollMs, 2_000));
+      }
+    }
+  }
+
+  /** One pass; returns how long to wait before the next. */
+  async #step(): Promise<number> {
+    const queries = new Map<string, MarkerQuery>();
+    for (const p of this.#pending)
+      for (const q of markerQueries(p.version)) queries.set(queryKey(q), q);
+    const visible = await readVisible(this.#client, [...queries.values()]);
+    checks.inc();
+    const now = this.#now();
+    const latest = this.#pending.at(-1) as Pending;
+    const oldest = this.#pending[0] as Pending;
+
+    const matchIndex = this.#pending.findLastIndex(
+      (p) => invisibleFiles(p.version, visible).length === 0,
+    );
+    if (matchIndex < 0) {
+      this.#waitingSince ??= now;
+      const missing = invisibleFiles(latest.version, visible);
+      const files = `${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`;
+      const waited = now - this.#waitingSince;
+      this.#view.setPhase(
+        this.#ns,
+        waited > this.#visibleTimeoutMs
+          ? {
+              phase: 'not-visible',
+              message: `Asterisk has not read the new configuration within ${Math.round(this.#visibleTimeoutMs / 1000)} s: GetConfig still shows old content of ${files} (is the projected volume mounted, without subPath?)`,
+            }
+          : {
+              phase: 'waiting',
+              message: `waiting for Asterisk to read configuration ${latest.version.id} (${files})`,
+            },
+      );
+      return this.#pollMs;
+    }
+    this.#waitingSince = undefined;
+
+    // Coalesce a burst: reload once the newest version is visible and no newer
+    // one came for settleMs, or once the oldest change has waited maxBatchMs.
+    const match = this.#pending[matchIndex] as Pending;
+    if (now - oldest.at < this.#maxBatchMs) {
+      if (matchIndex < this.#pending.length - 1) return this.#pollMs;
+      if (now - latest.at < this.#settleMs) return this.#settleMs - (now - latest.at);
+    }
+
+    const modules = changedModules(this.#loaded, match.version);
+    this.#view.setPhase(this.#ns, {
+      phase: 'reloading',
+      message: `reloading ${modules.join(', ') || 'nothing'} for configuration ${match.version.id}`,
+    });
+    for (const module of modules) {
+      const outcome = await reloadModule(this.#client, module);
+      reloads.inc({ module, outcome });
+      this.reloadCount.set(module, (this.reloadCount.get(module) ?? 0) + 1);
+      if (outcome === 'no-such-module')
+        this.#log.warn({ module }, 'Asterisk has no such module: its files are not reloaded');
+    }
+    const endpoints = await this.#client.list(
+      { action: 'PJSIPShowEndpoints' },
+      'EndpointList',
+      'EndpointListComplete',
+    );
+    const present = new Set(endpoints.map((e) => endpointListItem(e).objectName));
+    this.#view.confirm(
+      this.#ns,
+      match.version.id,
+      match.version.agents,
+      match.version.endpoints,
+      present,
+    );
+    const missing = [...match.version.endpoints.values()].filter((e) => !present.has(e)).length;
+    this.#log.info(
+      { version: match.version.id, modules, agents: match.version.agents.size, missing },
+      'asterisk configuration applied',
+    );
+    applySeconds.observe((now - oldest.at) / 1000);
+    this.#loaded = match.version;
+    this.#pending = this.#pending.slice(matchIndex + 1);
+    this.#view.setPhase(this.#ns, { phase: 'idle' });
+    return 0;
+  }
+}

@@ -1,0 +1,181 @@
+// One AMI connection per namespace whose WebRTCConfig names an AMI Secret,
+// with its apply loop and registration tracker. Only the leader runs these
+// (the WebRTCConfig controller drives them). The AMI secret is read from the
+// Secret when the target changes, and again while a connection keeps failing
+// (the secret may have been rotated); it never leaves this module.
+import { createHash } from 'node:crypto';
+import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
+import { describeError, isNotFound } from '../clients/errors.ts';
+import type { WebRTCConfigSpec } from '../crds/types.ts';
+import type { Logger } from '../log.ts';
+import { AmiClient, type AmiClientOptions } from './ami/client.ts';
+import { Applier, type ApplierOptions } from './apply/applier.ts';
+import type { ConfigVersion } from './apply/version.ts';
+import { RegistrationTracker } from './registrations.ts';
+import type { AsteriskView } from './view.ts';
+
+export interface ConnectionsOptions {
+  readonly core: Pick<CoreV1Api, 'readNamespacedSecret'>;
+  readonly view: AsteriskView;
+  readonly logger: Logger;
+  readonly applier?: ApplierOptions;
+  readonly ami?: Pick<AmiClientOptions, 'actionTimeoutMs' | 'minBackoffMs' | 'maxBackoffMs'>;
+  /** While disconnected, re-read the AMI Secret at most this often (default 30 s). */
+  readonly secretRecheckMs?: number;
+}
+
+interface Connection {
+  readonly target: string;
+  /** sha256 of the AMI user and secret, to notice a rotated Secret. */
+  readonly digest: string;
+  readonly client: AmiClient;
+  readonly applier: Applier;
+  readonly readAt: number;
+}
+
+function digest(c: { username: string; secret: string }): string {
+  return createHash('sha256').update(`${c.username}\n${c.secret}`).digest('hex');
+}
+
+function decode(secret: V1Secret, key: string): string | undefined {
+  const v = secret.data?.[key];
+  return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8').trim();
+}
+
+export class AsteriskConnections {
+  readonly #o: ConnectionsOptions;
+  readonly #connections = new Map<string, Connection>();
+  readonly #syncing = new Map<string, Promise<void>>();
+
+  constructor(options: ConnectionsOptions) {
+    this.#o = options;
+  }
+
+  /** The applier of a namespace (tests and benchmarks count its reloads). */
+  applier(namespace: string): Applier | undefined {
+    return this.#connections.get(namespace)?.applier;
+  }
+
+  /**
+   * Makes the namespace's connection match its WebRTCConfig, then hands the
+   * apply loop the version just written (if any).
+   */
+  async sync(namespace: string, ami: WebRTCConfigSpec['ami'] | undefined, version?: ConfigVersion) {
+    // One sync per namespace at a time (the controller's queue already ensures it; this is cheap insurance).
+    const previous = this.#syncing.get(namespace) ?? Promise.resolve();
+    const run = previous.then(() => this.#sync(namespace, ami, version));
+    this.#syncing.set(
+      namespace,
+      run.catch(() => {}),
+    );
+    await run;
+  }
+
+  async #sync(
+    namespace: string,
+    ami: WebRTCConfigSpec['ami'] | undefined,
+    version: ConfigVersion | undefined,
+  ): Promise<void> {
+    const { view } = this.#o;
+    if (!ami?.secretName) {
+      await this.remove(namespace);
+      view.setConnection(namespace, {
+        state: 'unconfigured',
+        message:
+          'spec.ami.secretName of WebRTCConfig "default" is not set: the operator does not connect to Asterisk',
+      });
+      return;
+    }
+    const target = `${ami.host}:${ami.port}/${ami.secretName}`;
+    let conn = this.#connections.get(namespace);
+    const stale =
+      conn &&
+      conn.client.state !== 'connected' &&
+      performance.now() - conn.readAt > (this.#o.secretRecheckMs ?? 30_000);
+    if (!conn || conn.target !== target || stale) {
+      const credentials = await this.#readSecret(namespace, ami.secretName);
+      if (typeof credentials === 'string') {
+        await this.remove(namespace);
+        view.setConnection(namespace, { state: 'disconnected', message: credentials });
+        return;
+      }
+      if (conn?.target === target && conn.digest === digest(credentials)) {
+        // Same Secret, still failing: the client keeps retrying on its own.
+        conn = { ...conn, readAt: performance.now() };
+        this.#connections.set(namespace, conn);
+      } else {
+        await this.remove(namespace);
+        conn = this.#connect(namespace, target, ami.host, ami.port, credentials);
+      }
+    }
+    if (version) conn.applier.setDesired(version);
+  }
+
+  #connect(
+    namespace: string,
+    target: string,
+    host: string,
+    port: number,
+    credentials: { username: string; secret: string },
+  ): Connection {
+    const { view, logger } = this.#o;
+    const log = logger.child({ namespace, ami: `${host}:${port}` });
+    const client = new AmiClient({ host, port, ...credentials, ...this.#o.ami, logger: log });
+    const applier = new Applier(namespace, client, view, log, this.#o.applier);
+    new RegistrationTracker(namespace, client, view, log);
+    const where = `AMI at ${host}:${port}`;
+    view.setConnection(namespace, { state: 'connecting', message: `connecting to ${where}` });
+    client.onState((state, reason) => {
+      applier.connectionChanged(state === 'connected');
+      // Each retry passes through "connecting": keep showing why the last attempt failed.
+      if (state === 'connecting' && view.connection(namespace).state === 'disconnected') return;
+      view.setConnection(namespace, {
+        state,
+        message:
+          state === 'connected'
+            ? `logged in to ${where}`
+            : `${where}: ${reason ?? (state === 'connecting' ? 'connecting' : 'disconnected')}`,
+      });
+    });
+    client.start();
+    applier.start();
+    const conn: Connection = {
+      target,
+      digest: digest(credentials),
+      client,
+      applier,
+      readAt: performance.now(),
+    };
+    this.#connections.set(namespace, conn);
+    return conn;
+  }
+
+  async #readSecret(
+    namespace: string,
+    name: string,
+  ): Promise<{ username: string; secret: string } | string> {
+    let secret: V1Secret;
+    try {
+      secret = await this.#o.core.readNamespacedSecret({ name, namespace });
+    } catch (err) {
+      if (isNotFound(err)) return `the AMI Secret "${name}" does not exist`;
+      return `reading the AMI Secret "${name}" failed: ${describeError(err)}`;
+    }
+    const username = decode(secret, 'username');
+    const password = decode(secret, 'secret');
+    if (!username || !password)
+      return `the AMI Secret "${name}" needs the keys "username" and "secret"`;
+    return { username, secret: password };
+  }
+
+  async remove(namespace: string): Promise<void> {
+    const conn = this.#connections.get(namespace);
+    if (!conn) return;
+    this.#connections.delete(namespace);
+    await Promise.all([conn.applier.stop(), conn.client.stop()]);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#connections.keys()].map((ns) => this.remove(ns)));
+  }
+}

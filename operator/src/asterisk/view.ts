@@ -1,0 +1,248 @@
+// What the operator knows about each namespace's Asterisk: the AMI connection,
+// where the apply loop is, which agents Asterisk has loaded (and from which
+// rendering of them), and the registered contacts. The SipAgent and
+// WebRTCConfig controllers read it to write status; whoever changes it names
+// the agents whose status may change, and the controllers' queues batch them.
+import type { ConditionInput } from '../status/conditions.ts';
+
+export type ConnectionState =
+  | { readonly state: 'unconfigured'; readonly message: string }
+  | { readonly state: 'connecting' | 'connected' | 'disconnected'; readonly message: string };
+
+export type ApplyPhase =
+  | { readonly phase: 'idle' }
+  | { readonly phase: 'waiting' | 'reloading'; readonly message: string }
+  | { readonly phase: 'not-visible' | 'failed'; readonly message: string };
+
+interface Loaded {
+  readonly fingerprint: string;
+  readonly loaded: boolean;
+  readonly endpoint: string;
+  readonly version: string;
+}
+
+interface NamespaceView {
+  connection: ConnectionState;
+  phase: ApplyPhase;
+  loaded: Map<string, Loaded>;
+  /** endpoint → contact URI → ContactStatus */
+  contacts: Map<string, Map<string, string>>;
+  /** endpoint → agent name, from the last rendered version. */
+  owners: Map<string, string>;
+}
+
+/** Provisioned of an agent Asterisk has not confirmed (yet). Stable wording: no counters or ids. */
+function pendingCondition(v: NamespaceView | undefined): ConditionInput {
+  const connection = v?.connection ?? UNCONFIGURED;
+  const c = (
+    status: ConditionInput['status'],
+    reason: string,
+    message: string,
+  ): ConditionInput => ({
+    type: 'Provisioned',
+    status,
+    reason,
+    message,
+  });
+  if (connection.state === 'unconfigured')
+    return c('False', 'AsteriskNotConfigured', connection.message);
+  if (connection.state !== 'connected')
+    return c('False', 'AsteriskNotConnected', `no Asterisk connected: ${connection.message}`);
+  const phase = v?.phase ?? { phase: 'idle' };
+  if (phase.phase === 'not-visible') return c('False', 'ConfigNotVisible', phase.message);
+  if (phase.phase === 'failed') return c('False', 'ApplyFailed', phase.message);
+  return c(
+    'Unknown',
+    'Applying',
+    'the configuration is written; waiting for Asterisk to read and load it',
+  );
+}
+
+function sameCondition(a: ConditionInput, b: ConditionInput): boolean {
+  return a.status === b.status && a.reason === b.reason && a.message === b.message;
+}
+
+export type ViewListener = (namespace: string, agents: readonly string[] | 'all') => void;
+
+const UNCONFIGURED: ConnectionState = {
+  state: 'unconfigured',
+  message: 'no Asterisk is configured for this namespace',
+};
+
+export class AsteriskView {
+  readonly #namespaces = new Map<string, NamespaceView>();
+  readonly #agentListeners: ViewListener[] = [];
+  readonly #namespaceListeners: ((namespace: string) => void)[] = [];
+
+  #ns(namespace: string): NamespaceView {
+    let v = this.#namespaces.get(namespace);
+    if (!v) {
+      v = {
+        connection: UNCONFIGURED,
+        phase: { phase: 'idle' },
+        loaded: new Map(),
+        contacts: new Map(),
+        owners: new Map(),
+      };
+      this.#namespaces.set(namespace, v);
+    }
+    return v;
+  }
+
+  /** Agents whose status may have changed ('all': every agent of the namespace). */
+  onAgentsChanged(cb: ViewListener): void {
+    this.#agentListeners.push(cb);
+  }
+
+  /** The namespace's connection changed (the WebRTCConfig's AsteriskConnected condition). */
+  onNamespaceChanged(cb: (namespace: string) => void): void {
+    this.#namespaceListeners.push(cb);
+  }
+
+  #notify(namespace: string, agents: readonly string[] | 'all'): void {
+    if (agents !== 'all' && agents.length === 0) return;
+    for (const cb of this.#agentListeners) cb(namespace, agents);
+  }
+
+  connection(namespace: string): ConnectionState {
+    return this.#namespaces.get(namespace)?.connection ?? UNCONFIGURED;
+  }
+
+  setConnection(namespace: string, connection: ConnectionState): void {
+    const v = this.#ns(namespace);
+    if (v.connection.state === connection.state && v.connection.message === connection.message)
+      return;
+    const before = pendingCondition(v);
+    v.connection = connection;
+    for (const cb of this.#namespaceListeners) cb(namespace);
+    if (!sameCondition(before, pendingCondition(v))) this.#notify(namespace, 'all');
+  }
+
+  setPhase(namespace: string, phase: ApplyPhase): void {
+    const v = this.#ns(namespace);
+    const before = pendingCondition(v);
+    v.phase = phase;
+    // Only what agents would show matters: waiting and reloading look alike to them.
+    if (!sameCondition(before, pendingCondition(v))) this.#notify(namespace, 'all');
+  }
+
+  /** The endpoint owners of the version being applied (contact events name endpoints). */
+  setOwners(namespace: string, endpoints: ReadonlyMap<string, string>): void {
+    const owners = this.#ns(namespace).owners;
+    owners.clear();
+    for (const [agent, endpoint] of endpoints) owners.set(endpoint, agent);
+  }
+
+  /**
+   * Asterisk reloaded `version`: exactly these agents were rendered into it,
+   * and `present` says which endpoints it now has. Replaces what was known.
+   */
+  confirm(
+    namespace: string,
+    version: string,
+    agents: ReadonlyMap<string, string>,
+    endpoints: ReadonlyMap<string, string>,
+    present: ReadonlySet<string>,
+  ): void {
+    const v = this.#ns(namespace);
+    const next = new Map<string, Loaded>();
+    for (const [name, fingerprint] of agents) {
+      const endpoint = endpoints.get(name) ?? '';
+      next.set(name, { fingerprint, loaded: present.has(endpoint), endpoint, version });
+    }
+    const changed: string[] = [];
+    for (const [name, l] of next) {
+      const old = v.loaded.get(name);
+      if (!old || old.fingerprint !== l.fingerprint || old.loaded !== l.loaded) changed.push(name);
+    }
+    for (const name of v.loaded.keys()) if (!next.has(name)) changed.push(name);
+    v.loaded = next;
+    this.#notify(namespace, changed);
+  }
+
+  /** Provisioned for an agent that belongs in Asterisk, rendered as `fingerprint`. */
+  provisioned(namespace: string, agent: string, fingerprint: string): ConditionInput {
+    const v = this.#namespaces.get(namespace);
+    const loaded = v?.loaded.get(agent);
+    if (loaded?.fingerprint === fingerprint) {
+      return loaded.loaded
+        ? {
+            type: 'Provisioned',
+            status: 'True',
+            reason: 'Loaded',
+            message: `Asterisk has loaded endpoint ${loaded.endpoint} (configuration ${loaded.version})`,
+          }
+        : {
+            type: 'Provisioned',
+            status: 'False',
+            reason: 'NotLoaded',
+            message: `Asterisk reloaded configuration ${loaded.version} but has no endpoint ${loaded.endpoint}: it rejected the agent's configuration (see the Asterisk log)`,
+          };
+    }
+    return pendingCondition(v);
+  }
+
+  /** Contacts of an endpoint as Asterisk last reported them. */
+  registration(namespace: string, endpoint: string): { registered: boolean; contacts: number } {
+    const contacts = this.#namespaces.get(namespace)?.contacts.get(endpoint);
+    if (!contacts) return { registered: false, contacts: 0 };
+    let reachable = 0;
+    for (const status of contacts.values()) if (status !== 'Unreachable') reachable++;
+    return { registered: reachable > 0, contacts: contacts.size };
+  }
+
+  /** One ContactStatus event. */
+  contactChanged(namespace: string, endpoint: string, uri: string, status: string): void {
+    const v = this.#ns(namespace);
+    let contacts = v.contacts.get(endpoint);
+    if (status === 'Removed') {
+      if (!contacts?.delete(uri)) return;
+      if (contacts.size === 0) v.contacts.delete(endpoint);
+    } else {
+      if (!contacts) {
+        contacts = new Map();
+        v.contacts.set(endpoint, contacts);
+      }
+      if (contacts.get(uri) === status) return;
+      contacts.set(uri, status);
+    }
+    const owner = v.owners.get(endpoint);
+    if (owner) this.#notify(namespace, [owner]);
+  }
+
+  /** Every contact Asterisk has now (after a (re)connect): replaces what was known. */
+  resetContacts(
+    namespace: string,
+    list: readonly { endpoint: string; uri: string; status: string }[],
+  ): void {
+    const v = this.#ns(namespace);
+    const before = v.contacts;
+    const next = new Map<string, Map<string, string>>();
+    for (const c of list) {
+      const m = next.get(c.endpoint) ?? new Map<string, string>();
+      next.set(c.endpoint, m);
+      m.set(c.uri, c.status);
+    }
+    v.contacts = next;
+    const changed = new Set<string>();
+    for (const endpoint of new Set([...before.keys(), ...next.keys()])) {
+      const a = before.get(endpoint);
+      const b = next.get(endpoint);
+      const same =
+        a !== undefined &&
+        b !== undefined &&
+        a.size === b.size &&
+        [...a].every(([uri, s]) => b.get(uri) === s);
+      const owner = v.owners.get(endpoint);
+      if (!same && owner) changed.add(owner);
+    }
+    this.#notify(namespace, [...changed]);
+  }
+
+  /** The namespace's Asterisk is gone from the configuration (WebRTCConfig deleted or no AMI). */
+  forget(namespace: string): void {
+    if (!this.#namespaces.delete(namespace)) return;
+    for (const cb of this.#namespaceListeners) cb(namespace);
+    this.#notify(namespace, 'all');
+  }
+}
