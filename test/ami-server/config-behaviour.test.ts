@@ -1,5 +1,5 @@
 // The AMI test server loads bad PJSIP files as Asterisk 22 did. Data-driven
-// over ../shared/asterisk/config-behaviour: the cases ran one after the other
+// over test/ami-server/recorded/config-behaviour: the cases ran one after the other
 // on one Asterisk (a case sees what the earlier ones left), so they run here
 // in recorded order on one server. Each writes its pjsip_extra.conf, reloads,
 // and must give the recorded Reload and GetConfig answers, the recorded

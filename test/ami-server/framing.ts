@@ -1,5 +1,5 @@
 // The AMI wire format as Asterisk 22 reads and writes it
-// (../shared/asterisk/transcripts): "Name: value" lines ended by CRLF, a
+// (test/ami-server/recorded/transcripts): "Name: value" lines ended by CRLF, a
 // message ended by an empty line. Requests may end lines with a bare LF, as
 // Asterisk reads up to LF and drops a trailing CR. Some Asterisk messages
 // carry a stray bare LF (their text ends with "\n" before the CRLF that

@@ -1,5 +1,5 @@
 // The AMI test server answers every recorded request with the recorded
-// bytes. Data-driven over ../shared/asterisk/transcripts: each session_*.log
+// bytes. Data-driven over test/ami-server/recorded/transcripts: each session_*.log
 // is replayed in order on one connection (each .req sent as recorded, the
 // answer compared with the .resp, "SOCKET CLOSED BY SERVER" checked), and
 // each standalone *.txt recording likewise. Only clock readings are

@@ -1,5 +1,5 @@
 // A test double for Asterisk 22's manager interface (AMI), faithful to the
-// transcripts in ../shared/asterisk/: banner, framing, field names and order,
+// transcripts in test/ami-server/recorded/: banner, framing, field names and order,
 // answers, errors and events. GetConfig reads the config directory at every
 // call; `Reload` of res_pjsip.so loads pjsip.conf from it as Asterisk does.
 // Faults are injected through methods. Where the transcripts are silent, see

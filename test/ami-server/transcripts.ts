@@ -1,4 +1,4 @@
-// Reads the recorded Asterisk 22 material in ../shared/asterisk/ for the
+// Reads the recorded Asterisk 22 material in test/ami-server/recorded/ for the
 // data-driven tests: sessions step by step (order and "SOCKET CLOSED BY
 // SERVER" from session_*.log, bytes from the .req/.resp files), the
 // request/response pairs of the other recordings, and the config-behaviour
@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../cluster/tools.ts';
 
-export const SHARED = join(repoRoot, '..', 'shared', 'asterisk');
+/** Recordings of a real Asterisk 22 (copied from the team's shared/asterisk so a clean clone has them). */
+export const SHARED = join(repoRoot, 'test', 'ami-server', 'recorded');
 export const TRANSCRIPTS = join(SHARED, 'transcripts');
 export const CONFIG_BEHAVIOUR = join(SHARED, 'config-behaviour');
 export const MINIMAL_CONFIG = join(SHARED, 'minimal-config');
