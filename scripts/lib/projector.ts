@@ -1,8 +1,11 @@
 // Plays the kubelet for an Asterisk outside Kubernetes (tests, `make run`):
 // projects the operator's generated ConfigMaps and Secrets of one namespace
-// into <dir>/switchboard the way a projected volume does — all files swapped
-// at once through a symlink (the kubelet's AtomicWriter), after a delay (the
-// kubelet's sync period), never partially.
+// into <dir>/switchboard the way a projected volume does, in the kubelet's
+// AtomicWriter layout: the files live in `..data_<n>/`, `..data` links to the
+// current one, and each `<file>` links to `..data/<file>`; a new version is
+// written beside the old one and swapped in with one rename of `..data`, so
+// every file changes at once and none is ever half-written. The directory can
+// be bind-mounted as a whole (never a single file: that is subPath's problem).
 
 import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,24 +62,36 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   let projections = 0;
   let generation = 0;
 
+  const root = join(dir, INCLUDE_DIR);
+  rmSync(root, { recursive: true, force: true }); // ours: a previous run's projection
+  mkdirSync(root, { recursive: true });
+  let linked = new Set<string>();
   const project = () => {
     timer = undefined;
     if (paused) return;
     dirty = false;
-    const data = join(dir, `..data_${++generation}`);
-    mkdirSync(data, { recursive: true });
+    const name = `..data_${++generation}`;
+    const data = join(root, name);
+    mkdirSync(data);
+    const files = new Set<string>();
+    const write = (file: string, content: string | Buffer, mode: number) => {
+      writeFileSync(join(data, file), content, { mode });
+      files.add(file);
+    };
     for (const cm of configMaps.list(namespace))
-      for (const [file, text] of Object.entries(cm.data ?? {}))
-        writeFileSync(join(data, file), text);
+      for (const [file, text] of Object.entries(cm.data ?? {})) write(file, text, 0o644);
     for (const s of secrets.list(namespace))
       for (const [file, b64] of Object.entries(s.data ?? {}))
-        writeFileSync(join(data, file), Buffer.from(b64, 'base64'), { mode: 0o600 });
-    const link = join(dir, INCLUDE_DIR);
-    const tmp = `${link}.tmp`;
+        write(file, Buffer.from(b64, 'base64'), 0o600);
+    const tmp = join(root, '..data_tmp');
     rmSync(tmp, { force: true });
-    symlinkSync(`..data_${generation}`, tmp);
-    renameSync(tmp, link);
-    rmSync(join(dir, `..data_${generation - 1}`), { recursive: true, force: true });
+    symlinkSync(name, tmp);
+    renameSync(tmp, join(root, '..data'));
+    for (const file of files)
+      if (!linked.has(file)) symlinkSync(join('..data', file), join(root, file));
+    for (const file of linked) if (!files.has(file)) rmSync(join(root, file), { force: true });
+    linked = files;
+    rmSync(join(root, `..data_${generation - 1}`), { recursive: true, force: true });
     projections++;
   };
   const changed = () => {
