@@ -8,8 +8,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import { type AmiServer, startAmiServer } from '../../../../test/ami-server/server.ts';
 import { waitUntil } from '../../../../test/support/wait.ts';
-import { validateWebRTCConfig } from '../../schema/validators.ts';
 import { AmiClient } from '../ami/client.ts';
+import { agent, spec as fixtureSpec } from '../render/fixtures.ts';
 import { BASE_INCLUDES, INCLUDE_DIR, renderAsteriskConfig } from '../render/index.ts';
 import { withMarker } from '../render/marker.ts';
 import type { GeneratedObject, RenderAgent } from '../render/types.ts';
@@ -18,25 +18,8 @@ import { Applier } from './applier.ts';
 import { configVersion } from './version.ts';
 
 const USER = { username: 'switchboard', secret: 'apply-test-secret' };
-const checked = validateWebRTCConfig({
-  apiVersion: 'switchboard.dev/v1alpha1',
-  kind: 'WebRTCConfig',
-  metadata: { name: 'default' },
-  spec: { asteriskWsUrl: 'ws://127.0.0.1:8088/ws' },
-});
-assert.ok(checked.ok);
-const spec = checked.value.spec;
-const agents = (n: number): RenderAgent[] =>
-  Array.from({ length: n }, (_, i) => ({
-    name: `a${i}`,
-    displayName: `Agent ${i}`,
-    extension: 1000 + i,
-    sipUsername: `agent_${i}_1700000000`,
-    sipPassword: 'cd'.repeat(16),
-    codecs: ['opus'],
-    queues: ['support'],
-    maxContacts: 1,
-  }));
+const spec = fixtureSpec();
+const agents = (n: number): RenderAgent[] => Array.from({ length: n }, (_, i) => agent(i));
 
 let dir: string;
 let server: AmiServer;
@@ -108,13 +91,13 @@ describe('the apply loop', () => {
     applier.setDesired(version);
     // The files are not there yet: GetConfig is asked, nothing is reloaded.
     await waitUntil('a few GetConfig rounds', async () => {
-      return view.provisioned('ns', 'a0', 'agent_0_1700000000/1').status === 'Unknown';
+      return view.provisioned('ns', 'agent-0', 'agent_0_1700000000/1').status === 'Unknown';
     });
     assert.equal(server.reloads.length, reloads);
     project(objects);
     await waitUntil(
-      'a0 provisioned',
-      async () => view.provisioned('ns', 'a0', 'agent_0_1700000000/1').status === 'True',
+      'agent-0 provisioned',
+      async () => view.provisioned('ns', 'agent-0', 'agent_0_1700000000/1').status === 'True',
     );
     assert.deepEqual(server.endpointIds().sort(), [
       'agent_0_1700000000',
@@ -135,7 +118,7 @@ describe('the apply loop', () => {
     applier.setDesired(first.version);
     await waitUntil(
       'baseline applied',
-      async () => view.provisioned('ns', 'a2', 'agent_2_1700000000/1').status === 'True',
+      async () => view.provisioned('ns', 'agent-2', 'agent_2_1700000000/1').status === 'True',
     );
     const before = count('res_pjsip.so');
     let last = first;
@@ -145,8 +128,8 @@ describe('the apply loop', () => {
       project(last.objects);
     }
     await waitUntil(
-      'a39 provisioned',
-      async () => view.provisioned('ns', 'a39', 'agent_39_1700000000/1').status === 'True',
+      'agent-39 provisioned',
+      async () => view.provisioned('ns', 'agent-39', 'agent_39_1700000000/1').status === 'True',
     );
     assert.ok(count('res_pjsip.so') - before <= 2, `${count('res_pjsip.so') - before} reloads`);
     assert.equal(server.endpointIds().length, 40);
@@ -159,7 +142,7 @@ describe('the apply loop', () => {
     applier.setDesired(version);
     await waitUntil(
       'provisioned despite busy reloads',
-      async () => view.provisioned('ns', 'a1', 'agent_1_1700000000/1').status === 'True',
+      async () => view.provisioned('ns', 'agent-1', 'agent_1_1700000000/1').status === 'True',
     );
   });
 
@@ -192,12 +175,12 @@ describe('the apply loop', () => {
     project(objects);
     applier.setDesired(version);
     await waitUntil(
-      'a1 reported not loaded',
-      async () => view.provisioned('ns', 'a1', 'fresh_1_1700000000/1').reason === 'NotLoaded',
+      'agent-1 reported not loaded',
+      async () => view.provisioned('ns', 'agent-1', 'fresh_1_1700000000/1').reason === 'NotLoaded',
     );
-    assert.equal(view.provisioned('ns', 'a0', 'fresh_0_1700000000/1').status, 'True');
+    assert.equal(view.provisioned('ns', 'agent-0', 'fresh_0_1700000000/1').status, 'True');
     assert.match(
-      view.provisioned('ns', 'a1', 'fresh_1_1700000000/1').message,
+      view.provisioned('ns', 'agent-1', 'fresh_1_1700000000/1').message,
       /no endpoint fresh_1_1700000000/,
     );
   });

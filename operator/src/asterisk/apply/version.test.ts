@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateWebRTCConfig } from '../../schema/validators.ts';
+import { agent, spec as fixtureSpec } from '../render/fixtures.ts';
 import { renderAsteriskConfig } from '../render/index.ts';
 import type { RenderAgent } from '../render/types.ts';
 import {
@@ -12,26 +12,7 @@ import {
   queryKey,
 } from './version.ts';
 
-const checked = validateWebRTCConfig({
-  apiVersion: 'switchboard.dev/v1alpha1',
-  kind: 'WebRTCConfig',
-  metadata: { name: 'default' },
-  spec: { asteriskWsUrl: 'ws://127.0.0.1:8088/ws' },
-});
-assert.ok(checked.ok);
-const spec = checked.value.spec;
-
-const agent = (i: number, extra: Partial<RenderAgent> = {}): RenderAgent => ({
-  name: `a${i}`,
-  displayName: `Agent ${i}`,
-  extension: 1000 + i,
-  sipUsername: `agent_${i}_1700000000`,
-  sipPassword: 'ab'.repeat(16),
-  codecs: ['opus'],
-  queues: ['support'],
-  maxContacts: 1,
-  ...extra,
-});
+const spec = fixtureSpec();
 
 const version = (id: string, agents: RenderAgent[]) =>
   configVersion(
@@ -56,7 +37,7 @@ describe('config versions', () => {
         'rtp.conf general',
       ],
     );
-    assert.equal(v1.agents.get('a1'), 'agent_1_1700000000/1');
+    assert.equal(v1.agents.get('agent-1'), 'agent_1_1700000000/1');
   });
 
   it('reloads only the modules whose files changed', () => {
