@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 TEST_FILES := 'operator/**/*.test.ts' 'webui/**/*.test.ts' 'test/**/*.test.ts'
 
-.PHONY: all deps tools typecheck lint format crds build test run bench clean
+.PHONY: all deps system-deps tools typecheck lint format crds build test run bench clean
 
 all: test
 
@@ -18,6 +18,19 @@ node_modules/.deps-installed: package.json package-lock.json
 	touch $@
 
 deps: node_modules/.deps-installed
+
+# Debian packages the browser and SIP tests drive for real (headless Chromium,
+# Kamailio as WebSocket registrar/proxy, coturn as TURN server, SIPp); installs
+# only the ones missing, so an equipped machine never touches apt.
+SYSTEM_PACKAGES := chromium kamailio kamailio-websocket-modules coturn sip-tester
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || echo "$$p"; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
 
 # Builds kube-apiserver, kube-controller-manager, kubectl, etcd and helm once
 # (about 9 minutes on 2 cores); later calls find them in the cache.
@@ -41,7 +54,7 @@ build: deps
 crds: deps
 	node scripts/gen-crds.ts
 
-test: deps tools typecheck lint build
+test: deps system-deps tools typecheck lint build
 	SWITCHBOARD_BIN=$$(tools/build.sh) node --test --test-global-setup=test/global-setup.ts $(TEST_FILES)
 	scripts/check-no-leftovers.sh
 

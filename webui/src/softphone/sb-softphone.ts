@@ -1,0 +1,407 @@
+// <sb-softphone>: an agent's browser phone. Registers with the PBX over
+// SIP/WebSocket, rings (audibly) on incoming calls, dials out, and controls
+// the call: hold, mute, DTMF, hang up, call timer, microphone choice.
+// All SIP lives in SipPhoneController; this element only renders it.
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { formatCallDuration } from '../sip/call-timer.ts';
+import { credentialsProblem, type PhoneConfig } from '../sip/phone-config.ts';
+import { STATUS_LABEL } from '../sip/registration-status.ts';
+import { SipPhoneController } from '../sip/sip-phone-controller.ts';
+import type { DialPadKeyDetail } from './dial-pad.ts';
+import './dial-pad.ts';
+import { microphoneHelp } from '../sip/media-help.ts';
+import {
+  listMicrophones,
+  type Microphone,
+  type MicrophonePermission,
+  microphonePermission,
+  requestMicrophone,
+} from './microphones.ts';
+import { phoneStyles } from './phone-styles.ts';
+import { Ringer } from './ringer.ts';
+
+export class SbSoftphone extends LitElement {
+  static override properties = {
+    config: { attribute: false },
+    username: { type: String },
+    extension: { type: String },
+    _password: { state: true },
+    _dial: { state: true },
+    _formError: { state: true },
+    _microphones: { state: true },
+    _permission: { state: true },
+    _now: { state: true },
+  };
+
+  static override styles = phoneStyles;
+
+  declare config: PhoneConfig | undefined;
+  declare username: string;
+  declare extension: string;
+  declare _password: string;
+  declare _dial: string;
+  declare _formError: string | undefined;
+  declare _microphones: Microphone[];
+  declare _permission: MicrophonePermission;
+  declare _now: number;
+
+  /** The SIP phone (tests read its peer connection, stats and timeline). */
+  readonly phone = new SipPhoneController(this, { register: true });
+  readonly ringer = new Ringer();
+  #tick: ReturnType<typeof setInterval> | undefined;
+  // no focus jump on first render: the person starts at the username field
+  #lastPhase = 'idle';
+
+  constructor() {
+    super();
+    this.config = undefined;
+    this.username = '';
+    this.extension = '';
+    this._password = '';
+    this._dial = '';
+    this._formError = undefined;
+    this._microphones = [];
+    this._permission = 'unknown';
+    this._now = Date.now();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.#refreshMicrophones();
+    navigator.mediaDevices?.addEventListener('devicechange', this.#onDeviceChange);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    navigator.mediaDevices?.removeEventListener('devicechange', this.#onDeviceChange);
+    clearInterval(this.#tick);
+    this.ringer.stop();
+  }
+
+  readonly #onDeviceChange = () => void this.#refreshMicrophones();
+
+  async #refreshMicrophones(): Promise<void> {
+    this._permission = await microphonePermission();
+    this._microphones = await listMicrophones().catch(() => []);
+  }
+
+  async #allowMicrophone(): Promise<void> {
+    const error = await requestMicrophone();
+    this.phone.mediaError = error ? (microphoneHelp(error) ?? String(error)) : undefined;
+    await this.#refreshMicrophones();
+  }
+
+  async #register(event: Event): Promise<void> {
+    event.preventDefault();
+    // the click is the user gesture that lets the ring be heard later
+    this.ringer.unlock();
+    const problem = credentialsProblem({ username: this.username, password: this._password });
+    this._formError = problem;
+    if (problem || !this.config) {
+      if (!this.config) this._formError = 'The WebRTC configuration has not loaded yet.';
+      return;
+    }
+    await this.phone.start(this.config, {
+      username: this.username.trim(),
+      password: this._password,
+      extension: this.extension.trim() || undefined,
+    });
+    // the form is gone now: keep keyboard users somewhere useful
+    this.#focus(this.phone.started ? '#dial' : '#username');
+  }
+
+  async #unregister(): Promise<void> {
+    await this.phone.stop();
+  }
+
+  async #dialNow(event: Event): Promise<void> {
+    event.preventDefault();
+    this.ringer.unlock();
+    await this.phone.dial(this._dial);
+  }
+
+  #onPadKey(event: CustomEvent<DialPadKeyDetail>): void {
+    const { key } = event.detail;
+    if (this.phone.call?.phase === 'active') this.phone.sendDtmf(key);
+    else this._dial += key;
+  }
+
+  #onKeypadKeydown(event: KeyboardEvent): void {
+    // typing digits while the keypad has focus sends them as DTMF
+    if (/^[0-9*#]$/.test(event.key) && this.phone.call?.phase === 'active') {
+      event.preventDefault();
+      this.phone.sendDtmf(event.key);
+    }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    const call = this.phone.call;
+    const phase = call ? `${call.direction}:${call.phase}` : 'idle';
+    if (phase === this.#lastPhase) return;
+    this.#lastPhase = phase;
+    if (phase === 'incoming:ringing') {
+      this.ringer.start();
+      this.#focus('button.answer');
+    } else {
+      this.ringer.stop();
+    }
+    if (call?.phase === 'active') {
+      this.#tick ??= setInterval(() => {
+        this._now = Date.now();
+      }, 1000);
+      this.#focus('button.hangup');
+    } else {
+      clearInterval(this.#tick);
+      this.#tick = undefined;
+      if (phase === 'idle') this.#focus('#dial');
+    }
+  }
+
+  #focus(selector: string): void {
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>(selector)?.focus(),
+    );
+  }
+
+  override render() {
+    const reg = this.phone.registration;
+    const busy = this.phone.started;
+    return html`
+      <section aria-labelledby="sp-title">
+        <h2 id="sp-title">Softphone${this.extension ? html` · ext. ${this.extension}` : nothing}</h2>
+        <p class="status" role="status" aria-live="polite" data-status=${reg.status}>
+          <span class="dot" aria-hidden="true"></span>
+          <span class="status-text">${STATUS_LABEL[reg.status]}</span>
+        </p>
+        ${reg.reason ? html`<p class="reason" id="reg-reason">${reg.reason}</p>` : nothing}
+        ${busy ? this.#renderSignedIn() : this.#renderForm()}
+      </section>
+      ${this.#renderCall()} ${this.#renderMicrophone()}
+    `;
+  }
+
+  #renderSignedIn() {
+    return html`<div class="row signed-in">
+      <p class="hint">
+        Signed in as <strong>${this.username}</strong>${
+          this.extension ? html` · extension <strong>${this.extension}</strong>` : nothing
+        }
+      </p>
+      <button class="unregister" type="button" @click=${this.#unregister}>Unregister</button>
+    </div>`;
+  }
+
+  #renderForm() {
+    return html`<form @submit=${this.#register} novalidate>
+          <label for="username">SIP username</label>
+          <input
+            id="username"
+            name="username"
+            autocomplete="username"
+            .value=${this.username}
+            @input=${(e: Event) => {
+              this.username = (e.target as HTMLInputElement).value;
+            }}
+          />
+          <label for="password">SIP password</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            .value=${this._password}
+            @input=${(e: Event) => {
+              this._password = (e.target as HTMLInputElement).value;
+            }}
+          />
+          <label for="extension">Extension</label>
+          <input
+            id="extension"
+            name="extension"
+            inputmode="numeric"
+            .value=${this.extension}
+            @input=${(e: Event) => {
+              this.extension = (e.target as HTMLInputElement).value;
+            }}
+          />
+          ${this._formError ? html`<p class="error" role="alert">${this._formError}</p>` : nothing}
+          <div class="row">
+            <button class="primary register" type="submit">Register</button>
+          </div>
+        </form>`;
+  }
+
+  #renderMicrophone() {
+    const help = this.phone.mediaError;
+    const denied = this._permission === 'denied';
+    return html`<section aria-labelledby="mic-title">
+      <h3 id="mic-title">Audio</h3>
+      <label for="microphone">Microphone</label>
+      <select
+        id="microphone"
+        @change=${(e: Event) =>
+          this.phone.selectMicrophone((e.target as HTMLSelectElement).value || undefined)}
+      >
+        <option value="">Browser default</option>
+        ${this._microphones.map(
+          (m) =>
+            html`<option value=${m.deviceId} ?selected=${m.deviceId === this.phone.microphoneId}>
+              ${m.label}
+            </option>`,
+        )}
+      </select>
+      ${
+        this._permission !== 'granted'
+          ? html`<div class="row">
+            <button type="button" class="allow-mic" @click=${this.#allowMicrophone}>
+              Allow microphone
+            </button>
+          </div>`
+          : nothing
+      }
+      ${
+        help || denied
+          ? html`<p class="error mic-help" role="alert">
+            ${help ?? microphoneHelp(new DOMException('denied', 'NotAllowedError'))}
+          </p>`
+          : nothing
+      }
+    </section>`;
+  }
+
+  #renderCall() {
+    const call = this.phone.call;
+    const registered = this.phone.registration.status === 'registered';
+    if (call?.phase === 'ringing') {
+      return html`<section class="incoming" role="alertdialog" aria-labelledby="in-title" aria-describedby="in-caller">
+        <h3 id="in-title">Incoming call</h3>
+        <p class="caller" id="in-caller">${call.remoteName}</p>
+        ${call.remoteName !== call.remoteUser ? html`<p class="hint">${call.remoteUser}</p>` : nothing}
+        <div class="row">
+          <button class="answer" type="button" @click=${() => this.phone.answer()}>Answer</button>
+          <button class="danger decline" type="button" @click=${() => this.phone.reject()}>
+            Decline
+          </button>
+        </div>
+        ${this.#renderCallErrors()}
+      </section>`;
+    }
+    if (call) {
+      const label =
+        call.phase === 'dialing'
+          ? 'Calling…'
+          : call.held
+            ? 'On hold'
+            : call.muted
+              ? 'Muted'
+              : 'On call';
+      return html`<section aria-labelledby="call-title" class="call" data-phase=${call.phase}>
+        <h3 id="call-title">${label}</h3>
+        <p class="caller">${call.remoteName}</p>
+        ${
+          call.answeredAt
+            ? html`<p class="timer" role="timer" aria-label="Call duration">
+              ${formatCallDuration(this._now - call.answeredAt)}
+            </p>`
+            : nothing
+        }
+        <div class="row">
+          <button
+            class="hold"
+            type="button"
+            aria-pressed=${call.held ? 'true' : 'false'}
+            ?disabled=${call.phase !== 'active' || call.holdPending}
+            @click=${() => this.phone.setHold(!call.held)}
+          >
+            ${call.held ? 'Resume' : 'Hold'}
+          </button>
+          <button
+            class="mute"
+            type="button"
+            aria-pressed=${call.muted ? 'true' : 'false'}
+            ?disabled=${call.phase !== 'active'}
+            @click=${() => this.phone.setMute(!call.muted)}
+          >
+            ${call.muted ? 'Unmute' : 'Mute'}
+          </button>
+          <button class="danger hangup" type="button" @click=${() => this.phone.hangUp()}>
+            Hang up
+          </button>
+        </div>
+        ${
+          call.phase === 'active'
+            ? html`<h3 class="visually-hidden" id="dtmf-title">Keypad (DTMF)</h3>
+              <sb-dial-pad
+                class="dtmf"
+                label="Keypad: send tones"
+                @sb-key=${this.#onPadKey}
+                @keydown=${this.#onKeypadKeydown}
+              ></sb-dial-pad>
+              <p class="hint" aria-live="polite">
+                Tones sent: <span class="dtmf-played">${this.phone.dtmfPlayed || '—'}</span>
+              </p>`
+            : nothing
+        }
+        ${this.#renderCallErrors()}
+      </section>`;
+    }
+    return html`<section aria-labelledby="dial-title">
+      <h3 id="dial-title">Call</h3>
+      <form @submit=${this.#dialNow} novalidate>
+        <label for="dial">Extension or number</label>
+        <input
+          id="dial"
+          inputmode="tel"
+          autocomplete="off"
+          .value=${this._dial}
+          @input=${(e: Event) => {
+            this._dial = (e.target as HTMLInputElement).value;
+          }}
+        />
+        <sb-dial-pad @sb-key=${this.#onPadKey}></sb-dial-pad>
+        <div class="row">
+          <button class="primary call" type="submit" ?disabled=${!registered}>Call</button>
+          <button
+            type="button"
+            class="backspace"
+            aria-label="Delete last digit"
+            @click=${() => {
+              this._dial = this._dial.slice(0, -1);
+            }}
+          >
+            ⌫
+          </button>
+        </div>
+        ${registered ? nothing : html`<p class="hint">Register to make calls.</p>`}
+      </form>
+      ${
+        this.phone.lastCall
+          ? html`<p class="hint last-call" role="status">
+            ${this.phone.lastCall.reason} · ${this.phone.lastCall.remoteName}
+            ${
+              this.phone.lastCall.durationMs !== undefined
+                ? html` · ${formatCallDuration(this.phone.lastCall.durationMs)}`
+                : nothing
+            }
+          </p>`
+          : nothing
+      }
+      ${this.#renderCallErrors()}
+    </section>`;
+  }
+
+  #renderCallErrors() {
+    return this.phone.callError
+      ? html`<p class="error call-error" role="alert">${this.phone.callError}</p>`
+      : nothing;
+  }
+}
+
+if (!customElements.get('sb-softphone')) customElements.define('sb-softphone', SbSoftphone);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sb-softphone': SbSoftphone;
+  }
+}
