@@ -119,6 +119,29 @@ describe('applying configuration to Asterisk', () => {
     for (const n of names) assert.ok(endpoints.has(await username(n)), n);
   });
 
+  it('applies a 200-agent burst with a handful of reloads', async () => {
+    asterisk.projector.setDelay(500); // the kubelet lags behind the writes
+    const before = pjsipReloads();
+    const names = Array.from({ length: 200 }, (_, i) => `wave-${i}`);
+    for (let i = 0; i < names.length; i += 20)
+      await Promise.all(
+        names.slice(i, i + 20).map((n) => r.createAgent(n, { displayName: `Wave ${n}` })),
+      );
+    await waitUntil(
+      'every wave agent provisioned',
+      async () =>
+        (await r.agents()).filter(
+          (a) =>
+            a.metadata.name.startsWith('wave-') && condition(a, 'Provisioned')?.status === 'True',
+        ).length === names.length,
+      120_000,
+      250,
+    );
+    asterisk.projector.setDelay(0);
+    const reloads = pjsipReloads() - before;
+    assert.ok(reloads >= 1 && reloads <= 5, `${reloads} res_pjsip reloads for 200 agents`);
+  });
+
   it('provisions again and resets registrations after an Asterisk restart', async () => {
     const ann = await username('ann');
     asterisk.ami.register(ann);
