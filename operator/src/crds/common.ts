@@ -37,6 +37,12 @@ export const queueName = (description: string): JSONSchemaProps => ({
   minLength: 1,
   maxLength: 63,
   pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  'x-kubernetes-validations': [
+    {
+      rule: "self != 'general'",
+      message: 'must not be "general": that is the settings section of queues.conf, not a queue',
+    },
+  ],
 });
 
 /** metav1.Condition, as the API conventions define it. */

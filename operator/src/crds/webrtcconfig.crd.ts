@@ -272,14 +272,16 @@ const spec: JSONSchemaProps = {
       properties: {
         configMapName: {
           ...objectName(
-            'The ConfigMap (name prefix when sharded) with the generated Asterisk configuration.',
+            'The ConfigMap (name prefix of the shards "-00".."-31") with the generated Asterisk configuration.',
           ),
+          maxLength: 250, // room for the shard suffix within 253
           default: 'asterisk-generated',
         },
         secretName: {
           ...objectName(
-            'The Secret (name prefix when sharded) with the generated PJSIP auth sections.',
+            'The prefix of the Secrets ("-00".."-31") with the generated PJSIP auth sections.',
           ),
+          maxLength: 250,
           default: 'asterisk-generated-auth',
         },
       },
