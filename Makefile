@@ -50,9 +50,11 @@ format: deps
 build: deps
 	node scripts/build.ts
 
-# Regenerates crds/*.yaml from the TypeScript CRD sources.
+# Regenerates crds/*.yaml from the TypeScript CRD sources, and the Helm chart's
+# copies of them and its values.schema.json.
 crds: deps
 	node scripts/gen-crds.ts
+	node scripts/gen-chart.ts
 
 test: deps system-deps tools typecheck lint build
 	SWITCHBOARD_BIN=$$(tools/build.sh) node --test --test-global-setup=test/global-setup.ts $(TEST_FILES)

@@ -1,0 +1,105 @@
+{{/*
+Names and labels shared by every template.
+*/}}
+
+{{- define "switchboard.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The release's base name: "<release>-switchboard", or just the release name when it already says switchboard. */}}
+{{- define "switchboard.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "switchboard.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels every object carries; pass (dict "root" $ "component" "operator"). */}}
+{{- define "switchboard.labels" -}}
+helm.sh/chart: {{ include "switchboard.chart" .root }}
+{{ include "switchboard.selectorLabels" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/part-of: switchboard
+{{- with .root.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* The immutable subset used in selectors. */}}
+{{- define "switchboard.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "switchboard.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "switchboard.operator.fullname" -}}
+{{- printf "%s-operator" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "switchboard.asterisk.fullname" -}}
+{{- printf "%s-asterisk" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The Service the operator reaches AMI through (never exposed outside the cluster). */}}
+{{- define "switchboard.asterisk.amiService" -}}
+{{- printf "%s-asterisk-ami" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "switchboard.amiSecretName" -}}
+{{- printf "%s-ami" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "switchboard.serviceAccountName" -}}
+{{- if .Values.operator.serviceAccount.create }}
+{{- default (include "switchboard.operator.fullname" .) .Values.operator.serviceAccount.name }}
+{{- else }}
+{{- required "operator.serviceAccount.name is required when operator.serviceAccount.create is false" .Values.operator.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "switchboard.leaseName" -}}
+{{- default (include "switchboard.operator.fullname" .) .Values.operator.leaderElection.leaseName }}
+{{- end }}
+
+{{- define "switchboard.operator.image" -}}
+{{- $img := .Values.operator.image }}
+{{- if $img.digest }}
+{{- printf "%s@%s" $img.repository $img.digest }}
+{{- else }}
+{{- printf "%s:%s" $img.repository (default .Chart.AppVersion $img.tag) }}
+{{- end }}
+{{- end }}
+
+{{- define "switchboard.asterisk.image" -}}
+{{- $img := .Values.asterisk.image }}
+{{- if $img.digest }}
+{{- printf "%s@%s" $img.repository $img.digest }}
+{{- else }}
+{{- printf "%s:%s" $img.repository (default .Chart.AppVersion $img.tag) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The URL browsers use for SIP over WebSocket. Defaults to the port-forward of
+NOTES.txt (ws://localhost:8088/ws), which works for a first look only.
+*/}}
+{{- define "switchboard.asteriskWsUrl" -}}
+{{- default "ws://localhost:8088/ws" .Values.webrtcConfig.asteriskWsUrl }}
+{{- end }}
+
+{{/*
+Number of generated shards: SHARD_COUNT in operator/src/asterisk/render
+(LAYOUT.md). test/helm checks that the two agree.
+*/}}
+{{- define "switchboard.shardCount" -}}32{{- end }}
