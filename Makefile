@@ -62,7 +62,7 @@ test: deps system-deps tools typecheck lint build
 
 # Starts a local control plane, installs the CRDs, applies the samples and
 # stays in the foreground until Ctrl-C.
-run: deps tools
+run: deps tools build
 	SWITCHBOARD_BIN=$$(tools/build.sh) node scripts/run.ts
 
 clean:

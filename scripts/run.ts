@@ -109,6 +109,8 @@ try {
       POD_NAME: 'switchboard-local',
       HTTP_PORT: String(port),
       HTTP_HOST: '127.0.0.1',
+      // The web UI and HR API serve the sample call center.
+      API_NAMESPACE: namespace,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -138,11 +140,14 @@ try {
   API server   ${cp.server}
   kubeconfig   ${cp.kubeconfig}
   operator     http://127.0.0.1:${port}/metrics  (/healthz, /readyz)
+  web UI       http://localhost:${port}/  (user "admin"; "localhost" because its cookies are Secure)
   logs         ${dir}/*.log
 
   export KUBECONFIG=${cp.kubeconfig}
   ${cp.tools.kubectl} get sipagents -n ${namespace}
   ${cp.tools.kubectl} get configmaps,secrets -n ${namespace} -l app.kubernetes.io/managed-by=switchboard-operator
+  # the generated admin password for the web UI:
+  ${cp.tools.kubectl} get secret switchboard-initial-admin -n switchboard-system -o jsonpath='{.data.password}' | base64 -d; echo
   ${cp.tools.kubectl} annotate sipagent john-doe -n ${namespace} switchboard.dev/regenerate-credentials=$(date +%s) --overwrite
 
 Asterisk itself is not part of this local run: the generated configuration is

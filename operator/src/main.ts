@@ -1,8 +1,9 @@
 // Wiring only: settings, logger, Kubernetes client, caches, leader election,
-// controllers, health/metrics endpoint, signals.
-import { KubeConfig } from '@kubernetes/client-node';
+// controllers, HTTP server (API, web UI, health, metrics), signals.
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { createApiServer } from './api/server.ts';
+import { loadApiSettings } from './api/settings.ts';
 import { loadConfig } from './config.ts';
-import { createHealthServer } from './http/health.ts';
 import { createCaches } from './informers.ts';
 import { LeaderElector } from './kube/leader-election.ts';
 import { createLogger } from './log.ts';
@@ -18,10 +19,21 @@ const caches = createCaches(kc, config.watchNamespace, logger);
 const controllers = createControllers(kc, caches, config, logger);
 let synced = false;
 
-const server = createHealthServer({ ready: () => synced, registry });
-server.listen(config.httpPort, config.httpHost, () =>
-  logger.info({ port: config.httpPort }, 'health and metrics listening'),
-);
+// Every replica serves the API and web UI from its caches; only the leader reconciles.
+const api = await createApiServer({
+  settings: loadApiSettings({
+    watchNamespace: config.watchNamespace,
+    podNamespace: config.leaseNamespace,
+  }),
+  caches,
+  core: kc.makeApiClient(CoreV1Api),
+  custom: kc.makeApiClient(CustomObjectsApi),
+  logger,
+  registry,
+  ready: () => synced,
+});
+await api.app.listen({ port: config.httpPort, host: config.httpHost });
+logger.info({ port: config.httpPort }, 'API, web UI, health and metrics listening');
 
 const elector = new LeaderElector({
   kc,
@@ -58,7 +70,7 @@ const shutdown = async (signal: string) => {
   await controllers.stop();
   await elector.stop(); // releases the Lease: another replica takes over at once
   await Promise.all(Object.values(caches).map((c) => c.stop()));
-  server.close();
+  await api.close();
   process.exit(0);
 };
 process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -66,3 +66,16 @@ function validatorFor<T>(crd: CustomResourceDefinition) {
 
 export const validateSipAgent = validatorFor<SipAgent>(sipAgentCrd);
 export const validateWebRTCConfig = validatorFor<WebRTCConfig>(webRtcConfigCrd);
+
+/**
+ * A validator for another schema assembled from the CRD schema pieces (the
+ * HTTP API's request bodies), with the same ajv, formats and CEL rules.
+ */
+export function compileValidator<T>(schema: JSONSchemaProps) {
+  const validate = ajv.compile(toAjvSchema(schema));
+  return (input: unknown): ValidationResult<T> => {
+    const value = structuredClone(input);
+    if (validate(value)) return { ok: true, value: value as T };
+    return { ok: false, errors: toFieldErrors(validate.errors ?? []) };
+  };
+}

@@ -1,0 +1,158 @@
+// Request bodies of the HR API, assembled from the CRD schema pieces (the one
+// source of every field rule) plus the few fields that are the API's own
+// (the login password, accountType). Field errors come out under the API's
+// field names ("name", not "spec.displayName").
+import type { JSONSchemaProps } from '../../crds/schema-types.ts';
+import { sipAgentCrd } from '../../crds/sipagent.crd.ts';
+import { webRtcConfigCrd } from '../../crds/webrtcconfig.crd.ts';
+import type { FieldError } from '../../schema/errors.ts';
+import { compileValidator, type ValidationResult } from '../../schema/validators.ts';
+
+function specOf(crd: typeof sipAgentCrd): Readonly<Record<string, JSONSchemaProps>> {
+  const spec = crd.spec.versions[0]?.schema.openAPIV3Schema.properties?.spec?.properties;
+  if (!spec) throw new Error(`${crd.metadata.name} has no spec properties`);
+  return spec;
+}
+
+const agentSpec = specOf(sipAgentCrd);
+const configSpec = specOf(webRtcConfigCrd);
+
+const piece = (spec: Readonly<Record<string, JSONSchemaProps>>, name: string): JSONSchemaProps => {
+  const p = spec[name];
+  if (!p) throw new Error(`CRD spec has no field ${name}`);
+  return p;
+};
+
+/** The agent's login password for the web UI (not part of the CRD: only its hash is stored). */
+const loginPassword: JSONSchemaProps = {
+  type: 'string',
+  description: 'The password the agent logs in to the web UI with (8 to 128 characters).',
+  minLength: 8,
+  maxLength: 128,
+};
+
+/** API field → SipAgent spec field (for the agent's own fields). */
+export const USER_FIELDS: Readonly<Record<string, string>> = {
+  name: 'displayName',
+  phoneNumber: 'phoneNumber',
+  extension: 'extension',
+  suspended: 'suspended',
+  queues: 'queues',
+  codecs: 'codecs',
+  maxContacts: 'maxContacts',
+};
+
+const userProperties = Object.fromEntries(
+  Object.entries(USER_FIELDS).map(([api, spec]) => [api, piece(agentSpec, spec)]),
+);
+
+export interface CreateUserBody {
+  name: string;
+  password: string;
+  accountType: 'agent';
+  phoneNumber?: string;
+  extension?: number;
+  suspended?: boolean;
+  queues?: string[];
+  codecs?: string[];
+  maxContacts?: number;
+}
+
+export type PatchUserBody = Partial<Omit<CreateUserBody, 'accountType'>>;
+
+const createUserSchema: JSONSchemaProps = {
+  type: 'object',
+  required: ['name', 'password', 'accountType'],
+  properties: {
+    ...userProperties,
+    password: loginPassword,
+    accountType: {
+      type: 'string',
+      description: 'Only "agent" accounts are made here.',
+      enum: ['agent'],
+    },
+  },
+};
+
+const patchUserSchema: JSONSchemaProps = {
+  type: 'object',
+  properties: { ...userProperties, password: loginPassword },
+};
+
+export interface WebRtcSettingsBody {
+  asteriskWsUrl: string;
+  iceServers: NonNullable<unknown>;
+}
+
+const webRtcSettingsSchema: JSONSchemaProps = {
+  type: 'object',
+  required: ['asteriskWsUrl'],
+  properties: {
+    asteriskWsUrl: piece(configSpec, 'asteriskWsUrl'),
+    iceServers: piece(configSpec, 'iceServers'),
+  },
+};
+
+export interface LoginBody {
+  username: string;
+  password: string;
+}
+
+const loginSchema: JSONSchemaProps = {
+  type: 'object',
+  required: ['username', 'password'],
+  properties: {
+    username: {
+      type: 'string',
+      description: '"admin", or the agent\'s SIP username.',
+      minLength: 1,
+      maxLength: 253,
+    },
+    password: { type: 'string', description: 'The login password.', minLength: 1, maxLength: 128 },
+  },
+};
+
+/** The schema of a field path like "iceServers.turnServers[0].urls[1]". */
+function schemaAt(schema: JSONSchemaProps, field: string): JSONSchemaProps | undefined {
+  let at: JSONSchemaProps | undefined = schema;
+  for (const part of field.match(/[^.[\]]+|\[\d+\]/g) ?? []) {
+    at = part.startsWith('[') ? at?.items : at?.properties?.[part];
+  }
+  return at;
+}
+
+const isPattern = (e: FieldError) => e.message.startsWith('must match pattern');
+
+/** Replaces ajv's "must match pattern "^…$"" with what the field's description says it must be. */
+function readable(errors: FieldError[], schema: JSONSchemaProps): FieldError[] {
+  // "" breaks minLength and pattern at once: the pattern's message would only repeat it.
+  const others = new Set(errors.filter((e) => !isPattern(e)).map((e) => e.field));
+  return errors
+    .filter((e) => !isPattern(e) || !others.has(e.field))
+    .map((e) => {
+      const description = schemaAt(schema, e.field)?.description;
+      if (!isPattern(e) || !description) return e;
+      return { field: e.field, message: `has the wrong format. ${description}` };
+    });
+}
+
+function validatorFor<T>(schema: JSONSchemaProps) {
+  const validate = compileValidator<T>(schema);
+  return (input: unknown): ValidationResult<T> => {
+    const result = validate(input);
+    return result.ok ? result : { ok: false, errors: readable(result.errors, schema) };
+  };
+}
+
+export const validateCreateUser = validatorFor<CreateUserBody>(createUserSchema);
+export const validatePatchUser = validatorFor<PatchUserBody>(patchUserSchema);
+export const validateWebRtcSettings = validatorFor<WebRtcSettingsBody>(webRtcSettingsSchema);
+export const validateLogin = validatorFor<LoginBody>(loginSchema);
+
+/** Renames "spec.displayName" (from validating the whole SipAgent) to the API's "name". */
+export function toUserField(error: FieldError): FieldError {
+  const m = /^spec\.([A-Za-z]+)(.*)$/.exec(error.field);
+  if (!m) return error;
+  const api = Object.entries(USER_FIELDS).find(([, spec]) => spec === m[1])?.[0];
+  return api ? { field: `${api}${m[2]}`, message: error.message } : error;
+}

@@ -1,0 +1,176 @@
+// The operator's HTTP server (every replica, leader or not): health and
+// metrics, the JSON API (auth, HR, WebRTC settings, softphone settings) and
+// the web UI. fastify: maintained, fast, with first-party plugins for what we
+// must not hand-write (cookies, CSRF, rate limits, security headers, static
+// files).
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { Caches } from '../informers.ts';
+import { histogram } from '../kube/metric.ts';
+import type { Logger } from '../log.ts';
+import { AuthState } from './auth/auth-state.ts';
+import { principalFrom } from './auth/principal.ts';
+import { registerAuthRoutes } from './auth/routes.ts';
+import { cookieNames, cookieOptions } from './auth/session.ts';
+import type { ApiContext } from './context.ts';
+import { errorBody, HttpError } from './errors.ts';
+import { registerHealthRoutes } from './health.ts';
+import { CacheWaiter } from './hr/cache-waiter.ts';
+import { KubeWrites } from './hr/kube-writes.ts';
+import { registerUserRoutes } from './hr/users-routes.ts';
+import { registerWebRtcRoutes } from './hr/webrtc-routes.ts';
+import type { ApiSettings } from './settings.ts';
+import { registerSoftphoneRoutes } from './softphone/routes.ts';
+import { registerWebUi } from './web/pages.ts';
+import { contentSecurityPolicy } from './web/security-headers.ts';
+
+export interface ApiServerDeps {
+  readonly settings: ApiSettings;
+  readonly caches: Caches;
+  readonly core: CoreV1Api;
+  readonly custom: CustomObjectsApi;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** Readiness: the caches have their first LIST. */
+  readonly ready: () => boolean;
+}
+
+const requestDuration = histogram({
+  name: 'switchboard_api_request_duration_seconds',
+  help: 'HTTP API request duration by route and status.',
+  labelNames: ['method', 'route', 'status'],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+});
+
+const API_PREFIXES = ['/hr/', '/auth/', '/softphone/'];
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface ApiServer {
+  readonly app: FastifyInstance;
+  readonly auth: AuthState;
+  close(): Promise<void>;
+}
+
+export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
+  const { settings, caches, logger } = deps;
+  const ns = settings.namespace;
+  const auth = new AuthState(
+    deps.core,
+    settings.systemNamespace,
+    logger.child({ component: 'api' }),
+  );
+  const cookies = cookieNames(settings.secureCookies);
+  const ctx: ApiContext = {
+    settings,
+    caches,
+    core: deps.core,
+    logger: logger.child({ component: 'api' }),
+    auth,
+    writes: new KubeWrites(deps.core, deps.custom, ns),
+    waiter: new CacheWaiter([caches.agents, caches.secrets]),
+    cookies,
+  };
+
+  const app = Fastify({
+    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 64 * 1024,
+  });
+  app.decorateRequest('principal', null);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: contentSecurityPolicy(
+        () => caches.configs.get('default', ns)?.spec.asteriskWsUrl,
+        settings.secureCookies,
+      ),
+    },
+  });
+  await app.register(fastifyCookie, { secret: auth.signer });
+  await app.register(fastifyCsrf, {
+    cookieKey: cookies.csrf,
+    cookieOpts: cookieOptions(settings.secureCookies),
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) => ({
+      statusCode: 429,
+      status: 'error',
+      message: `too many sign-in attempts; try again in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
+  });
+
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('permissions-policy', 'microphone=(self), camera=(), geolocation=()');
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (!API_PREFIXES.some((p) => path.startsWith(p))) return;
+    reply.header('cache-control', 'no-store');
+    request.principal =
+      principalFrom(request.cookies[cookies.session], {
+        signer: auth.signer,
+        adminHash: () => auth.adminHash(),
+        agent: (name) => caches.agents.get(name, ns),
+        credentialsSecret: (name) => caches.secrets.get(name, ns),
+      }) ?? null;
+  });
+  // Every change through the API needs the token from GET /auth/session (double submit,
+  // the secret in a signed SameSite=Strict cookie); the plugin answers 403 itself.
+  app.addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (SAFE_METHODS.has(request.method) || !API_PREFIXES.some((p) => path.startsWith(p)))
+      return done();
+    app.csrfProtection(request, reply, done);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    requestDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
+    if (err instanceof HttpError)
+      return reply.code(err.statusCode).send(errorBody(err.message, err.errors));
+    const code = err.statusCode ?? 500;
+    if (err.code?.startsWith('FST_CSRF_'))
+      return reply.code(403).send(errorBody('missing or invalid CSRF token: reload the page'));
+    if (code === 429) return reply.code(429).send(errorBody(err.message));
+    if (code >= 400 && code < 500) return reply.code(code).send(errorBody(err.message));
+    request.log.error({ err, route: request.routeOptions.url }, 'request failed');
+    return reply.code(500).send(errorBody('internal error; see the operator log'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send(errorBody(`no route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
+  );
+
+  registerHealthRoutes(app, { ready: deps.ready, registry: deps.registry });
+  registerAuthRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
+  registerWebRtcRoutes(app, ctx);
+  registerSoftphoneRoutes(app, ctx);
+  await registerWebUi(app, settings);
+
+  auth.start();
+  return {
+    app,
+    auth,
+    async close() {
+      auth.stop();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// The Content-Security-Policy: everything from this origin only, no inline
+// script, no inline style attribute sources beyond Lit's constructable
+// stylesheets (which CSP does not restrict), and WebSockets only to the
+// Asterisk URL the WebRTCConfig names.
+type Directive = string | ((req: unknown, res: unknown) => string);
+
+export function wsOrigin(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return undefined;
+  }
+}
+
+export function contentSecurityPolicy(
+  asteriskWsUrl: () => string | undefined,
+  https: boolean,
+): Record<string, Directive[] | null> {
+  return {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    'img-src': ["'self'", 'data:'],
+    'media-src': ["'self'", 'data:', 'blob:'],
+    'font-src': ["'self'"],
+    'connect-src': ["'self'", () => wsOrigin(asteriskWsUrl()) ?? "'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    ...(https ? { 'upgrade-insecure-requests': [] } : {}),
+  };
+}

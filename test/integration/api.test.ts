@@ -1,0 +1,479 @@
+// The HTTP API in the real operator process against the real control plane:
+// sign-in with the generated admin password, the HR workflow over SipAgents,
+// validation from the CRD schemas, CSRF, roles, secrets never returned.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ApiSession } from '../support/api-session.ts';
+import { createNamespace, testCluster } from '../support/cluster.ts';
+import { installCrds } from '../support/crds.ts';
+import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
+import { decode, Resources } from '../support/resources.ts';
+import { waitUntil } from '../support/wait.ts';
+
+const cluster = testCluster();
+let ns: Awaited<ReturnType<typeof createNamespace>>;
+let r: Resources;
+let operator: OperatorProcess;
+let base: string;
+let admin: ApiSession;
+let adminPassword: string;
+
+interface User {
+  id: string;
+  name: string;
+  sipUsername: string;
+  sipExtension: number;
+  hasSipCredentials: boolean;
+  registered: boolean;
+  suspended: boolean;
+}
+interface Created {
+  status: string;
+  user: User & { sipPasswordGenerated: boolean };
+  sipCredentials: { username: string; password: string; extension: number };
+  message: string;
+}
+interface ErrorBody {
+  status: 'error';
+  message: string;
+  errors?: { field: string; message: string }[];
+}
+
+const newAgent = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  phoneNumber: '+4930123456',
+  password: 'agent-login-pw',
+  accountType: 'agent',
+  ...extra,
+});
+
+before(async () => {
+  await installCrds(cluster);
+  ns = await createNamespace(cluster, 'api');
+  r = new Resources(cluster, ns.name);
+  await r.core.createNamespacedSecret({
+    namespace: ns.name,
+    body: { metadata: { name: 'turn-shared' }, stringData: { 'shared-secret': 'coturn-secret' } },
+  });
+  await r.createConfig({
+    extensions: { start: 1000, end: 1099 },
+    iceServers: {
+      stunUrls: ['stun:stun.example.org:3478'],
+      turnServers: [
+        {
+          urls: ['turn:turn.example.org:3478?transport=udp'],
+          sharedSecret: { name: 'turn-shared', key: 'shared-secret', credentialTTLSeconds: 600 },
+        },
+      ],
+    },
+  });
+  operator = await startOperator(cluster, ns.name, 'api-a');
+  base = `http://127.0.0.1:${operator.port}`;
+  await waitUntil('initial admin Secret', async () => {
+    adminPassword = decode(await r.secret('switchboard-initial-admin'), 'password') ?? '';
+    return adminPassword !== '';
+  });
+  admin = new ApiSession(base);
+  await waitUntil(
+    'admin can sign in',
+    async () => (await admin.login('admin', adminPassword)).status === 200,
+  );
+});
+after(async () => {
+  await operator?.stop();
+  await ns?.cleanup();
+});
+
+describe('health and pages', () => {
+  it('keeps /healthz, /readyz and /metrics', async () => {
+    const s = new ApiSession(base);
+    const health = await s.call('GET', '/healthz');
+    assert.equal(health.status, 200);
+    assert.equal(health.text, 'ok\n');
+    const ready = await s.call('GET', '/readyz');
+    assert.equal(ready.status, 200);
+    assert.equal(ready.text, 'ok\n');
+    const metrics = await s.call('GET', '/metrics');
+    assert.match(metrics.text, /switchboard_api_request_duration_seconds_bucket/);
+    assert.equal((await s.call('POST', '/healthz')).status, 405);
+  });
+
+  it('serves the web UI with a CSP that allows no inline script', async () => {
+    const s = new ApiSession(base);
+    const page = await s.call('GET', '/dashboard/hr');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<script type="module" src="\/ui\/index.js"><\/script>/);
+    assert.doesNotMatch(page.text, /<script>(?!<\/script>)/, 'no inline script');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /connect-src 'self' ws:\/\/127\.0\.0\.1:8088/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(page.headers.get('x-frame-options'), 'SAMEORIGIN');
+    assert.match(page.headers.get('permissions-policy') ?? '', /microphone=\(self\)/);
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const res = await new ApiSession(base).call<ErrorBody>('GET', '/hr/nothing-here');
+    assert.equal(res.status, 404);
+    assert.equal(res.body.status, 'error');
+    assert.match(res.body.message, /no route GET \/hr\/nothing-here/);
+  });
+});
+
+describe('admin sign-in', () => {
+  it('keeps only a scrypt hash of the generated admin password', async () => {
+    assert.match(adminPassword, /^[A-Za-z0-9_-]{24}$/);
+    const apiSecret = await r.secret('switchboard-api');
+    const hash = decode(apiSecret, 'admin-password-hash') ?? '';
+    assert.match(hash, /^scrypt\$32768\$8\$3\$/);
+    for (const v of Object.values(apiSecret?.data ?? {}))
+      assert.ok(!Buffer.from(v, 'base64').toString().includes(adminPassword));
+  });
+
+  it('sets an HttpOnly, SameSite=Strict, Secure __Host- session cookie', async () => {
+    const s = new ApiSession(base);
+    await s.call('GET', '/auth/session');
+    const res = await s.call('POST', '/auth/login', { username: 'admin', password: adminPassword });
+    assert.equal(res.status, 200);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__Host-sb-session='));
+    assert.ok(cookie, 'session cookie set');
+    assert.match(cookie, /HttpOnly/i);
+    assert.match(cookie, /SameSite=Strict/i);
+    assert.match(cookie, /Secure/i);
+    assert.match(cookie, /Path=\//);
+    const me = await s.call('GET', '/auth/session');
+    assert.deepEqual([me.body.authenticated, me.body.role], [true, 'admin']);
+    await s.call('POST', '/auth/logout', {});
+    assert.equal((await s.call('GET', '/hr/users')).status, 401);
+  });
+
+  it('refuses a wrong password, and a login without the CSRF token', async () => {
+    const s = new ApiSession(base);
+    const wrong = await s.login('admin', 'not-the-password');
+    assert.equal(wrong.status, 401);
+    assert.equal((wrong.body as unknown as ErrorBody).message, 'wrong username or password');
+    const noToken = await new ApiSession(base).call('POST', '/auth/login', {
+      username: 'admin',
+      password: adminPassword,
+    });
+    assert.equal(noToken.status, 403);
+    assert.match(String(noToken.body.message), /CSRF/);
+  });
+
+  it('refuses admin routes without a session', async () => {
+    const s = new ApiSession(base);
+    for (const [method, path] of [
+      ['GET', '/hr/users'],
+      ['GET', '/hr/stats'],
+      ['GET', '/hr/webrtc-config'],
+      ['GET', '/softphone/config'],
+    ] as const) {
+      const res = await s.call(method, path);
+      assert.equal(res.status, 401, `${method} ${path}`);
+    }
+  });
+});
+
+describe('HR workflow', () => {
+  let created: Created;
+
+  it('creates an agent, answers with the credentials once, stores only a login hash', async () => {
+    const res = await admin.call<Created>('POST', '/hr/users', newAgent('John Doe'));
+    assert.equal(res.status, 201, res.text);
+    created = res.body;
+    console.log(`POST /hr/users answered in ${res.ms.toFixed(0)} ms`);
+    assert.equal(created.status, 'ok');
+    assert.match(created.user.sipUsername, /^john_doe_\d{10}$/);
+    assert.equal(created.user.sipExtension, 1000);
+    assert.equal(created.user.sipPasswordGenerated, true);
+    assert.deepEqual(created.sipCredentials, {
+      username: created.user.sipUsername,
+      password: created.sipCredentials.password,
+      extension: 1000,
+    });
+    assert.match(created.sipCredentials.password, /^[0-9a-f]{32}$/);
+    assert.equal(created.message, 'Agent created with SIP credentials. Extension: 1000');
+
+    const agent = await r.agent(created.user.id);
+    assert.equal(agent.spec.displayName, 'John Doe');
+    assert.equal(agent.spec.phoneNumber, '+4930123456');
+    const secret = await r.secret(`${created.user.id}-sip-credentials`);
+    assert.equal(decode(secret, 'password'), created.sipCredentials.password);
+    assert.match(decode(secret, 'login-password-hash') ?? '', /^scrypt\$/);
+    for (const v of Object.values(secret?.data ?? {}))
+      assert.ok(!Buffer.from(v, 'base64').toString().includes('agent-login-pw'));
+  });
+
+  it('never returns a password again: list, detail, stats', async () => {
+    const list = await admin.call<{ users: User[]; total: number }>(
+      'GET',
+      '/hr/users?accountType=agent',
+    );
+    assert.equal(list.status, 200);
+    assert.equal(list.body.total, 1);
+    assert.equal(list.body.users[0]?.hasSipCredentials, true);
+    assert.equal(list.body.users[0]?.registered, false);
+    assert.equal(list.body.users[0]?.suspended, false);
+    const detail = await admin.call('GET', `/hr/users/${created.user.id}`);
+    const stats = await admin.call<{ stats: Record<string, number> }>('GET', '/hr/stats');
+    assert.deepEqual(stats.body.stats, {
+      totalAgents: 1,
+      withSipCredentials: 1,
+      registeredNow: 0,
+      suspended: 0,
+    });
+    for (const text of [list.text, detail.text, stats.text]) {
+      assert.ok(!text.includes(created.sipCredentials.password));
+      assert.doesNotMatch(text, /"password"|login-password-hash|scrypt/);
+    }
+  });
+
+  it('names the field of a bad body and creates nothing', async () => {
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ ...newAgent(''), name: undefined }, 'name', /is required/],
+      [newAgent(' padded'), 'name', /wrong format/],
+      [newAgent('Jane', { phoneNumber: '030 1234' }), 'phoneNumber', /E\.164/],
+      [newAgent('Jane', { password: 'short' }), 'password', /fewer than 8/],
+      [newAgent('Jane', { accountType: 'admin' }), 'accountType', /must be one of: agent/],
+      [newAgent('Jane', { extension: 42 }), 'extension', /must be >= 100/],
+      [newAgent('Jane', { shoeSize: 44 }), 'shoeSize', /unknown field/],
+      [newAgent('Jane', { extension: 1000 }), 'extension', /already used by John Doe/],
+    ];
+    for (const [body, field, message] of cases) {
+      const res = await admin.call<ErrorBody>('POST', '/hr/users', body);
+      assert.ok(res.status === 400 || res.status === 409, `${field}: ${res.status} ${res.text}`);
+      const error = res.body.errors?.find((e) => e.field === field);
+      assert.ok(error, `${field} named in ${res.text}`);
+      assert.match(error.message, message);
+      assert.match(res.body.message, new RegExp(`${field}: `));
+    }
+    const notJson = await admin.call<ErrorBody>('POST', '/hr/users', undefined, {
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(notJson.status, 400);
+    assert.equal((await r.agents()).length, 1, 'nothing was created');
+  });
+
+  it('regenerates on request: new username and password, login hash kept', async () => {
+    const res = await admin.call<Created>(
+      'POST',
+      `/hr/users/${created.user.id}/regenerate-sip`,
+      {},
+    );
+    assert.equal(res.status, 200, res.text);
+    assert.notEqual(res.body.sipCredentials.password, created.sipCredentials.password);
+    assert.match(res.body.sipCredentials.password, /^[0-9a-f]{32}$/);
+    assert.equal(res.body.sipCredentials.extension, 1000);
+    assert.equal(res.body.user.sipUsername, res.body.sipCredentials.username);
+    const secret = await r.secret(`${created.user.id}-sip-credentials`);
+    assert.equal(decode(secret, 'password'), res.body.sipCredentials.password);
+    assert.match(
+      decode(secret, 'login-password-hash') ?? '',
+      /^scrypt\$/,
+      'the controller kept it',
+    );
+    created = { ...created, user: res.body.user, sipCredentials: res.body.sipCredentials };
+  });
+
+  it('lets the agent sign in to the softphone only, with per-agent TURN credentials', async () => {
+    const agent = new ApiSession(base);
+    const login = await agent.login(created.user.sipUsername, 'agent-login-pw');
+    assert.equal(login.status, 200, login.text);
+    assert.equal(login.body.role, 'agent');
+    assert.equal((await agent.call('GET', '/hr/users')).status, 403);
+    assert.equal((await agent.call('POST', '/hr/users', newAgent('Eve'))).status, 403);
+    assert.equal((await agent.call('GET', '/hr/webrtc-config')).status, 403);
+    const phone = await agent.call<{
+      wsUrl: string;
+      iceServers: { urls: string[]; username?: string; credential?: string }[];
+      username: string;
+      extension: number;
+    }>('GET', '/softphone/config');
+    assert.equal(phone.status, 200);
+    assert.equal(phone.headers.get('cache-control'), 'no-store');
+    assert.equal(phone.body.wsUrl, 'ws://127.0.0.1:8088/ws');
+    assert.equal(phone.body.username, created.user.sipUsername);
+    assert.equal(phone.body.extension, 1000);
+    assert.deepEqual(phone.body.iceServers[0], { urls: ['stun:stun.example.org:3478'] });
+    const turn = phone.body.iceServers[1];
+    assert.match(turn?.username ?? '', new RegExp(`^\\d{10}:${created.user.sipUsername}$`));
+    assert.match(turn?.credential ?? '', /^[A-Za-z0-9+/]{27}=$/);
+    // Wrong login password: refused like an unknown user.
+    assert.equal(
+      (await new ApiSession(base).login(created.user.sipUsername, 'wrong-pw')).status,
+      401,
+    );
+
+    // Suspending ends the agent's session; resuming lets it sign in again.
+    const suspend = await admin.call<{ user: User }>('PATCH', `/hr/users/${created.user.id}`, {
+      suspended: true,
+    });
+    assert.equal(suspend.status, 200, suspend.text);
+    assert.equal(suspend.body.user.suspended, true);
+    await waitUntil(
+      'suspended agent signed out',
+      async () => (await agent.call('GET', '/softphone/config')).status === 401,
+    );
+    assert.equal(
+      (await new ApiSession(base).login(created.user.sipUsername, 'agent-login-pw')).status,
+      403,
+    );
+    const resume = await admin.call('PATCH', `/hr/users/${created.user.id}`, { suspended: false });
+    assert.equal(resume.status, 200);
+  });
+
+  it('checks CSRF on every change', async () => {
+    const noToken = await admin.call(
+      'PATCH',
+      `/hr/users/${created.user.id}`,
+      { suspended: true },
+      { csrf: false },
+    );
+    assert.equal(noToken.status, 403);
+    const other = new ApiSession(base);
+    await other.call('GET', '/auth/session');
+    const foreign = await admin.call('DELETE', `/hr/users/${created.user.id}`, undefined, {
+      csrf: false,
+      headers: { 'x-csrf-token': other.csrfToken ?? '' },
+    });
+    assert.equal(foreign.status, 403, 'a token minted for another browser is refused');
+    assert.equal((await r.agent(created.user.id)).spec.suspended, false);
+  });
+
+  it('searches and pages on the server', async () => {
+    for (const name of ['Jane Roe', 'Max Mustermann', 'Erika Musterfrau'])
+      assert.equal((await admin.call('POST', '/hr/users', newAgent(name))).status, 201);
+    const search = await admin.call<{ users: User[]; total: number }>(
+      'GET',
+      '/hr/users?search=muster',
+    );
+    assert.deepEqual(
+      search.body.users.map((u) => u.name),
+      ['Max Mustermann', 'Erika Musterfrau'],
+    );
+    const byExtension = await admin.call<{ users: User[] }>('GET', '/hr/users?search=1003');
+    assert.deepEqual(
+      byExtension.body.users.map((u) => u.name),
+      ['Erika Musterfrau'],
+    );
+    const page2 = await admin.call<{ users: User[]; total: number; page: number }>(
+      'GET',
+      '/hr/users?page=2&pageSize=3',
+    );
+    assert.equal(page2.body.total, 4);
+    assert.deepEqual(
+      page2.body.users.map((u) => u.sipExtension),
+      [1003],
+    );
+    const bad = await admin.call<ErrorBody>('GET', '/hr/users?pageSize=5000');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.errors?.[0]?.field, 'pageSize');
+  });
+
+  it('deletes an agent (its Secret goes with it)', async () => {
+    const res = await admin.call('DELETE', `/hr/users/${created.user.id}`);
+    assert.equal(res.status, 200);
+    await waitUntil(
+      'agent gone from the API',
+      async () => (await admin.call('GET', `/hr/users/${created.user.id}`)).status === 404,
+    );
+    assert.equal((await admin.call('DELETE', `/hr/users/${created.user.id}`)).status, 404);
+  });
+});
+
+describe('WebRTC settings', () => {
+  it('shows the settings and the generated pjsip.conf without secrets', async () => {
+    await waitUntil('pjsip.conf generated', async () => {
+      const res = await admin.call<{ generated: { pjsipConf: string | null } }>(
+        'GET',
+        '/hr/webrtc-config',
+      );
+      return res.body.generated?.pjsipConf !== null;
+    });
+    const res = await admin.call<{
+      settings: { asteriskWsUrl: string; iceServers: { turnServers: unknown[] } };
+      generated: { pjsipConf: string; contentHash: string };
+    }>('GET', '/hr/webrtc-config');
+    assert.equal(res.body.settings.asteriskWsUrl, 'ws://127.0.0.1:8088/ws');
+    assert.match(res.body.generated.pjsipConf, /\[transport-ws\]|type ?= ?transport/);
+    assert.ok(!res.text.includes('coturn-secret'));
+    assert.doesNotMatch(res.body.generated.pjsipConf, /password ?=/);
+  });
+
+  it('updates ws URL and ICE servers, and names a bad field', async () => {
+    const bad = await admin.call<ErrorBody>('PUT', '/hr/webrtc-config', {
+      asteriskWsUrl: 'http://pbx.example.org/ws',
+      iceServers: { stunUrls: ['stun:ok.example.org', 'http://nope'] },
+    });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.errors?.map((e) => e.field).sort(), [
+      'asteriskWsUrl',
+      'iceServers.stunUrls[1]',
+    ]);
+    const twoSources = await admin.call<ErrorBody>('PUT', '/hr/webrtc-config', {
+      asteriskWsUrl: 'wss://pbx.example.org:8089/ws',
+      iceServers: {
+        turnServers: [
+          {
+            urls: ['turn:t.example.org'],
+            sharedSecret: { name: 'a' },
+            credentialsSecret: { name: 'b' },
+          },
+        ],
+      },
+    });
+    assert.equal(twoSources.status, 400);
+    assert.match(twoSources.body.errors?.[0]?.message ?? '', /exactly one credential source/);
+
+    const ok = await admin.call('PUT', '/hr/webrtc-config', {
+      asteriskWsUrl: 'wss://pbx.example.org:8089/ws',
+      iceServers: { stunUrls: ['stun:stun2.example.org:3478'] },
+    });
+    assert.equal(ok.status, 200, ok.text);
+    const config = await r.config();
+    assert.equal(config.spec.asteriskWsUrl, 'wss://pbx.example.org:8089/ws');
+    assert.deepEqual(config.spec.iceServers, { stunUrls: ['stun:stun2.example.org:3478'] });
+    assert.equal(config.spec.extensions.start, 1000, 'other settings kept');
+  });
+});
+
+describe('a second replica (not the leader)', () => {
+  let follower: OperatorProcess;
+  before(async () => {
+    follower = await startOperator(cluster, ns.name, 'api-b', {
+      LOGIN_RATE_LIMIT: '5',
+      LOGIN_RATE_WINDOW_MS: '60000',
+    });
+  });
+  after(async () => {
+    await follower?.stop();
+  });
+
+  it('serves the API and accepts the leader’s sessions (shared signing key)', async () => {
+    const s = new ApiSession(`http://127.0.0.1:${follower.port}`);
+    for (const [k, v] of admin.cookies) s.cookies.set(k, v);
+    s.csrfToken = admin.csrfToken;
+    const list = await s.call('GET', '/hr/users');
+    assert.equal(list.status, 200, list.text);
+    assert.equal(list.body.total, 3);
+  });
+
+  it('rate-limits sign-in attempts', async () => {
+    const s = new ApiSession(`http://127.0.0.1:${follower.port}`);
+    await s.call('GET', '/auth/session');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (await s.call('POST', '/auth/login', { username: 'admin', password: `guess-${i}` })).status,
+      );
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+    const limited = await s.call<ErrorBody>('POST', '/auth/login', {
+      username: 'admin',
+      password: adminPassword,
+    });
+    assert.equal(limited.status, 429, 'even the right password waits');
+    assert.match(limited.body.message, /too many sign-in attempts/);
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+  });
+});

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { navFor, resolveRoute } from './routes.ts';
+
+describe('web UI routes', () => {
+  it('sends strangers to sign in and signed-in users home', () => {
+    assert.deepEqual(resolveRoute('/dashboard/hr', undefined), { redirect: '/login' });
+    assert.deepEqual(resolveRoute('/login', undefined), { view: 'login' });
+    assert.deepEqual(resolveRoute('/login', 'admin'), { redirect: '/dashboard/hr' });
+    assert.deepEqual(resolveRoute('/', 'agent'), { redirect: '/dashboard/webrtc-setup' });
+  });
+
+  it('keeps agents to the softphone', () => {
+    assert.deepEqual(resolveRoute('/dashboard/webrtc-setup', 'agent'), { view: 'softphone' });
+    for (const path of ['/dashboard/hr', '/dashboard/settings', '/dashboard/call-dialer'])
+      assert.deepEqual(resolveRoute(path, 'agent'), { view: 'forbidden' }, path);
+    assert.deepEqual(
+      navFor('agent').map((l) => l.href),
+      ['/dashboard/webrtc-setup'],
+    );
+  });
+
+  it('gives the admin every page and a 404 for others', () => {
+    assert.deepEqual(resolveRoute('/dashboard/hr/', 'admin'), { view: 'hr' });
+    assert.deepEqual(resolveRoute('/dashboard/call-dialer', 'admin'), { view: 'dialer' });
+    assert.deepEqual(resolveRoute('/dashboard/nope', 'admin'), { view: 'not-found' });
+  });
+});

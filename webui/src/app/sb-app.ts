@@ -1,0 +1,160 @@
+// <sb-app>: the shell. Knows who is signed in (GET /auth/session), picks the
+// page for the path (routes.ts), keeps history in step, and hands the
+// softphone and dialer their settings from GET /softphone/config.
+import { html, LitElement, nothing } from 'lit';
+import { ApiError, api, onSignedOut, request } from '../api/client.ts';
+import type { Session, SoftphoneConfig } from '../api/types.ts';
+import { pageStyles } from '../ui/styles.ts';
+import { appStyles } from './app-styles.ts';
+import { navFor, resolveRoute, type View } from './routes.ts';
+import '../hr/sb-hr-page.ts';
+import '../login/sb-login.ts';
+import '../settings/sb-webrtc-settings.ts';
+import '../softphone/sb-softphone.ts';
+import '../dialer/sb-call-dialer.ts';
+
+type SignedIn = Extract<Session, { authenticated: true }>;
+
+export class SbApp extends LitElement {
+  static override properties = {
+    _session: { state: true },
+    _path: { state: true },
+    _phoneConfig: { state: true },
+    _phoneError: { state: true },
+    _bootError: { state: true },
+  };
+
+  static override styles = [pageStyles, appStyles];
+
+  declare _session: Session | undefined;
+  declare _path: string;
+  declare _phoneConfig: SoftphoneConfig | undefined;
+  declare _phoneError: string | undefined;
+  declare _bootError: string | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor() {
+    super();
+    this._session = undefined;
+    this._path = location.pathname;
+    this._phoneConfig = undefined;
+    this._phoneError = undefined;
+    this._bootError = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('popstate', this.#onPopState);
+    this.#unsubscribe = onSignedOut(() => void this.#loadSession());
+    void this.#loadSession();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('popstate', this.#onPopState);
+    this.#unsubscribe?.();
+  }
+
+  readonly #onPopState = () => {
+    this._path = location.pathname;
+  };
+
+  async #loadSession() {
+    try {
+      this._session = await api.session();
+      this._bootError = undefined;
+    } catch (err) {
+      this._bootError = err instanceof ApiError ? err.message : String(err);
+    }
+  }
+
+  navigate(path: string, replace = false): void {
+    if (path === location.pathname) return;
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+    this._path = path;
+  }
+
+  #onLinkClick(e: MouseEvent) {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    this.navigate((e.currentTarget as HTMLAnchorElement).pathname);
+  }
+
+  async #signOut() {
+    await api.logout().catch(() => undefined);
+    this._phoneConfig = undefined;
+    await this.#loadSession();
+  }
+
+  async #loadPhoneConfig() {
+    if (this._phoneConfig || this._phoneError) return;
+    try {
+      this._phoneConfig = await request<SoftphoneConfig>('GET', '/softphone/config');
+    } catch (err) {
+      this._phoneError = err instanceof ApiError ? err.message : String(err);
+    }
+  }
+
+  #page(view: View, session: SignedIn) {
+    switch (view) {
+      case 'hr':
+        return html`<sb-hr-page></sb-hr-page>`;
+      case 'settings':
+        return html`<sb-webrtc-settings></sb-webrtc-settings>`;
+      case 'softphone':
+      case 'dialer': {
+        void this.#loadPhoneConfig();
+        if (this._phoneError) return html`<p class="alert" role="alert">${this._phoneError}</p>`;
+        if (!this._phoneConfig) return html`<p>Loading the phone settings…</p>`;
+        const c = this._phoneConfig;
+        if (view === 'dialer')
+          return html`<h1>Call dialer</h1>
+            <sb-call-dialer .config=${{ wsUrl: c.wsUrl, iceServers: c.iceServers, hotline: c.hotline }}></sb-call-dialer>`;
+        return html`<h1>Softphone</h1>
+          <sb-softphone
+            .config=${{ wsUrl: c.wsUrl, iceServers: c.iceServers }}
+            username=${c.username ?? (session.role === 'agent' ? (session.sipUsername ?? '') : '')}
+            extension=${c.extension == null ? '' : String(c.extension)}
+          ></sb-softphone>`;
+      }
+      case 'forbidden':
+        return html`<h1>Not for this account</h1><p class="alert" role="alert">This page is for administrators only.</p>`;
+      default:
+        return html`<h1>Page not found</h1><p>There is no page at ${this._path}.</p>`;
+    }
+  }
+
+  override render() {
+    if (this._bootError) return html`<p class="alert" role="alert">${this._bootError}</p>`;
+    const session = this._session;
+    if (!session) return html`<p class="loading">Loading…</p>`;
+    const route = resolveRoute(this._path, session.authenticated ? session.role : undefined);
+    if ('redirect' in route) {
+      queueMicrotask(() => this.navigate(route.redirect, true));
+      return nothing;
+    }
+    if (route.view === 'login' || !session.authenticated)
+      return html`<sb-login @signed-in=${() => void this.#loadSession()}></sb-login>`;
+    return html`<header>
+        <a class="brand" href=${navFor(session.role)[0]?.href ?? '/'} @click=${this.#onLinkClick}>Switchboard</a>
+        <nav aria-label="Main">
+          ${navFor(session.role).map(
+            (l) =>
+              html`<a href=${l.href} @click=${this.#onLinkClick} aria-current=${l.href === this._path ? 'page' : 'false'}>${l.label}</a>`,
+          )}
+        </nav>
+        <span class="who">${session.name}</span>
+        <button type="button" @click=${this.#signOut}>Sign out</button>
+      </header>
+      <main>${this.#page(route.view, session)}</main>`;
+  }
+}
+
+if (!customElements.get('sb-app')) customElements.define('sb-app', SbApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sb-app': SbApp;
+  }
+}
