@@ -1,17 +1,29 @@
 // make bench: how long the operator takes to give N agents credentials, the
 // namespace its Asterisk configuration and Asterisk (the AMI test server, fed
-// by the projector) every agent loaded, how many reloads that took, and how
-// big the generated objects get. Run with `make bench` (BENCH_SIZES=1000,10000 by default).
+// by the projector) every agent loaded, how many reloads that took, how big
+// the generated objects get, the API writes per agent (as the API server
+// counted them), the operator's peak RSS, and its writes while idle. Run with
+// `make bench` (BENCH_SIZES=1000,10000, BENCH_IDLE_MS=300000 by default).
+import { readFileSync } from 'node:fs';
 import { after, before, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestAsterisk, type TestAsterisk } from '../support/asterisk.ts';
-import { createNamespace, testCluster } from '../support/cluster.ts';
+import { createNamespace, kubectl, testCluster } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
 import { condition, Resources } from '../support/resources.ts';
 import { waitUntil } from '../support/wait.ts';
+import {
+  diffCounts,
+  isHeartbeat,
+  isWrite,
+  parseRequestCounts,
+  type RequestCounts,
+} from './apiserver-requests.ts';
 
 const cluster = testCluster();
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+const idleMs = Number(process.env.BENCH_IDLE_MS ?? 300_000);
 const namespaces: Awaited<ReturnType<typeof createNamespace>>[] = [];
 let operator: OperatorProcess | undefined;
 const asterisks: TestAsterisk[] = [];
@@ -24,6 +36,25 @@ after(async () => {
   for (const a of asterisks) await a.close();
   for (const ns of namespaces) await ns.cleanup();
 });
+
+async function requestCounts(): Promise<RequestCounts> {
+  const res = await kubectl(cluster, ['get', '--raw', '/metrics']);
+  if (res.code !== 0) throw new Error(`reading the API server's metrics: ${res.stderr}`);
+  return parseRequestCounts(res.stdout);
+}
+
+/** Peak resident set of a live process (Linux VmHWM), in MiB. */
+function peakRssMiB(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
+  return kib / 1024;
+}
+
+const show = (counts: RequestCounts, per = 1) =>
+  [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${per === 1 ? v : (v / per).toFixed(2)}`)
+    .join(', ') || 'none';
 
 async function createAll(r: Resources, n: number): Promise<void> {
   const parallel = 32;
@@ -59,6 +90,7 @@ for (const n of sizes) {
       COALESCE_MS: '250',
     });
 
+    const before = await requestCounts();
     const t0 = Date.now();
     await createAll(r, n);
     const createdMs = Date.now() - t0;
@@ -87,6 +119,21 @@ for (const n of sizes) {
       500,
     );
     const provisionedMs = Date.now() - t0;
+    const burst = diffCounts(before, await requestCounts());
+    // The bench's own creates are not the operator's.
+    burst.set('POST sipagents', (burst.get('POST sipagents') ?? 0) - n);
+    const burstWrites = new Map(
+      [...burst].filter(([k, v]) => isWrite(k) && !isHeartbeat(k) && v > 0),
+    );
+    const writesPerAgent = [...burstWrites.values()].reduce((a, b) => a + b, 0) / n;
+
+    // Nothing changes from here on: every write now is one too many.
+    const idleBefore = await requestCounts();
+    await sleep(idleMs);
+    const idle = diffCounts(idleBefore, await requestCounts());
+    const idleWrites = new Map([...idle].filter(([k]) => isWrite(k) && !isHeartbeat(k)));
+    const idleHeartbeats = [...idle].filter(([k]) => isHeartbeat(k) && isWrite(k));
+    const rss = peakRssMiB(operator.child.pid);
     const reloads = new Map<string, number>();
     for (const m of asterisk.ami.reloads) reloads.set(m, (reloads.get(m) ?? 0) + 1);
 
@@ -102,7 +149,7 @@ for (const n of sizes) {
     ].sort((a, b) => b.bytes - a.bytes);
     const largest = sizesOf[0];
     const metrics = await operator.metrics();
-    const writes = metrics
+    const retries = metrics
       .split('\n')
       .filter((l) => l.startsWith('switchboard_workqueue_retries_total'))
       .join(' ');
@@ -110,7 +157,9 @@ for (const n of sizes) {
       `bench ${n} agents: created in ${(createdMs / 1000).toFixed(1)} s; all credentials after ${(credentialsMs / 1000).toFixed(1)} s; ` +
         `configuration for all after ${(configMs / 1000).toFixed(1)} s; all Provisioned after ${(provisionedMs / 1000).toFixed(1)} s ` +
         `(${((provisionedMs - configMs) / 1000).toFixed(1)} s after the last render); reloads ${JSON.stringify(Object.fromEntries(reloads))}; ` +
-        `${sizesOf.length} generated objects, largest ${largest?.name} ${((largest?.bytes ?? 0) / 1024).toFixed(0)} KiB; ${writes}`,
+        `${sizesOf.length} generated objects, largest ${largest?.name} ${((largest?.bytes ?? 0) / 1024).toFixed(0)} KiB; ${retries}\n` +
+        `  operator writes per agent ${writesPerAgent.toFixed(2)} (${show(burstWrites, n)}); operator peak RSS ${rss.toFixed(0)} MiB\n` +
+        `  idle ${(idleMs / 1000).toFixed(0)} s: ${show(idleWrites)} writes besides Lease renewals (${show(new Map(idleHeartbeats))})`,
     );
   });
 }

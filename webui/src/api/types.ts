@@ -5,34 +5,11 @@ export interface FieldError {
   readonly message: string;
 }
 
-export interface ApiUser {
-  readonly id: string;
-  readonly name: string;
-  readonly phoneNumber: string | null;
-  readonly accountType: 'agent';
-  readonly sipUsername: string | null;
-  readonly sipExtension: number | null;
-  readonly hasSipCredentials: boolean;
-  readonly registered: boolean;
-  readonly suspended: boolean;
-  readonly state: string;
-  readonly stateMessage: string;
-  readonly createdAt: string | null;
-}
+// The list and stats shapes are the operator's own types: one definition,
+// type-only imports vanish from the bundle.
+export type { ApiUser, Stats, UserPage } from '../../../operator/src/api/hr/users-view.ts';
 
-export interface UserPage {
-  readonly users: ApiUser[];
-  readonly total: number;
-  readonly page: number;
-  readonly pageSize: number;
-}
-
-export interface Stats {
-  readonly totalAgents: number;
-  readonly withSipCredentials: number;
-  readonly registeredNow: number;
-  readonly suspended: number;
-}
+import type { ApiUser } from '../../../operator/src/api/hr/users-view.ts';
 
 export interface SipCredentials {
   readonly username: string;
