@@ -26,5 +26,6 @@ test('tells writes from reads and Lease renewals from object writes', () => {
   assert.ok(isWrite('PATCH sipagents/status'));
   assert.ok(!isWrite('LIST sipagents'));
   assert.ok(isHeartbeat('PUT leases'));
+  assert.ok(isHeartbeat('POST endpoints'));
   assert.ok(!isHeartbeat('PUT secrets'));
 });

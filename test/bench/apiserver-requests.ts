@@ -43,10 +43,11 @@ export function isWrite(key: string): boolean {
 }
 
 /**
- * Writes that are not object changes: Lease renewals (the operator's leader
- * election, the API server's and the controller manager's own) and
- * TokenReviews/SubjectAccessReviews.
+ * Writes that are housekeeping, not object changes: Lease renewals (the
+ * operator's leader election, the API server's and the controller manager's
+ * own) and the API server refreshing the `kubernetes` Service's endpoints
+ * (the operator may not write endpoints at all).
  */
 export function isHeartbeat(key: string): boolean {
-  return / leases$/.test(key);
+  return / (leases|endpoints|endpointslices)$/.test(key);
 }

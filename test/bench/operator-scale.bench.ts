@@ -86,6 +86,8 @@ for (const n of sizes) {
     await operator?.stop();
     operator = await startOperator(cluster, ns.name, `bench-${n}`, {
       LOG_LEVEL: 'warn',
+      // e.g. --max-old-space-size=128, to see what a memory limit costs
+      NODE_OPTIONS: process.env.BENCH_OPERATOR_NODE_OPTIONS ?? '',
       CONCURRENCY: '8',
       COALESCE_MS: '250',
     });
@@ -149,6 +151,10 @@ for (const n of sizes) {
     ].sort((a, b) => b.bytes - a.bytes);
     const largest = sizesOf[0];
     const metrics = await operator.metrics();
+    const gauge = (name: string) =>
+      Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) /
+      2 ** 20;
+    const memory = `RSS now ${gauge('switchboard_process_resident_memory_bytes').toFixed(0)} MiB, heap used ${gauge('switchboard_nodejs_heap_size_used_bytes').toFixed(0)} MiB`;
     const retries = metrics
       .split('\n')
       .filter((l) => l.startsWith('switchboard_workqueue_retries_total'))
@@ -158,7 +164,7 @@ for (const n of sizes) {
         `configuration for all after ${(configMs / 1000).toFixed(1)} s; all Provisioned after ${(provisionedMs / 1000).toFixed(1)} s ` +
         `(${((provisionedMs - configMs) / 1000).toFixed(1)} s after the last render); reloads ${JSON.stringify(Object.fromEntries(reloads))}; ` +
         `${sizesOf.length} generated objects, largest ${largest?.name} ${((largest?.bytes ?? 0) / 1024).toFixed(0)} KiB; ${retries}\n` +
-        `  operator writes per agent ${writesPerAgent.toFixed(2)} (${show(burstWrites, n)}); operator peak RSS ${rss.toFixed(0)} MiB\n` +
+        `  operator writes per agent ${writesPerAgent.toFixed(2)} (${show(burstWrites, n)}); operator peak RSS ${rss.toFixed(0)} MiB (${memory})\n` +
         `  idle ${(idleMs / 1000).toFixed(0)} s: ${show(idleWrites)} writes besides Lease renewals (${show(new Map(idleHeartbeats))})`,
     );
   });
