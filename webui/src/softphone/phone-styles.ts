@@ -1,8 +1,11 @@
 // Styles shared by <sb-softphone> and <sb-call-dialer>: one column that fits
 // a 320 px phone screen, 44 px touch targets, visible focus.
 import { css } from 'lit';
+import { visuallyHidden } from '../ui/visually-hidden.ts';
 
-export const phoneStyles = css`
+export const phoneStyles = [
+  visuallyHidden,
+  css`
   :host {
     display: block;
     max-width: 28rem;
@@ -137,12 +140,5 @@ export const phoneStyles = css`
     color: #52606d;
     font-size: 0.875rem;
   }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-  }
-`;
+`,
+];

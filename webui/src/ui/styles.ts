@@ -1,8 +1,11 @@
 // Shared look: system fonts, one accent colour, visible focus, and layouts
 // that fold to one column on a phone-sized screen.
 import { css } from 'lit';
+import { visuallyHidden } from './visually-hidden.ts';
 
-export const pageStyles = css`
+export const pageStyles = [
+  visuallyHidden,
+  css`
   :host {
     display: block;
     color: #1c2330;
@@ -87,29 +90,21 @@ export const pageStyles = css`
     font-size: 0.88rem;
     margin: 0.25rem 0 0;
   }
+  .alert,
+  .notice {
+    border-radius: 6px;
+    padding: 0.6rem 0.8rem;
+    margin: 0 0 1rem;
+  }
   .alert {
     border: 1px solid #e8b4b0;
     background: #fff6f5;
     color: var(--danger);
-    border-radius: 6px;
-    padding: 0.6rem 0.8rem;
-    margin: 0 0 1rem;
   }
   .notice {
     border: 1px solid #b7dcc3;
     background: #f2fbf5;
     color: var(--ok);
-    border-radius: 6px;
-    padding: 0.6rem 0.8rem;
-    margin: 0 0 1rem;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
   }
   dialog {
     border: 1px solid var(--line);
@@ -128,7 +123,8 @@ export const pageStyles = css`
     flex-wrap: wrap;
     margin-top: 1rem;
   }
-`;
+`,
+];
 
 export const loginStyles = css`
   .login {
