@@ -35,9 +35,3 @@ export async function replaceMicrophone(
     }
   }
 }
-
-/** The RTP DTMF sender (RFC 4733) of a call, if telephone-event was negotiated. */
-export function dtmfSender(pc: RTCPeerConnection | undefined): RTCDTMFSender | undefined {
-  const sender = pc?.getSenders().find((s) => s.dtmf);
-  return sender?.dtmf ?? undefined;
-}

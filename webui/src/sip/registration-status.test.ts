@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type RegistrationFacts, registrationView } from './registration-status.ts';
+import {
+  cannotReachReason,
+  type RegistrationFacts,
+  registrationView,
+} from './registration-status.ts';
 
 const base: RegistrationFacts = {
   wanted: true,
@@ -40,4 +44,11 @@ test('a terminal failure wins; not wanted is unregistered', () => {
     reason: '403 Forbidden',
   });
   assert.deepEqual(registrationView({ ...base, wanted: false }), { status: 'unregistered' });
+});
+
+test('an unreachable server is named with the socket error', () => {
+  assert.equal(
+    cannotReachReason('wss://pbx.example/ws', new Error('WebSocket closed')),
+    'Cannot reach wss://pbx.example/ws: WebSocket closed',
+  );
 });

@@ -68,3 +68,8 @@ export function registerRejectionReason(statusCode: number, reasonPhrase: string
 export function isTerminalRejection(statusCode: number): boolean {
   return statusCode === 401 || statusCode === 403 || statusCode === 404 || statusCode === 407;
 }
+
+/** Why the WebSocket to the SIP server could not be opened. */
+export function cannotReachReason(wsUrl: string | undefined, error: unknown): string {
+  return `Cannot reach ${wsUrl}: ${(error as Error).message}`;
+}

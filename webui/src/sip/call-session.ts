@@ -1,0 +1,226 @@
+// One call at a time: placing, ringing, answering and ending it (what can
+// be done during it is call-controls.ts's). What the UI shows about calls
+// besides the call itself lives in CallNotes (call-view.ts), which the
+// controller exposes as its own properties.
+import { type Invitation, Inviter, type Session, SessionState, UserAgent } from 'sip.js';
+import type { SessionDescriptionHandler } from 'sip.js/lib/platform/web/session-description-handler/session-description-handler.js';
+import { CallAudio } from './call-audio.ts';
+import { microphoneConstraints } from './call-media.ts';
+import {
+  type CallNotes,
+  type CallView,
+  callerId,
+  callFailure,
+  endedCall,
+  newCallView,
+  type Remote,
+  unexplainedEndReason,
+} from './call-view.ts';
+import { dialTarget } from './dial-target.ts';
+import { onTonePlayed } from './dtmf.ts';
+import { type PhoneConfig, sipDomain } from './phone-config.ts';
+import type { PhoneHooks } from './phone-timeline.ts';
+
+/** Where calls are placed from (the SIP line). */
+export interface CallLine {
+  readonly userAgent: UserAgent | undefined;
+  readonly config: PhoneConfig | undefined;
+}
+
+export class CallSession {
+  readonly #notes: CallNotes;
+  readonly #line: CallLine;
+  readonly #hooks: PhoneHooks;
+  readonly #audio = new CallAudio();
+  #session: Session | undefined;
+  #call: CallView | undefined;
+  /** Set by whoever ends the call; read when SIP.js reports it terminated. */
+  #endReason: string | undefined;
+
+  constructor(notes: CallNotes, line: CallLine, hooks: PhoneHooks) {
+    this.#notes = notes;
+    this.#line = line;
+    this.#hooks = hooks;
+  }
+
+  get view(): CallView | undefined {
+    return this.#call;
+  }
+
+  get session(): Session | undefined {
+    return this.#session;
+  }
+
+  get peerConnection(): RTCPeerConnection | undefined {
+    return handlerOf(this.#session)?.peerConnection;
+  }
+
+  /** The user agent's INVITE delegate. */
+  incoming(invitation: Invitation): void {
+    if (this.#call) {
+      // one call at a time: the caller hears busy (a queue tries the next agent)
+      void invitation.reject({ statusCode: 486 }).catch(() => undefined);
+      return;
+    }
+    this.#adopt(invitation, 'incoming', callerId(invitation.remoteIdentity));
+    this.#hooks.mark('incoming');
+  }
+
+  async dial(input: string): Promise<void> {
+    const ua = this.#line.userAgent;
+    const config = this.#line.config;
+    this.#notes.callError = undefined;
+    this.#notes.mediaError = undefined;
+    if (!ua || !config) return this.#refuse('Register first.');
+    if (this.#call) return this.#refuse('Hang up the current call first.');
+    const target = dialTarget(input, sipDomain(config));
+    if (!target.ok) return this.#refuse(target.error);
+    const uri = UserAgent.makeURI(target.uri);
+    if (!uri) return this.#refuse(`"${input}" is not a valid SIP address.`);
+    const inviter = new Inviter(ua, uri, { sessionDescriptionHandlerOptions: this.#microphone() });
+    this.#adopt(inviter, 'outgoing', { name: target.display, user: target.display });
+    this.#hooks.mark('dial');
+    try {
+      await inviter.invite({
+        requestDelegate: {
+          onReject: ({ message }) => {
+            this.#endReason = `${message.statusCode} ${message.reasonPhrase}`;
+          },
+        },
+      });
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  async answer(): Promise<void> {
+    const session = this.#session;
+    if (!session || this.#call?.phase !== 'ringing' || !('accept' in session)) return;
+    this.#notes.mediaError = undefined;
+    try {
+      await (session as Invitation).accept({
+        sessionDescriptionHandlerOptions: this.#microphone(),
+      });
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  async reject(): Promise<void> {
+    const session = this.#session;
+    if (!session || this.#call?.phase !== 'ringing' || !('reject' in session)) return;
+    this.#endReason = 'Declined';
+    await (session as Invitation).reject({ statusCode: 486 }).catch(() => undefined);
+  }
+
+  async hangUp(reason: string): Promise<void> {
+    const session = this.#session;
+    if (!session) return;
+    this.#endReason = reason;
+    switch (session.state) {
+      case SessionState.Initial:
+      case SessionState.Establishing:
+        if (session instanceof Inviter) await session.cancel().catch(() => undefined);
+        else await (session as Invitation).reject().catch(() => undefined);
+        break;
+      case SessionState.Established:
+        await session.bye().catch(() => undefined);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Forgets the call (if any) and notes how it ended. */
+  end(reason: string): void {
+    const call = this.#call;
+    if (!call) return;
+    this.#hooks.mark('ended');
+    this.#notes.lastCall = endedCall(call, reason, Date.now());
+    this.#call = undefined;
+    this.#session = undefined;
+    this.#audio.detach();
+    this.#hooks.changed();
+  }
+
+  /** Updates the view of the call in progress (none: nothing to do). */
+  patch(patch: Partial<CallView>): void {
+    if (!this.#call) return;
+    this.#call = { ...this.#call, ...patch };
+    this.#hooks.changed();
+  }
+
+  #adopt(session: Session, direction: CallView['direction'], remote: Remote): void {
+    this.#session = session;
+    this.#endReason = undefined;
+    this.#notes.callError = undefined;
+    this.#notes.lastCall = undefined;
+    this.#notes.dtmfPlayed = '';
+    this.#call = newCallView(session.id, direction, remote);
+    session.stateChange.addListener((state) => {
+      if (session !== this.#session) return;
+      if (state === SessionState.Established) {
+        this.#hooks.mark('established');
+        this.#attachMedia(session);
+        this.patch({ phase: 'active', answeredAt: Date.now() });
+      } else if (state === SessionState.Terminated) {
+        // SIP.js terminates the session before it hands the final response
+        // to the request delegate: read the reason a microtask later
+        queueMicrotask(() => this.#onTerminated(session));
+      }
+    });
+    this.#hooks.changed();
+  }
+
+  #onTerminated(session: Session): void {
+    const call = this.#call;
+    if (session !== this.#session || !call) return;
+    this.end(this.#endReason ?? unexplainedEndReason(call));
+  }
+
+  #attachMedia(session: Session): void {
+    const sdh = handlerOf(session);
+    if (!sdh) return;
+    this.#audio.attach(sdh, () => {
+      if (session !== this.#session) return;
+      void this.hangUp('Media connection lost').then(() => {
+        if (session === this.#session) this.end('Media connection lost');
+      });
+    });
+    onTonePlayed(sdh.peerConnection, (tone) => {
+      if (session !== this.#session) return;
+      this.#notes.dtmfPlayed += tone;
+      this.#hooks.changed();
+    });
+  }
+
+  #fail(error: unknown): void {
+    const failure = callFailure(error);
+    if (failure.mediaError) this.#notes.mediaError = failure.mediaError;
+    else this.#notes.callError = failure.callError;
+    this.#endReason = failure.endReason;
+    const session = this.#session;
+    if (session && session.state !== SessionState.Terminated) {
+      void this.hangUp(failure.endReason);
+    } else if (this.#call) {
+      this.end(failure.endReason);
+    } else if (this.#notes.lastCall) {
+      // SIP.js may have terminated the session before invite()/accept() rejected
+      this.#notes.lastCall = { ...this.#notes.lastCall, reason: failure.endReason };
+    }
+    this.#hooks.changed();
+  }
+
+  #refuse(callError: string): void {
+    this.#notes.callError = callError;
+    this.#hooks.changed();
+  }
+
+  #microphone() {
+    return { constraints: microphoneConstraints(this.#notes.microphoneId) };
+  }
+}
+
+function handlerOf(session: Session | undefined): SessionDescriptionHandler | undefined {
+  return session?.sessionDescriptionHandler as SessionDescriptionHandler | undefined;
+}
