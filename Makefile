@@ -69,6 +69,6 @@ clean:
 	rm -rf .run dist
 
 # Scale figures (README): agents → credentials → Asterisk configuration.
-bench: deps tools
+bench: deps tools build
 	SWITCHBOARD_BIN=$$(tools/build.sh) node --test --test-global-setup=test/global-setup.ts --test-reporter=spec 'test/bench/*.bench.ts'
 	scripts/check-no-leftovers.sh

@@ -1,8 +1,8 @@
-// Runs the real operator (operator/src/main.ts) as a child process against
-// the test control plane, watching one namespace, so tests can restart it,
-// kill it, or run two replicas.
+// Runs the real operator (operator/src/main.ts, or the bundle the image ships,
+// dist/operator/main.mjs) as a child process against the test control plane,
+// watching one namespace, so tests can restart it, kill it, or run two replicas.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../cluster/ports.ts';
@@ -36,12 +36,17 @@ export async function startOperator(
   namespace: string,
   identity: string,
   env: Record<string, string> = {},
+  options: { bundle?: boolean } = {},
 ): Promise<OperatorProcess> {
   const port = await freePort();
+  const entry = options.bundle
+    ? join(repoRoot, 'dist', 'operator', 'main.mjs') // built by `make build`
+    : join(repoRoot, 'operator', 'src', 'main.ts');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run make build`);
   const managed = processGroup().start(
     `operator-${namespace}-${identity}`,
     process.execPath,
-    [join(repoRoot, 'operator', 'src', 'main.ts')],
+    [entry],
     {
       ...process.env,
       KUBECONFIG: cluster.kubeconfig,
