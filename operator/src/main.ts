@@ -1,18 +1,19 @@
 // Wiring only: settings, logger, Kubernetes client, caches, leader election,
 // controllers, HTTP server (API, web UI, health, metrics), signals.
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { createApiServer } from './api/server.ts';
 import { loadApiSettings } from './api/settings.ts';
 import { loadConfig } from './config.ts';
 import { createCaches } from './informers.ts';
 import { LeaderElector } from './kube/leader-election.ts';
+import { PooledKubeConfig } from './kube/pooled-kube-config.ts';
 import { createLogger } from './log.ts';
 import { registry } from './metrics.ts';
 import { createControllers } from './operator.ts';
 
 const logger = createLogger();
 const config = loadConfig();
-const kc = new KubeConfig();
+const kc = new PooledKubeConfig();
 kc.loadFromDefault();
 
 const caches = createCaches(kc, config.watchNamespace, logger);
@@ -71,6 +72,7 @@ const shutdown = async (signal: string) => {
   await elector.stop(); // releases the Lease: another replica takes over at once
   await Promise.all(Object.values(caches).map((c) => c.stop()));
   await api.close();
+  await kc.close();
   process.exit(0);
 };
 process.once('SIGTERM', () => void shutdown('SIGTERM'));

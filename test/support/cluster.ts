@@ -3,7 +3,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { PooledKubeConfig } from '../../operator/src/kube/pooled-kube-config.ts';
 
 export interface TestCluster {
   readonly kubeconfig: string;
@@ -19,7 +20,8 @@ export function testCluster(): TestCluster {
       'no test control plane: run tests through `make test` (node --test --test-global-setup=test/global-setup.ts)',
     );
   }
-  const kc = new KubeConfig();
+  // Shares connections like the operator does (a fresh TLS connection per request otherwise).
+  const kc = new PooledKubeConfig();
   kc.loadFromFile(kubeconfig);
   return { kubeconfig, kubectlPath: join(bin, 'kubectl'), kc };
 }

@@ -1,0 +1,60 @@
+// A KubeConfig whose API requests share connections. client-node 2.0.1 builds
+// a new undici Agent for every request (applySecurityAuthentication calls
+// createDispatcher, uncached), so every call opened a fresh TLS connection with
+// a fresh secure context: in a 1,000-agent burst that was most of the operator's
+// CPU (TLS handshakes, certificate parsing), and the API server's side of every
+// handshake too. Here one dispatcher per TLS identity is kept and reused.
+// Auth headers are still applied per request (token files and exec plugins
+// refresh as before); a change of TLS material (e.g. a rotated client
+// certificate) gets a new dispatcher.
+import { createHash } from 'node:crypto';
+import type { RequestOptions } from 'node:https';
+import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+import { Agent, type Dispatcher } from 'undici';
+
+export class PooledKubeConfig extends KubeConfig {
+  readonly #dispatchers = new Map<string, Dispatcher>();
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    const opts: RequestOptions = {};
+    await this.applyToHTTPSOptions(opts);
+    const dispatcherOptions = this.createDispatcherOptions(this.getCurrentCluster(), {
+      ca: opts.ca,
+      cert: opts.cert,
+      key: opts.key,
+      pfx: opts.pfx,
+      passphrase: opts.passphrase,
+      ...(opts.rejectUnauthorized !== undefined
+        ? { rejectUnauthorized: opts.rejectUnauthorized }
+        : {}),
+      ...(opts.servername !== undefined ? { servername: opts.servername } : {}),
+    });
+    // Proxies are rare here: left to client-node as they are.
+    if (dispatcherOptions.type === 'proxy' || dispatcherOptions.type === 'socks')
+      return super.applySecurityAuthentication(context);
+
+    if (opts.auth)
+      context.setHeaderParam('Authorization', `Basic ${Buffer.from(opts.auth).toString('base64')}`);
+    for (const [name, value] of Object.entries(opts.headers ?? {}))
+      if (value !== undefined) context.setHeaderParam(name, String(value));
+    if (dispatcherOptions.type === 'agent')
+      context.setDispatcher(this.#dispatcher(dispatcherOptions.connect));
+  }
+
+  /** Closes the pooled connections (for a clean shutdown). */
+  async close(): Promise<void> {
+    const all = [...this.#dispatchers.values()];
+    this.#dispatchers.clear();
+    await Promise.all(all.map((d) => d.close()));
+  }
+
+  #dispatcher(connect: Agent.Options['connect'] & object): Dispatcher {
+    const key = createHash('sha256').update(JSON.stringify(connect)).digest('hex');
+    let dispatcher = this.#dispatchers.get(key);
+    if (!dispatcher) {
+      dispatcher = new Agent({ connect });
+      this.#dispatchers.set(key, dispatcher);
+    }
+    return dispatcher;
+  }
+}
