@@ -8,7 +8,8 @@
 //   LIST or the watch's HTTP request is in flight, it still starts (or keeps) the
 //   watch. Here a stopped guard aborts every watch it is handed or asked for.
 // - The hooks tell the informer when a watch is requested (the LIST before it is
-//   in the cache) and when one is connected (the end of a failure streak).
+//   in the cache) and when one is connected (the end of a failure streak), and
+//   let it trim every watched object before ListWatch caches it.
 import type { Watch } from '@kubernetes/client-node';
 
 /** What ListWatch uses of a Watch. */
@@ -26,6 +27,8 @@ export interface GuardedWatchHooks {
   onWatch?: () => void;
   /** The API server accepted the watch (HTTP 200). */
   onConnected?: () => void;
+  /** Applied to every watched object before ListWatch sees (and caches) it. */
+  transform?: (apiObj: unknown) => unknown;
 }
 
 export class GuardedWatch implements WatchLike {
@@ -60,7 +63,12 @@ export class GuardedWatch implements WatchLike {
       done(err);
     };
     try {
-      const controller = await this.#inner.watch(path, queryParams, callback, doneOnce);
+      const { transform } = this.#hooks;
+      const deliver = transform
+        ? (phase: string, apiObj: unknown, watchObj?: unknown) =>
+            callback(phase, transform(apiObj), watchObj)
+        : callback;
+      const controller = await this.#inner.watch(path, queryParams, deliver, doneOnce);
       if (this.#stopped) controller.abort();
       else if (!finished) {
         this.#current = controller;

@@ -126,6 +126,32 @@ describe('informer', () => {
     assert.equal(watch.current.aborted, true, 'stop() closes the watch');
   });
 
+  it('caches objects without managedFields, from the LIST and from the watch', async () => {
+    const watch = new FakeWatch();
+    const managed = (name: string, rv: string): V1ConfigMap => ({
+      ...cm(name, rv),
+      metadata: {
+        ...cm(name, rv).metadata,
+        managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1: {} }],
+      },
+    });
+    const informer = createInformerWithWatch<V1ConfigMap>(watch, {
+      name: 'fake-strip',
+      path: '/api/v1/namespaces/ns/configmaps',
+      list: async () => listOf('10', managed('a', '5')),
+    });
+    await informer.start();
+    await waitFor('watch opened', () => watch.requests.length === 1);
+    watch.current.send('ADDED', managed('b', '11'));
+    for (const name of ['a', 'b']) {
+      const cached = informer.get(name, 'ns');
+      assert.ok(cached, `${name} is cached`);
+      assert.equal(cached.metadata?.managedFields, undefined, `${name} has no managedFields`);
+      assert.equal(cached.metadata?.namespace, 'ns');
+    }
+    await informer.stop();
+  });
+
   it('restarts after a watch error, from the last resourceVersion, and counts the restart', async () => {
     const watch = new FakeWatch();
     let lists = 0;

@@ -21,6 +21,7 @@ import type { Logger } from '../log.ts';
 import { backoffDelay } from './backoff.ts';
 import { GuardedWatch, type WatchLike } from './guarded-watch.ts';
 import { counter, gauge } from './metric.ts';
+import { stripManagedFields } from './strip-managed-fields.ts';
 
 /**
  * Anything with object metadata. Custom resources arrive as plain JSON (their
@@ -54,7 +55,7 @@ export interface Informer<T extends ObjectLike> {
   /** Stops for good: no more events, no request left open. */
   stop(): Promise<void>;
   readonly synced: boolean;
-  /** Cached objects (shared with the cache: do not mutate), all or one namespace's. */
+  /** Cached objects (shared with the cache: do not mutate; no managedFields), all or one namespace's. */
   list(namespace?: string): T[];
   get(name: string, namespace?: string): T | undefined;
   /** Handlers run synchronously, in order; one that throws is logged and skipped. */
@@ -117,6 +118,7 @@ export function createInformerWithWatch<T extends ObjectLike>(
       syncedGauge.set({ informer: name }, 1);
       firstSync.resolve();
     },
+    transform: stripManagedFields,
     onConnected: () => {
       connectedAt = performance.now();
       if (recovering) log?.info({ failures }, 'watch re-established');
@@ -127,7 +129,11 @@ export function createInformerWithWatch<T extends ObjectLike>(
   const lw = new ListWatch<T>(
     options.path,
     guard.asWatch(),
-    () => withTimeout(options.list(), listTimeoutMs, `LIST for informer ${name}`),
+    async () => {
+      const list = await withTimeout(options.list(), listTimeoutMs, `LIST for informer ${name}`);
+      for (const item of list.items) stripManagedFields(item);
+      return list;
+    },
     false,
     options.labelSelector,
     undefined,
