@@ -19,6 +19,7 @@ import type { AgentIndex } from '../sipagent/agent-index.ts';
 import { splitKey } from '../sipagent/controller.ts';
 import { referenceProblems, secretReferences } from './references.ts';
 import { renderAgents } from './render-input.ts';
+import { RenderPacing, type RenderPacingOptions } from './render-pacing.ts';
 import { desiredConfigStatus } from './status.ts';
 
 /** Where the Asterisk workload mounts the DTLS certificate Secret. */
@@ -41,13 +42,17 @@ export interface WebRTCConfigControllerDeps {
   readonly asterisk: AsteriskConnections;
   readonly view: AsteriskView;
   readonly now?: () => Date;
+  /** How renders are spaced by their cost (tests set factor 0). */
+  readonly pacing?: RenderPacingOptions;
 }
 
 export class WebRTCConfigController {
   readonly #d: WebRTCConfigControllerDeps;
+  readonly #pacing: RenderPacing;
 
   constructor(deps: WebRTCConfigControllerDeps) {
     this.#d = deps;
+    this.#pacing = new RenderPacing(deps.pacing);
   }
 
   async processItem(key: string): Promise<void> {
@@ -55,10 +60,26 @@ export class WebRTCConfigController {
     const config = this.#d.configs.get(name, namespace);
     if (!config || config.metadata.deletionTimestamp) {
       // Generated objects go with it (owner references); so does the AMI connection.
+      this.#pacing.forget(namespace);
       await this.#d.asterisk.remove(namespace);
       this.#d.view.forget(namespace);
       return;
     }
+    const wait = this.#pacing.waitMs(namespace, performance.now());
+    if (wait > 0) {
+      this.#d.requeueAfter(key, wait);
+      return;
+    }
+    const startedAt = performance.now();
+    try {
+      await this.#reconcile(key, config);
+    } finally {
+      this.#pacing.record(namespace, startedAt, performance.now());
+    }
+  }
+
+  async #reconcile(key: string, config: WebRTCConfig): Promise<void> {
+    const [namespace, name] = splitKey(key);
 
     const referenced = await this.#readReferencedSecrets(config);
     const problems = referenceProblems(config.spec, (n) => referenced.get(n));
