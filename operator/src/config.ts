@@ -48,7 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
     httpPort: positiveInt('HTTP_PORT', env.HTTP_PORT, 8080),
     httpHost: env.HTTP_HOST ?? '0.0.0.0',
-    concurrency: positiveInt('CONCURRENCY', env.CONCURRENCY, 4) || 1,
+    concurrency: positiveInt('CONCURRENCY', env.CONCURRENCY, 16) || 1,
     coalesceMs: positiveInt('COALESCE_MS', env.COALESCE_MS, 250),
     referenceRecheckMs: positiveInt('REFERENCE_RECHECK_MS', env.REFERENCE_RECHECK_MS, 30_000),
     asteriskVisibleTimeoutMs: positiveInt(

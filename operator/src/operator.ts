@@ -125,10 +125,19 @@ export function createControllers(
   caches.agents.on('update', onAgent('update'));
   caches.agents.on('delete', onAgent('delete'));
 
+  // Every render writes the config's status (hash, agent count): only a new spec,
+  // a new or a deleted config concerns the agents (10,000 of them at scale).
+  const configGenerations = new Map<string, number | undefined>();
   for (const kind of ['add', 'update', 'delete'] as const) {
     caches.configs.on(kind, (c) => {
-      configQueue.add(keyOf(c));
-      for (const a of caches.agents.list(c.metadata.namespace)) agentQueue.add(keyOf(a));
+      const key = keyOf(c);
+      configQueue.add(key);
+      const generation = c.metadata.generation;
+      const agentsConcerned = kind !== 'update' || configGenerations.get(key) !== generation;
+      if (kind === 'delete') configGenerations.delete(key);
+      else configGenerations.set(key, generation);
+      if (agentsConcerned)
+        for (const a of caches.agents.list(c.metadata.namespace)) agentQueue.add(keyOf(a));
     });
     caches.secrets.on(kind, (s) => {
       const agent = s.metadata?.labels?.[AGENT_LABEL];

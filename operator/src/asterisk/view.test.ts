@@ -43,8 +43,17 @@ describe('AsteriskView', () => {
     assert.equal(view.provisioned('ns', 'a', 'ua/1').status, 'True');
     assert.equal(view.provisioned('ns', 'b', 'ub/1').reason, 'NotLoaded');
     assert.equal(view.provisioned('ns', 'a', 'ua/2').status, 'Unknown', 'a newer generation');
+    const before = view.provisioned('ns', 'a', 'ua/1');
     view.confirm('ns', 'v2', new Map([['a', 'ua/1']]), new Map([['a', 'ua']]), new Set(['ua']));
     assert.deepEqual(seen.at(-1), ['b'], 'only b changed');
+    assert.deepEqual(
+      view.provisioned('ns', 'a', 'ua/1'),
+      before,
+      'an unchanged agent keeps the version it was loaded in: no status write per reload',
+    );
+    assert.match(before.message, /configuration v1/);
+    view.confirm('ns', 'v3', new Map([['a', 'ua/2']]), new Map([['a', 'ua']]), new Set(['ua']));
+    assert.match(view.provisioned('ns', 'a', 'ua/2').message, /configuration v3/);
   });
 
   it('does not wake every agent when only the waiting details change', () => {

@@ -146,14 +146,25 @@ export class AsteriskView {
   ): void {
     const v = this.#ns(namespace);
     const next = new Map<string, Loaded>();
+    const changed: string[] = [];
     for (const [name, fingerprint] of agents) {
       const endpoint = endpoints.get(name) ?? '';
-      next.set(name, { fingerprint, loaded: present.has(endpoint), endpoint, version });
-    }
-    const changed: string[] = [];
-    for (const [name, l] of next) {
+      const l: Loaded = { fingerprint, loaded: present.has(endpoint), endpoint, version };
       const old = v.loaded.get(name);
-      if (!old || old.fingerprint !== l.fingerprint || old.loaded !== l.loaded) changed.push(name);
+      // An agent whose configuration did not change keeps the version it was first
+      // loaded in: naming every new version would rewrite every agent's status on
+      // every reload (10,000 status writes per reload at 10,000 agents).
+      if (
+        old &&
+        old.fingerprint === l.fingerprint &&
+        old.loaded === l.loaded &&
+        old.endpoint === l.endpoint
+      ) {
+        next.set(name, old);
+      } else {
+        next.set(name, l);
+        changed.push(name);
+      }
     }
     for (const name of v.loaded.keys()) if (!next.has(name)) changed.push(name);
     v.loaded = next;

@@ -94,9 +94,9 @@ export class SipAgentController {
         ? this.#d.view.registration(namespace, username)
         : { registered: false, contacts: 0 },
     };
+    if (this.#memo.awaitingEcho(key, agent.metadata.resourceVersion)) return;
     const status = desiredStatus(agent, facts, this.#now());
     if (isDeepStrictEqual(status, agent.status)) return;
-    if (this.#memo.alreadyWritten(key, agent.metadata.resourceVersion, status)) return;
     this.#recordTransitions(agent, status);
     await patchStatus(
       this.#d.custom,
@@ -106,7 +106,7 @@ export class SipAgentController {
       agent.metadata.resourceVersion,
       status as Record<string, unknown>,
     );
-    this.#memo.remember(key, agent.metadata.resourceVersion, status);
+    this.#memo.remember(key, agent.metadata.resourceVersion);
   }
 
   /** Creates, completes or rotates the credentials Secret; returns what it now holds. */
