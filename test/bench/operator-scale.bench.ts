@@ -11,8 +11,9 @@ import { startTestAsterisk, type TestAsterisk } from '../support/asterisk.ts';
 import { createNamespace, kubectl, testCluster } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
-import { condition, Resources } from '../support/resources.ts';
+import { Resources } from '../support/resources.ts';
 import { waitUntil } from '../support/wait.ts';
+import { AgentProgress } from './agent-progress.ts';
 import {
   diffCounts,
   isHeartbeat,
@@ -84,27 +85,29 @@ for (const n of sizes) {
       ami: asterisk.amiSpec,
     });
     await operator?.stop();
-    operator = await startOperator(cluster, ns.name, `bench-${n}`, {
-      LOG_LEVEL: 'warn',
-      // e.g. --max-old-space-size=128, to see what a memory limit costs
-      NODE_OPTIONS: process.env.BENCH_OPERATOR_NODE_OPTIONS ?? '',
-      CONCURRENCY: '8',
-      COALESCE_MS: '250',
-    });
+    // The bundle the image runs, with the chart's defaults.
+    operator = await startOperator(
+      cluster,
+      ns.name,
+      `bench-${n}`,
+      {
+        LOG_LEVEL: 'warn',
+        // e.g. --max-old-space-size=128, to see what a memory limit costs
+        NODE_OPTIONS: process.env.BENCH_OPERATOR_NODE_OPTIONS ?? '',
+        ...(process.env.BENCH_CONCURRENCY ? { CONCURRENCY: process.env.BENCH_CONCURRENCY } : {}),
+      },
+      { bundle: true },
+    );
 
+    const progress = new AgentProgress(['CredentialsReady', 'Provisioned']);
+    await progress.start(cluster.kc, ns.name);
     const before = await requestCounts();
     const t0 = Date.now();
+    const credentials = progress.reached('CredentialsReady', n);
+    const provisioned = progress.reached('Provisioned', n);
     await createAll(r, n);
     const createdMs = Date.now() - t0;
-    await waitUntil(
-      'all credentials',
-      async () =>
-        (await r.agents()).filter((a) => condition(a, 'CredentialsReady')?.status === 'True')
-          .length === n,
-      30 * 60_000,
-      1000,
-    );
-    const credentialsMs = Date.now() - t0;
+    const credentialsMs = (await credentials) - t0;
     await waitUntil(
       'config for all agents',
       async () => (await r.config()).status?.agents === n,
@@ -112,15 +115,8 @@ for (const n of sizes) {
       500,
     );
     const configMs = Date.now() - t0;
-    await waitUntil(
-      'all Provisioned',
-      async () =>
-        (await r.agents()).filter((a) => condition(a, 'Provisioned')?.status === 'True').length ===
-        n,
-      30 * 60_000,
-      500,
-    );
-    const provisionedMs = Date.now() - t0;
+    const provisionedMs = (await provisioned) - t0;
+    await progress.stop();
     const burst = diffCounts(before, await requestCounts());
     // The bench's own creates are not the operator's.
     burst.set('POST sipagents', (burst.get('POST sipagents') ?? 0) - n);
