@@ -221,6 +221,10 @@ export function valuesSchema(): Schema {
           description: 'pino log level.',
         },
         concurrency: int('Reconciles running at once.', 1, 64),
+        nodeOptions: str('Node.js flags for the operator (NODE_OPTIONS), e.g. V8 heap caps.', {
+          // Space-separated --flags, so a typo fails at install time, not as a crash loop.
+          pattern: '^$|^--[a-z][-a-z0-9]*(=[^ ]+)?( --[a-z][-a-z0-9]*(=[^ ]+)?)*$',
+        }),
         secureCookies: bool('Session cookies only over HTTPS (and http://localhost).'),
         extraEnv: { type: 'array', description: 'Extra environment variables.', items: envVar },
         resources: resources('Requests and limits of the operator container.'),

@@ -78,6 +78,8 @@ describe('helm template, default values', async () => {
     assert.equal(envOf(c, 'POD_NAME')?.valueFrom?.fieldRef?.fieldPath, 'metadata.name');
     assert.equal(envOf(c, 'POD_NAMESPACE')?.valueFrom?.fieldRef?.fieldPath, 'metadata.namespace');
     assert.equal(envOf(c, 'HTTP_PORT')?.value, '8080');
+    // The V8 heap caps the 10,000-agent bench measured (README, Scale).
+    assert.match(envOf(c, 'NODE_OPTIONS')?.value ?? '', /--max-old-space-size=\d+/);
     assert.deepEqual(c.ports, [{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
     assert.deepEqual(c.livenessProbe, {
       httpGet: { path: '/healthz', port: 'http' },
@@ -231,6 +233,7 @@ describe('helm template, non-default values', () => {
       },
       'operator.extraEnv': [{ name: 'CREDENTIALS_WAIT_MS', value: '5000' }],
       'operator.podDisruptionBudget.minAvailable': '50%',
+      'operator.nodeOptions': '',
     });
     const ingress = find(objects, 'Ingress', 'sb-switchboard');
     assert.equal(ingress.spec.ingressClassName, 'nginx');
@@ -248,6 +251,7 @@ describe('helm template, non-default values', () => {
       limits: { cpu: 2, memory: '1Gi' },
     });
     assert.equal(envOf(c, 'CREDENTIALS_WAIT_MS')?.value, '5000');
+    assert.equal(envOf(c, 'NODE_OPTIONS'), undefined, 'no caps when nodeOptions is empty');
     assert.equal(
       find(objects, 'PodDisruptionBudget', 'sb-switchboard-operator').spec.minAvailable,
       '50%',
@@ -408,6 +412,11 @@ describe('values.schema.json', () => {
       'a TURN server without URLs',
       { 'webrtcConfig.iceServers.turnServers': [{ sharedSecret: { name: 't' } }] },
       "at '/webrtcConfig/iceServers/turnServers/0': missing property 'urls'",
+    ],
+    [
+      'NODE_OPTIONS that are not flags',
+      { 'operator.nodeOptions': 'max-old-space-size=192' },
+      "at '/operator/nodeOptions': 'max-old-space-size=192' does not match pattern",
     ],
     [
       'an unknown log level',
