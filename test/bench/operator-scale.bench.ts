@@ -5,8 +5,11 @@
 // counted them), the operator's peak RSS, and its writes while idle. Run with
 // `make bench` (BENCH_SIZES=1000,10000, BENCH_IDLE_MS=300000 by default).
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'yaml';
+import { repoRoot } from '../cluster/tools.ts';
 import { startTestAsterisk, type TestAsterisk } from '../support/asterisk.ts';
 import { createNamespace, kubectl, testCluster } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
@@ -23,6 +26,10 @@ import {
 } from './apiserver-requests.ts';
 
 const cluster = testCluster();
+const chartValues = parse(
+  readFileSync(join(repoRoot, 'charts', 'switchboard', 'values.yaml'), 'utf8'),
+) as { operator: { nodeOptions: string } };
+const chartNodeOptions = chartValues.operator.nodeOptions;
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const idleMs = Number(process.env.BENCH_IDLE_MS ?? 300_000);
 const namespaces: Awaited<ReturnType<typeof createNamespace>>[] = [];
@@ -92,8 +99,8 @@ for (const n of sizes) {
       `bench-${n}`,
       {
         LOG_LEVEL: 'warn',
-        // e.g. --max-old-space-size=128, to see what a memory limit costs
-        NODE_OPTIONS: process.env.BENCH_OPERATOR_NODE_OPTIONS ?? '',
+        // The chart's heap caps unless the bench is told otherwise (e.g. '' for none).
+        NODE_OPTIONS: process.env.BENCH_OPERATOR_NODE_OPTIONS ?? chartNodeOptions,
         ...(process.env.BENCH_CONCURRENCY ? { CONCURRENCY: process.env.BENCH_CONCURRENCY } : {}),
       },
       { bundle: true },
@@ -160,6 +167,7 @@ for (const n of sizes) {
         `configuration for all after ${(configMs / 1000).toFixed(1)} s; all Provisioned after ${(provisionedMs / 1000).toFixed(1)} s ` +
         `(${((provisionedMs - configMs) / 1000).toFixed(1)} s after the last render); reloads ${JSON.stringify(Object.fromEntries(reloads))}; ` +
         `${sizesOf.length} generated objects, largest ${largest?.name} ${((largest?.bytes ?? 0) / 1024).toFixed(0)} KiB; ${retries}\n` +
+        `  operator NODE_OPTIONS "${process.env.BENCH_OPERATOR_NODE_OPTIONS ?? chartNodeOptions}", CONCURRENCY ${process.env.BENCH_CONCURRENCY ?? 'default'}\n` +
         `  operator writes per agent ${writesPerAgent.toFixed(2)} (${show(burstWrites, n)}); operator peak RSS ${rss.toFixed(0)} MiB (${memory})\n` +
         `  idle ${(idleMs / 1000).toFixed(0)} s: ${show(idleWrites)} writes besides Lease renewals (${show(new Map(idleHeartbeats))})`,
     );
