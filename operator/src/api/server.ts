@@ -8,7 +8,12 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Caches } from '../informers.ts';
 import { histogram } from '../kube/metric.ts';
@@ -78,7 +83,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // (the deprecated top-level disableRequestLogging printed a warning at every start)
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
   });
   app.decorateRequest('principal', null);
