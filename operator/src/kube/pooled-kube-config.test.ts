@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HttpMethod, RequestContext } from '@kubernetes/client-node';
+import type { Agent } from 'undici';
 import { PooledKubeConfig } from './pooled-kube-config.ts';
 
 // Any PEM-shaped CA will do: the dispatcher is built, never connected.
@@ -36,7 +37,7 @@ describe('PooledKubeConfig', () => {
     await kc.close();
   });
 
-  it('takes a new dispatcher when the TLS material changes (a rotated CA)', async () => {
+  it('takes a new dispatcher when the TLS material changes (a rotated CA) and closes the old one', async () => {
     const kc = kubeConfig('t0k3n');
     const before = (await apply(kc)).getDispatcher();
     kc.loadFromOptions({
@@ -55,6 +56,8 @@ describe('PooledKubeConfig', () => {
     const after = (await apply(kc)).getDispatcher();
     assert.ok(after);
     assert.notEqual(after, before);
+    assert.equal((before as Agent).closed, true, 'the old connections are let go');
+    assert.equal((after as Agent).closed, false);
     await kc.close();
   });
 });

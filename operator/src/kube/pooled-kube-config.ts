@@ -6,14 +6,14 @@
 // handshake too. Here one dispatcher per TLS identity is kept and reused.
 // Auth headers are still applied per request (token files and exec plugins
 // refresh as before); a change of TLS material (e.g. a rotated client
-// certificate) gets a new dispatcher.
+// certificate) gets a new dispatcher, and the old one closes once its requests end.
 import { createHash } from 'node:crypto';
 import type { RequestOptions } from 'node:https';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { Agent, type Dispatcher } from 'undici';
 
 export class PooledKubeConfig extends KubeConfig {
-  readonly #dispatchers = new Map<string, Dispatcher>();
+  #current: { key: string; dispatcher: Dispatcher } | undefined;
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     const opts: RequestOptions = {};
@@ -43,18 +43,17 @@ export class PooledKubeConfig extends KubeConfig {
 
   /** Closes the pooled connections (for a clean shutdown). */
   async close(): Promise<void> {
-    const all = [...this.#dispatchers.values()];
-    this.#dispatchers.clear();
-    await Promise.all(all.map((d) => d.close()));
+    const current = this.#current;
+    this.#current = undefined;
+    await current?.dispatcher.close();
   }
 
   #dispatcher(connect: Agent.Options['connect'] & object): Dispatcher {
     const key = createHash('sha256').update(JSON.stringify(connect)).digest('hex');
-    let dispatcher = this.#dispatchers.get(key);
-    if (!dispatcher) {
-      dispatcher = new Agent({ connect });
-      this.#dispatchers.set(key, dispatcher);
-    }
-    return dispatcher;
+    if (this.#current?.key === key) return this.#current.dispatcher;
+    // close() lets requests in flight (and open watches) finish on the old one.
+    this.#current?.dispatcher.close().catch(() => {});
+    this.#current = { key, dispatcher: new Agent({ connect }) };
+    return this.#current.dispatcher;
   }
 }
