@@ -4,7 +4,8 @@
 // the generated objects get, the API writes per agent (as the API server
 // counted them), the operator's peak RSS, and its writes while idle. Run with
 // `make bench` (BENCH_SIZES=1000,10000, BENCH_IDLE_MS=300000 by default).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,12 +25,14 @@ import {
   parseRequestCounts,
   type RequestCounts,
 } from './apiserver-requests.ts';
+import { serviceAccountKubeconfig } from './service-account-kubeconfig.ts';
 
 const cluster = testCluster();
 const chartValues = parse(
   readFileSync(join(repoRoot, 'charts', 'switchboard', 'values.yaml'), 'utf8'),
 ) as { operator: { nodeOptions: string } };
 const chartNodeOptions = chartValues.operator.nodeOptions;
+const kubeconfigDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const idleMs = Number(process.env.BENCH_IDLE_MS ?? 300_000);
 const namespaces: Awaited<ReturnType<typeof createNamespace>>[] = [];
@@ -43,6 +46,7 @@ after(async () => {
   await operator?.stop();
   for (const a of asterisks) await a.close();
   for (const ns of namespaces) await ns.cleanup();
+  rmSync(kubeconfigDir, { recursive: true, force: true });
 });
 
 async function requestCounts(): Promise<RequestCounts> {
@@ -98,6 +102,8 @@ for (const n of sizes) {
       ns.name,
       `bench-${n}`,
       {
+        // Authenticated as in a Pod (a ServiceAccount token), not with the test client certificate.
+        KUBECONFIG: await serviceAccountKubeconfig(cluster, ns.name, kubeconfigDir),
         LOG_LEVEL: 'warn',
         // The chart's heap caps unless the bench is told otherwise (e.g. '' for none).
         NODE_OPTIONS: process.env.BENCH_OPERATOR_NODE_OPTIONS ?? chartNodeOptions,
