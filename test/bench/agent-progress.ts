@@ -11,6 +11,8 @@ import { condition } from '../support/resources.ts';
 export class AgentProgress {
   readonly #true = new Map<string, Set<string>>();
   readonly #waiters: { type: string; n: number; resolve: (at: number) => void }[] = [];
+  /** Per agent, the Provisioned states it went through (status/reason), in order. */
+  readonly #provisioned = new Map<string, string[]>();
   #informer: Informer<SipAgent> | undefined;
 
   constructor(types: readonly string[]) {
@@ -47,8 +49,25 @@ export class AgentProgress {
     return new Promise((resolve) => this.#waiters.push({ type, n, resolve }));
   }
 
+  /** How many agents went through each sequence of Provisioned states, most common first. */
+  provisionedPaths(): [string, number][] {
+    const paths = new Map<string, number>();
+    for (const states of this.#provisioned.values()) {
+      const path = states.join(' > ');
+      paths.set(path, (paths.get(path) ?? 0) + 1);
+    }
+    return [...paths].sort((a, b) => b[1] - a[1]);
+  }
+
   #see(agent: SipAgent, exists: boolean): void {
     const name = agent.metadata.name;
+    const p = condition(agent, 'Provisioned');
+    if (exists && p) {
+      const states = this.#provisioned.get(name) ?? [];
+      const state = `${p.status}/${p.reason}`;
+      if (states.at(-1) !== state) states.push(state);
+      this.#provisioned.set(name, states);
+    }
     for (const [type, names] of this.#true) {
       if (exists && condition(agent, type)?.status === 'True') names.add(name);
       else names.delete(name);

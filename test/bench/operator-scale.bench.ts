@@ -129,6 +129,11 @@ for (const n of sizes) {
     );
     const configMs = Date.now() - t0;
     const provisionedMs = (await provisioned) - t0;
+    const paths = progress
+      .provisionedPaths()
+      .slice(0, 4)
+      .map(([path, count]) => `${count}× ${path}`)
+      .join('; ');
     await progress.stop();
     const burst = diffCounts(before, await requestCounts());
     // The bench's own creates are not the operator's.
@@ -174,6 +179,7 @@ for (const n of sizes) {
         `(${((provisionedMs - configMs) / 1000).toFixed(1)} s after the last render); reloads ${JSON.stringify(Object.fromEntries(reloads))}; ` +
         `${sizesOf.length} generated objects, largest ${largest?.name} ${((largest?.bytes ?? 0) / 1024).toFixed(0)} KiB; ${retries}\n` +
         `  operator NODE_OPTIONS "${process.env.BENCH_OPERATOR_NODE_OPTIONS ?? chartNodeOptions}", CONCURRENCY ${process.env.BENCH_CONCURRENCY ?? 'default'}\n` +
+        `  Provisioned went ${paths}\n` +
         `  operator writes per agent ${writesPerAgent.toFixed(2)} (${show(burstWrites, n)}); operator peak RSS ${rss.toFixed(0)} MiB (${memory})\n` +
         `  idle ${(idleMs / 1000).toFixed(0)} s: ${show(idleWrites)} writes besides Lease renewals (${show(new Map(idleHeartbeats))})`,
     );
