@@ -11,6 +11,13 @@ const watch = (view: AsteriskView) => {
 describe('AsteriskView', () => {
   it('explains why an agent is not provisioned, most basic cause first', () => {
     const view = new AsteriskView();
+    const unseen = view.provisioned('ns', 'a', 'u/1');
+    assert.deepEqual(
+      [unseen.status, unseen.reason],
+      ['Unknown', 'Applying'],
+      'a namespace the config controller has not reached yet is pending, not unconfigured',
+    );
+    view.setConnection('ns', { state: 'unconfigured', message: 'spec.ami.secretName is not set' });
     assert.equal(view.provisioned('ns', 'a', 'u/1').reason, 'AsteriskNotConfigured');
     view.setConnection('ns', { state: 'disconnected', message: 'AMI at x:5038: refused' });
     const down = view.provisioned('ns', 'a', 'u/1');

@@ -44,6 +44,10 @@ function pendingCondition(v: NamespaceView | undefined): ConditionInput {
     reason,
     message,
   });
+  // Not seen by the WebRTCConfig controller yet (its first render and AMI setup are
+  // on their way): pending like any agent waiting for a reload, so an agent created
+  // in that moment does not get a status write for a state that lasts milliseconds.
+  if (!v || v.connection === UNCONFIGURED) return c('Unknown', 'Applying', APPLYING);
   if (connection.state === 'unconfigured')
     return c('False', 'AsteriskNotConfigured', connection.message);
   if (connection.state !== 'connected')
@@ -51,12 +55,10 @@ function pendingCondition(v: NamespaceView | undefined): ConditionInput {
   const phase = v?.phase ?? { phase: 'idle' };
   if (phase.phase === 'not-visible') return c('False', 'ConfigNotVisible', phase.message);
   if (phase.phase === 'failed') return c('False', 'ApplyFailed', phase.message);
-  return c(
-    'Unknown',
-    'Applying',
-    'the configuration is written; waiting for Asterisk to read and load it',
-  );
+  return c('Unknown', 'Applying', APPLYING);
 }
+
+const APPLYING = 'waiting for Asterisk to load the configuration';
 
 function sameCondition(a: ConditionInput, b: ConditionInput): boolean {
   return a.status === b.status && a.reason === b.reason && a.message === b.message;
