@@ -1,7 +1,8 @@
 // Status writes for the custom resources: a JSON merge patch on the status
 // subresource, guarded by the resourceVersion the status was computed from,
 // so a write based on a stale view fails (409) and is retried instead of
-// overwriting someone else's newer status.
+// overwriting someone else's newer status. Returns the resourceVersion after
+// the write.
 import { type CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../crds/common.ts';
 
@@ -14,10 +15,12 @@ export async function patchStatus(
   name: string,
   resourceVersion: string | undefined,
   status: Record<string, unknown>,
-): Promise<void> {
+): Promise<string | undefined> {
   const body = { metadata: resourceVersion ? { resourceVersion } : {}, status };
-  await api.patchNamespacedCustomObjectStatus(
+  const updated = (await api.patchNamespacedCustomObjectStatus(
     { group: GROUP, version: VERSION, namespace, plural, name, body },
     setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-  );
+  )) as { metadata?: { resourceVersion?: string } } | undefined;
+  // The object's new resourceVersion: the same as before when the patch changed nothing.
+  return updated?.metadata?.resourceVersion;
 }

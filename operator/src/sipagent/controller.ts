@@ -98,7 +98,7 @@ export class SipAgentController {
     const status = desiredStatus(agent, facts, this.#now());
     if (isDeepStrictEqual(status, agent.status)) return;
     this.#recordTransitions(agent, status);
-    await patchStatus(
+    const written = await patchStatus(
       this.#d.custom,
       'sipagents',
       namespace,
@@ -106,7 +106,9 @@ export class SipAgentController {
       agent.metadata.resourceVersion,
       status as Record<string, unknown>,
     );
-    this.#memo.remember(key, agent.metadata.resourceVersion);
+    // A patch the server found to change nothing brings no update event to wait for.
+    if (written !== agent.metadata.resourceVersion)
+      this.#memo.remember(key, agent.metadata.resourceVersion);
   }
 
   /** Creates, completes or rotates the credentials Secret; returns what it now holds. */
