@@ -19,6 +19,12 @@ describe('AsteriskView', () => {
     );
     view.setConnection('ns', { state: 'unconfigured', message: 'spec.ami.secretName is not set' });
     assert.equal(view.provisioned('ns', 'a', 'u/1').reason, 'AsteriskNotConfigured');
+    view.setConnection('ns', { state: 'connecting', message: 'connecting to AMI at x:5038' });
+    assert.equal(
+      view.provisioned('ns', 'a', 'u/1').reason,
+      'Applying',
+      'a first attempt is pending',
+    );
     view.setConnection('ns', { state: 'disconnected', message: 'AMI at x:5038: refused' });
     const down = view.provisioned('ns', 'a', 'u/1');
     assert.deepEqual([down.status, down.reason], ['False', 'AsteriskNotConnected']);

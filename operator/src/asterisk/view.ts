@@ -44,10 +44,12 @@ function pendingCondition(v: NamespaceView | undefined): ConditionInput {
     reason,
     message,
   });
-  // Not seen by the WebRTCConfig controller yet (its first render and AMI setup are
-  // on their way): pending like any agent waiting for a reload, so an agent created
-  // in that moment does not get a status write for a state that lasts milliseconds.
-  if (!v || v.connection === UNCONFIGURED) return c('Unknown', 'Applying', APPLYING);
+  // Not seen by the WebRTCConfig controller yet, or its AMI connection still on its
+  // first attempt (a failed one shows as disconnected): pending like any agent
+  // waiting for a reload, so an agent created in that moment does not get a status
+  // write for a state that lasts milliseconds.
+  if (!v || v.connection === UNCONFIGURED || v.connection.state === 'connecting')
+    return c('Unknown', 'Applying', APPLYING);
   if (connection.state === 'unconfigured')
     return c('False', 'AsteriskNotConfigured', connection.message);
   if (connection.state !== 'connected')
