@@ -3,6 +3,7 @@
 // the standby replica takes over within the lease time.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { loadConfig } from '../../operator/src/config.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
@@ -75,10 +76,16 @@ it('allocates 200 simultaneous agents uniquely across a leader failover', {
   const agents = await r.agents();
   const extensions = agents.map((x) => x.status?.extension);
   assert.equal(new Set(extensions).size, count, 'every extension unique');
-  assert.deepEqual(
-    [...extensions].sort(),
-    Array.from({ length: count }, (_, i) => 1000 + i),
-    'dense from 1000',
+  // Dense from 1000, except that reservations in flight when the leader was killed
+  // (at most one per worker) may leave gaps: the new leader allocates after the
+  // highest extension it finds, and gaps are reused only at the end of the range.
+  const sorted = (extensions as number[]).toSorted((x, y) => x - y);
+  assert.equal(sorted[0], 1000, 'starts at the range start');
+  const gaps = (sorted.at(-1) ?? 0) - 1000 + 1 - count;
+  const workers = loadConfig({}).concurrency;
+  assert.ok(
+    gaps >= 0 && gaps <= workers,
+    `${gaps} gaps; at most ${workers} reservations can die with the leader`,
   );
   const secrets = await r.secrets('app.kubernetes.io/component=sip-credentials');
   assert.equal(secrets.length, count, 'exactly one Secret per agent');
