@@ -31,7 +31,8 @@ const cluster = testCluster();
 const chartValues = parse(
   readFileSync(join(repoRoot, 'charts', 'switchboard', 'values.yaml'), 'utf8'),
 ) as { operator: { nodeOptions: string } };
-const chartNodeOptions = chartValues.operator.nodeOptions;
+// The chart's heap caps unless the bench is told otherwise (e.g. '' for none).
+const nodeOptions = process.env.BENCH_OPERATOR_NODE_OPTIONS ?? chartValues.operator.nodeOptions;
 const kubeconfigDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const idleMs = Number(process.env.BENCH_IDLE_MS ?? 300_000);
@@ -105,8 +106,7 @@ for (const n of sizes) {
         // Authenticated as in a Pod (a ServiceAccount token), not with the test client certificate.
         KUBECONFIG: await serviceAccountKubeconfig(cluster, ns.name, kubeconfigDir),
         LOG_LEVEL: 'warn',
-        // The chart's heap caps unless the bench is told otherwise (e.g. '' for none).
-        NODE_OPTIONS: process.env.BENCH_OPERATOR_NODE_OPTIONS ?? chartNodeOptions,
+        NODE_OPTIONS: nodeOptions,
         ...(process.env.BENCH_CONCURRENCY ? { CONCURRENCY: process.env.BENCH_CONCURRENCY } : {}),
       },
       { bundle: true },
@@ -178,7 +178,7 @@ for (const n of sizes) {
         `configuration for all after ${(configMs / 1000).toFixed(1)} s; all Provisioned after ${(provisionedMs / 1000).toFixed(1)} s ` +
         `(${((provisionedMs - configMs) / 1000).toFixed(1)} s after the last render); reloads ${JSON.stringify(Object.fromEntries(reloads))}; ` +
         `${sizesOf.length} generated objects, largest ${largest?.name} ${((largest?.bytes ?? 0) / 1024).toFixed(0)} KiB; ${retries}\n` +
-        `  operator NODE_OPTIONS "${process.env.BENCH_OPERATOR_NODE_OPTIONS ?? chartNodeOptions}", CONCURRENCY ${process.env.BENCH_CONCURRENCY ?? 'default'}\n` +
+        `  operator NODE_OPTIONS "${nodeOptions}", CONCURRENCY ${process.env.BENCH_CONCURRENCY ?? 'default'}\n` +
         `  Provisioned went ${paths}\n` +
         `  operator writes per agent ${writesPerAgent.toFixed(2)} (${show(burstWrites, n)}); operator peak RSS ${rss.toFixed(0)} MiB (${memory})\n` +
         `  idle ${(idleMs / 1000).toFixed(0)} s: ${show(idleWrites)} writes besides Lease renewals (${show(new Map(idleHeartbeats))})`,

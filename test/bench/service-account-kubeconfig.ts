@@ -5,7 +5,7 @@
 // server caches validated tokens.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { KubeConfig } from '@kubernetes/client-node';
 import { kubectl, type TestCluster } from '../support/cluster.ts';
 
 export async function serviceAccountKubeconfig(
@@ -30,21 +30,15 @@ export async function serviceAccountKubeconfig(
   ]);
   const token = await run(['-n', namespace, 'create', 'token', sa, '--duration=3h']);
   const server = cluster.kc.getCurrentCluster();
-  if (!server?.caData) throw new Error('the test kubeconfig has no inline CA');
+  if (!server) throw new Error('the test kubeconfig has no current cluster');
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ ...server, name: 'bench' }],
+    users: [{ name: sa, token }],
+    contexts: [{ name: 'bench', cluster: 'bench', user: sa }],
+    currentContext: 'bench',
+  });
   const path = join(dir, `${namespace}.kubeconfig`);
-  const doc = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: 'bench',
-        cluster: { server: server.server, 'certificate-authority-data': server.caData },
-      },
-    ],
-    users: [{ name: sa, user: { token } }],
-    contexts: [{ name: 'bench', context: { cluster: 'bench', user: sa } }],
-    'current-context': 'bench',
-  };
-  writeFileSync(path, stringify(doc), { mode: 0o600 });
+  writeFileSync(path, kc.exportConfig(), { mode: 0o600 }); // JSON is YAML
   return path;
 }

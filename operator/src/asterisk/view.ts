@@ -48,7 +48,7 @@ function pendingCondition(v: NamespaceView | undefined): ConditionInput {
   // first attempt (a failed one shows as disconnected): pending like any agent
   // waiting for a reload, so an agent created in that moment does not get a status
   // write for a state that lasts milliseconds.
-  if (!v || v.connection === UNCONFIGURED || v.connection.state === 'connecting')
+  if (connection === UNCONFIGURED || connection.state === 'connecting')
     return c('Unknown', 'Applying', APPLYING);
   if (connection.state === 'unconfigured')
     return c('False', 'AsteriskNotConfigured', connection.message);

@@ -7,13 +7,12 @@
 // Auth headers are still applied per request (token files and exec plugins
 // refresh as before); a change of TLS material (e.g. a rotated client
 // certificate) gets a new dispatcher, and the old one closes once its requests end.
-import { createHash } from 'node:crypto';
 import type { RequestOptions } from 'node:https';
-import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+import { type ConnectOptions, KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { Agent, type Dispatcher } from 'undici';
 
 export class PooledKubeConfig extends KubeConfig {
-  #current: { key: string; dispatcher: Dispatcher } | undefined;
+  #current: { connect: ConnectOptions; dispatcher: Dispatcher } | undefined;
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     const opts: RequestOptions = {};
@@ -48,12 +47,22 @@ export class PooledKubeConfig extends KubeConfig {
     await current?.dispatcher.close();
   }
 
-  #dispatcher(connect: Agent.Options['connect'] & object): Dispatcher {
-    const key = createHash('sha256').update(JSON.stringify(connect)).digest('hex');
-    if (this.#current?.key === key) return this.#current.dispatcher;
+  #dispatcher(connect: ConnectOptions): Dispatcher {
+    if (this.#current && sameTls(this.#current.connect, connect)) return this.#current.dispatcher;
     // close() lets requests in flight (and open watches) finish on the old one.
     this.#current?.dispatcher.close().catch(() => {});
-    this.#current = { key, dispatcher: new Agent({ connect }) };
+    this.#current = { connect, dispatcher: new Agent({ connect }) };
     return this.#current.dispatcher;
   }
+}
+
+/** Same TLS settings: every field equal, Buffers by content (client-node reads files afresh per request). */
+function sameTls(a: ConnectOptions, b: ConnectOptions): boolean {
+  const keys = Object.keys(a) as (keyof ConnectOptions)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => {
+    const x = a[k];
+    const y = b[k];
+    return Buffer.isBuffer(x) && Buffer.isBuffer(y) ? x.equals(y) : x === y;
+  });
 }
