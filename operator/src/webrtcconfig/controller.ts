@@ -19,7 +19,7 @@ import type { AgentIndex } from '../sipagent/agent-index.ts';
 import { splitKey } from '../sipagent/controller.ts';
 import { referenceProblems, secretReferences } from './references.ts';
 import { renderAgents } from './render-input.ts';
-import { RenderPacing, type RenderPacingOptions } from './render-pacing.ts';
+import { RenderPacing } from './render-pacing.ts';
 import { desiredConfigStatus } from './status.ts';
 
 /** Where the Asterisk workload mounts the DTLS certificate Secret. */
@@ -42,17 +42,14 @@ export interface WebRTCConfigControllerDeps {
   readonly asterisk: AsteriskConnections;
   readonly view: AsteriskView;
   readonly now?: () => Date;
-  /** How renders are spaced by their cost (tests set factor 0). */
-  readonly pacing?: RenderPacingOptions;
 }
 
 export class WebRTCConfigController {
   readonly #d: WebRTCConfigControllerDeps;
-  readonly #pacing: RenderPacing;
+  readonly #pacing = new RenderPacing();
 
   constructor(deps: WebRTCConfigControllerDeps) {
     this.#d = deps;
-    this.#pacing = new RenderPacing(deps.pacing);
   }
 
   async processItem(key: string): Promise<void> {
