@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 TEST_FILES := 'operator/**/*.test.ts' 'webui/**/*.test.ts' 'test/**/*.test.ts'
 
-.PHONY: all deps system-deps tools typecheck lint format crds build test run bench clean
+.PHONY: all deps system-deps tools asterisk typecheck lint format crds build test run bench clean
 
 all: test
 
@@ -20,9 +20,13 @@ node_modules/.deps-installed: package.json package-lock.json
 deps: node_modules/.deps-installed
 
 # Debian packages the browser and SIP tests drive for real (headless Chromium,
-# Kamailio as WebSocket registrar/proxy, coturn as TURN server, SIPp); installs
-# only the ones missing, so an equipped machine never touches apt.
-SYSTEM_PACKAGES := chromium kamailio kamailio-websocket-modules coturn sip-tester
+# Kamailio as WebSocket registrar/proxy, coturn as TURN server, SIPp), what
+# Asterisk 22 builds from (tools/asterisk/build.sh) and the tools that make its
+# sounds (sox, espeak-ng); installs only the ones missing, so an equipped
+# machine never touches apt.
+SYSTEM_PACKAGES := chromium kamailio kamailio-websocket-modules coturn sip-tester \
+  build-essential pkg-config bzip2 libedit-dev libjansson-dev libxml2-dev uuid-dev \
+  libsqlite3-dev libssl-dev libsrtp2-dev libncurses-dev libpq-dev sox espeak-ng
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || echo "$$p"; \
@@ -36,6 +40,11 @@ system-deps:
 # (about 9 minutes on 2 cores); later calls find them in the cache.
 tools:
 	tools/build.sh >/dev/null
+
+# Builds Asterisk 22 from ../shared/asterisk/src (or the official release
+# downloads) once into the same cache (7 minutes cold on 2 cores).
+asterisk: system-deps
+	tools/asterisk/build.sh >/dev/null
 
 typecheck: deps
 	tsc --noEmit -p tsconfig.json
@@ -56,19 +65,19 @@ crds: deps
 	node scripts/gen-crds.ts
 	node scripts/gen-chart.ts
 
-test: deps system-deps tools typecheck lint build
-	SWITCHBOARD_BIN=$$(tools/build.sh) node --test --test-global-setup=test/global-setup.ts $(TEST_FILES)
+test: deps system-deps tools asterisk typecheck lint build
+	SWITCHBOARD_BIN=$$(tools/build.sh) SWITCHBOARD_ASTERISK=$$(tools/asterisk/build.sh) node --test --test-global-setup=test/global-setup.ts $(TEST_FILES)
 	scripts/check-no-leftovers.sh
 
 # Starts a local control plane, installs the CRDs, applies the samples and
 # stays in the foreground until Ctrl-C.
-run: deps tools build
-	SWITCHBOARD_BIN=$$(tools/build.sh) node scripts/run.ts
+run: deps tools asterisk build
+	SWITCHBOARD_BIN=$$(tools/build.sh) SWITCHBOARD_ASTERISK=$$(tools/asterisk/build.sh) node scripts/run.ts
 
 clean:
 	rm -rf .run dist
 
 # Scale figures (README): agents → credentials → Asterisk configuration.
-bench: deps tools build
-	SWITCHBOARD_BIN=$$(tools/build.sh) node --test --test-global-setup=test/global-setup.ts --test-reporter=spec 'test/bench/*.bench.ts'
+bench: deps tools asterisk build
+	SWITCHBOARD_BIN=$$(tools/build.sh) SWITCHBOARD_ASTERISK=$$(tools/asterisk/build.sh) node --test --test-global-setup=test/global-setup.ts --test-reporter=spec 'test/bench/*.bench.ts'
 	scripts/check-no-leftovers.sh

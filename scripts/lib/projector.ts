@@ -7,7 +7,7 @@
 // every file changes at once and none is ever half-written. The directory can
 // be bind-mounted as a whole (never a single file: that is subPath's problem).
 
-import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CoreV1Api,
@@ -27,6 +27,12 @@ export interface ProjectorOptions {
   readonly dir: string;
   /** How long after a change the files are swapped in (default 0). */
   readonly delayMs?: number;
+  /**
+   * Like a Pod's fsGroup with defaultMode 0440: files owned by root and this
+   * group, readable by the group only (Asterisk running unprivileged). Without
+   * it, ConfigMap files are 0644 and Secret files 0600 for the current user.
+   */
+  readonly group?: number;
 }
 
 export interface Projector {
@@ -75,7 +81,12 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     mkdirSync(data);
     const files = new Set<string>();
     const write = (file: string, content: string | Buffer, mode: number) => {
-      writeFileSync(join(data, file), content, { mode });
+      const path = join(data, file);
+      if (options.group === undefined) writeFileSync(path, content, { mode });
+      else {
+        writeFileSync(path, content, { mode: 0o440 });
+        chownSync(path, 0, options.group);
+      }
       files.add(file);
     };
     for (const cm of configMaps.list(namespace))

@@ -99,6 +99,20 @@ export class Resources {
     })) as WebRTCConfig;
   }
 
+  async patchConfig(patch: Record<string, unknown>): Promise<void> {
+    await this.custom.patchNamespacedCustomObject(
+      {
+        group,
+        version,
+        namespace: this.namespace,
+        plural: 'webrtcconfigs',
+        name: 'default',
+        body: patch,
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  }
+
   async config(): Promise<WebRTCConfig> {
     return (await this.custom.getNamespacedCustomObject({
       group,

@@ -17,6 +17,8 @@ export type ApplyPhase =
 interface Loaded {
   readonly fingerprint: string;
   readonly loaded: boolean;
+  /** Asterisk runs an older revision of the endpoint: it rejected this one. */
+  readonly retained: boolean;
   readonly endpoint: string;
   readonly version: string;
 }
@@ -147,13 +149,20 @@ export class AsteriskView {
     agents: ReadonlyMap<string, string>,
     endpoints: ReadonlyMap<string, string>,
     present: ReadonlySet<string>,
+    retained: ReadonlySet<string> = new Set(),
   ): void {
     const v = this.#ns(namespace);
     const next = new Map<string, Loaded>();
     const changed: string[] = [];
     for (const [name, fingerprint] of agents) {
       const endpoint = endpoints.get(name) ?? '';
-      const l: Loaded = { fingerprint, loaded: present.has(endpoint), endpoint, version };
+      const l: Loaded = {
+        fingerprint,
+        loaded: present.has(endpoint),
+        retained: retained.has(endpoint),
+        endpoint,
+        version,
+      };
       const old = v.loaded.get(name);
       // An agent whose configuration did not change keeps the version it was first
       // loaded in: naming every new version would rewrite every agent's status on
@@ -162,6 +171,7 @@ export class AsteriskView {
         old &&
         old.fingerprint === l.fingerprint &&
         old.loaded === l.loaded &&
+        old.retained === l.retained &&
         old.endpoint === l.endpoint
       ) {
         next.set(name, old);
@@ -187,11 +197,18 @@ export class AsteriskView {
             reason: 'Loaded',
             message: `Asterisk has loaded endpoint ${loaded.endpoint} (configuration ${loaded.version})`,
           }
-        : {
-            type: 'Provisioned',
-            status: 'False',
-            reason: 'NotLoaded',
-            message: `Asterisk reloaded configuration ${loaded.version} but has no endpoint ${loaded.endpoint}: it rejected the agent's configuration (see the Asterisk log)`,
+        : loaded.retained
+          ? {
+              type: 'Provisioned',
+              status: 'False',
+              reason: 'NotLoaded',
+              message: `Asterisk reloaded configuration ${loaded.version} but kept the previous configuration of endpoint ${loaded.endpoint}: it rejected the new one (see the Asterisk log)`,
+            }
+          : {
+              type: 'Provisioned',
+              status: 'False',
+              reason: 'NotLoaded',
+              message: `Asterisk reloaded configuration ${loaded.version} but has no endpoint ${loaded.endpoint}: it rejected the agent's configuration (see the Asterisk log)`,
           };
     }
     return pendingCondition(v);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { CoreV1Api, CustomObjectsApi, V1ConfigMap, V1Secret } from '@kubernetes/client-node';
-import { configVersion } from '../asterisk/apply/version.ts';
+import { configVersion, versionAgents } from '../asterisk/apply/version.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import { type ApplyResult, applyGeneratedObjects } from '../asterisk/generated-objects.ts';
 import { checkAgents, renderAsteriskConfig } from '../asterisk/render/index.ts';
@@ -131,11 +131,7 @@ export class WebRTCConfigController {
       version = configVersion(
         configHash,
         objects,
-        accepted.map((a) => ({
-          name: a.name,
-          sipUsername: a.sipUsername,
-          generation: generation.get(a.name),
-        })),
+        versionAgents(accepted, (name) => generation.get(name)),
       );
     }
     try {

@@ -98,6 +98,12 @@ export function endpointListItem(m: RawMessage): EndpointListItem {
   };
 }
 
+/** `SetVar:` of an EndpointDetail (PJSIPShowEndpoint): the endpoint's set_var lines. */
+export function endpointDetailSetVar(m: RawMessage): string {
+  const v = m.setvar;
+  return Array.isArray(v) ? v.join(',') : (v ?? '');
+}
+
 export function contactListItem(m: RawMessage): ContactListItem {
   return { endpoint: str(m, 'endpoint'), uri: str(m, 'uri'), status: str(m, 'status') };
 }

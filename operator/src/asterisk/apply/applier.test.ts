@@ -10,12 +10,12 @@ import { type AmiServer, startAmiServer } from '../../../../test/ami-server/serv
 import { waitUntil } from '../../../../test/support/wait.ts';
 import { AmiClient } from '../ami/client.ts';
 import { agent, spec as fixtureSpec } from '../render/fixtures.ts';
-import { BASE_INCLUDES, INCLUDE_DIR, renderAsteriskConfig } from '../render/index.ts';
+import { BASE_INCLUDES, checkAgents, INCLUDE_DIR, renderAsteriskConfig } from '../render/index.ts';
 import { withMarker } from '../render/marker.ts';
 import type { GeneratedObject, RenderAgent } from '../render/types.ts';
 import { AsteriskView } from '../view.ts';
 import { Applier } from './applier.ts';
-import { configVersion } from './version.ts';
+import { configVersion, versionAgents } from './version.ts';
 
 const USER = { username: 'switchboard', secret: 'apply-test-secret' };
 const spec = fixtureSpec();
@@ -34,7 +34,7 @@ function render(list: RenderAgent[]) {
   const version = configVersion(
     id,
     objects,
-    list.map((a) => ({ name: a.name, sipUsername: a.sipUsername, generation: 1 })),
+    versionAgents(checkAgents(list, spec).accepted, () => 1),
   );
   return { objects, version };
 }
@@ -170,7 +170,7 @@ describe('the apply loop', () => {
     const version = configVersion(
       `v${++written}`,
       objects,
-      list.map((a) => ({ name: a.name, sipUsername: a.sipUsername, generation: 1 })),
+      versionAgents(checkAgents(list, spec).accepted, () => 1),
     );
     project(objects);
     applier.setDesired(version);

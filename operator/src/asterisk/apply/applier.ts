@@ -8,7 +8,8 @@ import { describeError } from '../../clients/errors.ts';
 import type { Logger } from '../../log.ts';
 import { registry } from '../../metrics.ts';
 import type { AmiClient } from '../ami/client.ts';
-import { endpointListItem } from '../ami/messages.ts';
+import { endpointDetailSetVar, endpointListItem } from '../ami/messages.ts';
+import { REVISION_VARIABLE } from '../render/pjsip.ts';
 import type { AsteriskView } from '../view.ts';
 import { reloadModule } from './reload.ts';
 import {
@@ -74,6 +75,8 @@ export class Applier {
 
   #pending: Pending[] = [];
   #loaded: ConfigVersion | undefined;
+  /** Endpoint → the revision Asterisk was last seen running (kept across reconnects). */
+  readonly #revisions = new Map<string, string>();
   #waitingSince: number | undefined;
   #stopped = false;
   #wake = Promise.withResolvers<void>();
@@ -225,12 +228,15 @@ export class Applier {
       'EndpointListComplete',
     );
     const present = new Set(endpoints.map((e) => endpointListItem(e).objectName));
+    const retained = await this.#retained(match.version, present);
+    for (const endpoint of retained) present.delete(endpoint);
     this.#view.confirm(
       this.#ns,
       match.version.id,
       match.version.agents,
       match.version.endpoints,
       present,
+      retained,
     );
     const missing = [...match.version.endpoints.values()].filter((e) => !present.has(e)).length;
     this.#log.info(
@@ -243,4 +249,46 @@ export class Applier {
     this.#view.setPhase(this.#ns, { phase: 'idle' });
     return 0;
   }
+
+  /**
+   * Endpoints Asterisk still runs in an older revision: it rejected their new
+   * configuration and kept the previous one ("Retaining existing
+   * configuration"), which the endpoint list cannot show. Only endpoints whose
+   * revision changed since it was last seen are asked about (one
+   * PJSIPShowEndpoint each); a new endpoint has no older revision to keep.
+   */
+  async #retained(version: ConfigVersion, present: ReadonlySet<string>): Promise<Set<string>> {
+    const retained = new Set<string>();
+    for (const [agent, endpoint] of version.endpoints) {
+      const want = version.revisions.get(agent);
+      if (!want || !present.has(endpoint)) continue;
+      const seen = this.#revisions.get(endpoint);
+      if (seen !== undefined && seen !== want) {
+        const [detail] = await this.#client.list(
+          { action: 'PJSIPShowEndpoint', endpoint },
+          'EndpointDetail',
+          'EndpointDetailComplete',
+        );
+        const loaded = revisionIn(detail ? endpointDetailSetVar(detail) : '');
+        if (loaded !== want) {
+          retained.add(endpoint);
+          this.#log.warn(
+            { endpoint, loaded, wanted: want },
+            'Asterisk kept an older configuration of the endpoint: it rejected the new one',
+          );
+          continue;
+        }
+      }
+      this.#revisions.set(endpoint, want);
+    }
+    const current = new Set(version.endpoints.values());
+    for (const endpoint of this.#revisions.keys())
+      if (!current.has(endpoint)) this.#revisions.delete(endpoint);
+    return retained;
+  }
+}
+
+/** The revision in an endpoint's SetVar ("SWITCHBOARD_REVISION=<hex>,..."), if any. */
+export function revisionIn(setVar: string): string | undefined {
+  return new RegExp(`(?:^|[,\\s])${REVISION_VARIABLE}=([0-9a-f]+)`).exec(setVar)?.[1];
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { agent, spec as fixtureSpec } from '../render/fixtures.ts';
-import { renderAsteriskConfig } from '../render/index.ts';
+import { checkAgents, renderAsteriskConfig } from '../render/index.ts';
 import type { RenderAgent } from '../render/types.ts';
 import {
   changedModules,
@@ -10,6 +10,7 @@ import {
   markerLine,
   markerQueries,
   queryKey,
+  versionAgents,
 } from './version.ts';
 
 const spec = fixtureSpec();
@@ -18,7 +19,7 @@ const version = (id: string, agents: RenderAgent[]) =>
   configVersion(
     id,
     renderAsteriskConfig({ namespace: 'ns', config: spec, agents }),
-    agents.map((a) => ({ name: a.name, sipUsername: a.sipUsername, generation: 1 })),
+    versionAgents(checkAgents(agents, spec).accepted, () => 1),
   );
 
 describe('config versions', () => {

@@ -1,7 +1,9 @@
 // A version of a namespace's Asterisk configuration as the apply loop sees it:
 // the content-hash marker of every generated file (what GetConfig must show
 // before a reload can pick the files up) and the agents it contains. Pure.
+import type { AcceptedAgent } from '../render/agents.ts';
 import { hashMarker } from '../render/marker.ts';
+import { endpointRevision } from '../render/pjsip.ts';
 import type { GeneratedObject, HashMarker } from '../render/types.ts';
 
 export type Module = HashMarker['module'];
@@ -23,6 +25,8 @@ export interface ConfigVersion {
   readonly agents: ReadonlyMap<string, string>;
   /** SipAgent name → PJSIP endpoint id (its SIP username). */
   readonly endpoints: ReadonlyMap<string, string>;
+  /** SipAgent name → revision of its endpoint (render/pjsip.ts endpointRevision). */
+  readonly revisions: ReadonlyMap<string, string>;
 }
 
 /**
@@ -33,10 +37,30 @@ export function agentFingerprint(username: string, generation: number | undefine
   return `${username}/${generation ?? 0}`;
 }
 
+/** What configVersion needs of each rendered agent. */
+export interface VersionAgent {
+  readonly name: string;
+  readonly sipUsername: string;
+  readonly generation: number | undefined;
+  readonly revision: string;
+}
+
+export function versionAgents(
+  accepted: readonly AcceptedAgent[],
+  generation: (name: string) => number | undefined,
+): VersionAgent[] {
+  return accepted.map((a) => ({
+    name: a.name,
+    sipUsername: a.sipUsername,
+    generation: generation(a.name),
+    revision: endpointRevision(a),
+  }));
+}
+
 export function configVersion(
   id: string,
   objects: readonly GeneratedObject[],
-  agents: readonly { name: string; sipUsername: string; generation: number | undefined }[],
+  agents: readonly VersionAgent[],
 ): ConfigVersion {
   const markers = new Map<string, HashMarker>();
   for (const o of objects) {
@@ -51,6 +75,7 @@ export function configVersion(
     markers,
     agents: new Map(agents.map((a) => [a.name, agentFingerprint(a.sipUsername, a.generation)])),
     endpoints: new Map(agents.map((a) => [a.name, a.sipUsername])),
+    revisions: new Map(agents.map((a) => [a.name, a.revision])),
   };
 }
 

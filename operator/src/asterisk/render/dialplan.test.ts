@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AGENT_CONTEXT, DIAL_SUBROUTINE, REJECT_CONTEXT, shardContext } from './dialplan.ts';
+import {
+  AGENT_CONTEXT,
+  DIAL_SUBROUTINE,
+  ECHO_TEST_NUMBER,
+  REJECT_CONTEXT,
+  shardContext,
+} from './dialplan.ts';
 import { agent, load, render, spec } from './fixtures.ts';
 import { DIALPLAN_MARKER_CONTEXT } from './marker.ts';
 import type { LoadedConfig } from './parse.ts';
@@ -100,6 +106,13 @@ describe('dialplan', () => {
       'extensions.conf',
     );
     assert.deepEqual(route(other, AGENT_CONTEXT, '200')?.priorities[1], 'Queue(sales,,,,600)');
+  });
+
+  it('answers the echo test number with a prompt and Echo()', () => {
+    assert.deepEqual(route(dialplan, AGENT_CONTEXT, ECHO_TEST_NUMBER), {
+      context: AGENT_CONTEXT,
+      priorities: ['Answer()', 'Playback(demo-echotest)', 'Echo()', 'Hangup(16)'],
+    });
   });
 
   it('refuses anything else with "unallocated number", including one digit', () => {

@@ -14,6 +14,12 @@ export const REJECT_CONTEXT = 'switchboard-reject';
 export const DIAL_SUBROUTINE = 'switchboard-dial-agent';
 export const shardContext = (shard: number) => `${AGENT_CONTEXT}-${shardSuffix(shard)}`;
 
+/**
+ * The echo test an agent dials to check microphone and speaker (FreePBX's
+ * number; `*` keeps it out of every extension range).
+ */
+export const ECHO_TEST_NUMBER = '*43';
+
 /** How long a hotline caller may wait in the queue before the call ends (seconds). */
 export const QUEUE_MAX_WAIT_SECONDS = 600;
 
@@ -35,6 +41,10 @@ export function dialplanMain(spec: WebRTCConfigSpec): string {
     `[${AGENT_CONTEXT}]`,
     `exten => ${spec.hotline.number},1,Answer()`,
     ` same => n,Queue(${spec.hotline.queue},,,,${QUEUE_MAX_WAIT_SECONDS})`,
+    ` same => n,Hangup(${CAUSE.normal})`,
+    `exten => ${ECHO_TEST_NUMBER},1,Answer()`,
+    ' same => n,Playback(demo-echotest)',
+    ' same => n,Echo()',
     ` same => n,Hangup(${CAUSE.normal})`,
     // A context's own extensions are searched before its includes: agents'
     // extensions live only in included contexts, and the catch-all is included

@@ -23,6 +23,7 @@ export {
   type LoadedConfig,
   loadConfig,
 } from './parse.ts';
+export { endpointRevision, REVISION_VARIABLE } from './pjsip.ts';
 export { renderAsteriskConfig } from './render.ts';
 export { SHARD_COUNT, shardOf } from './shards.ts';
 export type { GeneratedObject, HashMarker, RenderAgent, RenderInput } from './types.ts';

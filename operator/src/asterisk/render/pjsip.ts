@@ -3,6 +3,7 @@
 // costs a few lines), auth sections with the passwords in the Secret shards
 // only. Endpoint, AOR and auth share the agent's SIP username as id: sorcery
 // keeps one namespace per type (the recorded configs use [wt] for both).
+import { createHash } from 'node:crypto';
 import type { WebRTCConfigSpec } from '../../crds/types.ts';
 import type { AcceptedAgent } from './agents.ts';
 import { AGENT_CONTEXT } from './dialplan.ts';
@@ -92,6 +93,33 @@ export function pjsipMain(spec: WebRTCConfigSpec, dtlsCertPath: string | undefin
   return parts.join('\n');
 }
 
+/**
+ * The channel variable that carries an endpoint's revision. Asterisk keeps the
+ * previous version of an endpoint whose new configuration it rejects
+ * ("Retaining existing configuration") and still lists it, so presence proves
+ * nothing about an edit; PJSIPShowEndpoint shows `SetVar:`, which tells which
+ * revision Asterisk actually loaded. Harmless on calls (a variable nobody reads).
+ */
+export const REVISION_VARIABLE = 'SWITCHBOARD_REVISION';
+
+function endpointLines(a: AcceptedAgent): Line[] {
+  const id = a.sipUsername;
+  return [
+    ['auth', id],
+    ['aors', id],
+    ['callerid', callerId(a.label, a.extension)],
+    ['allow', a.codecs.join(',')],
+  ];
+}
+
+/** What the agent's endpoint and AOR say, as a short hash (pure; see REVISION_VARIABLE). */
+export function endpointRevision(a: AcceptedAgent): string {
+  return createHash('sha256')
+    .update(JSON.stringify([endpointLines(a), a.maxContacts]))
+    .digest('hex')
+    .slice(0, 12);
+}
+
 /** One shard's endpoints and AORs (ConfigMap). No secret here. */
 export function pjsipEndpoints(agents: readonly AcceptedAgent[]): string {
   let out = '';
@@ -99,12 +127,7 @@ export function pjsipEndpoints(agents: readonly AcceptedAgent[]): string {
     const id = a.sipUsername;
     out += `\n${section(
       id,
-      [
-        ['auth', id],
-        ['aors', id],
-        ['callerid', callerId(a.label, a.extension)],
-        ['allow', a.codecs.join(',')],
-      ],
+      [...endpointLines(a), ['set_var', `${REVISION_VARIABLE}=${endpointRevision(a)}`]],
       ENDPOINT_TEMPLATE,
     )}${section(id, [['max_contacts', a.maxContacts]], AOR_TEMPLATE)}`;
   }

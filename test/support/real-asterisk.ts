@@ -1,0 +1,70 @@
+// A real Asterisk 22 for integration and browser tests: the cached source build
+// run from a temp folder (scripts/lib/asterisk-process.ts), the AMI Secret the
+// WebRTCConfig names, and the projector playing the kubelet (files readable by
+// Asterisk's group only, as with fsGroup and defaultMode 0440). Asterisk starts
+// once the first projection is there: its base configuration #includes the
+// generated files and refuses to run without them, like the Pod would wait.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AsteriskProcess, createAsterisk } from '../../scripts/lib/asterisk-process.ts';
+import { type Projector, startProjector } from '../../scripts/lib/projector.ts';
+import type { TestCluster } from './cluster.ts';
+import type { Resources } from './resources.ts';
+import { waitUntil } from './wait.ts';
+
+export const REAL_AMI_SECRET_NAME = 'asterisk-ami';
+
+export interface RealAsterisk {
+  readonly asterisk: AsteriskProcess;
+  readonly projector: Projector;
+  readonly dir: string;
+  /** spec.ami of a WebRTCConfig that reaches this Asterisk. */
+  readonly amiSpec: { host: string; port: number; secretName: string };
+  /** Waits for the first projection, then starts Asterisk (fully booted). */
+  start(): Promise<void>;
+  /** Log lines at WARNING or ERROR since `from` (an offset into messages.log). */
+  problems(from?: number): string[];
+  close(): Promise<void>;
+}
+
+export async function startRealAsterisk(cluster: TestCluster, r: Resources): Promise<RealAsterisk> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-asterisk-'));
+  const asterisk = await createAsterisk({ dir });
+  await r.core.createNamespacedSecret({
+    namespace: r.namespace,
+    body: { metadata: { name: REAL_AMI_SECRET_NAME }, stringData: { ...asterisk.ami } },
+  });
+  const projector = await startProjector({
+    kc: cluster.kc,
+    namespace: r.namespace,
+    dir: asterisk.etcDir,
+    ...(asterisk.runAs ? { group: asterisk.runAs.gid } : {}),
+  });
+  return {
+    asterisk,
+    projector,
+    dir,
+    amiSpec: { host: '127.0.0.1', port: asterisk.amiPort, secretName: REAL_AMI_SECRET_NAME },
+    async start() {
+      await waitUntil(
+        'the first projection of the generated configuration',
+        () => existsSync(join(asterisk.etcDir, 'switchboard', 'pjsip.conf')),
+        60_000,
+      );
+      await asterisk.start();
+    },
+    problems(from = 0) {
+      return asterisk
+        .log()
+        .slice(from)
+        .split('\n')
+        .filter((l) => /\] (WARNING|ERROR)\[/.test(l));
+    },
+    async close() {
+      await projector.stop();
+      await asterisk.stop();
+      if (!process.env.SWITCHBOARD_KEEP_TEST_DIR) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

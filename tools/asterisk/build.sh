@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Builds Asterisk 22 once into the tools cache and prints the install prefix on
+# its last line (sbin/asterisk, lib/asterisk/modules, var/lib/asterisk/{sounds,moh}).
+#
+# Sources: ../shared/asterisk/src (checked with its SHA256SUMS) when it exists,
+# else the official release downloads checked against their published sums.
+# pjproject is the bundled build, taken from an externals cache so nothing is
+# downloaded while building. Modules: exactly those asterisk/etc/modules.conf
+# loads, plus the build-only ones below. Sounds: generated here (sounds.sh),
+# none downloaded. The cache key covers the sources' sums and every input of
+# the build, so a changed module list or script builds anew.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+version=22.10.1
+pjproject=2.17
+# Built but not loaded by the base configuration (call history turns them on).
+build_only="cdr_pgsql cel_pgsql res_config_pgsql"
+
+cache=${SWITCHBOARD_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/switchboard/tools}
+src=${SWITCHBOARD_ASTERISK_SRC:-$repo/../shared/asterisk/src}
+stamp=$( { cat "$here"/build.sh "$here"/sounds.sh "$repo/asterisk/etc/modules.conf"
+           if [ -f "$src/SHA256SUMS" ]; then cat "$src/SHA256SUMS"; else echo "release $version"; fi; } \
+         | sha256sum | cut -c1-16)
+root="$cache/asterisk/$stamp"
+prefix="$root/install"
+mkdir -p "$root"
+exec 9>"$root/.lock"
+flock 9
+if [ -x "$prefix/sbin/asterisk" ] && [ -f "$prefix/.complete" ]; then echo "$prefix"; exit 0; fi
+
+start=$SECONDS
+log="$root/build.log"
+echo "building Asterisk $version into $root (log: $log) ..." >&2
+downloads="$root/downloads"
+mkdir -p "$downloads"
+if [ -f "$src/SHA256SUMS" ]; then
+  (cd "$src" && sha256sum --quiet -c SHA256SUMS) || { echo "tools/asterisk: $src fails its SHA256SUMS" >&2; exit 1; }
+  cp "$src/asterisk-$version.tar.gz" "$src/pjproject-$pjproject.tar.bz2" "$downloads/"
+else
+  # A machine without ../shared: the official archives and their published sums.
+  base=https://downloads.asterisk.org/pub/telephony/asterisk/releases
+  curl -fsSL -o "$downloads/asterisk-$version.tar.gz" "$base/asterisk-$version.tar.gz"
+  curl -fsSL -o "$downloads/asterisk-$version.sha256" "$base/asterisk-$version.sha256"
+  (cd "$downloads" && sha256sum --quiet -c "asterisk-$version.sha256")
+  # The archive Asterisk's bundled build downloads; checked below against the
+  # md5 that the Asterisk release itself carries.
+  curl -fsSL -o "$downloads/pjproject-$pjproject.tar.bz2" \
+    "https://raw.githubusercontent.com/asterisk/third-party/master/pjproject/$pjproject/pjproject-$pjproject.tar.bz2"
+fi
+
+rm -rf "$root/build" "$prefix"
+mkdir -p "$root/build"
+tar -xzf "$downloads/asterisk-$version.tar.gz" -C "$root/build"
+cd "$root/build/asterisk-$version"
+# Asterisk's own pjproject build checks the archive against the md5 it ships.
+want=$(cut -d' ' -f1 "third-party/pjproject/pjproject-$pjproject.tar.bz2.md5")
+have=$(md5sum "$downloads/pjproject-$pjproject.tar.bz2" | cut -d' ' -f1)
+[ "$want" = "$have" ] || { echo "tools/asterisk: pjproject-$pjproject.tar.bz2 md5 $have, Asterisk expects $want" >&2; exit 1; }
+
+{
+  ./configure --prefix="$prefix" --with-pjproject-bundled --with-externals-cache="$downloads" \
+    --without-x11 --without-gtk2 --without-unixodbc --without-radius --without-tds \
+    --without-sdl --without-portaudio --without-jack --without-pjproject-python
+  make menuselect.makeopts
+  # Every module category off, then exactly the product's modules on.
+  categories="ADDONS APPS BRIDGES CDR CEL CHANNELS CODECS FORMATS FUNCS PBX RES TESTS UTILS AGIS"
+  args=()
+  for c in $categories; do args+=(--disable-category "MENUSELECT_$c"); done
+  for m in $(sed -nE 's/^(load|require)[[:space:]]*=>?[[:space:]]*([a-z0-9_]+)\.so.*/\2/p' "$repo/asterisk/etc/modules.conf") $build_only; do
+    args+=(--enable "$m")
+  done
+  # Sound packages are downloads: never.
+  args+=(--disable-category MENUSELECT_CORE_SOUNDS --disable-category MENUSELECT_MOH --disable-category MENUSELECT_EXTRA_SOUNDS)
+  args+=(--disable CORE-SOUNDS-EN-GSM --disable MOH-OPSOUND-WAV)
+  menuselect/menuselect "${args[@]}" menuselect.makeopts
+  make -j"$(nproc)" ASTCFLAGS="-O2"
+  make install
+} >"$log" 2>&1 || { tail -40 "$log" >&2; echo "tools/asterisk: build failed, see $log" >&2; exit 1; }
+
+# Every module the configuration loads must have been built.
+missing=""
+for m in $(sed -nE 's/^(load|require)[[:space:]]*=>?[[:space:]]*([a-z0-9_]+\.so).*/\2/p' "$repo/asterisk/etc/modules.conf"); do
+  [ -f "$prefix/lib/asterisk/modules/$m" ] || missing="$missing $m"
+done
+[ -z "$missing" ] || { echo "tools/asterisk: not built:$missing" >&2; exit 1; }
+
+"$here/sounds.sh" "$prefix/var/lib/asterisk" >>"$log" 2>&1 || { tail -20 "$log" >&2; exit 1; }
+rm -rf "$root/build"
+touch "$prefix/.complete"
+echo "built Asterisk $version in $((SECONDS - start)) s" >&2
+echo "$prefix"
