@@ -109,6 +109,7 @@ describe('the apply loop', () => {
       'res_pjsip.so',
       'pbx_config.so',
       'app_queue.so',
+      'res_rtp_asterisk.so',
     ]);
   });
 

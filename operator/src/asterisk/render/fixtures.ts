@@ -87,6 +87,7 @@ const KNOWN: Readonly<Record<string, ReadonlySet<string>>> = {
     'local_net',
   ]),
   endpoint: new Set([
+    'set_var',
     'type',
     'transport',
     'context',

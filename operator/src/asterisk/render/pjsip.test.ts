@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { type AcceptedAgent, checkAgents } from './agents.ts';
 import { agent, find, lintPjsip, load, render, spec } from './fixtures.ts';
 import { PJSIP_MARKER_CATEGORY } from './marker.ts';
 import { optionValue, optionValues } from './parse.ts';
-import { ENDPOINT_TEMPLATE } from './pjsip.ts';
+import { ENDPOINT_TEMPLATE, endpointRevision } from './pjsip.ts';
 
 describe('PJSIP', () => {
   const agents = [
@@ -20,6 +21,18 @@ describe('PJSIP', () => {
       [2, 2, 2, 2],
       'both transports, and an endpoint, aor and auth per agent',
     );
+  });
+
+  it('names the revision of what an endpoint says, so an edit changes it', () => {
+    const [a] = checkAgents([agent(1)], spec()).accepted as [AcceptedAgent];
+    assert.match(endpointRevision(a), /^[0-9a-f]{12}$/);
+    assert.equal(endpointRevision(a), endpointRevision({ ...a }));
+    assert.notEqual(endpointRevision(a), endpointRevision({ ...a, codecs: ['ulaw'] }));
+    assert.notEqual(
+      endpointRevision(a),
+      endpointRevision({ ...a, maxContacts: a.maxContacts + 1 }),
+    );
+    assert.notEqual(endpointRevision(a), endpointRevision({ ...a, extension: a.extension + 1 }));
   });
 
   it('renders a WebRTC endpoint and AOR per agent from templates', () => {
@@ -41,6 +54,7 @@ describe('PJSIP', () => {
         'aors=agent_1_1700000000',
         `callerid="Zoë 'Z' O'Neil drop" <1001>`,
         'allow=g722,opus',
+        `set_var=SWITCHBOARD_REVISION=${endpointRevision(checkAgents(agents, spec()).accepted[1] as AcceptedAgent)}`,
       ],
     );
     const aor = find(pjsip, 'agent_1_1700000000', 'aor');
@@ -48,7 +62,7 @@ describe('PJSIP', () => {
     assert.equal(optionValue(aor, 'remove_existing'), 'yes');
     // The per-agent text stays small: everything shared lives in the templates.
     const own = endpoint?.lines.filter((l) => l.file.includes('endpoints')) ?? [];
-    assert.equal(own.length, 4);
+    assert.equal(own.length, 5);
   });
 
   it('writes transports per spec, with NAT settings on each', () => {
