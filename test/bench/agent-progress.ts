@@ -49,6 +49,13 @@ export class AgentProgress {
     return new Promise((resolve) => this.#waiters.push({ type, n, resolve }));
   }
 
+  /** How many agents show Provisioned `state` ("status/reason", e.g. "False/AsteriskNotConnected") now. */
+  showing(state: string): number {
+    let n = 0;
+    for (const states of this.#provisioned.values()) if (states.at(-1) === state) n++;
+    return n;
+  }
+
   /** How many agents went through each sequence of Provisioned states, most common first. */
   provisionedPaths(): [string, number][] {
     const paths = new Map<string, number>();

@@ -2,16 +2,20 @@
 // namespace its Asterisk configuration and Asterisk (the AMI test server, fed
 // by the projector) every agent loaded, how many reloads that took, how big
 // the generated objects get, the API writes per agent (as the API server
-// counted them), the operator's peak RSS, and its writes while idle. Run with
-// `make bench` (BENCH_SIZES=1000,10000, BENCH_IDLE_MS=300000 by default).
+// counted them), the operator's peak RSS, its writes while idle, and an
+// Asterisk outage (AMI's port closed, then open again on the same port): how
+// soon every agent shows it and is provisioned again, and the writes each
+// costs. Run with `make bench` (BENCH_SIZES=1000,10000, BENCH_IDLE_MS=300000
+// by default; BENCH_OUTAGE=0 skips the outage).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
+import { type AmiServer, startAmiServer } from '../ami-server/server.ts';
 import { repoRoot } from '../cluster/tools.ts';
-import { startTestAsterisk, type TestAsterisk } from '../support/asterisk.ts';
+import { AMI_USER, startTestAsterisk, type TestAsterisk } from '../support/asterisk.ts';
 import { createNamespace, kubectl, testCluster } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
@@ -36,15 +40,21 @@ const nodeOptions = process.env.BENCH_OPERATOR_NODE_OPTIONS ?? chartValues.opera
 const kubeconfigDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const idleMs = Number(process.env.BENCH_IDLE_MS ?? 300_000);
+const outage = process.env.BENCH_OUTAGE !== '0';
+/** After the outage shows (or ends) everywhere, late writes have this long to come. */
+const OUTAGE_SETTLE_MS = 5_000;
 const namespaces: Awaited<ReturnType<typeof createNamespace>>[] = [];
 let operator: OperatorProcess | undefined;
 const asterisks: TestAsterisk[] = [];
+/** AMI servers started again after an outage (the TestAsterisk keeps the first). */
+const restarted: AmiServer[] = [];
 
 before(async () => {
   await installCrds(cluster);
 });
 after(async () => {
   await operator?.stop();
+  for (const a of restarted) await a.close();
   for (const a of asterisks) await a.close();
   for (const ns of namespaces) await ns.cleanup();
   rmSync(kubeconfigDir, { recursive: true, force: true });
@@ -87,9 +97,8 @@ for (const n of sizes) {
     const r = new Resources(cluster, ns.name);
     // Reloads take as long as the recorded Asterisk's did (scale-results.txt:
     // 0.12-0.19 s at 1,000 endpoints, 2.9-5.6 s at 10,000).
-    const asterisk = await startTestAsterisk(cluster, r, {
-      reloadMs: n >= 10_000 ? 4_000 : n >= 1_000 ? 150 : 20,
-    });
+    const reloadMs = n >= 10_000 ? 4_000 : n >= 1_000 ? 150 : 20;
+    const asterisk = await startTestAsterisk(cluster, r, { reloadMs });
     asterisks.push(asterisk);
     await r.createConfig({
       extensions: { start: 10000, end: 99999 },
@@ -182,6 +191,58 @@ for (const n of sizes) {
         `  Provisioned went ${paths}\n` +
         `  operator writes per agent ${writesPerAgent.toFixed(2)} (${show(burstWrites, n)}); operator peak RSS ${rss.toFixed(0)} MiB (${memory})\n` +
         `  idle ${(idleMs / 1000).toFixed(0)} s: ${show(idleWrites)} writes besides Lease renewals (${show(new Map(idleHeartbeats))})`,
+    );
+    if (!outage) return;
+
+    // Asterisk goes away: its AMI port refuses connections, then accepts them again.
+    const watch = new AgentProgress([]);
+    await watch.start(cluster.kc, ns.name);
+    const writesSince = async (from: RequestCounts) =>
+      new Map(
+        [...diffCounts(from, await requestCounts())].filter(([k]) => isWrite(k) && !isHeartbeat(k)),
+      );
+    const port = asterisk.ami.port;
+    const downBefore = await requestCounts();
+    const lostAt = Date.now();
+    await asterisk.ami.close();
+    const outageShows = (k: number) => watch.showing('False/AsteriskNotConnected') >= k;
+    await waitUntil('the first agent shows the outage', () => outageShows(1), 30 * 60_000, 20);
+    const firstShownMs = Date.now() - lostAt;
+    await waitUntil(
+      'every agent shows the outage',
+      () => watch.showing('False/AsteriskNotConnected') === n,
+      30 * 60_000,
+      100,
+    );
+    const shownMs = Date.now() - lostAt;
+    await sleep(OUTAGE_SETTLE_MS);
+    const down = await writesSince(downBefore);
+    const upBefore = await requestCounts();
+    restarted.push(await startAmiServer({ ...AMI_USER, configDir: asterisk.dir, port, reloadMs }));
+    const backAt = Date.now();
+    await waitUntil(
+      'the first agent provisioned again',
+      () => watch.showing('True/Loaded') >= 1,
+      30 * 60_000,
+      20,
+    );
+    const firstUpMs = Date.now() - backAt;
+    await waitUntil(
+      'every agent provisioned again',
+      () => watch.showing('True/Loaded') === n,
+      30 * 60_000,
+      100,
+    );
+    const upMs = Date.now() - backAt;
+    await sleep(OUTAGE_SETTLE_MS);
+    const up = await writesSince(upBefore);
+    await watch.stop();
+    const perAgent = (w: RequestCounts) =>
+      ([...w.values()].reduce((a, b) => a + b, 0) / n).toFixed(2);
+    console.log(
+      `  Asterisk outage: shown by the first agent ${(firstShownMs / 1000).toFixed(1)} s, by every agent ${(shownMs / 1000).toFixed(1)} s after AMI closed ` +
+        `(writes per agent ${perAgent(down)}: ${show(down)}); the first agent provisioned again ${(firstUpMs / 1000).toFixed(1)} s, every agent ` +
+        `${(upMs / 1000).toFixed(1)} s after AMI accepted connections (writes per agent ${perAgent(up)}: ${show(up)})`,
     );
   });
 }

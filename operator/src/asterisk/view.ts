@@ -3,6 +3,14 @@
 // rendering of them), and the registered contacts. The SipAgent and
 // WebRTCConfig controllers read it to write status; whoever changes it names
 // the agents whose status may change, and the controllers' queues batch them.
+//
+// Outages: an AMI connection that stays down past a short grace (a blip that
+// reconnects costs no status write) makes what Asterisk has loaded and who is
+// registered unknown. Every agent then shows Provisioned=False
+// AsteriskNotConnected and no contacts (one notification of all agents), until
+// Asterisk is back and the reload after the reconnect is confirmed (another).
+// The agent message is the one from the moment the outage was declared: the
+// WebRTCConfig's AsteriskConnected follows every retry, 10,000 agents do not.
 import type { ConditionInput } from '../status/conditions.ts';
 
 export type ConnectionState =
@@ -31,6 +39,14 @@ interface NamespaceView {
   contacts: Map<string, Map<string, string>>;
   /** endpoint → agent name, from the last rendered version. */
   owners: Map<string, string>;
+  /**
+   * Provisioned message of every agent while an outage lasts: set once the
+   * connection stayed down past the grace, cleared when Asterisk confirms a
+   * reload after the reconnect (or the re-apply fails visibly).
+   */
+  outage: string | undefined;
+  /** Runs while a lost connection is within its grace. */
+  grace: NodeJS.Timeout | undefined;
 }
 
 /** Provisioned of an agent Asterisk has not confirmed (yet). Stable wording: no counters or ids. */
@@ -46,16 +62,15 @@ function pendingCondition(v: NamespaceView | undefined): ConditionInput {
     reason,
     message,
   });
-  // Not seen by the WebRTCConfig controller yet, or its AMI connection still on its
-  // first attempt (a failed one shows as disconnected): pending like any agent
-  // waiting for a reload, so an agent created in that moment does not get a status
-  // write for a state that lasts milliseconds.
-  if (connection === UNCONFIGURED || connection.state === 'connecting')
-    return c('Unknown', 'Applying', APPLYING);
+  // Not seen by the WebRTCConfig controller yet: pending like any agent waiting for
+  // a reload, so an agent created in that moment does not get a status write for a
+  // state that lasts milliseconds.
+  if (connection === UNCONFIGURED) return c('Unknown', 'Applying', APPLYING);
   if (connection.state === 'unconfigured')
     return c('False', 'AsteriskNotConfigured', connection.message);
-  if (connection.state !== 'connected')
-    return c('False', 'AsteriskNotConnected', `no Asterisk connected: ${connection.message}`);
+  if (v?.outage !== undefined) return c('False', 'AsteriskNotConnected', v.outage);
+  // Connected, a first attempt (nothing applied yet: the phase is idle, so pending,
+  // as above) or a loss still within its grace: shown as before the loss.
   const phase = v?.phase ?? { phase: 'idle' };
   if (phase.phase === 'not-visible') return c('False', 'ConfigNotVisible', phase.message);
   if (phase.phase === 'failed') return c('False', 'ApplyFailed', phase.message);
@@ -75,10 +90,23 @@ const UNCONFIGURED: ConnectionState = {
   message: 'no Asterisk is configured for this namespace',
 };
 
+export interface AsteriskViewOptions {
+  /**
+   * How long a lost AMI connection may take to come back before every agent
+   * shows the outage (default 2 s).
+   */
+  readonly outageGraceMs?: number;
+}
+
 export class AsteriskView {
+  readonly #graceMs: number;
   readonly #namespaces = new Map<string, NamespaceView>();
   readonly #agentListeners: ViewListener[] = [];
   readonly #namespaceListeners: ((namespace: string) => void)[] = [];
+
+  constructor(options: AsteriskViewOptions = {}) {
+    this.#graceMs = options.outageGraceMs ?? 2_000;
+  }
 
   #ns(namespace: string): NamespaceView {
     let v = this.#namespaces.get(namespace);
@@ -89,6 +117,8 @@ export class AsteriskView {
         loaded: new Map(),
         contacts: new Map(),
         owners: new Map(),
+        outage: undefined,
+        grace: undefined,
       };
       this.#namespaces.set(namespace, v);
     }
@@ -119,15 +149,67 @@ export class AsteriskView {
     if (v.connection.state === connection.state && v.connection.message === connection.message)
       return;
     const before = pendingCondition(v);
+    const hadLoaded = v.loaded.size > 0 || v.contacts.size > 0;
     v.connection = connection;
+    if (connection.state === 'connected' || connection.state === 'unconfigured') {
+      clearTimeout(v.grace);
+      v.grace = undefined;
+    } else if (connection.state === 'disconnected' && !v.grace && v.outage === undefined) {
+      // "connecting" neither starts the grace (a first attempt is pending, not
+      // failed) nor ends it (a retry that has not succeeded yet).
+      v.grace = setTimeout(() => this.#declareOutage(namespace), this.#graceMs);
+      v.grace.unref();
+    }
+    let forgotten = false;
+    if (connection.state === 'unconfigured') {
+      // No Asterisk any more: nothing it loaded or registered stands.
+      v.outage = undefined;
+      v.loaded = new Map();
+      v.contacts = new Map();
+      v.phase = { phase: 'idle' };
+      forgotten = hadLoaded;
+    }
     for (const cb of this.#namespaceListeners) cb(namespace);
-    if (!sameCondition(before, pendingCondition(v))) this.#notify(namespace, 'all');
+    if (forgotten || !sameCondition(before, pendingCondition(v))) this.#notify(namespace, 'all');
+  }
+
+  /** The connection stayed down past the grace: nothing Asterisk had is known any more. */
+  #declareOutage(namespace: string): void {
+    const v = this.#namespaces.get(namespace);
+    if (!v) return;
+    v.grace = undefined;
+    const state = v.connection.state;
+    if (state === 'connected' || state === 'unconfigured' || v.outage !== undefined) return;
+    v.outage = `no Asterisk connected: ${v.connection.message}; provisioned again once AMI is back and Asterisk has reloaded`;
+    // Asterisk may restart meanwhile: everything is confirmed afresh after the reconnect.
+    v.loaded = new Map();
+    v.contacts = new Map();
+    v.phase = { phase: 'idle' };
+    this.#notify(namespace, 'all');
+  }
+
+  /** An outage is over: Asterisk is back and what it has is known again. */
+  #endOutage(namespace: string, v: NamespaceView): boolean {
+    if (v.outage === undefined) return false;
+    v.outage = undefined;
+    // Once for every agent, contacts included (their changes were not told meanwhile).
+    this.#notify(namespace, 'all');
+    return true;
   }
 
   setPhase(namespace: string, phase: ApplyPhase): void {
     const v = this.#ns(namespace);
+    // A step that failed because the connection went is the connection's failure,
+    // which the outage (or, within the grace, nothing) reports; the step is redone.
+    if (phase.phase === 'failed' && v.connection.state !== 'connected') return;
     const before = pendingCondition(v);
     v.phase = phase;
+    // Back, but the re-apply fails: that, not the old outage, is what agents show now.
+    if (
+      (phase.phase === 'failed' || phase.phase === 'not-visible') &&
+      this.#endOutage(namespace, v)
+    )
+      return;
     // Only what agents would show matters: waiting and reloading look alike to them.
     if (!sameCondition(before, pendingCondition(v))) this.#notify(namespace, 'all');
   }
@@ -182,13 +264,13 @@ export class AsteriskView {
     }
     for (const name of v.loaded.keys()) if (!next.has(name)) changed.push(name);
     v.loaded = next;
-    this.#notify(namespace, changed);
+    if (!this.#endOutage(namespace, v)) this.#notify(namespace, changed);
   }
 
   /** Provisioned for an agent that belongs in Asterisk, rendered as `fingerprint`. */
   provisioned(namespace: string, agent: string, fingerprint: string): ConditionInput {
     const v = this.#namespaces.get(namespace);
-    const loaded = v?.loaded.get(agent);
+    const loaded = v?.outage === undefined ? v?.loaded.get(agent) : undefined;
     if (loaded?.fingerprint === fingerprint) {
       return loaded.loaded
         ? {
@@ -209,12 +291,12 @@ export class AsteriskView {
               status: 'False',
               reason: 'NotLoaded',
               message: `Asterisk reloaded configuration ${loaded.version} but has no endpoint ${loaded.endpoint}: it rejected the agent's configuration (see the Asterisk log)`,
-          };
+            };
     }
     return pendingCondition(v);
   }
 
-  /** Contacts of an endpoint as Asterisk last reported them. */
+  /** Contacts of an endpoint as Asterisk last reported them (none known in an outage). */
   registration(namespace: string, endpoint: string): { registered: boolean; contacts: number } {
     const contacts = this.#namespaces.get(namespace)?.contacts.get(endpoint);
     if (!contacts) return { registered: false, contacts: 0 };
@@ -239,7 +321,8 @@ export class AsteriskView {
       contacts.set(uri, status);
     }
     const owner = v.owners.get(endpoint);
-    if (owner) this.#notify(namespace, [owner]);
+    // In an outage the end of it tells every agent at once.
+    if (owner && v.outage === undefined) this.#notify(namespace, [owner]);
   }
 
   /** Every contact Asterisk has now (after a (re)connect): replaces what was known. */
@@ -268,11 +351,12 @@ export class AsteriskView {
       const owner = v.owners.get(endpoint);
       if (!same && owner) changed.add(owner);
     }
-    this.#notify(namespace, [...changed]);
+    if (v.outage === undefined) this.#notify(namespace, [...changed]);
   }
 
   /** The namespace's Asterisk is gone from the configuration (WebRTCConfig deleted or no AMI). */
   forget(namespace: string): void {
+    clearTimeout(this.#namespaces.get(namespace)?.grace);
     if (!this.#namespaces.delete(namespace)) return;
     for (const cb of this.#namespaceListeners) cb(namespace);
     this.#notify(namespace, 'all');

@@ -95,7 +95,9 @@ function readyCondition(
   return {
     type: 'Ready',
     status: provisioned.status,
-    reason: 'AwaitingProvisioning',
+    // An outage is not something to wait out quietly: name it (the HR page shows this reason).
+    reason:
+      provisioned.reason === 'AsteriskNotConnected' ? provisioned.reason : 'AwaitingProvisioning',
     message: `waiting for Asterisk: ${provisioned.message}`,
   };
 }

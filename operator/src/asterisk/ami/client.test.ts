@@ -4,10 +4,11 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
 import { type AmiServer, startAmiServer } from '../../../../test/ami-server/server.ts';
 import { repoRoot } from '../../../../test/cluster/tools.ts';
 import { waitUntil } from '../../../../test/support/wait.ts';
-import { AmiClient, AmiError } from './client.ts';
+import { AmiClient, AmiError, reconnectDelay } from './client.ts';
 import { configCategories, endpointListItem } from './messages.ts';
 
 let server: AmiServer;
@@ -120,5 +121,77 @@ describe('AmiClient', () => {
     server.refuseLogins(false);
     await client.ready(5000);
     assert.equal((await client.action({ action: 'Ping' })).response, 'Success');
+  });
+});
+
+describe('AmiClient reconnect delays', () => {
+  it('double from 250 ms to a 3 s cap, with equal jitter from the random source', () => {
+    const delays = (random: () => number) =>
+      Array.from({ length: 8 }, (_, i) => reconnectDelay(i + 1, 250, 3000, random));
+    assert.deepEqual(
+      delays(() => 0.999_999),
+      [250, 500, 1000, 2000, 3000, 3000, 3000, 3000],
+    );
+    assert.deepEqual(
+      delays(() => 0),
+      [125, 250, 500, 1000, 1500, 1500, 1500, 1500],
+    );
+    assert.equal(
+      reconnectDelay(10_000, 250, 3000, () => 0.5),
+      2250,
+      'no overflow',
+    );
+    // Operators that lost the same Asterisk spread their retries over the window.
+    const spread = new Set(Array.from({ length: 20 }, () => reconnectDelay(6, 250, 3000)));
+    assert.ok(spread.size > 10, `${spread.size} distinct delays of 20`);
+  });
+
+  it('reconnects within the 3 s cap however long Asterisk was gone', async () => {
+    const own = await startAmiServer({
+      username: 'admin',
+      secret: 'verifysecret123',
+      configDir: dir,
+    });
+    const port = own.port;
+    const retries: number[] = [];
+    const logger = pino(
+      { level: 'warn' },
+      {
+        write(line: string) {
+          const entry = JSON.parse(line) as { retryInMs?: number };
+          if (entry.retryInMs !== undefined) retries.push(entry.retryInMs);
+        },
+      },
+    );
+    // The defaults (250 ms to 3 s), with the jitter pinned to its low end.
+    const c = new AmiClient({
+      host: '127.0.0.1',
+      port,
+      username: 'admin',
+      secret: 'verifysecret123',
+      random: () => 0,
+      logger,
+    });
+    let back: AmiServer | undefined;
+    try {
+      c.start();
+      await c.ready();
+      await own.close(); // Asterisk is gone: every attempt is refused
+      await waitUntil('five failed attempts', () => retries.length >= 5, 10_000, 10);
+      assert.deepEqual(retries.slice(0, 5), [125, 250, 500, 1000, 1500]);
+      back = await startAmiServer({
+        username: 'admin',
+        secret: 'verifysecret123',
+        configDir: dir,
+        port,
+      });
+      const accepting = performance.now();
+      await c.ready(5000);
+      const ms = performance.now() - accepting;
+      assert.ok(ms <= 1500 + 500, `logged in again ${Math.round(ms)} ms after AMI accepted`);
+    } finally {
+      await c.stop();
+      await back?.close();
+    }
   });
 });

@@ -3,8 +3,9 @@
 // - nothing is sent before login completes (actions wait for the connection);
 // - `Command` actions are serialised (asterisk-manager mis-routes concurrent
 //   ones: their responses carry no usable ActionID);
-// - a dropped connection is re-established with capped exponential backoff and
-//   a fresh login, each time on a new asterisk-manager instance;
+// - a dropped connection is re-established with capped exponential backoff
+//   (250 ms doubling to 3 s, equal jitter) and a fresh login, each time on a
+//   new asterisk-manager instance;
 // - list actions (PJSIPShowEndpoints, …) collect their events up to *Complete.
 import { EventEmitter } from 'node:events';
 import Manager, { type RawMessage } from 'asterisk-manager';
@@ -21,9 +22,30 @@ export interface AmiClientOptions {
   readonly username: string;
   readonly secret: string;
   readonly actionTimeoutMs?: number;
+  /** First reconnect delay (default 250 ms), doubling with every failed attempt… */
   readonly minBackoffMs?: number;
+  /** …up to this (default 3 s: Asterisk back means provisioning back within seconds). */
   readonly maxBackoffMs?: number;
+  /** Random numbers in [0, 1) for the jitter (default Math.random; tests fix it). */
+  readonly random?: () => number;
   readonly logger?: Logger;
+}
+
+/**
+ * The delay before reconnect attempt `failures` (1 = the first): the capped
+ * exponential delay with equal jitter (half of it fixed, half random), so the
+ * operators and namespaces that lost one Asterisk do not retry in lockstep,
+ * and none retries in a tight loop.
+ */
+export function reconnectDelay(
+  failures: number,
+  minMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
+  // 2 ** 1100 is Infinity, which min() caps: no overflow after a long outage.
+  const cap = Math.min(minMs * 2 ** Math.max(0, failures - 1), maxMs);
+  return Math.round(cap / 2 + (random() * cap) / 2);
 }
 
 export class AmiError extends Error {
@@ -55,7 +77,13 @@ export class AmiClient {
   #commands: Promise<unknown> = Promise.resolve();
 
   constructor(options: AmiClientOptions) {
-    this.#o = { actionTimeoutMs: 10_000, minBackoffMs: 250, maxBackoffMs: 30_000, ...options };
+    this.#o = {
+      actionTimeoutMs: 10_000,
+      minBackoffMs: 250,
+      maxBackoffMs: 3_000,
+      random: Math.random,
+      ...options,
+    };
     this.#emitter.setMaxListeners(0);
   }
 
@@ -238,8 +266,14 @@ export class AmiClient {
       this.#scheduleReconnect(reason);
     };
     m.on('managerevent', (e: RawMessage) => this.#emitter.emit('event', typedEvent(e)));
-    m.on('close', () => fail('connection closed'));
-    m.on('error', (err: Error) => this.#o.logger?.debug({ err: err.message }, 'AMI socket error'));
+    // A refused or reset socket reports its cause only as an 'error' before 'close'.
+    let socketError = '';
+    const closed = () => `connection closed${socketError ? ` (${socketError})` : ''}`;
+    m.on('close', () => fail(closed()));
+    m.on('error', (err: Error) => {
+      socketError = err.message;
+      this.#o.logger?.debug({ err: err.message }, 'AMI socket error');
+    });
     m.connect(this.#o.port, this.#o.host, (err) => {
       if (err) return fail(String(err));
       m.login((loginErr) => {
@@ -248,7 +282,7 @@ export class AmiClient {
         m.removeAllListeners('close');
         m.on('close', () => {
           settled = false;
-          fail('connection closed');
+          fail(closed());
         });
         this.#setState('connected');
       });
@@ -258,7 +292,12 @@ export class AmiClient {
   #scheduleReconnect(reason: string): void {
     if (this.#stopped) return;
     this.#failures++;
-    const delay = Math.min(this.#o.minBackoffMs * 2 ** (this.#failures - 1), this.#o.maxBackoffMs);
+    const delay = reconnectDelay(
+      this.#failures,
+      this.#o.minBackoffMs,
+      this.#o.maxBackoffMs,
+      this.#o.random,
+    );
     this.#o.logger?.warn(
       { host: this.#o.host, reason, retryInMs: delay },
       'AMI disconnected; reconnecting',
