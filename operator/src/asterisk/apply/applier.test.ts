@@ -136,6 +136,32 @@ describe('the apply loop', () => {
     assert.equal(server.endpointIds().length, 40);
   });
 
+  it('after a reconnect reloads nothing unless Asterisk restarted, and confirms again', async () => {
+    client.onState((s) => applier.connectionChanged(s === 'connected'));
+    const { objects, version } = render(agents(2));
+    project(objects);
+    applier.setDesired(version);
+    await waitUntil(
+      'applied',
+      async () => view.provisioned('ns', 'agent-1', 'agent_1_1700000000/1').status === 'True',
+    );
+    const reloads = server.reloads.length;
+    let confirmed = applier.confirmations;
+    server.dropConnections(); // a network blip: the same Asterisk answers again
+    await waitUntil('confirmed again', () => applier.confirmations > confirmed);
+    assert.equal(server.reloads.length, reloads, 'nothing reloaded');
+
+    confirmed = applier.confirmations;
+    server.restart(); // a new Asterisk process: what it loaded is unknown
+    await waitUntil('confirmed after the restart', () => applier.confirmations > confirmed);
+    assert.deepEqual(server.reloads.slice(reloads), [
+      'res_pjsip.so',
+      'pbx_config.so',
+      'app_queue.so',
+      'res_rtp_asterisk.so',
+    ]);
+  });
+
   it('retries while Asterisk says a reload is in progress', async () => {
     server.rejectReloads(3);
     const { objects, version } = render(agents(2));
