@@ -4,17 +4,30 @@
 import type { Asterisk } from './asterisk.ts';
 import type { AmiMessage, AmiRequest } from './framing.ts';
 
+/** An AMI user as manager.conf defines it, classes as bitmasks (event-mask.ts). */
+export interface AmiUser {
+  readonly username: string;
+  readonly secret: string;
+  readonly read: number;
+  readonly write: number;
+}
+
 export interface SessionState {
   authenticated: boolean;
-  /** Event classes the session receives (see event-mask.ts). */
+  /** Event classes the session asked for (Login's `Events:`, see event-mask.ts). */
   eventMask: number;
+  /** The logged-in user's read and write classes (0 before login). */
+  readPerm: number;
+  writePerm: number;
+  /** The MD5 challenge given by `Challenge`, kept for the session's Login. */
+  challenge: string | undefined;
 }
 
 export interface ActionContext {
   readonly asterisk: Asterisk;
   readonly session: SessionState;
-  /** Whether a Login with these credentials succeeds now. */
-  readonly checkLogin: (username: string | undefined, secret: string | undefined) => boolean;
+  /** The user a Login names (case-insensitively), unless Logins are refused now. */
+  readonly findUser: (username: string | undefined) => AmiUser | undefined;
 }
 
 export interface ActionResult {

@@ -1,7 +1,7 @@
 // GetConfig, GetConfigJSON and UpdateConfig (transcripts main_07..13,
 // main_40, main_44, main_47..49, main_53; config-behaviour *.ami_getconfig).
 // Files are read from disk at every call.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { type ActionHandler, type ActionResult, answer } from './action-types.ts';
 import { reloadEvent } from './asterisk.ts';
 import {
@@ -44,12 +44,23 @@ function selected(ctx: Parameters<ActionHandler>[0], req: AmiRequest) {
 export const getConfig: ActionHandler = (ctx, req) => {
   const result = selected(ctx, req);
   if (!result.ok) return answer(failure(req, result.error));
-  if (result.categories.length === 0)
+  // Only a Category: that matched nothing says so; a Filter: alone answers no line.
+  if (result.categories.length === 0 && header(req, 'Category') !== undefined)
     return answer(reply(req, 'Success', [{ bare: 'No categories found' }]));
   return answer(reply(req, 'Success', getConfigFields(result.categories)));
 };
 
+/**
+ * GetConfigJSON and UpdateConfig test is_restricted_file() for truth, so a
+ * missing file (-1: no real path) "requires escalated privileges" too.
+ */
+const restrictedOrMissing = (src: ConfigSource, file: string) =>
+  !existsSync(localPath(src, file)) || isRestricted(src, file);
+
 export const getConfigJson: ActionHandler = (ctx, req) => {
+  const file = header(req, 'Filename');
+  if (file !== undefined && restrictedOrMissing(ctx.asterisk.state.src, file))
+    return answer(failure(req, 'File requires escalated privileges'));
   const result = selected(ctx, req);
   if (!result.ok) return answer(failure(req, result.error));
   return answer(reply(req, 'Success', [['JSON', configJson(result.categories)]]));
@@ -112,7 +123,8 @@ export const updateConfig: ActionHandler = async (ctx, req): Promise<ActionResul
   // UpdateConfig checks both names first, then both paths, then reads the source.
   if (source === undefined || dst === undefined)
     return answer(failure(req, 'Filename not specified'));
-  if (isRestricted(src, dst)) return answer(failure(req, 'File requires escalated privileges'));
+  if (restrictedOrMissing(src, source) || restrictedOrMissing(src, dst))
+    return answer(failure(req, 'File requires escalated privileges'));
   const loaded = load(src, source);
   if (!loaded.ok) return answer(failure(req, loaded.error));
   const cats: EditableCategory[] = loaded.categories.map((c) => ({ ...c, lines: [...c.lines] }));

@@ -1,9 +1,11 @@
-// Login, Logoff, Ping, CoreStatus, CoreSettings (transcripts main_02..05,
-// badlogin_*, unknownuser_*, eventsoff_*, main_61).
-import { type ActionHandler, answer } from './action-types.ts';
+// Login, Challenge, Logoff, Ping, CoreStatus, CoreSettings (transcripts
+// main_02..05, badlogin_*, unknownuser_*, eventsoff_*, main_61; Challenge and
+// MD5 logins from manager.c, checked in agreement.test.ts).
+import { createHash, randomInt } from 'node:crypto';
+import { type ActionHandler, type AmiUser, answer, type SessionState } from './action-types.ts';
 import { parseEventMask, SYSTEM_EVENTS } from './event-mask.ts';
-import { header } from './framing.ts';
-import { event, reply, success } from './responses.ts';
+import { type AmiRequest, header } from './framing.ts';
+import { event, failure, reply, success } from './responses.ts';
 import type { AsteriskState } from './state.ts';
 
 export const AMI_VERSION = '11.0.0';
@@ -13,18 +15,31 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const isoTime = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
+/** manager.c authenticate(): `AuthType: MD5` wants Key = md5(challenge + secret), else Secret. */
+function authenticates(session: SessionState, user: AmiUser, req: AmiRequest): boolean {
+  if (header(req, 'AuthType')?.toLowerCase() === 'md5') {
+    const key = header(req, 'Key');
+    if (key === undefined || session.challenge === undefined) return false;
+    return createHash('md5').update(session.challenge).update(user.secret).digest('hex') === key;
+  }
+  return (header(req, 'Secret') ?? '') === user.secret;
+}
+
 export const login: ActionHandler = (ctx, req) => {
   if (ctx.session.authenticated) return answer(success(req, 'Already authenticated'));
-  if (!ctx.checkLogin(header(req, 'Username'), header(req, 'Secret'))) {
-    // Asterisk answers, then closes the connection (badlogin_04, unknownuser_02).
+  const user = ctx.findUser(header(req, 'Username'));
+  if (!user || !authenticates(ctx.session, user, req)) {
+    // Asterisk answers (after a second), then closes the connection (badlogin_04, unknownuser_02).
     return { reply: [reply(req, 'Error', [['Message', 'Authentication failed']])], close: true };
   }
   ctx.session.authenticated = true;
+  ctx.session.readPerm = user.read;
+  ctx.session.writePerm = user.write;
   ctx.session.eventMask = parseEventMask(header(req, 'Events'));
   const s = ctx.asterisk.state;
   const now = s.now();
   const out = [success(req, 'Authentication accepted')];
-  if (ctx.session.eventMask & SYSTEM_EVENTS) {
+  if (ctx.session.eventMask & ctx.session.readPerm & SYSTEM_EVENTS) {
     out.push(
       event('FullyBooted', 'system,all', [
         ['Uptime', String(seconds(now - s.bootedAt))],
@@ -34,6 +49,14 @@ export const login: ActionHandler = (ctx, req) => {
     );
   }
   return { reply: out };
+};
+
+/** The session's challenge for an MD5 Login: a random long, kept once given. */
+export const challenge: ActionHandler = (ctx, req) => {
+  if (header(req, 'AuthType')?.toLowerCase() !== 'md5')
+    return answer(failure(req, 'Must specify AuthType'));
+  ctx.session.challenge ??= String(randomInt(2 ** 31 - 1));
+  return answer(reply(req, 'Success', [['Challenge', ctx.session.challenge]]));
 };
 
 export const logoff: ActionHandler = (_ctx, req) => ({
@@ -66,8 +89,8 @@ function coreStatusFields(s: AsteriskState): [string, string][] {
 export const coreStatus: ActionHandler = (ctx, req) =>
   answer(reply(req, 'Success', coreStatusFields(ctx.asterisk.state)));
 
-/** Recorded values of the recording machine (main_05). */
-export const coreSettings: ActionHandler = (_ctx, req) =>
+/** Recorded values of the recording machine (main_05); CDR as cdr.conf said at boot. */
+export const coreSettings: ActionHandler = (ctx, req) =>
   answer(
     reply(req, 'Success', [
       ['AMIversion', AMI_VERSION],
@@ -79,7 +102,7 @@ export const coreSettings: ActionHandler = (_ctx, req) =>
       ['CoreRunGroup', ''],
       ['CoreMaxFilehandles', '0'],
       ['CoreRealTimeEnabled', 'No'],
-      ['CoreCDRenabled', 'Yes'],
+      ['CoreCDRenabled', ctx.asterisk.state.cdrEnabled ? 'Yes' : 'No'],
       ['CoreHTTPenabled', 'No'],
       ['SoundsSearchCustomDir', 'No'],
     ]),

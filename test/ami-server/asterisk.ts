@@ -3,9 +3,16 @@
 // rejected with status 4, NOTES.md) and restarts. Reloads read the files when
 // they start and swap the objects in when they end, like res_pjsip's.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ConfigResult, isFile, localPath, readConfig } from './config-reader.ts';
+import {
+  type ConfigResult,
+  type ConfigSource,
+  isFile,
+  localPath,
+  readConfig,
+} from './config-reader.ts';
 import type { AmiMessage } from './framing.ts';
 import { loadPjsip } from './pjsip-loader.ts';
+import { isTrue } from './pjsip-options.ts';
 import { loadQueues } from './queues.ts';
 import { event } from './responses.ts';
 import type { AsteriskState } from './state.ts';
@@ -24,7 +31,12 @@ export interface AsteriskOptions {
 /** ast_module_reload results: 0 ok, 2 not found, 4 in progress. */
 export type ReloadStatus = 0 | 2 | 4;
 
-export const RELOADABLE_MODULES = ['res_pjsip.so', 'app_queue.so', 'pbx_config.so'] as const;
+export const RELOADABLE_MODULES = [
+  'res_pjsip.so',
+  'app_queue.so',
+  'pbx_config.so',
+  'res_rtp_asterisk.so',
+] as const;
 type Module = (typeof RELOADABLE_MODULES)[number];
 
 export interface Asterisk {
@@ -49,10 +61,37 @@ export function reloadEvent(module: string | undefined, status: ReloadStatus): A
   ]);
 }
 
-/** Asterisk matches module names case-insensitively, with or without ".so" (GAPS.md). */
+/** A module name as Asterisk compares them: case-insensitive, with or without ".so". */
+const moduleBase = (name: string) => name.trim().toLowerCase().replace(/\.so$/, '');
+
 function resolveModule(name: string): Module | undefined {
-  const base = name.toLowerCase().replace(/\.so$/, '');
-  return RELOADABLE_MODULES.find((m) => m.replace(/\.so$/, '') === base);
+  const base = moduleBase(name);
+  return RELOADABLE_MODULES.find((m) => moduleBase(m) === base);
+}
+
+/**
+ * Whether modules.conf loads a module (loader.c): `noload` wins, then
+ * load/require/preload lines, then `autoload` (default no). Without a
+ * readable modules.conf the recorded machine's autoload is assumed.
+ */
+function moduleLoaded(src: ConfigSource, module: string): boolean {
+  const read = readConfig(src, 'modules.conf');
+  if (!read.ok) return true;
+  const lines = read.categories.filter((c) => c.name === 'modules').flatMap((c) => c.lines);
+  const named = (keys: readonly string[]) =>
+    lines.some((l) => keys.includes(l.key) && moduleBase(l.value) === moduleBase(module));
+  if (named(['noload'])) return false;
+  if (named(['load', 'require', 'preload', 'preload-require'])) return true;
+  return isTrue(lines.findLast((l) => l.key === 'autoload')?.value);
+}
+
+/** cdr.conf's `[general] enable` (default yes). */
+function cdrEnabled(src: ConfigSource): boolean {
+  const read = readConfig(src, 'cdr.conf');
+  if (!read.ok) return true;
+  const general = read.categories.filter((c) => c.name === 'general').flatMap((c) => c.lines);
+  const enable = general.findLast((l) => l.key === 'enable')?.value;
+  return enable === undefined || isTrue(enable);
 }
 
 export function createAsterisk(options: AsteriskOptions): Asterisk {
@@ -65,6 +104,8 @@ export function createAsterisk(options: AsteriskOptions): Asterisk {
     objects: new Map(),
     contacts: new Map(),
     queues: new Map(),
+    cdrEnabled: true,
+    deviceStateEvents: true,
     log: [],
     reloads: [],
   };
@@ -110,10 +151,12 @@ export function createAsterisk(options: AsteriskOptions): Asterisk {
         if (read.ok) state.queues = loadQueues(state, read.categories, state.queues);
       };
     }
-    return () => undefined; // pbx_config.so: the dialplan is not simulated
+    return () => undefined; // pbx_config.so, res_rtp_asterisk.so: dialplan and RTP are not simulated
   };
 
   const boot = () => {
+    state.cdrEnabled = cdrEnabled(state.src);
+    state.deviceStateEvents = moduleLoaded(state.src, 'res_manager_devicestate.so');
     state.objects = new Map();
     state.queues = new Map();
     state.contacts.clear();

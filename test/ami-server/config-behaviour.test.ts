@@ -77,7 +77,12 @@ describe('config-behaviour cases, in recorded order', () => {
     const of = (event: string, name: string) =>
       field(detail.find((m) => field(m, 'Event') === event) ?? { lines: [] }, name);
     if (c.allow !== undefined) assert.equal(of('EndpointDetail', 'Allow'), c.allow, 'allow');
-    if (c.maxContacts !== undefined)
+    // The recordings show the AOR through the CLI; over AMI a missing transport
+    // stops PJSIPShowEndpoint before the AorDetail (G; agreement.test.ts).
+    const transportMissing = detail.some((m) =>
+      field(m, 'Message')?.startsWith('Unable to retrieve transport'),
+    );
+    if (c.maxContacts !== undefined && !transportMissing)
       assert.equal(of('AorDetail', 'MaxContacts'), c.maxContacts, 'AOR max contacts');
   }
 

@@ -85,10 +85,13 @@ describe('reading a config file', () => {
     assert.deepEqual(readConfig(src, 'none.conf'), { ok: false, reason: 'not-found', log: [] });
   });
 
-  it('refuses #include loops', () => {
-    write('loop.conf', '[a]\n#include loop.conf\n');
+  it('stops #include loops at 10 levels below the top file (checked in agreement.test.ts)', () => {
+    write('loop.conf', '[a]\n#include loop.conf\nafter = yes\n');
     const r = readConfig(src, 'loop.conf');
-    assert.equal(!r.ok && r.reason, 'invalid-format');
+    assert.ok(r.ok, 'only the deepest file is invalid; its includers go on');
+    assert.equal(r.categories.length, 11);
+    assert.deepEqual(r.categories.at(-1)?.lines.length, 0);
+    assert.ok(r.log.includes('WARNING config.c: Maximum Include level (10) exceeded'));
   });
 
   it('copies template lines first, hides templates, and fails on a missing template', () => {
@@ -118,16 +121,36 @@ describe('reading a config file', () => {
     assert.equal(readConfig(src, 't2.conf').ok, false);
   });
 
-  it('filters by exact category name and one name=value pair (main_08, main_09)', () => {
-    write('f.conf', '[x]\ntype=endpoint\n[x]\ntype=aor\n[y]\ntype=endpoint\n');
+  it('filters as config.c does (main_08, main_09; checked in agreement.test.ts)', () => {
+    write(
+      'f.conf',
+      '[x]\ntype=endpoint\n[x]\ntype=aor\n[y]\ntype=endpoint\nauth=y\n[t](!)\ntype=endpoint\n',
+    );
     const r = readConfig(src, 'f.conf');
     assert.ok(r.ok);
     const names = (cat?: string, filter?: string) =>
       selectCategories(r.categories, cat, filter).map((c) => `${c.name}:${c.lines[0]?.value}`);
     assert.deepEqual(names('x'), ['x:endpoint', 'x:aor']);
+    assert.deepEqual(
+      names('X'),
+      ['x:endpoint', 'x:aor'],
+      'category names compare case-insensitively',
+    );
     assert.deepEqual(names(undefined, 'type=endpoint'), ['x:endpoint', 'y:endpoint']);
-    assert.deepEqual(names('X'), []);
+    assert.deepEqual(
+      names(undefined, 'type=endpoint,auth=y'),
+      ['y:endpoint'],
+      'every pair must match',
+    );
     assert.deepEqual(names(undefined, 'type=endpoint,foo=bar'), []);
+    assert.deepEqual(names(undefined, 'type=^a'), ['x:aor'], 'unanchored regular expressions');
+    assert.deepEqual(names(undefined, 'type'), [], 'an expression without "=" matches nothing');
+    assert.deepEqual(names(undefined, 'TEMPLATES=include,type=endpoint'), [
+      'x:endpoint',
+      'y:endpoint',
+      't:endpoint',
+    ]);
+    assert.deepEqual(names(undefined, 'TEMPLATES=restrict'), ['t:endpoint']);
   });
 });
 

@@ -6,7 +6,7 @@
 // missing #tryinclude is skipped; a line without "=" is only a warning
 // (config-behaviour I). Templates and the "parse error" cases follow
 // Asterisk's source and are listed in GAPS.md.
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, globSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
 /** Where config files live: `dir` stands for Asterisk's `etcDir` (/etc/asterisk). */
@@ -46,7 +46,10 @@ export type ConfigResult =
       readonly log: readonly string[];
     };
 
-/** Asterisk refuses deeper nesting ("Maximum Include level (10) exceeded"). */
+/**
+ * Asterisk refuses deeper nesting ("Maximum Include level (10) exceeded"):
+ * the top file and 10 levels of includes below it load, the 11th is "missing".
+ */
 const MAX_INCLUDE_LEVEL = 10;
 
 /** The local path of a file Asterisk would open: absolute paths under etcDir map into dir. */
@@ -61,6 +64,25 @@ export function localPath(src: ConfigSource, filename: string): string {
 function shownPath(src: ConfigSource, filename: string): string {
   const name = filename.trim();
   return isAbsolute(name) ? name : `${src.etcDir.replace(/\/+$/, '')}/${name}`;
+}
+
+/**
+ * The files an include names: Asterisk expands it with glob(3) (GLOB_NOCHECK,
+ * GLOB_BRACE), matches in sorted order; only those that are files count.
+ */
+function includedFiles(src: ConfigSource, arg: string): { path: string; shown: string }[] {
+  const target = localPath(src, arg);
+  if (!/[*?[{]/.test(arg))
+    return isFile(target) ? [{ path: target, shown: shownPath(src, arg) }] : [];
+  const dir = src.dir.replace(/\/+$/, '');
+  const etc = src.etcDir.replace(/\/+$/, '');
+  return globSync(target)
+    .sort()
+    .filter(isFile)
+    .map((path) => ({
+      path,
+      shown: path.startsWith(`${dir}/`) ? `${etc}${path.slice(dir.length)}` : path,
+    }));
 }
 
 function realpathOrUndefined(path: string): string | undefined {
@@ -137,12 +159,13 @@ export function readConfig(src: ConfigSource, filename: string): ConfigResult {
   const warning = (text: string) => log.push(`WARNING config.c: ${text}`);
   const first = (name: string) => categories.find((c) => c.name === name);
 
-  /** Loads one file into `categories`; false when the result is invalid. */
+  /**
+   * Loads one file into `categories`; false when it is invalid. What an
+   * invalid file added stays, and only the top file's invalidity counts:
+   * config.c's includer goes on after an included file that failed
+   * (checked in agreement.test.ts).
+   */
   const load = (path: string, shown: string, level: number, start?: MutableCategory): boolean => {
-    if (level > MAX_INCLUDE_LEVEL) {
-      error(`Maximum Include level (${MAX_INCLUDE_LEVEL}) exceeded`);
-      return false;
-    }
     // An included file goes on with the includer's open category; the includer keeps its own.
     let current = start;
     const block = { depth: 0 };
@@ -207,15 +230,22 @@ export function readConfig(src: ConfigSource, filename: string): ConfigResult {
         const name = (directive?.[1] ?? '').toLowerCase();
         const arg = (directive?.[2] ?? '').replace(/^[<>"]+|[<>"]+$/g, '').trim();
         if (name === 'include' || name === 'tryinclude') {
-          const target = localPath(src, arg);
-          if (!isFile(target)) {
+          const tooDeep = level > MAX_INCLUDE_LEVEL;
+          if (tooDeep) warning(`Maximum Include level (${MAX_INCLUDE_LEVEL}) exceeded`);
+          const files = tooDeep ? [] : includedFiles(src, arg);
+          if (files.length === 0) {
             if (name === 'include') {
               error(`The file '${arg}' was listed as a #include but it does not exist.`);
               return false;
             }
             continue; // a missing #tryinclude is skipped silently
           }
-          if (!load(target, shownPath(src, arg), level + 1, current)) return false;
+          // An invalid included file ends its glob's list; this file goes on.
+          for (const f of files) if (!load(f.path, f.shown, level + 1, current)) break;
+        } else if (name === 'exec') {
+          warning(
+            'Cannot perform #exec unless execincludes option is enabled in asterisk.conf (options section)!',
+          );
         } else {
           warning(`Unknown directive '#${name}' at line ${lineNo} of ${shown}`);
         }
@@ -233,18 +263,18 @@ export function readConfig(src: ConfigSource, filename: string): ConfigResult {
       }
       const append = eq > 0 && line[eq - 1] === '+';
       const key = line.slice(0, append ? eq - 1 : eq).trim();
-      const value = line
-        .slice(eq + 1)
-        .replace(/^>/, '') // "key => value" (an object line) reads like "key = value"
-        .trim();
+      const raw = line.slice(eq + 1);
+      // "key => value" (an object line) reads like "key = value"
+      const value = (append ? raw : raw.replace(/^>/, '')).trim();
       if (key === '') {
         warning(`No variable name in line ${lineNo} of ${shown}`);
         continue;
       }
       const previous = append ? current.lines.findLast((l) => l.key === key) : undefined;
       if (previous) {
+        // "+=" appends the text after "=" as written, then trims the whole value.
         const index = current.lines.lastIndexOf(previous);
-        current.lines[index] = { ...previous, value: previous.value + value };
+        current.lines[index] = { ...previous, value: (previous.value + raw).trim() };
       } else {
         current.lines.push({ key, value, inherited: false, file: shown, lineNo });
       }

@@ -1,10 +1,11 @@
 // Asterisk's process_message(): a request without Action is "Missing action
-// in request"; before login only Login and Logoff pass ("Permission
-// denied"); an action nobody handles is "Invalid/unknown command".
-// Action names match case-insensitively.
+// in request"; before login only Login, Logoff and Challenge pass
+// ("Permission denied"); an action nobody handles is "Invalid/unknown
+// command"; an action needing classes the user may not write is "Permission
+// denied". Action names match case-insensitively.
 import type { ActionContext, ActionHandler, ActionResult } from './action-types.ts';
 import { getConfig, getConfigJson, updateConfig } from './actions-config.ts';
-import { coreSettings, coreStatus, login, logoff, ping } from './actions-core.ts';
+import { challenge, coreSettings, coreStatus, login, logoff, ping } from './actions-core.ts';
 import { showContacts, showEndpoint, showEndpoints } from './actions-pjsip.ts';
 import {
   queueAddAction,
@@ -14,28 +15,31 @@ import {
   queueSummary,
 } from './actions-queue.ts';
 import { command, reload } from './actions-reload.ts';
+import { actionAuthority } from './event-mask.ts';
 import { type AmiRequest, header } from './framing.ts';
 import { failure } from './responses.ts';
 
-const HANDLERS: Readonly<Record<string, ActionHandler>> = {
-  login,
-  logoff,
-  ping,
-  corestatus: coreStatus,
-  coresettings: coreSettings,
-  command,
-  reload,
-  getconfig: getConfig,
-  getconfigjson: getConfigJson,
-  updateconfig: updateConfig,
-  pjsipshowendpoints: showEndpoints,
-  pjsipshowendpoint: showEndpoint,
-  pjsipshowcontacts: showContacts,
-  queuestatus: queueStatus,
-  queuesummary: queueSummary,
-  queueadd: queueAddAction,
-  queuepause: queuePauseAction,
-  queueremove: queueRemoveAction,
+/** Each action and the classes it is registered with (manager.c, app_queue.c, res_pjsip). */
+const HANDLERS: Readonly<Record<string, readonly [ActionHandler, classes: string]>> = {
+  login: [login, ''],
+  challenge: [challenge, ''],
+  logoff: [logoff, ''],
+  ping: [ping, ''],
+  corestatus: [coreStatus, 'system,reporting'],
+  coresettings: [coreSettings, 'system,reporting'],
+  command: [command, 'command'],
+  reload: [reload, 'config,system'],
+  getconfig: [getConfig, 'system,config'],
+  getconfigjson: [getConfigJson, 'system,config'],
+  updateconfig: [updateConfig, 'config'],
+  pjsipshowendpoints: [showEndpoints, 'system'],
+  pjsipshowendpoint: [showEndpoint, 'system'],
+  pjsipshowcontacts: [showContacts, 'system'],
+  queuestatus: [queueStatus, ''],
+  queuesummary: [queueSummary, ''],
+  queueadd: [queueAddAction, 'agent'],
+  queuepause: [queuePauseAction, 'agent'],
+  queueremove: [queueRemoveAction, 'agent'],
 };
 
 /** Actions Asterisk lets through before login. */
@@ -47,8 +51,8 @@ export async function dispatch(ctx: ActionContext, req: AmiRequest): Promise<Act
   const name = action.trim().toLowerCase();
   if (!ctx.session.authenticated && !BEFORE_LOGIN.has(name))
     return { reply: [failure(req, 'Permission denied')] };
-  const handler = HANDLERS[name];
-  if (!handler) {
+  const found = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
+  if (!found) {
     return {
       reply: [
         failure(
@@ -58,5 +62,9 @@ export async function dispatch(ctx: ActionContext, req: AmiRequest): Promise<Act
       ],
     };
   }
+  const [handler, classes] = found;
+  const authority = actionAuthority(classes);
+  if (authority !== 0 && (ctx.session.writePerm & authority) === 0)
+    return { reply: [failure(req, 'Permission denied')] };
   return handler(ctx, req);
 }

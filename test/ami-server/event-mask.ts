@@ -1,7 +1,11 @@
 // Which events a session receives: Login's `Events:` header read as
 // Asterisk's strings_to_mask (manager.c). "off" receives none (recorded:
 // no FullyBooted, no Reload event); "on" or no header receives all; a list
-// of classes receives events whose Privilege names one of them.
+// of classes receives events whose Privilege names one of them. The user's
+// `read =` classes (manager.conf, get_perm) filter on top: an event goes out
+// when both the session's mask and the user's read classes have every class
+// of its Privilege (process_events). An action runs when the user's `write =`
+// classes share one with the action's, or the action needs none.
 import { type AmiMessage, field } from './framing.ts';
 import { isTrue } from './pjsip-options.ts';
 
@@ -47,9 +51,23 @@ export function parseEventMask(value: string | undefined): number {
   return classBits(v);
 }
 
-/** Whether a session with `mask` gets `event` (by its Privilege classes). */
+/**
+ * A manager.conf `read =`/`write =` value as get_perm reads it: exact class
+ * names separated by commas, `all` for every class; undefined: every class
+ * (the recorded user had nearly all).
+ */
+export function parsePermissions(list: string | undefined): number {
+  if (list === undefined) return ALL_EVENTS;
+  return list.split(',').includes('all') ? ALL_EVENTS : classBits(list);
+}
+
+/** An action's classes (ast_manager_register_xml's authority), e.g. "system,config". */
+export const actionAuthority = (classes: string) => classBits(classes);
+
+/** Whether a session with `mask` (its event mask and read classes) gets `event`. */
 export function wants(mask: number, event: AmiMessage): boolean {
-  return (mask & classBits(field(event, 'Privilege') ?? '')) !== 0;
+  const bits = classBits(field(event, 'Privilege') ?? '');
+  return bits !== 0 && (mask & bits) === bits;
 }
 
 export const SYSTEM_EVENTS = classBits('system');

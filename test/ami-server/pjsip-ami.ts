@@ -25,10 +25,6 @@ const header = (o: PjsipObject): AmiField[] => [
   ['ObjectName', o.id],
 ];
 
-function endpointContacts(s: AsteriskState, ep: PjsipObject): Contact[] {
-  return names(ep.options.get('aors')).flatMap((a) => contactsOfAor(s, a));
-}
-
 function deviceStateText(s: AsteriskState, ep: PjsipObject): string {
   return DEVICE_STATE_TEXT[deviceState(s, `PJSIP/${ep.id}`)] ?? 'Unknown';
 }
@@ -41,12 +37,15 @@ export function endpointListFields(s: AsteriskState, ep: PjsipObject): AmiField[
     ['Aor', ep.options.get('aors') ?? ''],
     ['Auths', names(ep.options.get('auth')).join(',')],
     ['OutboundAuths', names(ep.options.get('outbound_auth')).join(',')],
-    [
-      'Contacts',
-      endpointContacts(s, ep)
-        .map((c) => `${c.aor}/${c.uri},`)
-        .join(''),
-    ],
+    // One Contacts line per AOR that exists (sip_endpoints_aors_ami), none without.
+    ...endpointRelations(s, ep).aors.map(
+      (aor): AmiField => [
+        'Contacts',
+        contactsOfAor(s, aor.id)
+          .map((c) => `${c.aor}/${c.uri},`)
+          .join(''),
+      ],
+    ),
     ['DeviceState', deviceStateText(s, ep)],
     ['ActiveChannels', '0'],
   ];

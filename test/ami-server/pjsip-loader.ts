@@ -3,7 +3,9 @@
 // ignored; an object that fails keeps its previous version ("Retaining
 // existing configuration") or is not created; an object no longer in the
 // files is gone; a pjsip.conf that cannot be read (a missing #include) keeps
-// every object as it was. Transports keep their non-reloadable options.
+// every object as it was; two sections of one type with the same name keep
+// every object of that type as it was. Transports keep their non-reloadable
+// options.
 import type { ConfigCategory } from './config-reader.ts';
 import { type BuildContext, buildObject, CHECKED_TYPES, type PjsipObject } from './pjsip-object.ts';
 import { TRANSPORT_FIELDS, TRANSPORT_FIXED_ON_RELOAD } from './pjsip-options.ts';
@@ -68,11 +70,23 @@ export function loadPjsip(
 ): LoadOutcome {
   const objects = new Map<string, PjsipObject>();
   const log: string[] = [];
+  /** Types whose load stopped at a duplicate id: they keep all their previous objects. */
+  const abandoned = new Set<string>();
   for (const c of categories) {
     if (c.template) continue;
     const type = typeOf(c);
     if (type === undefined) continue; // no type=: ignored silently
+    if (abandoned.has(type)) continue;
     const key = objectKey(type, c.name);
+    if (objects.has(key)) {
+      // res_sorcery_config: a second object of a type with the same id makes
+      // the whole type's configuration invalid (checked in agreement.test.ts).
+      log.push(
+        `ERROR res_sorcery_config.c: Config file 'pjsip.conf' could not be loaded; configuration contains a duplicate object: '${c.name}' of type '${type}'`,
+      );
+      abandoned.add(type);
+      continue;
+    }
     if (UNCHECKED_TYPES.has(type)) {
       const old = previous.get(key);
       if (type === 'system' && old) {
@@ -109,7 +123,11 @@ export function loadPjsip(
       objects.set(key, old);
     }
   }
-  return { objects, log };
+  if (abandoned.size === 0) return { objects, log };
+  const kept = new Map<string, PjsipObject>();
+  for (const [key, o] of objects) if (!abandoned.has(o.type)) kept.set(key, o);
+  for (const [key, o] of previous) if (abandoned.has(o.type)) kept.set(key, o);
+  return { objects: kept, log };
 }
 
 export function objectsOfType(objects: PjsipObjects, type: string): PjsipObject[] {

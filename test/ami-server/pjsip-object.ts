@@ -125,11 +125,25 @@ function display(kind: OptionKind, value: string): string | undefined {
 const parseError = (l: ConfigLine) =>
   `config_options.c: Error parsing ${l.key}=${l.value} at line ${l.lineNo} of ${l.file}`;
 
-/** Applies allow=/disallow= in order, as ast_format_cap_update_by_allow_disallow. */
-function updateCodecs(codecs: string[], allow: boolean, value: string): boolean {
-  for (const raw of value.split(',')) {
-    const name = raw.trim().toLowerCase();
+/**
+ * Applies allow=/disallow= in order, as ast_format_cap_update_by_allow_disallow:
+ * names separated by "," or "|", "!" inverts one, ":<ms>" packetization is
+ * dropped here; an unknown name fails (checked in agreement.test.ts).
+ */
+function updateCodecs(codecs: string[], allowing: boolean, value: string): boolean {
+  for (const raw of value.split(/[,|]/)) {
+    let name = raw.trim().toLowerCase();
     if (name === '') continue;
+    let allow = allowing;
+    if (name.startsWith('!')) {
+      name = name.slice(1);
+      allow = !allowing;
+    }
+    const colon = name.lastIndexOf(':');
+    if (colon >= 0) {
+      if (!/^\d+/.test(name.slice(colon + 1))) return false; // "Bad packetization value"
+      name = name.slice(0, colon);
+    }
     if (name === 'all') {
       codecs.splice(0, codecs.length, ...(allow ? CODECS : []));
       continue;

@@ -218,7 +218,8 @@ export function queueAdd(
     ...member,
     membership: 'dynamic',
     loginTime: nowSeconds(s),
-    lastPause: 0,
+    // Added paused, it was paused just now (checked in agreement.test.ts).
+    lastPause: member.paused ? nowSeconds(s) : 0,
     ringinuse: q.ringinuse,
     wrapuptime: 0,
   };

@@ -3,18 +3,19 @@
 // answers, errors and events. GetConfig reads the config directory at every
 // call; `Reload` of res_pjsip.so loads pjsip.conf from it as Asterisk does.
 // Faults are injected through methods. Where the transcripts are silent, see
-// GAPS.md.
+// GAPS.md; agreement.test.ts checks it against a real Asterisk 22.
 import { createServer, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ActionContext, SessionState } from './action-types.ts';
+import type { ActionContext, AmiUser, SessionState } from './action-types.ts';
 import { type Asterisk, type AsteriskOptions, createAsterisk } from './asterisk.ts';
 import { dispatch } from './dispatch.ts';
-import { wants } from './event-mask.ts';
+import { parsePermissions, wants } from './event-mask.ts';
 import {
   type AmiMessage,
   type AmiRequest,
   BANNER,
   createRequestParser,
+  field,
   serialize,
 } from './framing.ts';
 import { objectsOfType } from './pjsip-loader.ts';
@@ -23,12 +24,21 @@ import { type RegisterOptions, register, unregister } from './registrations.ts';
 export { BANNER } from './framing.ts';
 export type { RegisterOptions } from './registrations.ts';
 
-export interface AmiServerOptions extends AsteriskOptions {
-  /** The AMI user (manager.conf) and its secret. */
+/** An AMI user as a manager.conf section gives it. */
+export interface AmiUserOptions {
   readonly username: string;
   readonly secret: string;
+  /** `read =` classes, e.g. "system,agent" (default: all). Events outside them are not sent. */
+  readonly read?: string;
+  /** `write =` classes (default: all). Actions needing others answer "Permission denied". */
+  readonly write?: string;
+}
+
+export interface AmiServerOptions extends AsteriskOptions, AmiUserOptions {
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
   readonly port?: number;
+  /** More AMI users besides the one above. */
+  readonly users?: readonly AmiUserOptions[];
 }
 
 export interface AmiServer {
@@ -79,23 +89,33 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
   let delayMs = 0;
   let restarts = 0;
 
-  const checkLogin = (username: string | undefined, secret: string | undefined) =>
-    !refuse &&
-    username !== undefined &&
-    username.toLowerCase() === options.username.toLowerCase() &&
-    secret === options.secret;
+  const users: AmiUser[] = [options, ...(options.users ?? [])].map((u) => ({
+    username: u.username,
+    secret: u.secret,
+    read: parsePermissions(u.read),
+    write: parsePermissions(u.write),
+  }));
+  const findUser = (username: string | undefined) =>
+    refuse || username === undefined
+      ? undefined
+      : users.find((u) => u.username.toLowerCase() === username.toLowerCase());
 
   const write = (s: Session, messages: readonly AmiMessage[]) => {
     if (!s.socket.destroyed && messages.length > 0)
       s.socket.write(messages.map(serialize).join(''));
   };
 
-  const broadcast = (events: readonly AmiMessage[]) => {
+  const broadcast = (all: readonly AmiMessage[]) => {
+    // DeviceStateChange reaches AMI only through res_manager_devicestate.so.
+    const events = asterisk.state.deviceStateEvents
+      ? all
+      : all.filter((e) => field(e, 'Event') !== 'DeviceStateChange');
     for (const s of sessions) {
       if (!s.state.authenticated || s.closing) continue;
+      const mask = s.state.eventMask & s.state.readPerm;
       write(
         s,
-        events.filter((e) => wants(s.state.eventMask, e)),
+        events.filter((e) => wants(mask, e)),
       );
     }
   };
@@ -104,7 +124,7 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
     if (s.closing) return; // Asterisk reads nothing after a failed Login or a Logoff
     if (delayMs > 0) await sleep(delayMs, undefined, { signal: abort.signal });
     const startedIn = restarts;
-    const ctx: ActionContext = { asterisk, session: s.state, checkLogin };
+    const ctx: ActionContext = { asterisk, session: s.state, findUser };
     const result = await dispatch(ctx, req);
     if (!s.closing) {
       write(s, result.reply);
@@ -120,7 +140,13 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
   const server = createServer((socket) => {
     const session: Session = {
       socket,
-      state: { authenticated: false, eventMask: 0 },
+      state: {
+        authenticated: false,
+        eventMask: 0,
+        readPerm: 0,
+        writePerm: 0,
+        challenge: undefined,
+      },
       queue: Promise.resolve(),
       closing: false,
     };

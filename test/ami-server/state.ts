@@ -62,6 +62,10 @@ export interface AsteriskState {
   objects: PjsipObjects;
   readonly contacts: Map<string, Contact>;
   queues: Map<string, Queue>;
+  /** cdr.conf's `[general] enable` at boot (CoreSettings' CoreCDRenabled). */
+  cdrEnabled: boolean;
+  /** Whether modules.conf loads res_manager_devicestate.so (DeviceStateChange events). */
+  deviceStateEvents: boolean;
   /** Asterisk-style log lines, for tests and debugging. */
   readonly log: string[];
   /** Modules reloaded successfully, in order. */

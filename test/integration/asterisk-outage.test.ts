@@ -91,8 +91,15 @@ describe('an Asterisk outage', () => {
   it('costs no status write when the connection comes back at once', async () => {
     const writes = mark();
     const reloads = ami.reloads.length;
+    const checks = async () =>
+      Number(
+        /^switchboard_asterisk_config_checks_total (\d+)/m.exec(await operator.metrics())?.[1],
+      );
+    const before = await checks();
     ami.dropConnections();
-    await waitUntil('reconnected and reloaded', () => ami.reloads.length > reloads);
+    // The operator logs in again and confirms what Asterisk has (one more GetConfig round).
+    await waitUntil('reconnected and confirmed', async () => (await checks()) > before);
+    assert.equal(ami.reloads.length, reloads, 'the same Asterisk: nothing reloaded');
     // Past the grace (2 s) and the status batch (200 ms): any write would be here by now.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     assert.deepEqual(writes(), Array(AGENTS.length).fill(0));

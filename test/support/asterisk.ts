@@ -43,6 +43,9 @@ export async function startTestAsterisk(
   });
   const ami = await startAmiServer({
     ...AMI_USER,
+    // The chart's AMI user: integration tests fail wherever the deployed operator would.
+    read: 'system',
+    write: 'system',
     configDir: dir,
     ...(options.reloadMs === undefined ? {} : { reloadMs: options.reloadMs }),
   });
