@@ -18,7 +18,17 @@ export interface Coturn {
   stop(): Promise<void>;
 }
 
-export async function startCoturn(): Promise<Coturn> {
+export interface CoturnOptions {
+  /**
+   * Address the relays use (default 127.0.0.1). A peer that never advertises
+   * loopback candidates (Asterisk skips 127/8) needs the machine's own address:
+   * its answers to a 127.0.0.1 relay would come from 127.0.0.1, an address the
+   * browser never granted a permission for, and coturn would drop them.
+   */
+  readonly relayIp?: string;
+}
+
+export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-turn-'));
   const group = new ProcessGroup(dir);
   const port = await freePort();
@@ -29,7 +39,7 @@ export async function startCoturn(): Promise<Coturn> {
     '-n',
     '--listening-ip=127.0.0.1',
     `--listening-port=${port}`,
-    '--relay-ip=127.0.0.1',
+    `--relay-ip=${options.relayIp ?? '127.0.0.1'}`,
     `--min-port=${minPort}`,
     `--max-port=${minPort + 99}`,
     '--use-auth-secret',

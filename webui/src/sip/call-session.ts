@@ -2,7 +2,14 @@
 // be done during it is call-controls.ts's). What the UI shows about calls
 // besides the call itself lives in CallNotes (call-view.ts), which the
 // controller exposes as its own properties.
-import { type Invitation, Inviter, type Session, SessionState, UserAgent } from 'sip.js';
+import {
+  type Invitation,
+  Inviter,
+  type Session,
+  type SessionDescriptionHandlerModifier,
+  SessionState,
+  UserAgent,
+} from 'sip.js';
 import type { SessionDescriptionHandler } from 'sip.js/lib/platform/web/session-description-handler/session-description-handler.js';
 import { CallAudio } from './call-audio.ts';
 import { microphoneConstraints } from './call-media.ts';
@@ -17,7 +24,7 @@ import {
   unexplainedEndReason,
 } from './call-view.ts';
 import { dialTarget } from './dial-target.ts';
-import { onTonePlayed } from './dtmf.ts';
+import { onTonePlayed, telephoneEventsAtCodecRate } from './dtmf.ts';
 import { type PhoneConfig, sipDomain } from './phone-config.ts';
 import type { PhoneHooks } from './phone-timeline.ts';
 
@@ -156,6 +163,9 @@ export class CallSession {
     this.#notes.callError = undefined;
     this.#notes.lastCall = undefined;
     this.#notes.dtmfPlayed = '';
+    // every offer and answer of the call, re-INVITEs (hold) included
+    session.sessionDescriptionHandlerModifiers = [dtmfAtCodecRate];
+    session.sessionDescriptionHandlerModifiersReInvite = [dtmfAtCodecRate];
     this.#call = newCallView(session.id, direction, remote);
     session.stateChange.addListener((state) => {
       if (session !== this.#session) return;
@@ -220,6 +230,12 @@ export class CallSession {
     return { constraints: microphoneConstraints(this.#notes.microphoneId) };
   }
 }
+
+/** RFC 4733 events only at the call codec's clock rate (dtmf.ts says why). */
+const dtmfAtCodecRate: SessionDescriptionHandlerModifier = async (description) => ({
+  type: description.type,
+  sdp: telephoneEventsAtCodecRate(description.sdp ?? ''),
+});
 
 function handlerOf(session: Session | undefined): SessionDescriptionHandler | undefined {
   return session?.sessionDescriptionHandler as SessionDescriptionHandler | undefined;

@@ -98,6 +98,7 @@ const KNOWN: Readonly<Record<string, ReadonlySet<string>>> = {
     'aors',
     'callerid',
     'direct_media',
+    'asymmetric_rtp_codec',
     'rtp_timeout',
     'rtp_timeout_hold',
     'dtls_cert_file',

@@ -48,6 +48,7 @@ describe('PJSIP', () => {
         'disallow=all',
         'webrtc=yes',
         'direct_media=no',
+        'asymmetric_rtp_codec=yes',
         'rtp_timeout=30',
         'rtp_timeout_hold=300',
         'auth=agent_1_1700000000',

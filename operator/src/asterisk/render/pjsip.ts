@@ -66,6 +66,11 @@ export function pjsipMain(spec: WebRTCConfigSpec, dtlsCertPath: string | undefin
     ['webrtc', 'yes'],
     // Keep Asterisk in the media path: DTLS-SRTP ends at Asterisk on each leg.
     ['direct_media', 'no'],
+    // Every negotiated codec stays usable for sending, not only the first (opus):
+    // Asterisk has no opus encoder, so music on hold, queue music and prompts
+    // reach a browser as µ-law. Without it the channel's formats shrink to opus
+    // and each of them fails ("no translation path (slin) -> (opus)"): silence.
+    ['asymmetric_rtp_codec', 'yes'],
     ['rtp_timeout', RTP_TIMEOUT_SECONDS],
     ['rtp_timeout_hold', RTP_TIMEOUT_HOLD_SECONDS],
   ];

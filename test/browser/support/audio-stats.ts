@@ -1,0 +1,74 @@
+// What a softphone's peer connection receives, from getStats(): packets and
+// bytes, the decoded audio's energy (is it more than silence?), which codec
+// the last packets carried, and through which ICE candidates media flows.
+import type { PhoneDriver } from './phone-driver.ts';
+
+export interface InboundAudio {
+  readonly packets: number;
+  readonly bytes: number;
+  /** inbound-rtp totalAudioEnergy: sum of audioLevel² × seconds of decoded audio. */
+  readonly energy: number;
+  /** inbound-rtp totalSamplesDuration: seconds of decoded audio. */
+  readonly seconds: number;
+  /** mimeType of the codec the inbound stream last carried ("audio/opus", "audio/PCMU"). */
+  readonly codec: string | undefined;
+}
+
+/** The call's inbound audio now (zeros without a call). */
+export function inboundAudio(d: PhoneDriver): Promise<InboundAudio> {
+  return d.page.evaluate(async (tag) => {
+    const el = document.querySelector(tag) as unknown as {
+      phone: { peerConnection?: RTCPeerConnection };
+    } | null;
+    const pc = el?.phone.peerConnection;
+    const none = { packets: 0, bytes: 0, energy: 0, seconds: 0, codec: undefined };
+    if (!pc) return none;
+    const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
+    const rtp = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
+    if (!rtp) return none;
+    const codec = stats.find((s) => s.id === rtp.codecId);
+    return {
+      packets: Number(rtp.packetsReceived ?? 0),
+      bytes: Number(rtp.bytesReceived ?? 0),
+      energy: Number(rtp.totalAudioEnergy ?? 0),
+      seconds: Number(rtp.totalSamplesDuration ?? 0),
+      codec: codec?.mimeType as string | undefined,
+    };
+  }, d.tag);
+}
+
+/** Mean audioLevel² between two readings: 0 is digital silence, 1 a full-scale square wave. */
+export function meanEnergy(from: InboundAudio, to: InboundAudio): number {
+  const seconds = to.seconds - from.seconds;
+  return seconds > 0 ? (to.energy - from.energy) / seconds : 0;
+}
+
+/** dBov of a mean energy (audioLevel is linear, 1 = 0 dBov). */
+export const dbov = (energy: number) => (energy > 0 ? 10 * Math.log10(energy) : -Infinity);
+
+/**
+ * The ICE candidate pair the call's media uses: candidate types ('host',
+ * 'srflx', 'relay', 'prflx') and addresses on both ends.
+ */
+export function selectedPair(d: PhoneDriver) {
+  return d.page.evaluate(async (tag) => {
+    const el = document.querySelector(tag) as unknown as {
+      phone: { peerConnection?: RTCPeerConnection };
+    } | null;
+    const stats = [...((await el?.phone.peerConnection?.getStats())?.values() ?? [])] as Record<
+      string,
+      unknown
+    >[];
+    const transport = stats.find((s) => s.type === 'transport');
+    const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
+    const byId = (id: unknown) => stats.find((s) => s.id === id);
+    const local = byId(pair?.localCandidateId);
+    const remote = byId(pair?.remoteCandidateId);
+    return {
+      local: local?.candidateType as string | undefined,
+      localAddress: local?.address as string | undefined,
+      remote: remote?.candidateType as string | undefined,
+      remoteAddress: remote?.address as string | undefined,
+    };
+  }, d.tag);
+}
