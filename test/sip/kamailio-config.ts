@@ -18,6 +18,8 @@ export interface KamailioConfigInput {
   /** Extra numbers routed to a user's extension (e.g. the hotline 117 → an agent). */
   readonly aliases?: Readonly<Record<string, string>>;
   readonly modulesDir?: string;
+  /** The registrar's shortest registration (Kamailio's default is 60 s): tests of refreshes lower it. */
+  readonly minExpires?: number;
 }
 
 const DEFAULT_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
@@ -26,6 +28,11 @@ const DEFAULT_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 function quote(value: string): string {
   if (!/^[A-Za-z0-9_.+-]*$/.test(value)) throw new Error(`unsafe value for kamailio.cfg: ${value}`);
   return `"${value}"`;
+}
+
+/** Kamailio refuses an empty route block: users added later (setUser) start with none. */
+function initRoute(lines: readonly string[]): string {
+  return lines.length ? `event_route[htable:mod-init] {\n${lines.join('\n')}\n}\n` : '';
 }
 
 export function renderKamailioConfig(input: KamailioConfigInput): string {
@@ -77,6 +84,7 @@ modparam("usrloc", "db_mode", 0)
 # like Asterisk: a contact whose WebSocket is gone is removed at once
 modparam("usrloc", "handle_lost_tcp", 1)
 modparam("registrar", "received_avp", "$avp(RECEIVED)")
+modparam("registrar", "min_expires", ${input.minExpires ?? 60})
 modparam("nathelper", "received_avp", "$avp(RECEIVED)")
 modparam("rr", "append_fromtag", 1)
 # ping frames keep idle test sockets open (the default drops them after ~2 min)
@@ -85,10 +93,7 @@ modparam("websocket", "keepalive_timeout", 10)
 modparam("htable", "htable", "users=>size=4;")
 modparam("htable", "htable", "ext=>size=4;")
 
-event_route[htable:mod-init] {
-${[...userLines, ...aliasLines].join('\n')}
-}
-
+${initRoute([...userLines, ...aliasLines])}
 request_route {
   if (!mf_process_maxfwd_header("10")) {
     sl_send_reply("483", "Too Many Hops");

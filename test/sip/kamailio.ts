@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { freePort } from '../cluster/ports.ts';
 import { type ManagedProcess, ProcessGroup } from '../cluster/processes.ts';
 import { waitUntil } from '../support/wait.ts';
-import { type KamailioConfigInput, renderKamailioConfig } from './kamailio-config.ts';
+import {
+  type KamailioConfigInput,
+  renderKamailioConfig,
+  type SipTestUser,
+} from './kamailio-config.ts';
 
 export interface LocationContact {
   readonly aor: string;
@@ -26,6 +30,13 @@ export interface Kamailio {
   webSockets(): Promise<{ id: number; remote: string }[]>;
   /** Closes a WebSocket from the server side (a network loss as the client sees it). */
   closeWebSocket(id: number): Promise<void>;
+  /** Adds a user (or changes its password) while running, as a reload that adds an endpoint would. */
+  setUser(user: SipTestUser): Promise<void>;
+  /**
+   * Forgets a user and its registrations while its WebSocket stays open: what
+   * Asterisk does when a reload drops an endpoint (the client is not told).
+   */
+  removeUser(username: string): Promise<void>;
   /** SIGKILL: the server and its in-memory registrations vanish at once. */
   kill(): Promise<void>;
   /** Starts it again on the same port with an empty location table. */
@@ -114,6 +125,15 @@ export async function startKamailio(
     },
     async closeWebSocket(id) {
       await rpc('ws.close', [id]);
+    },
+    async setUser(user) {
+      await rpc('htable.sets', ['users', user.username, user.password]);
+      await rpc('htable.sets', ['ext', user.extension, user.username]);
+    },
+    async removeUser(username) {
+      await rpc('htable.delete', ['users', username]);
+      // ul.rm answers an error for an AOR with no contacts: nothing to remove then
+      await rpc('ul.rm', ['location', username]).catch(() => undefined);
     },
     async kill() {
       // the whole process group: Kamailio's children hold the listening socket too

@@ -20,6 +20,8 @@ export interface ApiContext {
   readonly writes: KubeWrites;
   readonly waiter: CacheWaiter;
   readonly cookies: CookieNames;
+  /** Who a session cookie belongs to now (undefined: none, expired, or no longer valid). */
+  readonly principal: (cookie: string | undefined) => Principal | undefined;
 }
 
 declare module 'fastify' {

@@ -30,6 +30,8 @@ import { KubeWrites } from './hr/kube-writes.ts';
 import { registerUserRoutes } from './hr/users-routes.ts';
 import { registerWebRtcRoutes } from './hr/webrtc-routes.ts';
 import type { ApiSettings } from './settings.ts';
+import { registerSoftphoneEvents } from './softphone/events-route.ts';
+import { LineWatchers } from './softphone/line-watchers.ts';
 import { registerSoftphoneRoutes } from './softphone/routes.ts';
 import { registerWebUi } from './web/pages.ts';
 import { contentSecurityPolicy } from './web/security-headers.ts';
@@ -70,6 +72,12 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     logger.child({ component: 'api' }),
   );
   const cookies = cookieNames(settings.secureCookies);
+  const principalSources = {
+    signer: auth.signer,
+    adminHash: () => auth.adminHash(),
+    agent: (name: string) => caches.agents.get(name, ns),
+    credentialsSecret: (name: string) => caches.secrets.get(name, ns),
+  };
   const ctx: ApiContext = {
     settings,
     caches,
@@ -79,6 +87,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     writes: new KubeWrites(deps.core, deps.custom, ns),
     waiter: new CacheWaiter([caches.agents, caches.secrets]),
     cookies,
+    principal: (cookie) => principalFrom(cookie, principalSources),
   };
 
   const app = Fastify({
@@ -119,13 +128,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     const path = request.url.split('?')[0] ?? '';
     if (!API_PREFIXES.some((p) => path.startsWith(p))) return;
     reply.header('cache-control', 'no-store');
-    request.principal =
-      principalFrom(request.cookies[cookies.session], {
-        signer: auth.signer,
-        adminHash: () => auth.adminHash(),
-        agent: (name) => caches.agents.get(name, ns),
-        credentialsSecret: (name) => caches.secrets.get(name, ns),
-      }) ?? null;
+    request.principal = ctx.principal(request.cookies[cookies.session]) ?? null;
   });
   // Every change through the API needs the token from GET /auth/session (double submit,
   // the secret in a signed SameSite=Strict cookie); the plugin answers 403 itself.
@@ -168,6 +171,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerUserRoutes(app, ctx);
   registerWebRtcRoutes(app, ctx);
   registerSoftphoneRoutes(app, ctx);
+  registerSoftphoneEvents(app, ctx, new LineWatchers(caches.agents, ns));
   await registerWebUi(app, settings);
 
   auth.start();

@@ -14,6 +14,8 @@ export interface ApiSettings {
   /** How long POST /hr/users and regenerate wait for the operator's credentials Secret. */
   readonly credentialsWaitMs: number;
   readonly sessionTtlSeconds: number;
+  /** Heartbeat of GET /softphone/events, below the idle timeout of any proxy in between. */
+  readonly eventsHeartbeatMs: number;
   /** The built web UI (esbuild output) and its index.html. */
   readonly webuiDir: string;
   readonly indexHtml: string;
@@ -49,6 +51,11 @@ export function loadApiSettings(
     },
     credentialsWaitMs: int('CREDENTIALS_WAIT_MS', env.CREDENTIALS_WAIT_MS, 15_000),
     sessionTtlSeconds: int('SESSION_TTL_SECONDS', env.SESSION_TTL_SECONDS, 8 * 3600),
+    eventsHeartbeatMs: int(
+      'SOFTPHONE_EVENTS_HEARTBEAT_MS',
+      env.SOFTPHONE_EVENTS_HEARTBEAT_MS,
+      15_000,
+    ),
     webuiDir: env.WEBUI_DIR || join(root, 'dist', 'webui'),
     indexHtml: env.WEBUI_INDEX || join(root, 'webui', 'index.html'),
   };

@@ -72,3 +72,6 @@ export interface SoftphoneConfig {
   readonly extension?: number | null;
   readonly displayName?: string;
 }
+
+/** The signed-in agent's own line, pushed by GET /softphone/events (event "line"). */
+export type { LineState } from '../../../operator/src/api/softphone/line-state.ts';

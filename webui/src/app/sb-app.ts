@@ -116,6 +116,7 @@ export class SbApp extends LitElement {
             .config=${{ wsUrl: c.wsUrl, iceServers: c.iceServers }}
             username=${c.username ?? (session.role === 'agent' ? (session.sipUsername ?? '') : '')}
             extension=${c.extension == null ? '' : String(c.extension)}
+            line-events=${session.role === 'agent' ? '/softphone/events' : nothing}
           ></sb-softphone>`;
       }
       case 'forbidden':

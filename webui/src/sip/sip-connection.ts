@@ -92,17 +92,24 @@ export class SipConnection {
     });
     this.#ua = ua;
     ua.transport.stateChange.addListener((state) => this.#onTransportState(ua, state));
-    this.#registration?.attach(ua, config.registerExpires ?? 300);
     this.#hooks.mark('connect');
     facts.transport = 'connecting';
+    // the socket first: the Registerer is only needed once it is open (a later task)
+    const started = ua.start();
+    this.#registration?.attach(ua, config.registerExpires ?? 300);
     this.#hooks.changed();
     try {
-      await ua.start();
+      await started;
     } catch (error) {
       // #onTransportState already scheduled the retry; say why meanwhile
       facts.retryReason = cannotReachReason(config.wsUrl, error);
       this.#hooks.changed();
     }
+  }
+
+  /** REGISTERs again now, when registering and connected (the answer shows what the server thinks). */
+  refreshRegistration(): void {
+    if (this.#facts.wanted) this.#registration?.refresh();
   }
 
   /** Unregisters (best effort) and disconnects. */

@@ -92,11 +92,20 @@ export class SipPhoneController implements ReactiveController, CallNotes {
     return audioFlow(this.peerConnection);
   }
 
-  /** Connects (and, for a softphone, registers). Resolves once the first attempt settled. */
+  /**
+   * Connects (and, for a softphone, registers). Resolves once the first
+   * attempt settled. With nothing to stop, the socket is opened before this
+   * returns (no await first), so the caller's next work overlaps the handshake.
+   */
   async start(config: PhoneConfig, credentials: SipCredentials): Promise<void> {
-    await this.stop();
+    if (this.#connection.started || this.#calls.view) await this.stop();
     this.lastCall = undefined;
     await this.#connection.start(config, credentials);
+  }
+
+  /** Sends a REGISTER now to learn whether the server still has this phone (a refusal shows at once). */
+  refreshRegistration(): void {
+    this.#connection.refreshRegistration();
   }
 
   /** Unregisters (best effort) and disconnects; ends a call in progress. */

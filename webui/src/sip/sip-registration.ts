@@ -2,7 +2,8 @@
 // and a fresh REGISTER on every new connection (SIP.js sends none after a
 // reconnect). Registered counts only when the server confirmed it on the
 // live connection; failures retry with backoff unless retrying cannot help.
-import { Registerer, RegistererState, RequestPendingError, type UserAgent } from 'sip.js';
+import { type Registerer, RegistererState, RequestPendingError, type UserAgent } from 'sip.js';
+import { LineRegisterer } from './line-registerer.ts';
 import type { PhoneHooks } from './phone-timeline.ts';
 import { registerRetryDelayMs } from './register-retry-delay.ts';
 import {
@@ -67,6 +68,11 @@ export class SipRegistration {
     this.#register();
   }
 
+  /** REGISTER now (e.g. the operator says Asterisk lost the contact): the answer tells the truth. */
+  refresh(): void {
+    if (this.#facts.transport === 'connected') this.#register();
+  }
+
   /** Nothing is confirmed on a dead connection; a pending retry waits for the next one. */
   connectionLost(): void {
     this.#facts.confirmedOnThisConnection = false;
@@ -75,11 +81,20 @@ export class SipRegistration {
   }
 
   #newRegisterer(ua: UserAgent): Registerer {
-    const registerer = new Registerer(ua, {
-      expires: this.#expires,
-      // refresh well before expiry: a slow refresh must not leave a gap
-      refreshFrequency: 80,
-    });
+    const registerer: Registerer = new LineRegisterer(
+      ua,
+      {
+        expires: this.#expires,
+        // refresh well before expiry: a slow refresh must not leave a gap
+        refreshFrequency: 80,
+      },
+      // also for SIP.js's own refreshes: a refused one shows its reason at once
+      {
+        onAccept: () => this.#accepted(registerer),
+        onReject: ({ message }) =>
+          this.#rejected(registerer, message.statusCode ?? 0, message.reasonPhrase ?? ''),
+      },
+    );
     registerer.stateChange.addListener((state) => {
       if (ua !== this.#ua || registerer !== this.#registerer) return;
       const facts = this.#facts;
@@ -130,14 +145,9 @@ export class SipRegistration {
     });
   }
 
+  /** Its answer reaches #accepted / #rejected through the LineRegisterer's delegate. */
   #send(registerer: Registerer): Promise<unknown> {
-    return registerer.register({
-      requestDelegate: {
-        onAccept: () => this.#accepted(registerer),
-        onReject: ({ message }) =>
-          this.#rejected(registerer, message.statusCode ?? 0, message.reasonPhrase ?? ''),
-      },
-    });
+    return registerer.register();
   }
 
   #accepted(registerer: Registerer): void {

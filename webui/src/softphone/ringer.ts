@@ -1,6 +1,7 @@
 // An audible ring for incoming calls made with WebAudio (no audio asset):
 // the 440 + 480 Hz ring, 2 s on, 4 s off. Browsers only let an AudioContext
-// play after a user gesture, so unlock() is called from the Register click.
+// play after a user gesture, so unlock() is called from the agent's first
+// key or pointer press on the phone (and again from the Register click).
 
 export class Ringer {
   #context: AudioContext | undefined;

@@ -3,6 +3,7 @@
 // the call: hold, mute, DTMF, hang up, call timer, microphone choice.
 // All SIP lives in SipPhoneController; this element only renders it.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { LineState } from '../api/types.ts';
 import { formatCallDuration } from '../sip/call-timer.ts';
 import { credentialsProblem, type PhoneConfig } from '../sip/phone-config.ts';
 import { STATUS_LABEL } from '../sip/registration-status.ts';
@@ -10,6 +11,8 @@ import { SipPhoneController } from '../sip/sip-phone-controller.ts';
 import type { DialPadKeyDetail } from './dial-pad.ts';
 import './dial-pad.ts';
 import { microphoneHelp } from '../sip/media-help.ts';
+import { lineReaction } from './line-change.ts';
+import { LineWatch } from './line-watch.ts';
 import {
   listMicrophones,
   type Microphone,
@@ -25,6 +28,8 @@ export class SbSoftphone extends LitElement {
     config: { attribute: false },
     username: { type: String },
     extension: { type: String },
+    lineEvents: { type: String, attribute: 'line-events' },
+    _notice: { state: true },
     _password: { state: true },
     _dial: { state: true },
     _formError: { state: true },
@@ -38,6 +43,10 @@ export class SbSoftphone extends LitElement {
   declare config: PhoneConfig | undefined;
   declare username: string;
   declare extension: string;
+  /** GET /softphone/events for a signed-in agent: news of its own line (rotation, suspension). */
+  declare lineEvents: string | undefined;
+  /** Why the line stopped (rotation, suspension, deletion), until the agent registers again. */
+  declare _notice: string | undefined;
   declare _password: string;
   declare _dial: string;
   declare _formError: string | undefined;
@@ -48,6 +57,9 @@ export class SbSoftphone extends LitElement {
   /** The SIP phone (tests read its peer connection, stats and timeline). */
   readonly phone = new SipPhoneController(this, { register: true });
   readonly ringer = new Ringer();
+  readonly #line = new LineWatch(this, (prev, next) => this.#onLine(prev, next));
+  /** The line's credentials stopped working during a call: stop it once the call ends. */
+  #stopAfterCall = false;
   #tick: ReturnType<typeof setInterval> | undefined;
   // no focus jump on first render: the person starts at the username field
   #lastPhase = 'idle';
@@ -57,6 +69,8 @@ export class SbSoftphone extends LitElement {
     this.config = undefined;
     this.username = '';
     this.extension = '';
+    this.lineEvents = undefined;
+    this._notice = undefined;
     this._password = '';
     this._dial = '';
     this._formError = undefined;
@@ -67,18 +81,53 @@ export class SbSoftphone extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.addEventListener('keydown', this.#unlockAudio);
+    this.addEventListener('pointerdown', this.#unlockAudio);
     void this.#refreshMicrophones();
     navigator.mediaDevices?.addEventListener('devicechange', this.#onDeviceChange);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.removeEventListener('keydown', this.#unlockAudio);
+    this.removeEventListener('pointerdown', this.#unlockAudio);
     navigator.mediaDevices?.removeEventListener('devicechange', this.#onDeviceChange);
     clearInterval(this.#tick);
     this.ringer.stop();
   }
 
   readonly #onDeviceChange = () => void this.#refreshMicrophones();
+
+  /**
+   * The ring needs an AudioContext made in a user gesture, and the first one
+   * of a page can block for hundreds of ms while the browser opens the audio
+   * output: it is made at the agent's first touch of the phone (typing the
+   * password), not in the Register click.
+   */
+  readonly #unlockAudio = () => {
+    this.removeEventListener('keydown', this.#unlockAudio);
+    this.removeEventListener('pointerdown', this.#unlockAudio);
+    this.ringer.unlock();
+  };
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lineEvents')) this.#line.watch(this.lineEvents || undefined);
+  }
+
+  #onLine(prev: LineState | undefined, next: LineState): void {
+    const registered = this.phone.registration.status === 'registered';
+    const r = lineReaction(prev, next, { username: this.username, registered });
+    if (r.username !== undefined) this.username = r.username;
+    if (r.extension !== undefined) this.extension = r.extension;
+    if (r.clearPassword) this._password = '';
+    if (r.notice) this._notice = r.notice;
+    if (r.verify) this.phone.refreshRegistration();
+    if (!r.stopLine) return;
+    // a call in progress goes on (Asterisk keeps it); the line stops when it ends
+    if (this.phone.call) this.#stopAfterCall = true;
+    else void this.phone.stop();
+    if (next.state === 'active') this.#focus('#password');
+  }
 
   async #refreshMicrophones(): Promise<void> {
     this._permission = await microphonePermission();
@@ -93,19 +142,23 @@ export class SbSoftphone extends LitElement {
 
   async #register(event: Event): Promise<void> {
     event.preventDefault();
-    // the click is the user gesture that lets the ring be heard later
-    this.ringer.unlock();
     const problem = credentialsProblem({ username: this.username, password: this._password });
     this._formError = problem;
+    if (!problem) this._notice = undefined;
     if (problem || !this.config) {
       if (!this.config) this._formError = 'The WebRTC configuration has not loaded yet.';
       return;
     }
-    await this.phone.start(this.config, {
+    // the WebSocket is opened inside this call, before anything slow runs
+    const starting = this.phone.start(this.config, {
       username: this.username.trim(),
       password: this._password,
       extension: this.extension.trim() || undefined,
     });
+    // the click is a user gesture too (a password filled in by the browser
+    // and no key pressed): then the AudioContext is made while the socket connects
+    this.ringer.unlock();
+    await starting;
     // the form is gone now: keep keyboard users somewhere useful
     this.#focus(this.phone.started ? '#dial' : '#username');
   }
@@ -154,7 +207,11 @@ export class SbSoftphone extends LitElement {
     } else {
       clearInterval(this.#tick);
       this.#tick = undefined;
-      if (phase === 'idle') this.#focus('#dial');
+      if (phase === 'idle' && this.#stopAfterCall) {
+        this.#stopAfterCall = false;
+        void this.phone.stop();
+        this.#focus('#password');
+      } else if (phase === 'idle') this.#focus('#dial');
     }
   }
 
@@ -175,6 +232,7 @@ export class SbSoftphone extends LitElement {
           <span class="status-text">${STATUS_LABEL[reg.status]}</span>
         </p>
         ${reg.reason ? html`<p class="reason" id="reg-reason">${reg.reason}</p>` : nothing}
+        ${this._notice ? html`<p class="error line-notice" role="alert">${this._notice}</p>` : nothing}
         ${busy ? this.#renderSignedIn() : this.#renderForm()}
       </section>
       ${this.#renderCall()} ${this.#renderMicrophone()}

@@ -1,0 +1,57 @@
+// GET /softphone/events: the signed-in agent's own line, pushed as it changes
+// (server-sent events, event "line" with a LineState). Asterisk does not tell
+// a WebSocket client that its endpoint is gone, so this is how the softphone
+// learns of a rotation, suspension or deletion within moments instead of at
+// its next REGISTER refresh. A suspension or deletion ends the stream (and
+// the session with it); so does a session that stopped being valid.
+import type { FastifyInstance } from 'fastify';
+import { type ApiContext, requireRole } from '../context.ts';
+import { HttpError } from '../errors.ts';
+import { type EventStream, openEventStream } from './event-stream.ts';
+import { type LineState, lineStateOf, sameLineState } from './line-state.ts';
+import type { LineWatchers } from './line-watchers.ts';
+
+export function registerSoftphoneEvents(
+  app: FastifyInstance,
+  ctx: ApiContext,
+  watchers: LineWatchers,
+): void {
+  const { caches, settings, cookies } = ctx;
+  const streams = new Set<EventStream>();
+  // open streams would hold app.close() (and a SIGTERM) forever
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.close();
+  });
+
+  app.get('/softphone/events', { onRequest: requireRole('agent') }, (request, reply) => {
+    const principal = request.principal;
+    if (principal?.role !== 'agent') throw new HttpError(403, 'for agent accounts only');
+    const name = principal.sub;
+    const cookie = request.cookies[cookies.session];
+    let last: LineState | undefined;
+    let unwatch = () => {};
+    const stream = openEventStream(reply, {
+      heartbeatMs: settings.eventsHeartbeatMs,
+      retryMs: 1000,
+      onHeartbeat: () => {
+        // a changed login password or an expired session ends the stream too
+        if (ctx.principal(cookie)?.sub === name) return;
+        stream.send('signed-out', { reason: 'the session ended' });
+        stream.close();
+      },
+      onClose: () => {
+        unwatch();
+        streams.delete(stream);
+      },
+    });
+    streams.add(stream);
+    const push = (line: LineState) => {
+      if (sameLineState(last, line)) return;
+      last = line;
+      stream.send('line', line);
+      if (line.state !== 'active') stream.close();
+    };
+    unwatch = watchers.watch(name, push);
+    push(lineStateOf(caches.agents.get(name, settings.namespace)));
+  });
+}
