@@ -4,9 +4,10 @@
 // sentinel Ping sent right after it (a connection's requests are answered in
 // order) plus the events that follow. Values that legitimately differ between
 // two runs (clocks, uptimes, random challenges, build details) are replaced.
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitUntil } from '../support/wait.ts';
+import { RawAmi } from './raw-client.ts';
 import { normalise as normaliseClocks } from './transcripts.ts';
 
 const END = '\r\n\r\n';
@@ -44,36 +45,32 @@ function takeMessages(text: string): { messages: string[]; rest: string } {
 
 const isAnswer = (m: string) => m.startsWith('Response:') || /^ActionID:/m.test(m);
 
+/** A RawAmi that takes the answers to one step at a time (see `step`). */
 class Connection {
-  received = '';
-  closed = false;
-  banner = '';
+  readonly #ami: RawAmi;
 
-  readonly socket: Socket;
-
-  private constructor(socket: Socket) {
-    this.socket = socket;
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => {
-      this.received += d;
-    });
-    socket.on('close', () => {
-      this.closed = true;
-    });
-    socket.on('error', () => undefined);
+  private constructor(ami: RawAmi) {
+    this.#ami = ami;
   }
 
   static async open(port: number): Promise<Connection> {
-    const socket = connect(port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) =>
-      socket.once('connect', resolve).once('error', reject),
-    );
-    const c = new Connection(socket);
-    await waitUntil('the AMI banner', () => c.received.includes('\r\n'), 5000, 2);
-    const eol = c.received.indexOf('\r\n') + 2;
-    c.banner = c.received.slice(0, eol);
-    c.received = c.received.slice(eol);
-    return c;
+    return new Connection(await RawAmi.open(port));
+  }
+
+  get socket(): Socket {
+    return this.#ami.socket;
+  }
+  get banner(): string {
+    return this.#ami.banner;
+  }
+  get closed(): boolean {
+    return this.#ami.closed;
+  }
+  get received(): string {
+    return this.#ami.received;
+  }
+  set received(text: string) {
+    this.#ami.received = text;
   }
 
   /** Sends `bytes` and a sentinel Ping; returns the messages before the sentinel's answer. */

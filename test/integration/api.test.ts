@@ -3,7 +3,7 @@
 // validation from the CRD schemas, CSRF, roles, secrets never returned.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApiSession } from '../support/api-session.ts';
+import { ApiSession, signInAdmin } from '../support/api-session.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
@@ -69,15 +69,7 @@ before(async () => {
   });
   operator = await startOperator(cluster, ns.name, 'api-a');
   base = `http://127.0.0.1:${operator.port}`;
-  await waitUntil('initial admin Secret', async () => {
-    adminPassword = decode(await r.secret('switchboard-initial-admin'), 'password') ?? '';
-    return adminPassword !== '';
-  });
-  admin = new ApiSession(base);
-  await waitUntil(
-    'admin can sign in',
-    async () => (await admin.login('admin', adminPassword)).status === 200,
-  );
+  ({ session: admin, password: adminPassword } = await signInAdmin(r, base));
 });
 after(async () => {
   await operator?.stop();

@@ -5,13 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LineState } from '../../operator/src/api/softphone/line-state.ts';
-import { ApiSession } from '../support/api-session.ts';
+import { ApiSession, signInAdmin } from '../support/api-session.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
 import { EventStreamReader, type StreamItem } from '../support/event-stream-reader.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
-import { decode, Resources } from '../support/resources.ts';
-import { waitUntil } from '../support/wait.ts';
+import { Resources } from '../support/resources.ts';
 
 const cluster = testCluster();
 const HEARTBEAT_MS = 300;
@@ -66,16 +65,7 @@ before(async () => {
     SOFTPHONE_EVENTS_HEARTBEAT_MS: String(HEARTBEAT_MS),
   });
   base = `http://127.0.0.1:${operator.port}`;
-  let adminPassword = '';
-  await waitUntil('initial admin Secret', async () => {
-    adminPassword = decode(await r.secret('switchboard-initial-admin'), 'password') ?? '';
-    return adminPassword !== '';
-  });
-  admin = new ApiSession(base);
-  await waitUntil(
-    'admin can sign in',
-    async () => (await admin.login('admin', adminPassword)).status === 200,
-  );
+  ({ session: admin } = await signInAdmin(r, base));
 });
 after(async () => {
   for (const reader of readers) reader.close();

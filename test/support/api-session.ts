@@ -2,6 +2,9 @@
 // browser (one jar per session), sends the CSRF token it was given, and
 // returns status, headers and parsed JSON.
 
+import { decode, type Resources } from './resources.ts';
+import { waitUntil } from './wait.ts';
+
 export interface ApiAnswer<T = Record<string, unknown>> {
   readonly status: number;
   readonly headers: Headers;
@@ -64,4 +67,25 @@ export class ApiSession {
     await this.call('GET', '/auth/session');
     return this.call('POST', '/auth/login', { username, password });
   }
+}
+
+/**
+ * Waits for the operator's generated admin password (Secret
+ * switchboard-initial-admin) and signs in with it once sign-in is ready.
+ */
+export async function signInAdmin(
+  r: Resources,
+  base: string,
+): Promise<{ session: ApiSession; password: string }> {
+  let password = '';
+  await waitUntil('initial admin Secret', async () => {
+    password = decode(await r.secret('switchboard-initial-admin'), 'password') ?? '';
+    return password !== '';
+  });
+  const session = new ApiSession(base);
+  await waitUntil(
+    'admin can sign in',
+    async () => (await session.login('admin', password)).status === 200,
+  );
+  return { session, password };
 }
