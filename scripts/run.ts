@@ -6,7 +6,7 @@
 // until Ctrl-C (or stops once the samples are provisioned, with --once, as the
 // tests do). ASTERISK_AMI & co. drive an Asterisk of your own instead.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -14,7 +14,7 @@ import { startControlPlane } from '../test/cluster/control-plane.ts';
 import { freePort } from '../test/cluster/ports.ts';
 import { repoRoot } from '../test/cluster/tools.ts';
 import { type AsteriskProcess, createAsterisk } from './lib/asterisk-process.ts';
-import { startProjector } from './lib/projector.ts';
+import { projectionComplete, startProjector } from './lib/projector.ts';
 
 const { values } = parseArgs({
   options: {
@@ -189,7 +189,7 @@ try {
     // Asterisk's base configuration #includes the generated files: start it
     // once they are there, as a Pod waits for its projected volume.
     const started = Date.now();
-    while (!existsSync(join(configDir, 'switchboard', 'pjsip.conf'))) {
+    while (!projectionComplete(configDir)) {
       if (Date.now() - started > 60_000)
         throw new Error('the generated configuration never arrived');
       await new Promise((r) => setTimeout(r, 100));

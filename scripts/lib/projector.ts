@@ -7,7 +7,16 @@
 // every file changes at once and none is ever half-written. The directory can
 // be bind-mounted as a whole (never a single file: that is subPath's problem).
 
-import { chownSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   CoreV1Api,
@@ -15,7 +24,7 @@ import {
   type V1ConfigMap,
   type V1Secret,
 } from '@kubernetes/client-node';
-import { INCLUDE_DIR } from '../../operator/src/asterisk/render/index.ts';
+import { BASE_INCLUDES, INCLUDE_DIR } from '../../operator/src/asterisk/render/index.ts';
 import { createInformer, type Informer } from '../../operator/src/kube/informer.ts';
 
 const SELECTOR = 'app.kubernetes.io/component=asterisk-config';
@@ -134,4 +143,23 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
       await Promise.all([configMaps.stop(), secrets.stop()]);
     },
   };
+}
+
+/**
+ * True once <dir>/switchboard holds every file the base configuration
+ * #includes and every file those #include in turn: what a Pod's projected
+ * volume guarantees before its container starts. The projector can swap in
+ * ConfigMaps before the Secrets arrive; an Asterisk started then would load a
+ * pjsip.conf with a missing #include (ERROR, and no PJSIP objects).
+ */
+export function projectionComplete(dir: string): boolean {
+  const include = /^#include\s+(\S+)\s*$/gm;
+  for (const line of Object.values(BASE_INCLUDES)) {
+    const main = line.replace(/^#include\s+/, '');
+    const path = join(dir, main);
+    if (!existsSync(path)) return false;
+    for (const m of readFileSync(path, 'utf8').matchAll(include))
+      if (!existsSync(join(dir, m[1] as string))) return false;
+  }
+  return true;
 }

@@ -4,11 +4,11 @@
 // Asterisk's group only, as with fsGroup and defaultMode 0440). Asterisk starts
 // once the first projection is there: its base configuration #includes the
 // generated files and refuses to run without them, like the Pod would wait.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AsteriskProcess, createAsterisk } from '../../scripts/lib/asterisk-process.ts';
-import { type Projector, startProjector } from '../../scripts/lib/projector.ts';
+import { type Projector, projectionComplete, startProjector } from '../../scripts/lib/projector.ts';
 import type { TestCluster } from './cluster.ts';
 import type { Resources } from './resources.ts';
 import { waitUntil } from './wait.ts';
@@ -48,8 +48,8 @@ export async function startRealAsterisk(cluster: TestCluster, r: Resources): Pro
     amiSpec: { host: '127.0.0.1', port: asterisk.amiPort, secretName: REAL_AMI_SECRET_NAME },
     async start() {
       await waitUntil(
-        'the first projection of the generated configuration',
-        () => existsSync(join(asterisk.etcDir, 'switchboard', 'pjsip.conf')),
+        'the first complete projection of the generated configuration',
+        () => projectionComplete(asterisk.etcDir),
         60_000,
       );
       await asterisk.start();

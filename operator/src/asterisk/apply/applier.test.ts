@@ -136,6 +136,25 @@ describe('the apply loop', () => {
     assert.equal(server.endpointIds().length, 40);
   });
 
+  it('applies a lone change after a quiet spell without waiting for a burst to settle', async () => {
+    await applier.stop();
+    // A settle time no test would wait for: only the lone-change rule can apply this.
+    applier = new Applier('ns', client, view, pino({ level: 'silent' }), {
+      pollMs: 20,
+      settleMs: 600_000,
+      maxBatchMs: 1_200_000,
+    });
+    applier.start();
+    const { objects, version } = render(agents(2));
+    project(objects);
+    applier.setDesired(version);
+    await waitUntil(
+      'applied at once',
+      async () => view.provisioned('ns', 'agent-1', 'agent_1_1700000000/1').status === 'True',
+      5_000,
+    );
+  });
+
   it('after a reconnect reloads nothing unless Asterisk restarted, and confirms again', async () => {
     client.onState((s) => applier.connectionChanged(s === 'connected'));
     const { objects, version } = render(agents(2));

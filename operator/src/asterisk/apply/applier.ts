@@ -57,6 +57,8 @@ type Client = Pick<AmiClient, 'action' | 'list' | 'state'>;
 interface Pending {
   readonly version: ConfigVersion;
   readonly at: number;
+  /** Came alone after a quiet spell (nothing pending, no version for settleMs): no burst to wait for. */
+  readonly alone: boolean;
 }
 
 /** At most this many unapplied versions are remembered; the kubelet delivers recent ones. */
@@ -74,6 +76,8 @@ export class Applier {
   readonly #now: () => number;
 
   #pending: Pending[] = [];
+  /** When setDesired last got a new version. */
+  #lastDesiredAt: number | undefined;
   #loaded: ConfigVersion | undefined;
   /** CoreStatus startup date and time of the Asterisk last connected to. */
   #startup: string | undefined;
@@ -123,7 +127,14 @@ export class Applier {
   setDesired(version: ConfigVersion): void {
     const latest = this.#pending.at(-1)?.version ?? this.#loaded;
     if (latest?.id === version.id) return;
-    this.#pending.push({ version, at: this.#now() });
+    const now = this.#now();
+    // Versions more than settleMs apart are reloaded one by one anyway; only
+    // the wait for a burst that is not coming is saved.
+    const alone =
+      this.#pending.length === 0 &&
+      (this.#lastDesiredAt === undefined || now - this.#lastDesiredAt >= this.#settleMs);
+    this.#lastDesiredAt = now;
+    this.#pending.push({ version, at: now, alone });
     if (this.#pending.length > MAX_PENDING)
       this.#pending.splice(0, this.#pending.length - MAX_PENDING);
     this.#view.setOwners(this.#ns, version.endpoints);
@@ -139,7 +150,7 @@ export class Applier {
     if (!connected && this.#loaded) {
       // Newer pending versions are applied with every module reloaded; else re-apply this one.
       if (this.#pending.length === 0)
-        this.#pending.push({ version: this.#loaded, at: this.#now() });
+        this.#pending.push({ version: this.#loaded, at: this.#now(), alone: true });
       this.#beforeOutage = this.#loaded;
       this.#loaded = undefined;
     }
@@ -234,8 +245,11 @@ export class Applier {
 
     // Coalesce a burst: reload once the newest version is visible and no newer
     // one came for settleMs, or once the oldest change has waited maxBatchMs.
+    // A lone change after a quiet spell (an admin adding one agent) goes at
+    // once: a burst costs one reload more, a single change no settle time.
     const match = this.#pending[matchIndex] as Pending;
-    if (now - oldest.at < this.#maxBatchMs) {
+    const lone = this.#pending.length === 1 && match.alone;
+    if (!lone && now - oldest.at < this.#maxBatchMs) {
       if (matchIndex < this.#pending.length - 1) return this.#pollMs;
       if (now - latest.at < this.#settleMs) return this.#settleMs - (now - latest.at);
     }
