@@ -201,6 +201,8 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
           `Asterisk exited (${code}) while starting; see ${proc?.logPath}:\n${tail(proc?.logPath)}`,
         );
       });
+      // Handled here: a later exit (kill, stop) must not surface as an unhandled rejection.
+      exited.catch(() => {});
       // Returns once every module has loaded; fails while the socket is not up yet.
       const booted = (async () => {
         const deadline = Date.now() + 60_000;
@@ -215,7 +217,6 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
         }
       })();
       await Promise.race([booted, exited]);
-      exited.catch(() => {});
     },
     async kill() {
       if (!proc) return;
