@@ -226,6 +226,10 @@ export function valuesSchema(): Schema {
           pattern: '^$|^--[a-z][-a-z0-9]*(=[^ ]+)?( --[a-z][-a-z0-9]*(=[^ ]+)?)*$',
         }),
         secureCookies: bool('Session cookies only over HTTPS (and http://localhost).'),
+        defaultPhoneRegion: str(
+          'Country (ISO 3166-1 alpha-2, e.g. "DE") national phone numbers typed without a country code belong to; empty: only numbers with a country code.',
+          { pattern: '^([A-Z]{2})?$' },
+        ),
         extraEnv: { type: 'array', description: 'Extra environment variables.', items: envVar },
         resources: resources('Requests and limits of the operator container.'),
         podDisruptionBudget: obj('PodDisruptionBudget of the operator.', {

@@ -103,7 +103,7 @@ describe('HR page', () => {
     await page.getByRole('button', { name: 'Create agent' }).click();
     const phoneError = page.locator('#agent-phoneNumber-error');
     await phoneError.waitFor();
-    assert.match((await phoneError.textContent()) ?? '', /wrong format.*E\.164/);
+    assert.match((await phoneError.textContent()) ?? '', /needs the country code.*E\.164/);
     assert.match(
       (await page.locator('#agent-extension-error').textContent()) ?? '',
       /must be >= 100/,
@@ -287,6 +287,36 @@ describe('HR page', () => {
       assert.equal(await p.evaluate(async () => (await fetch('/hr/stats')).status), 401);
     } finally {
       await stranger.close();
+    }
+  });
+
+  it('makes an API token on the settings page, shows it once, revokes it', async () => {
+    const p = await context.newPage();
+    try {
+      await p.goto(`${base}/dashboard/settings`);
+      await p.getByRole('heading', { name: 'API tokens' }).waitFor();
+      await p.getByLabel('Name', { exact: true }).fill('hr-sync');
+      await p.getByLabel('agents:write').check();
+      await p.getByRole('button', { name: 'Create token' }).click();
+      const shown = p.getByLabel('New API token');
+      await shown.waitFor();
+      const token = await shown.inputValue();
+      assert.match(token, /^sbt_[0-9a-f]{16}_/);
+      const tokenRow = p.locator('sb-api-tokens tr', { hasText: 'hr-sync' });
+      await tokenRow.getByText('agents:read, agents:write').waitFor();
+      const asScript = () =>
+        fetch(`${base}/hr/users`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal((await asScript()).status, 200);
+
+      await p.reload();
+      await tokenRow.waitFor();
+      assert.ok(!(await visibleText(p)).includes(token), 'shown once only');
+      await tokenRow.getByRole('button', { name: 'Revoke' }).click();
+      await p.getByRole('alertdialog').getByRole('button', { name: 'Revoke' }).click();
+      await p.getByText('No API tokens.').waitFor();
+      assert.equal((await asScript()).status, 401);
+    } finally {
+      await p.close();
     }
   });
 

@@ -2,6 +2,7 @@
 // sign-in with the generated admin password, the HR workflow over SipAgents,
 // validation from the CRD schemas, CSRF, roles, secrets never returned.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { ApiSession, signInAdmin } from '../support/api-session.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
@@ -41,7 +42,7 @@ interface ErrorBody {
 
 const newAgent = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
-  phoneNumber: '+4930123456',
+  phoneNumber: '+49 (30) 123-456', // as people type it: stored as +4930123456
   password: 'agent-login-pw',
   accountType: 'agent',
   ...extra,
@@ -67,7 +68,10 @@ before(async () => {
       ],
     },
   });
-  operator = await startOperator(cluster, ns.name, 'api-a');
+  // Last uses of API tokens written every 300 ms (30 s by default) so a test sees the batch land.
+  operator = await startOperator(cluster, ns.name, 'api-a', {
+    API_TOKENS_LAST_USED_FLUSH_MS: '300',
+  });
   base = `http://127.0.0.1:${operator.port}`;
   ({ session: admin, password: adminPassword } = await signInAdmin(r, base));
 });
@@ -225,7 +229,9 @@ describe('HR workflow', () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{ ...newAgent(''), name: undefined }, 'name', /is required/],
       [newAgent(' padded'), 'name', /wrong format/],
-      [newAgent('Jane', { phoneNumber: '030 1234' }), 'phoneNumber', /E\.164/],
+      [newAgent('Jane', { phoneNumber: '030 1234' }), 'phoneNumber', /country code.*E\.164/],
+      [newAgent('Jane', { phoneNumber: 'call me' }), 'phoneNumber', /is not a phone number/],
+      [newAgent('Jane', { phoneNumber: '+1 555' }), 'phoneNumber', /too few digits/],
       [newAgent('Jane', { password: 'short' }), 'password', /fewer than 8/],
       [newAgent('Jane', { accountType: 'admin' }), 'accountType', /must be one of: agent/],
       [newAgent('Jane', { extension: 42 }), 'extension', /must be >= 100/],
@@ -430,6 +436,112 @@ describe('WebRTC settings', () => {
   });
 });
 
+describe('WebRTC settings in the seed workflow’s flat shape', () => {
+  const ws = 'wss://pbx.example.org:8089/ws';
+  interface FlatAnswer {
+    asteriskWsUrl: string;
+    stunServer: string | null;
+    turnServer: string | null;
+    turnUsername: string | null;
+    settings: { iceServers: Record<string, unknown> };
+  }
+
+  it('takes {stunServer, asteriskWsUrl}', async () => {
+    const res = await admin.call<FlatAnswer>('PUT', '/hr/webrtc-config', {
+      stunServer: 'stun:stun.l.google.com:19302',
+      asteriskWsUrl: ws,
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.stunServer, 'stun:stun.l.google.com:19302');
+    assert.equal(res.body.turnServer, null);
+    assert.deepEqual((await r.config()).spec.iceServers, {
+      stunUrls: ['stun:stun.l.google.com:19302'],
+    });
+  });
+
+  it('keeps a static TURN password in a Secret, never in the WebRTCConfig or an answer', async () => {
+    const res = await admin.call<FlatAnswer>('PUT', '/hr/webrtc-config', {
+      stunServer: 'stun:stun.l.google.com:19302',
+      turnServer: 'turn:turn.example.org:3478',
+      turnUsername: 'webrtc',
+      turnPassword: 'turn-password-42',
+      asteriskWsUrl: ws,
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.turnUsername, 'webrtc');
+    assert.ok(!res.text.includes('turn-password-42'));
+    const secret = await r.secret('switchboard-turn-credentials');
+    assert.equal(decode(secret, 'password'), 'turn-password-42');
+    assert.equal(decode(secret, 'username'), 'webrtc');
+    const config = await r.config();
+    assert.ok(!JSON.stringify(config).includes('turn-password-42'));
+    assert.deepEqual(config.spec.iceServers.turnServers, [
+      {
+        urls: ['turn:turn.example.org:3478'],
+        credentialsSecret: {
+          name: 'switchboard-turn-credentials',
+          usernameKey: 'username',
+          passwordKey: 'password',
+        },
+      },
+    ]);
+    // GET answers both shapes; a round trip without the password keeps it.
+    let got = await admin.call<FlatAnswer>('GET', '/hr/webrtc-config');
+    await waitUntil('TURN username visible', async () => {
+      got = await admin.call<FlatAnswer>('GET', '/hr/webrtc-config');
+      return got.body.turnUsername === 'webrtc';
+    });
+    assert.ok(!got.text.includes('turn-password-42'));
+    assert.ok(got.body.settings.iceServers.turnServers);
+    const { asteriskWsUrl, stunServer, turnServer, turnUsername } = got.body;
+    const again = await admin.call('PUT', '/hr/webrtc-config', {
+      asteriskWsUrl,
+      stunServer,
+      turnServer,
+      turnUsername,
+    });
+    assert.equal(again.status, 200, again.text);
+    assert.equal(
+      decode(await r.secret('switchboard-turn-credentials'), 'password'),
+      'turn-password-42',
+    );
+  });
+
+  it('names a bad flat field, and a port outside 1–65535 in either shape', async () => {
+    const bad = await admin.call<ErrorBody>('PUT', '/hr/webrtc-config', {
+      asteriskWsUrl: 'wss://pbx.example.org:70000/ws',
+      stunServer: 'stun:stun.example.org:0',
+      turnPassword: 'x',
+    });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.errors?.map((e) => `${e.field}: ${e.message}`).sort(), [
+      'asteriskWsUrl: the port must be a number from 1 to 65535',
+      'stunServer: the port must be a number from 1 to 65535',
+    ]);
+    const turn = await admin.call<ErrorBody>('PUT', '/hr/webrtc-config', {
+      asteriskWsUrl: ws,
+      iceServers: {
+        turnServers: [
+          { urls: ['turn:t.example.org:65536'], sharedSecret: { name: 'turn-shared' } },
+        ],
+      },
+    });
+    assert.equal(turn.status, 400);
+    assert.deepEqual(
+      turn.body.errors?.map((e) => e.field),
+      ['iceServers.turnServers[0].urls[0]'],
+    );
+    const orphan = await admin.call<ErrorBody>('PUT', '/hr/webrtc-config', {
+      asteriskWsUrl: ws,
+      turnPassword: 'x',
+    });
+    assert.equal(orphan.status, 400);
+    assert.deepEqual(orphan.body.errors, [
+      { field: 'turnPassword', message: 'needs a turnServer' },
+    ]);
+  });
+});
+
 describe('a second replica (not the leader)', () => {
   let follower: OperatorProcess;
   before(async () => {
@@ -467,5 +579,211 @@ describe('a second replica (not the leader)', () => {
     assert.equal(limited.status, 429, 'even the right password waits');
     assert.match(limited.body.message, /too many sign-in attempts/);
     assert.ok(Number(limited.headers.get('retry-after')) > 0);
+  });
+});
+
+describe('HR API for scripts (API tokens)', () => {
+  interface TokenInfo {
+    id: string;
+    name: string;
+    scopes: string[];
+    lastUsedAt: string | null;
+    expiresAt: string;
+    expired: boolean;
+  }
+  const makeToken = async (name: string, scopes: string[], extra: Record<string, unknown> = {}) => {
+    const res = await admin.call<{ token: string; tokenInfo: TokenInfo }>('POST', '/auth/tokens', {
+      name,
+      scopes,
+      ...extra,
+    });
+    assert.equal(res.status, 201, res.text);
+    return res.body;
+  };
+  /** A call as curl makes it: this body text, a Bearer header, no cookie, no CSRF token. */
+  const curl = async (method: string, path: string, token: string, body?: string) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body,
+    });
+    const text = await res.text();
+    return { status: res.status, text, body: JSON.parse(text) as Record<string, unknown> };
+  };
+  /** The shape of a JSON value: keys and value types, recursively (arrays by their first item). */
+  const shape = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? [v.length ? shape(v[0]) : 'empty']
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, shape((v as Record<string, unknown>)[k])]),
+          )
+        : v === null
+          ? 'null'
+          : typeof v;
+
+  let full: { token: string; tokenInfo: TokenInfo };
+
+  it('is made by the admin, shown once, stored only as a SHA-256', async () => {
+    full = await makeToken('hr-sync', ['agents:read', 'agents:write', 'settings:write'], {
+      expiresInDays: 30,
+    });
+    assert.match(full.token, /^sbt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    const stored = await r.secret('switchboard-api-tokens');
+    const text = Object.values(stored?.data ?? {})
+      .map((v) => Buffer.from(v, 'base64').toString())
+      .join('\n');
+    assert.ok(!text.includes(full.token), 'the token itself is not stored');
+    assert.match(text, /"hash":"[0-9a-f]{64}"/);
+    const list = await admin.call<{ tokens: TokenInfo[] }>('GET', '/auth/tokens');
+    assert.ok(!list.text.includes(full.token));
+    assert.deepEqual(
+      list.body.tokens.map((t) => [t.name, t.scopes, t.lastUsedAt]),
+      [['hr-sync', ['agents:read', 'agents:write', 'settings:write'], null]],
+    );
+    const again = await admin.call('POST', '/auth/tokens', {
+      name: 'hr-sync',
+      scopes: ['agents:read'],
+    });
+    assert.equal(again.status, 409);
+  });
+
+  it("runs the brief's three calls with one extra header, in the brief's shapes", async () => {
+    const created = await curl(
+      'POST',
+      '/hr/users',
+      full.token,
+      '{"name": "Иван Петров", "phoneNumber": "+232 76 123 456", "password": "securepass123", "accountType": "agent"}',
+    );
+    assert.equal(created.status, 201, created.text);
+    // The brief's answer: { status, user: {…}, sipCredentials: {username, password, extension}, message }.
+    assert.deepEqual(Object.keys(created.body).sort(), [
+      'message',
+      'sipCredentials',
+      'status',
+      'user',
+    ]);
+    assert.deepEqual(shape(created.body.sipCredentials), {
+      extension: 'number',
+      password: 'string',
+      username: 'string',
+    });
+    assert.equal(created.body.status, 'ok');
+    const user = created.body.user as Record<string, unknown>;
+    const sip = created.body.sipCredentials as Record<string, unknown>;
+    for (const key of [
+      'id',
+      'name',
+      'phoneNumber',
+      'sipUsername',
+      'sipExtension',
+      'hasSipCredentials',
+    ])
+      assert.ok(key in user, `user.${key}`);
+    assert.equal(user.phoneNumber, '+23276123456', 'stored in E.164');
+    assert.match(String(sip.username), /^ivan_petrov_\d{10}$/, 'transliterated');
+    assert.match(String(sip.password), /^[0-9a-f]{32}$/);
+    assert.equal((await r.agent(String(user.id))).spec.phoneNumber, '+23276123456');
+
+    const list = await curl('GET', '/hr/users?accountType=agent', full.token);
+    assert.equal(list.status, 200, list.text);
+    assert.equal(list.body.status, 'ok');
+    assert.equal(typeof list.body.total, 'number');
+    const users = list.body.users as Record<string, unknown>[];
+    const { sipPasswordGenerated: _, ...listed } = user;
+    assert.deepEqual(
+      shape(users.find((u) => u.id === user.id)),
+      shape(listed),
+      'listed as created, without the password flag',
+    );
+    assert.ok(!list.text.includes(String(sip.password)), 'the password is answered once only');
+
+    const stunOnly = await curl(
+      'PUT',
+      '/hr/webrtc-config',
+      full.token,
+      '{"stunServer": "stun:stun.l.google.com:19302", "asteriskWsUrl": "wss://pbx.example.org:8089/ws"}',
+    );
+    assert.equal(stunOnly.status, 200, stunOnly.text);
+    const withTurn = await curl(
+      'PUT',
+      '/hr/webrtc-config',
+      full.token,
+      '{"stunServer": "stun:stun.l.google.com:19302", "turnServer": "turn:turn.example.org:3478", "turnUsername": "webrtc", "turnPassword": "turn-secret-77", "asteriskWsUrl": "wss://pbx.example.org:8089/ws"}',
+    );
+    assert.equal(withTurn.status, 200, withTurn.text);
+    assert.ok(!withTurn.text.includes('turn-secret-77'));
+    const { asteriskWsUrl, stunServer, turnServer, turnUsername } = withTurn.body;
+    assert.deepEqual(
+      { asteriskWsUrl, stunServer, turnServer, turnUsername },
+      {
+        asteriskWsUrl: 'wss://pbx.example.org:8089/ws',
+        stunServer: 'stun:stun.l.google.com:19302',
+        turnServer: 'turn:turn.example.org:3478',
+        turnUsername: 'webrtc',
+      },
+    );
+  });
+
+  it('lists the last use (written in batches) and logs every use without the token', async () => {
+    await waitUntil('last use written to the Secret', async () => {
+      const stored = await r.secret('switchboard-api-tokens');
+      return Boolean(stored?.data?.[`last-used.${full.tokenInfo.id}`]);
+    });
+    const list = await admin.call<{ tokens: TokenInfo[] }>('GET', '/auth/tokens');
+    assert.ok(list.body.tokens[0]?.lastUsedAt, 'last used shown');
+    const log = await readFile(operator.logPath, 'utf8');
+    assert.match(log, /"token":"hr-sync".*"API token used"|"API token used".*"token":"hr-sync"/);
+    assert.ok(!log.includes(full.token), 'the token is never logged');
+  });
+
+  it("refuses a call outside the token's scope, and token management by token", async () => {
+    const reader = await makeToken('reporting', ['agents:read']);
+    assert.equal((await curl('GET', '/hr/users', reader.token)).status, 200);
+    const post = await curl('POST', '/hr/users', reader.token, JSON.stringify(newAgent('Eve')));
+    assert.equal(post.status, 403);
+    assert.match(String(post.body.message), /lacks the scope agents:write/);
+    const put = await curl(
+      'PUT',
+      '/hr/webrtc-config',
+      reader.token,
+      '{"asteriskWsUrl": "ws://x:1/ws"}',
+    );
+    assert.equal(put.status, 403);
+    assert.match(String(put.body.message), /settings:write/);
+    assert.equal((await curl('GET', '/auth/tokens', full.token)).status, 401);
+    assert.equal((await curl('GET', '/softphone/config', full.token)).status, 401);
+    assert.equal((await curl('GET', '/hr/users', 'sbt_0000000000000000_nope')).status, 401);
+  });
+
+  it('refuses a revoked token and an expired one', async () => {
+    const revoke = await admin.call('DELETE', `/auth/tokens/${full.tokenInfo.id}`);
+    assert.equal(revoke.status, 200, revoke.text);
+    const revoked = await curl('GET', '/hr/users', full.token);
+    assert.equal(revoked.status, 401);
+    assert.match(String(revoked.body.message), /invalid or revoked API token/);
+    assert.equal((await admin.call('DELETE', `/auth/tokens/${full.tokenInfo.id}`)).status, 404);
+
+    const brief = await makeToken('short-lived', ['agents:read'], {
+      expiresAt: new Date(Date.now() + 1500).toISOString(),
+    });
+    assert.equal((await curl('GET', '/hr/users', brief.token)).status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    const expired = await curl('GET', '/hr/users', brief.token);
+    assert.equal(expired.status, 401);
+    assert.match(String(expired.body.message), /has expired/);
+    const list = await admin.call<{ tokens: TokenInfo[] }>('GET', '/auth/tokens');
+    assert.deepEqual(
+      list.body.tokens.map((t) => [t.name, t.expired]),
+      [
+        ['reporting', false],
+        ['short-lived', true],
+      ],
+    );
   });
 });

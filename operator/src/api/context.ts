@@ -3,9 +3,11 @@ import type { CoreV1Api } from '@kubernetes/client-node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caches } from '../informers.ts';
 import type { Logger } from '../log.ts';
+import type { TokenRecord, TokenScope } from './auth/api-tokens.ts';
 import type { AuthState } from './auth/auth-state.ts';
 import type { Principal } from './auth/principal.ts';
 import type { CookieNames } from './auth/session.ts';
+import type { TokenStore } from './auth/token-store.ts';
 import { HttpError } from './errors.ts';
 import type { CacheWaiter } from './hr/cache-waiter.ts';
 import type { KubeWrites } from './hr/kube-writes.ts';
@@ -20,6 +22,7 @@ export interface ApiContext {
   readonly writes: KubeWrites;
   readonly waiter: CacheWaiter;
   readonly cookies: CookieNames;
+  readonly tokens: TokenStore;
   /** Who a session cookie belongs to now (undefined: none, expired, or no longer valid). */
   readonly principal: (cookie: string | undefined) => Principal | undefined;
 }
@@ -28,6 +31,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the session hook: the signed-in user, or null. */
     principal: Principal | null;
+    /** Set by the bearer hook: the API token the request came with (then principal is null). */
+    apiToken: TokenRecord | null;
   }
 }
 
@@ -37,5 +42,26 @@ export function requireRole(...roles: Principal['role'][]) {
     if (!request.principal) throw new HttpError(401, 'sign in first');
     if (!roles.includes(request.principal.role))
       throw new HttpError(403, `this page is for ${roles.join(' or ')} accounts only`);
+  };
+}
+
+/**
+ * onRequest guard for what automation may do: an admin session, or an API
+ * token holding `scope`. Anything else as requireRole('admin').
+ */
+export function requireScope(scope: TokenScope) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const token = request.apiToken;
+    if (token) {
+      if (!token.scopes.includes(scope))
+        throw new HttpError(
+          403,
+          `the API token "${token.name}" lacks the scope ${scope} (it has: ${token.scopes.join(', ') || 'none'})`,
+        );
+      return;
+    }
+    if (!request.principal) throw new HttpError(401, 'sign in first, or send an API token');
+    if (request.principal.role !== 'admin')
+      throw new HttpError(403, 'this page is for admin accounts only');
   };
 }

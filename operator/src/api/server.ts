@@ -18,10 +18,13 @@ import type { Registry } from 'prom-client';
 import type { Caches } from '../informers.ts';
 import { histogram } from '../kube/metric.ts';
 import type { Logger } from '../log.ts';
+import { bearerToken, tokenId } from './auth/api-tokens.ts';
 import { AuthState } from './auth/auth-state.ts';
 import { principalFrom } from './auth/principal.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import { cookieNames, cookieOptions } from './auth/session.ts';
+import { registerTokenRoutes } from './auth/token-routes.ts';
+import { TokenStore } from './auth/token-store.ts';
 import type { ApiContext } from './context.ts';
 import { errorBody, HttpError } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
@@ -87,6 +90,12 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     writes: new KubeWrites(deps.core, deps.custom, ns),
     waiter: new CacheWaiter([caches.agents, caches.secrets]),
     cookies,
+    tokens: new TokenStore(
+      deps.core,
+      settings.systemNamespace,
+      logger.child({ component: 'api-tokens' }),
+      settings.apiTokens,
+    ),
     principal: (cookie) => principalFrom(cookie, principalSources),
   };
 
@@ -97,6 +106,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     bodyLimit: 64 * 1024,
   });
   app.decorateRequest('principal', null);
+  app.decorateRequest('apiToken', null);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -128,17 +138,50 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     const path = request.url.split('?')[0] ?? '';
     if (!API_PREFIXES.some((p) => path.startsWith(p))) return;
     reply.header('cache-control', 'no-store');
-    request.principal = ctx.principal(request.cookies[cookies.session]) ?? null;
+    const bearer = bearerToken(request.headers.authorization);
+    if (bearer === undefined) {
+      request.principal = ctx.principal(request.cookies[cookies.session]) ?? null;
+      return;
+    }
+    // Automation: only the token counts (a cookie sent along is ignored), and
+    // every use is logged by the token's name and id, never the token.
+    const verdict = await ctx.tokens.verify(bearer);
+    if (!verdict.ok) {
+      ctx.logger.warn(
+        { tokenId: tokenId(bearer) ?? null, method: request.method, path, reason: verdict.message },
+        'API token refused',
+      );
+      throw new HttpError(401, verdict.message);
+    }
+    request.apiToken = verdict.record;
+    ctx.tokens.markUsed(verdict.record.id);
   });
   // Every change through the API needs the token from GET /auth/session (double submit,
   // the secret in a signed SameSite=Strict cookie); the plugin answers 403 itself.
+  // Bearer requests need none: a browser never adds an Authorization header by itself.
   app.addHook('onRequest', (request, reply, done) => {
     const path = request.url.split('?')[0] ?? '';
-    if (SAFE_METHODS.has(request.method) || !API_PREFIXES.some((p) => path.startsWith(p)))
+    if (
+      SAFE_METHODS.has(request.method) ||
+      request.apiToken ||
+      !API_PREFIXES.some((p) => path.startsWith(p))
+    )
       return done();
     app.csrfProtection(request, reply, done);
   });
   app.addHook('onResponse', async (request, reply) => {
+    const token = request.apiToken;
+    if (token)
+      ctx.logger.info(
+        {
+          token: token.name,
+          tokenId: token.id,
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: reply.statusCode,
+        },
+        'API token used',
+      );
     requestDuration.observe(
       {
         method: request.method,
@@ -168,6 +211,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   registerHealthRoutes(app, { ready: deps.ready, registry: deps.registry });
   registerAuthRoutes(app, ctx);
+  registerTokenRoutes(app, ctx);
   registerUserRoutes(app, ctx);
   registerWebRtcRoutes(app, ctx);
   registerSoftphoneRoutes(app, ctx);
@@ -175,12 +219,14 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await registerWebUi(app, settings);
 
   auth.start();
+  ctx.tokens.start();
   return {
     app,
     auth,
     async close() {
       auth.stop();
       await app.close();
+      await ctx.tokens.stop();
     },
   };
 }

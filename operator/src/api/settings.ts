@@ -1,6 +1,8 @@
 // Settings of the HTTP API from the environment (the Helm chart sets them).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { CountryCode } from 'libphonenumber-js';
+import { phoneRegion } from './hr/phone-number.ts';
 
 export interface ApiSettings {
   /** The call center this API serves: one namespace, one Asterisk. */
@@ -16,6 +18,10 @@ export interface ApiSettings {
   readonly sessionTtlSeconds: number;
   /** Heartbeat of GET /softphone/events, below the idle timeout of any proxy in between. */
   readonly eventsHeartbeatMs: number;
+  /** Where national phone numbers ("030 123456") are read as from (DEFAULT_PHONE_REGION); none: only +… numbers. */
+  readonly defaultPhoneRegion: CountryCode | undefined;
+  /** API tokens: how often each replica re-reads them (revocations elsewhere), how often last uses are written. */
+  readonly apiTokens: { readonly refreshMs: number; readonly flushMs: number };
   /** The built web UI (esbuild output) and its index.html. */
   readonly webuiDir: string;
   readonly indexHtml: string;
@@ -56,6 +62,11 @@ export function loadApiSettings(
       env.SOFTPHONE_EVENTS_HEARTBEAT_MS,
       15_000,
     ),
+    apiTokens: {
+      refreshMs: int('API_TOKENS_REFRESH_MS', env.API_TOKENS_REFRESH_MS, 10_000),
+      flushMs: int('API_TOKENS_LAST_USED_FLUSH_MS', env.API_TOKENS_LAST_USED_FLUSH_MS, 30_000),
+    },
+    defaultPhoneRegion: phoneRegion(env.DEFAULT_PHONE_REGION),
     webuiDir: env.WEBUI_DIR || join(root, 'dist', 'webui'),
     indexHtml: env.WEBUI_INDEX || join(root, 'webui', 'index.html'),
   };

@@ -12,6 +12,7 @@ import {
   VERSION,
 } from './common.ts';
 import type { CustomResourceDefinition, JSONSchemaProps } from './schema-types.ts';
+import { urlPortRule } from './url-port.ts';
 
 const port = (description: string, defaultPort: number): JSONSchemaProps => ({
   type: 'integer',
@@ -43,6 +44,7 @@ const iceServers: JSONSchemaProps = {
         description: 'A STUN URL (stun: or stuns:).',
         maxLength: 512,
         pattern: '^stuns?:[^\\s/?#]+$',
+        'x-kubernetes-validations': [urlPortRule('stuns?:[^?#]*', '')],
       },
     },
     turnServers: {
@@ -73,6 +75,7 @@ const iceServers: JSONSchemaProps = {
               description: 'A TURN URL (turn: or turns:).',
               maxLength: 512,
               pattern: '^turns?:[^\\s/#]+$',
+              'x-kubernetes-validations': [urlPortRule('turns?:[^?#]*', '([?].*)?')],
             },
           },
           credentialsSecret: {
@@ -128,6 +131,7 @@ const spec: JSONSchemaProps = {
         'The SIP-over-WebSocket URL the softphone connects to: ws:// for development, wss:// in production, e.g. "wss://pbx.example.org:8089/ws".',
       maxLength: 2048,
       pattern: '^wss?://[^\\s/?#]+(/[^\\s]*)?$',
+      'x-kubernetes-validations': [urlPortRule('wss?://[^/?#]*', '([/?#].*)?')],
     },
     iceServers,
     transports: objectWithDefaults({

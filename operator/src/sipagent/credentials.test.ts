@@ -10,7 +10,18 @@ describe('SIP credentials', () => {
     );
     assert.equal(slugify('  Zoë  Ångström-Müller '), 'zoe_angstrom_muller');
     assert.equal(slugify('O\'Brien, "Pat"'), 'o_brien_pat');
-    assert.equal(slugify('李小龙'), 'agent', 'no Latin letters: a neutral slug');
+    assert.ok(slugify('x'.repeat(200)).length <= 40);
+  });
+
+  it('transliterate names in other scripts (ivan_petrov_<seconds>), "agent" only when nothing is left', () => {
+    assert.equal(
+      sipUsername('Иван Петров', 1700000000, () => false),
+      'ivan_petrov_1700000000',
+    );
+    assert.equal(slugify('محمد'), 'mhmd');
+    assert.equal(slugify('李小龙'), 'lixiaolong');
+    assert.equal(slugify('Straße 7'), 'strasse_7');
+    assert.equal(slugify('😀 ★ !!'), 'agent', 'no letter or digit: a neutral slug');
     assert.ok(slugify('x'.repeat(200)).length <= 40);
   });
 

@@ -2,6 +2,7 @@
 // `<display_name_slug>_<unix_seconds>` (john_doe_1700000000) and a 32-hex
 // password from the CSPRNG.
 import { randomBytes } from 'node:crypto';
+import anyAscii from 'any-ascii';
 
 export interface SipCredentials {
   readonly username: string;
@@ -10,11 +11,15 @@ export interface SipCredentials {
 
 const MAX_SLUG = 40;
 
-/** "John Doe" → "john_doe"; accents dropped, anything else non-alphanumeric becomes "_". */
+/**
+ * "John Doe" → "john_doe", "Иван Петров" → "ivan_petrov", "محمد" → "mhmd":
+ * any-ascii (maintained, no dependencies, tables for all of Unicode, the same
+ * answer for the same name on every run) transliterates letters and digits;
+ * symbols and emoji are dropped first, so only a name with no letter or digit
+ * at all becomes "agent".
+ */
 export function slugify(displayName: string): string {
-  const slug = displayName
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  const slug = anyAscii(displayName.normalize('NFC').replace(/[^\p{L}\p{N}\p{M}]+/gu, ' '))
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')

@@ -110,7 +110,7 @@ export class SbAddAgentForm extends LitElement {
       ${formError ? html`<p class="alert" role="alert">${formError}</p>` : nothing}
       <form @submit=${this.#submit} novalidate>
         ${this.#field('name', 'Full name', { required: true, hint: 'As callers see it, e.g. "John Doe".' })}
-        ${this.#field('phoneNumber', 'Phone number', { type: 'tel', autocomplete: 'off', hint: 'E.164, e.g. +4930123456.' })}
+        ${this.#field('phoneNumber', 'Phone number', { type: 'tel', autocomplete: 'off', hint: 'As you would write it, e.g. +232 76 123 456; stored as +23276123456.' })}
         ${this.#field('extension', 'Extension', { inputmode: 'numeric', hint: 'Leave empty to take the next free one.' })}
         ${this.#field('password', 'Login password', { type: 'password', required: true, autocomplete: 'new-password', hint: 'For the agent to sign in to the softphone (8+ characters). Stored only as a hash.' })}
         ${this._errors.size && !formError ? html`<p class="visually-hidden" role="alert">The form has errors: ${[...this._errors.entries()].map(([f, m]) => `${f}: ${m}`).join('; ')}</p>` : nothing}

@@ -1,11 +1,12 @@
 // <sb-webrtc-settings>: the admin's WebRTC settings (ws URL, STUN, TURN)
 // backed by GET/PUT /hr/webrtc-config, and the PJSIP text Asterisk reads
-// (generated, without any secret).
+// (generated, without any secret), then the API tokens panel.
 import { html, LitElement, nothing } from 'lit';
 import { ApiError, request } from '../api/client.ts';
 import type { TurnServer, WebRtcConfigView, WebRtcSettings } from '../api/types.ts';
 import { errorsByField } from '../ui/field-errors.ts';
 import { pageStyles } from '../ui/styles.ts';
+import './sb-api-tokens.ts';
 import { settingsStyles } from './settings-styles.ts';
 
 const FIELDS = ['asteriskWsUrl', 'iceServers'] as const;
@@ -193,7 +194,8 @@ export class SbWebrtcSettings extends LitElement {
               <pre tabindex="0">${v.generated.pjsipConf ?? 'not generated yet'}</pre>
             </section>`
           : nothing
-      }`;
+      }
+      <sb-api-tokens></sb-api-tokens>`;
   }
 }
 

@@ -19,7 +19,20 @@ export const settingsStyles = css`
     max-height: 28rem;
     font-size: 0.85rem;
   }
-  .generated {
+  .generated,
+  .tokens {
     margin-top: 2rem;
+  }
+  fieldset.scopes {
+    border: 0;
+    margin: 0 0 1rem;
+    padding: 0;
+    display: flex;
+    gap: 1rem;
+    flex-wrap: wrap;
+  }
+  input.token {
+    width: 100%;
+    font-family: monospace;
   }
 `;

@@ -10,6 +10,7 @@ import {
 import { isNotFound, statusCode } from '../../clients/errors.ts';
 import { API_VERSION, GROUP, VERSION } from '../../crds/common.ts';
 import type { SipAgent, SipAgentSpec, WebRTCConfig, WebRTCConfigSpec } from '../../crds/types.ts';
+import { commonLabels } from '../../labels.ts';
 import { slugify } from '../../sipagent/credentials.ts';
 import { HttpError } from '../errors.ts';
 import { toUserField } from './schemas.ts';
@@ -132,6 +133,38 @@ export class KubeWrites {
     }
   }
 
+  /**
+   * Creates the API's own Secret with these keys, or merge-patches them into
+   * it (other keys stay). Labelled as the operator's, so its caches see it.
+   */
+  async upsertSecret(name: string, values: Record<string, string>): Promise<void> {
+    const data = Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    );
+    try {
+      try {
+        await this.#core.createNamespacedSecret({
+          namespace: this.#namespace,
+          body: {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            type: 'Opaque',
+            metadata: { name, namespace: this.#namespace, labels: commonLabels('web-ui') },
+            data,
+          },
+        });
+      } catch (err) {
+        if (statusCode(err) !== 409) throw err;
+        await this.#core.patchNamespacedSecret(
+          { name, namespace: this.#namespace, body: { data } },
+          mergePatch,
+        );
+      }
+    } catch (err) {
+      throw fromKubeError(err, `Secret ${name}`);
+    }
+  }
+
   async readSecretValues(name: string): Promise<Record<string, string> | undefined> {
     try {
       const s = await this.#core.readNamespacedSecret({ name, namespace: this.#namespace });
@@ -174,8 +207,10 @@ export class KubeWrites {
         {
           ...params,
           name: 'default',
-          // The resourceVersion makes a concurrent edit a 409 instead of a lost update.
-          body: { metadata: { resourceVersion: existing.metadata.resourceVersion }, spec },
+          // No resourceVersion precondition: the operator's status writes move it
+          // every few seconds, so scripts got 409s for nothing; the patch names
+          // every field it sets (lists replaced whole), last writer wins.
+          body: { spec },
         },
         mergePatch,
       )) as WebRTCConfig;

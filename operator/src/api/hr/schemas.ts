@@ -7,6 +7,7 @@ import { sipAgentCrd } from '../../crds/sipagent.crd.ts';
 import { webRtcConfigCrd } from '../../crds/webrtcconfig.crd.ts';
 import type { FieldError } from '../../schema/errors.ts';
 import { compileValidator, type ValidationResult } from '../../schema/validators.ts';
+import type { FlatWebRtcSettingsBody } from './webrtc-flat.ts';
 
 function specOf(crd: typeof sipAgentCrd): Readonly<Record<string, JSONSchemaProps>> {
   const spec = crd.spec.versions[0]?.schema.openAPIV3Schema.properties?.spec?.properties;
@@ -42,9 +43,24 @@ export const USER_FIELDS: Readonly<Record<string, string>> = {
   maxContacts: 'maxContacts',
 };
 
-const userProperties = Object.fromEntries(
-  Object.entries(USER_FIELDS).map(([api, spec]) => [api, piece(agentSpec, spec)]),
-);
+/**
+ * The phone number as a person types it: the routes turn it into the E.164
+ * form the CRD's pattern demands (phone-number.ts) before this schema runs.
+ */
+const typedPhoneNumber: JSONSchemaProps = {
+  type: 'string',
+  description:
+    'The agent\'s phone number as people write it ("+232 76 123 456", "(030) 123-456" with a default region); stored in E.164.',
+  minLength: 1,
+  maxLength: 64,
+};
+
+const userProperties = {
+  ...Object.fromEntries(
+    Object.entries(USER_FIELDS).map(([api, spec]) => [api, piece(agentSpec, spec)]),
+  ),
+  phoneNumber: typedPhoneNumber,
+};
 
 export interface CreateUserBody {
   name: string;
@@ -90,6 +106,35 @@ const webRtcSettingsSchema: JSONSchemaProps = {
   properties: {
     asteriskWsUrl: piece(configSpec, 'asteriskWsUrl'),
     iceServers: piece(configSpec, 'iceServers'),
+  },
+};
+
+const iceServerPieces = piece(configSpec, 'iceServers').properties;
+const stunUrl = iceServerPieces?.stunUrls?.items;
+const turnUrl = iceServerPieces?.turnServers?.items?.properties?.urls?.items;
+if (!stunUrl || !turnUrl) throw new Error('WebRTCConfig CRD has no STUN/TURN URL schema');
+
+/** The seed workflow's flat shape (webrtc-flat.ts turns it into iceServers and a Secret). */
+const flatWebRtcSettingsSchema: JSONSchemaProps = {
+  type: 'object',
+  required: ['asteriskWsUrl'],
+  properties: {
+    asteriskWsUrl: piece(configSpec, 'asteriskWsUrl'),
+    stunServer: stunUrl,
+    turnServer: turnUrl,
+    turnUsername: {
+      type: 'string',
+      description: 'The static TURN username (stored in a Secret with the password).',
+      minLength: 1,
+      maxLength: 256,
+    },
+    turnPassword: {
+      type: 'string',
+      description:
+        'The static TURN password: stored in a Secret, never in the WebRTCConfig, never answered.',
+      minLength: 1,
+      maxLength: 256,
+    },
   },
 };
 
@@ -147,6 +192,8 @@ function validatorFor<T>(schema: JSONSchemaProps) {
 export const validateCreateUser = validatorFor<CreateUserBody>(createUserSchema);
 export const validatePatchUser = validatorFor<PatchUserBody>(patchUserSchema);
 export const validateWebRtcSettings = validatorFor<WebRtcSettingsBody>(webRtcSettingsSchema);
+export const validateFlatWebRtcSettings =
+  validatorFor<FlatWebRtcSettingsBody>(flatWebRtcSettingsSchema);
 export const validateLogin = validatorFor<LoginBody>(loginSchema);
 
 /** Renames "spec.displayName" (from validating the whole SipAgent) to the API's "name". */

@@ -6,16 +6,17 @@ import type { FastifyInstance } from 'fastify';
 import { API_VERSION } from '../../crds/common.ts';
 import type { SipAgent, SipAgentSpec } from '../../crds/types.ts';
 import { REGENERATE_ANNOTATION } from '../../labels.ts';
-import { validateSipAgent } from '../../schema/validators.ts';
+import { type ValidationResult, validateSipAgent } from '../../schema/validators.ts';
 import {
   credentialsSecretName,
   readCredentials,
   type StoredCredentials,
 } from '../../sipagent/resources.ts';
 import { hashPassword } from '../auth/password-hash.ts';
-import { type ApiContext, requireRole } from '../context.ts';
+import { type ApiContext, requireScope } from '../context.ts';
 import { HttpError, invalidBody } from '../errors.ts';
 import { LOGIN_HASH_KEY } from './login-hash.ts';
+import { normalizePhoneField } from './phone-number.ts';
 import {
   type PatchUserBody,
   toUserField,
@@ -51,7 +52,9 @@ function queryInt(value: unknown, name: string, fallback: number, max: number): 
 export function registerUserRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { caches, settings, writes, waiter } = ctx;
   const ns = settings.namespace;
-  const admin = { onRequest: requireRole('admin') };
+  // An admin session, or an API token with the scope (automation).
+  const read = { onRequest: requireScope('agents:read') };
+  const write = { onRequest: requireScope('agents:write') };
 
   /** Key presence only (no decoding): stats and lists call this for every agent. */
   const hasCredentials = (a: SipAgent) => {
@@ -72,6 +75,14 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ApiContext): void 
           (a.spec.extension ?? a.status?.extension) === extension &&
           !a.metadata.deletionTimestamp,
       );
+  /** The body checked, its phone number made E.164 first (both verdicts in one 400). */
+  const withPhoneNumber = <T>(body: unknown, validate: (b: unknown) => ValidationResult<T>) => {
+    const phone = normalizePhoneField(body, settings.defaultPhoneRegion);
+    const parsed = validate(body);
+    if (!phone) return parsed;
+    const others = parsed.ok ? [] : parsed.errors.filter((e) => e.field !== phone.field);
+    return { ok: false as const, errors: [...others, phone] };
+  };
   const credentialsFor = (c: StoredCredentials) => ({
     username: c.username,
     password: c.password,
@@ -89,7 +100,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ApiContext): void 
       return done(agent, c) ? { agent, credentials: c } : undefined;
     }, settings.credentialsWaitMs);
 
-  app.get('/hr/users', admin, async (request) => {
+  app.get('/hr/users', read, async (request) => {
     const q = request.query as Record<string, unknown>;
     if (q.accountType !== undefined && q.accountType !== 'agent')
       throw invalidBody([{ field: 'accountType', message: 'must be one of: agent' }]);
@@ -108,18 +119,18 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ApiContext): void 
     return { status: 'ok', ...page };
   });
 
-  app.get('/hr/stats', admin, async () => ({
+  app.get('/hr/stats', read, async () => ({
     status: 'ok',
     stats: userStats(caches.agents.list(ns), hasCredentials),
   }));
 
-  app.get('/hr/users/:id', admin, async (request) => {
+  app.get('/hr/users/:id', read, async (request) => {
     const agent = agentOr404((request.params as { id: string }).id);
     return { status: 'ok', user: toApiUser(agent, hasCredentials(agent)) };
   });
 
-  app.post('/hr/users', admin, async (request, reply) => {
-    const parsed = validateCreateUser(request.body);
+  app.post('/hr/users', write, async (request, reply) => {
+    const parsed = withPhoneNumber(request.body, validateCreateUser);
     if (!parsed.ok) throw invalidBody(parsed.errors);
     const { password, accountType: _, ...fields } = parsed.value;
     const spec = { displayName: fields.name, ...specFields(fields) } as SipAgentSpec;
@@ -172,9 +183,9 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ApiContext): void 
     }
   });
 
-  app.patch('/hr/users/:id', admin, async (request) => {
+  app.patch('/hr/users/:id', write, async (request) => {
     const agent = agentOr404((request.params as { id: string }).id);
-    const parsed = validatePatchUser(request.body);
+    const parsed = withPhoneNumber(request.body, validatePatchUser);
     if (!parsed.ok) throw invalidBody(parsed.errors);
     const { password, ...fields } = parsed.value;
     const spec = specFields(fields);
@@ -202,13 +213,13 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ApiContext): void 
     return { status: 'ok', user: toApiUser(updated, hasCredentials(updated)) };
   });
 
-  app.delete('/hr/users/:id', admin, async (request) => {
+  app.delete('/hr/users/:id', write, async (request) => {
     const agent = agentOr404((request.params as { id: string }).id);
     await writes.deleteAgent(agent.metadata.name);
     return { status: 'ok', message: `Agent ${agent.spec.displayName} deleted` };
   });
 
-  app.post('/hr/users/:id/regenerate-sip', admin, async (request) => {
+  app.post('/hr/users/:id/regenerate-sip', write, async (request) => {
     const agent = agentOr404((request.params as { id: string }).id);
     const name = agent.metadata.name;
     const trigger = `${new Date().toISOString()}-${randomBytes(3).toString('hex')}`.replaceAll(
