@@ -2,26 +2,29 @@
 # Builds Asterisk 22 once into the tools cache and prints the install prefix on
 # its last line (sbin/asterisk, lib/asterisk/modules, var/lib/asterisk/{sounds,moh}).
 #
-# Sources: ../shared/asterisk/src (checked with its SHA256SUMS) when it exists,
-# else the official release downloads checked against their published sums.
-# pjproject is the bundled build, taken from an externals cache so nothing is
-# downloaded while building. Modules: exactly those asterisk/etc/modules.conf
-# loads, plus the build-only ones below. Sounds: generated here (sounds.sh),
-# none downloaded. The cache key covers the sources' sums and every input of
-# the build, so a changed module list or script builds anew.
+# Sources: the archives kept beside the project (../shared/asterisk/src, as
+# in this workplace; SWITCHBOARD_ASTERISK_SRC names another folder), checked
+# against the sums pinned below; else the official release downloads, checked
+# against the sums their site publishes. pjproject is the bundled build, taken
+# from an externals cache so nothing is downloaded while building. Modules:
+# exactly those asterisk/etc/modules.conf loads, plus the build-only ones
+# below. Sounds: generated here (sounds.sh), none downloaded. The cache key is
+# every input of the build (this script with its pinned version and sums,
+# sounds.sh, modules.conf), not where the sources came from: a cached build
+# needs no sources at all.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 version=22.10.1
 pjproject=2.17
+# The release tag's archive and the pjproject archive Asterisk's bundled build expects.
+asterisk_sha256=248b634d1a6c784aa3266e8cbfb8402780c04a468652992260a4aabab8023ff5
+pjproject_sha256=04b2eb1f0f01aa0ad1945b167171843448a51aa6b7c3e806496d434f13a112b7
 # Built but not loaded by the base configuration (call history turns them on).
 build_only="cdr_pgsql cel_pgsql res_config_pgsql"
 
 cache=${SWITCHBOARD_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/switchboard/tools}
-src=${SWITCHBOARD_ASTERISK_SRC:-$repo/../shared/asterisk/src}
-stamp=$( { cat "$here"/build.sh "$here"/sounds.sh "$repo/asterisk/etc/modules.conf"
-           if [ -f "$src/SHA256SUMS" ]; then cat "$src/SHA256SUMS"; else echo "release $version"; fi; } \
-         | sha256sum | cut -c1-16)
+stamp=$(cat "$here"/build.sh "$here"/sounds.sh "$repo/asterisk/etc/modules.conf" | sha256sum | cut -c1-16)
 root="$cache/asterisk/$stamp"
 prefix="$root/install"
 mkdir -p "$root"
@@ -29,16 +32,28 @@ exec 9>"$root/.lock"
 flock 9
 if [ -x "$prefix/sbin/asterisk" ] && [ -f "$prefix/.complete" ]; then echo "$prefix"; exit 0; fi
 
+# A clean clone may sit anywhere: the kept archives are looked for beside it
+# and beside the workplace's main checkout.
+src=""
+for d in "${SWITCHBOARD_ASTERISK_SRC:-}" "$repo/../shared/asterisk/src" /work/shared/asterisk/src; do
+  if [ -n "$d" ] && [ -f "$d/asterisk-$version.tar.gz" ] && [ -f "$d/pjproject-$pjproject.tar.bz2" ]; then
+    src=$d
+    break
+  fi
+done
+
 start=$SECONDS
 log="$root/build.log"
 echo "building Asterisk $version into $root (log: $log) ..." >&2
 downloads="$root/downloads"
 mkdir -p "$downloads"
-if [ -f "$src/SHA256SUMS" ]; then
-  (cd "$src" && sha256sum --quiet -c SHA256SUMS) || { echo "tools/asterisk: $src fails its SHA256SUMS" >&2; exit 1; }
+if [ -n "$src" ]; then
   cp "$src/asterisk-$version.tar.gz" "$src/pjproject-$pjproject.tar.bz2" "$downloads/"
+  (cd "$downloads" && printf '%s  %s\n%s  %s\n' \
+    "$asterisk_sha256" "asterisk-$version.tar.gz" "$pjproject_sha256" "pjproject-$pjproject.tar.bz2" |
+    sha256sum --quiet -c -) || { echo "tools/asterisk: the archives in $src are not the pinned ones" >&2; exit 1; }
 else
-  # A machine without ../shared: the official archives and their published sums.
+  # No kept archives: the official release and the sum its download site publishes.
   base=https://downloads.asterisk.org/pub/telephony/asterisk/releases
   curl -fsSL -o "$downloads/asterisk-$version.tar.gz" "$base/asterisk-$version.tar.gz"
   curl -fsSL -o "$downloads/asterisk-$version.sha256" "$base/asterisk-$version.sha256"
