@@ -163,6 +163,8 @@ export class Applier {
    * time in CoreStatus), what it loaded before is still loaded, and only what
    * changed since needs a reload (often nothing: the endpoints are confirmed
    * again without one). At 10,000 agents a reload of res_pjsip takes seconds.
+   * A restart within the second of the previous boot looks like none; that
+   * costs nothing either, as a restarted Asterisk read the current files.
    */
   async #checkStartup(): Promise<void> {
     const status = await this.#client.action({ action: 'CoreStatus' });
