@@ -99,6 +99,8 @@ describe('GET /softphone/events', () => {
       username: agent.sipCredentials.username,
       extension: 3000,
       registered: false,
+      // no AMI in this namespace: Asterisk cannot have loaded it
+      provisioned: false,
     });
     await events.next((i) => i.event === 'comment' && i.data === 'keep-alive', HEARTBEAT_MS * 5);
 

@@ -24,6 +24,7 @@ import {
   unexplainedEndReason,
 } from './call-view.ts';
 import { dialTarget } from './dial-target.ts';
+import { askDialog, CALL_LOST } from './dialog-check.ts';
 import { onTonePlayed, telephoneEventsAtCodecRate } from './dtmf.ts';
 import { type PhoneConfig, sipDomain } from './phone-config.ts';
 import type { PhoneHooks } from './phone-timeline.ts';
@@ -136,6 +137,38 @@ export class CallSession {
       default:
         break;
     }
+  }
+
+  /**
+   * The socket to the SIP server came back during a call: asks the server
+   * whether it still has the call, and ends it here when not (it restarted).
+   * `connected` tells whether the socket is still up when the wait is over:
+   * an answer missed on a socket that dropped again proves nothing (the next
+   * reconnect asks again).
+   */
+  checkDialog(connected: () => boolean): void {
+    const session = this.#session;
+    const dialog = session?.dialog;
+    if (!session || !dialog || session.state !== SessionState.Established) return;
+    this.#hooks.mark('dialog-check');
+    void askDialog(dialog).then((answer) => {
+      if (session !== this.#session || session.state !== SessionState.Established) return;
+      if (answer === 'exists') return this.#hooks.mark('dialog-alive');
+      if (answer === 'no-answer' && !connected()) return this.#hooks.mark('dialog-unknown');
+      this.#hooks.mark(answer === 'gone' ? 'dialog-gone' : 'dialog-unanswered');
+      void this.#endLost(session, answer === 'gone' ? CALL_LOST.restarted : CALL_LOST.noAnswer);
+    });
+  }
+
+  /** Ends a call the server no longer has: SIP.js terminates it at once on BYE (answered 481 or not). */
+  async #endLost(session: Session, reason: string): Promise<void> {
+    this.#endReason = reason;
+    try {
+      await session.bye();
+    } catch {
+      await session.dispose().catch(() => undefined);
+    }
+    if (session === this.#session) this.end(reason);
   }
 
   /** Forgets the call (if any) and notes how it ended. */

@@ -22,6 +22,10 @@ import { userAgentOptions } from './user-agent-options.ts';
 
 export interface ConnectionHooks extends PhoneHooks {
   readonly invite: (invitation: Invitation) => void;
+  /** The socket is up again after it was lost (a call in progress may be gone with the server). */
+  readonly reconnected: () => void;
+  /** The server refused the credentials (401/403/404/407): the line stopped. */
+  readonly refused: (reason: string) => void;
 }
 
 export class SipConnection {
@@ -39,6 +43,8 @@ export class SipConnection {
   #ua: UserAgent | undefined;
   #config: PhoneConfig | undefined;
   #reconnectAttempt = 0;
+  /** The current UserAgent's socket was up before: the next Connected is a reconnect. */
+  #wasUp = false;
   readonly #reconnect = new RetryTimer();
 
   constructor(register: boolean, hooks: ConnectionHooks) {
@@ -76,6 +82,7 @@ export class SipConnection {
     facts.retryReason = undefined;
     this.#registration?.reset();
     this.#reconnectAttempt = 0;
+    this.#wasUp = false;
     if (facts.failure) return this.#hooks.changed();
     this.#config = config;
     facts.wanted = true;
@@ -129,6 +136,7 @@ export class SipConnection {
     this.#facts.wanted = false;
     const { ua } = this.#drop();
     if (ua) void stopWithin(ua);
+    this.#hooks.refused(reason);
   }
 
   /** Forgets the UserAgent: its late events no longer count. */
@@ -149,6 +157,8 @@ export class SipConnection {
       this.#hooks.mark('connected');
       if (this.#registration) this.#registration.connected();
       else facts.retryReason = undefined;
+      if (this.#wasUp) this.#hooks.reconnected();
+      this.#wasUp = true;
     } else if (state === TransportState.Connecting) {
       facts.transport = 'connecting';
     } else if (state === TransportState.Disconnected) {

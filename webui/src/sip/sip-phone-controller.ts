@@ -19,6 +19,8 @@ export type { TimelineEntry } from './phone-timeline.ts';
 export interface PhoneOptions {
   /** Registers the user agent (an agent's softphone) or only places calls (a caller's dialer). */
   readonly register: boolean;
+  /** The server refused the line's credentials and the line stopped (the host may know why). */
+  readonly refused?: (reason: string) => void;
 }
 
 export class SipPhoneController implements ReactiveController, CallNotes {
@@ -48,6 +50,8 @@ export class SipPhoneController implements ReactiveController, CallNotes {
     this.#connection = new SipConnection(options.register, {
       ...this.#hooks,
       invite: (invitation) => this.#calls.incoming(invitation),
+      reconnected: () => this.#calls.checkDialog(() => this.#connection.connected),
+      refused: (reason) => options.refused?.(reason),
     });
     this.#calls = new CallSession(this, this.#connection, this.#hooks);
     this.#controls = new CallControls(this.#calls, this, this.#hooks);

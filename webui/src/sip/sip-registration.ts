@@ -1,11 +1,13 @@
 // The REGISTER half of a softphone's SIP line: one Registerer per UserAgent
 // and a fresh REGISTER on every new connection (SIP.js sends none after a
 // reconnect). Registered counts only when the server confirmed it on the
-// live connection; failures retry with backoff unless retrying cannot help.
+// live connection; failures retry with backoff unless retrying cannot help,
+// and a REGISTER left unanswered (Asterisk still booting) is sent again
+// after a short deadline instead of SIP.js's 32 s transaction timeout.
 import { type Registerer, RegistererState, RequestPendingError, type UserAgent } from 'sip.js';
 import { LineRegisterer } from './line-registerer.ts';
 import type { PhoneHooks } from './phone-timeline.ts';
-import { registerRetryDelayMs } from './register-retry-delay.ts';
+import { REGISTER_ANSWER_MS, registerRetryDelayMs } from './register-retry-delay.ts';
 import {
   isTerminalRejection,
   type RegistrationFacts,
@@ -26,7 +28,7 @@ export class SipRegistration {
   readonly #facts: LineFacts;
   readonly #hooks: RegistrationHooks;
   #ua: UserAgent | undefined;
-  #registerer: Registerer | undefined;
+  #registerer: LineRegisterer | undefined;
   #expires = 300;
   #inFlight = false;
   #retries = 0;
@@ -80,8 +82,8 @@ export class SipRegistration {
     this.#retry.cancel();
   }
 
-  #newRegisterer(ua: UserAgent): Registerer {
-    const registerer: Registerer = new LineRegisterer(
+  #newRegisterer(ua: UserAgent): LineRegisterer {
+    const registerer: LineRegisterer = new LineRegisterer(
       ua,
       {
         expires: this.#expires,
@@ -94,6 +96,7 @@ export class SipRegistration {
         onReject: ({ message }) =>
           this.#rejected(registerer, message.statusCode ?? 0, message.reasonPhrase ?? ''),
       },
+      { ms: REGISTER_ANSWER_MS, missed: () => this.#unanswered(registerer) },
     );
     registerer.stateChange.addListener((state) => {
       if (ua !== this.#ua || registerer !== this.#registerer) return;
@@ -128,21 +131,47 @@ export class SipRegistration {
     this.#hooks.mark('register-sent');
     this.#send(registerer).catch((error: unknown) => {
       if (error instanceof RequestPendingError && ua === this.#ua) {
-        // a REGISTER sent on the dead connection waits for its 32 s timeout:
-        // abandon that Registerer (disposing would send an un-REGISTER) and use a new one
-        const fresh = this.#newRegisterer(ua);
-        this.#registerer = fresh;
-        this.#send(fresh).catch(() => {
-          this.#inFlight = false;
-          this.#scheduleRetry();
-        });
+        // a REGISTER sent on the dead connection waits for its 32 s timeout
+        this.#sendFresh(ua, registerer);
         return;
       }
-      this.#inFlight = false;
-      this.#facts.retryReason = `REGISTER could not be sent: ${(error as Error).message}`;
-      this.#scheduleRetry();
-      this.#hooks.changed();
+      this.#notSent(error);
     });
+  }
+
+  /**
+   * No final answer within REGISTER_ANSWER_MS (ours or a SIP.js refresh): a
+   * booting Asterisk drops SIP without a word and nothing retransmits over a
+   * WebSocket. The backoff is for answers; this is a lost request: send again.
+   */
+  #unanswered(registerer: LineRegisterer): void {
+    const ua = this.#ua;
+    const facts = this.#facts;
+    if (!ua || registerer !== this.#registerer || !facts.wanted || facts.transport !== 'connected')
+      return;
+    this.#hooks.mark('register-unanswered');
+    facts.retryReason = 'The SIP server did not answer the REGISTER: sending it again';
+    this.#inFlight = true;
+    this.#hooks.mark('register-sent');
+    this.#sendFresh(ua, registerer);
+    this.#hooks.changed();
+  }
+
+  /** Abandons a Registerer still waiting for its answer and sends from a new one. */
+  #sendFresh(ua: UserAgent, stale: LineRegisterer): void {
+    stale.retire();
+    const fresh = this.#newRegisterer(ua);
+    this.#registerer = fresh;
+    this.#send(fresh).catch((error: unknown) => {
+      if (fresh === this.#registerer) this.#notSent(error);
+    });
+  }
+
+  #notSent(error: unknown): void {
+    this.#inFlight = false;
+    this.#facts.retryReason = `REGISTER could not be sent: ${(error as Error).message}`;
+    this.#scheduleRetry();
+    this.#hooks.changed();
   }
 
   /** Its answer reaches #accepted / #rejected through the LineRegisterer's delegate. */

@@ -11,7 +11,7 @@ import { SipPhoneController } from '../sip/sip-phone-controller.ts';
 import type { DialPadKeyDetail } from './dial-pad.ts';
 import './dial-pad.ts';
 import { microphoneHelp } from '../sip/media-help.ts';
-import { lineReaction } from './line-change.ts';
+import { LINE_NOTICE, lineReaction, provisionedFor } from './line-change.ts';
 import { LineWatch } from './line-watch.ts';
 import {
   listMicrophones,
@@ -23,6 +23,14 @@ import {
 import { phoneStyles } from './phone-styles.ts';
 import { Ringer } from './ringer.ts';
 
+/**
+ * While Asterisk still has the old credentials after a rotation, the old line
+ * is asked this often whether Asterisk still takes it (a REGISTER: 401/404
+ * once it dropped the old endpoint). The operator's event normally says
+ * first; this covers a phone system the operator cannot watch.
+ */
+const OLD_LINE_CHECK_MS = 10_000;
+
 export class SbSoftphone extends LitElement {
   static override properties = {
     config: { attribute: false },
@@ -30,6 +38,9 @@ export class SbSoftphone extends LitElement {
     extension: { type: String },
     lineEvents: { type: String, attribute: 'line-events' },
     _notice: { state: true },
+    _rotation: { state: true },
+    _switchWhenReady: { state: true },
+    _lineUsername: { state: true },
     _password: { state: true },
     _dial: { state: true },
     _formError: { state: true },
@@ -45,8 +56,14 @@ export class SbSoftphone extends LitElement {
   declare extension: string;
   /** GET /softphone/events for a signed-in agent: news of its own line (rotation, suspension). */
   declare lineEvents: string | undefined;
-  /** Why the line stopped (rotation, suspension, deletion), until the agent registers again. */
+  /** Why the line stopped or must change (rotation, suspension, deletion), until the agent registers again. */
   declare _notice: string | undefined;
+  /** The credentials were rotated to this username and the phone has not switched to it yet. */
+  declare _rotation: string | undefined;
+  /** The agent gave the new password: register with it once Asterisk has the new endpoint. */
+  declare _switchWhenReady: boolean;
+  /** The username the running line registers with (the form's may be a newer one). */
+  declare _lineUsername: string;
   declare _password: string;
   declare _dial: string;
   declare _formError: string | undefined;
@@ -55,12 +72,16 @@ export class SbSoftphone extends LitElement {
   declare _now: number;
 
   /** The SIP phone (tests read its peer connection, stats and timeline). */
-  readonly phone = new SipPhoneController(this, { register: true });
+  readonly phone = new SipPhoneController(this, {
+    register: true,
+    refused: () => this.#onRefused(),
+  });
   readonly ringer = new Ringer();
   readonly #line = new LineWatch(this, (prev, next) => this.#onLine(prev, next));
-  /** The line's credentials stopped working during a call: stop it once the call ends. */
-  #stopAfterCall = false;
+  /** The line's credentials stopped working during a call: what to do once the call ends. */
+  #afterCall: (() => void) | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
+  #oldLineCheck: ReturnType<typeof setInterval> | undefined;
   // no focus jump on first render: the person starts at the username field
   #lastPhase = 'idle';
 
@@ -71,6 +92,9 @@ export class SbSoftphone extends LitElement {
     this.extension = '';
     this.lineEvents = undefined;
     this._notice = undefined;
+    this._rotation = undefined;
+    this._switchWhenReady = false;
+    this._lineUsername = '';
     this._password = '';
     this._dial = '';
     this._formError = undefined;
@@ -93,6 +117,8 @@ export class SbSoftphone extends LitElement {
     this.removeEventListener('pointerdown', this.#unlockAudio);
     navigator.mediaDevices?.removeEventListener('devicechange', this.#onDeviceChange);
     clearInterval(this.#tick);
+    clearInterval(this.#oldLineCheck);
+    this.#oldLineCheck = undefined;
     this.ringer.stop();
   }
 
@@ -116,17 +142,93 @@ export class SbSoftphone extends LitElement {
 
   #onLine(prev: LineState | undefined, next: LineState): void {
     const registered = this.phone.registration.status === 'registered';
-    const r = lineReaction(prev, next, { username: this.username, registered });
+    const r = lineReaction(prev, next, {
+      username: this.username,
+      registered,
+      running: this.phone.started,
+    });
     if (r.username !== undefined) this.username = r.username;
     if (r.extension !== undefined) this.extension = r.extension;
-    if (r.clearPassword) this._password = '';
+    if (r.clearPassword) {
+      this._password = '';
+      this._switchWhenReady = false;
+    }
     if (r.notice) this._notice = r.notice;
     if (r.verify) this.phone.refreshRegistration();
+    if (r.rotatedTo) this.#rotated(r.rotatedTo);
+    if (this._rotation && provisionedFor(next, this._rotation)) this.#switchLines();
+    else if (
+      this._switchWhenReady &&
+      provisionedFor(next, this.username) &&
+      this.phone.registration.status === 'failed'
+    )
+      // the new credentials were refused before Asterisk had them: try them again now
+      void this.#continueWithNew();
     if (!r.stopLine) return;
+    this._rotation = undefined;
+    this.#watchOldLine();
     // a call in progress goes on (Asterisk keeps it); the line stops when it ends
-    if (this.phone.call) this.#stopAfterCall = true;
+    if (this.phone.call) this.#afterCall = () => void this.phone.stop();
     else void this.phone.stop();
-    if (next.state === 'active') this.#focus('#password');
+  }
+
+  /**
+   * Credentials rotated: the running line goes on with the old ones (Asterisk
+   * still has them) and the agent may type the new password meanwhile.
+   */
+  #rotated(username: string): void {
+    this._rotation = username;
+    this.#watchOldLine();
+  }
+
+  /** The old line runs on old credentials (the form already shows the new username). */
+  #oldLineRunning(): boolean {
+    return this.phone.started && this._lineUsername !== this.username;
+  }
+
+  /** While the old line waits for the switch, ask Asterisk now and then whether it still takes it. */
+  #watchOldLine(): void {
+    const wanted = this._rotation !== undefined && this.#oldLineRunning();
+    if (!wanted) {
+      clearInterval(this.#oldLineCheck);
+      this.#oldLineCheck = undefined;
+      return;
+    }
+    this.#oldLineCheck ??= setInterval(() => {
+      if (!this._rotation || !this.#oldLineRunning()) return this.#watchOldLine();
+      // a REGISTER refused during a call would stop the line under the call
+      if (!this.phone.call) this.phone.refreshRegistration();
+    }, OLD_LINE_CHECK_MS);
+  }
+
+  /** The server refused the line: the old credentials, when Asterisk dropped them before we heard. */
+  #onRefused(): void {
+    if (this._rotation && this._lineUsername !== this.username) this.#switchLines();
+  }
+
+  /** Asterisk has the new credentials (or no longer the old ones): leave the old line. */
+  #switchLines(): void {
+    this._rotation = undefined;
+    this.#watchOldLine();
+    if (this.phone.call && this.#oldLineRunning()) {
+      this.#afterCall = () => void this.#continueWithNew();
+      return;
+    }
+    void this.#continueWithNew();
+  }
+
+  async #continueWithNew(): Promise<void> {
+    // a line that failed (the old credentials, or the new ones tried too early) is stopped too
+    if (this.#oldLineRunning() || this.phone.registration.status === 'failed')
+      await this.phone.stop();
+    if (this.phone.started) return; // already on the new credentials
+    if (this._switchWhenReady && this._password) {
+      this._notice = undefined;
+      await this.#start();
+    } else {
+      this._notice = LINE_NOTICE.rotated;
+      this.#focus('#password');
+    }
   }
 
   async #refreshMicrophones(): Promise<void> {
@@ -144,14 +246,33 @@ export class SbSoftphone extends LitElement {
     event.preventDefault();
     const problem = credentialsProblem({ username: this.username, password: this._password });
     this._formError = problem;
-    if (!problem) this._notice = undefined;
     if (problem || !this.config) {
       if (!this.config) this._formError = 'The WebRTC configuration has not loaded yet.';
       return;
     }
+    if (this._rotation && this.#oldLineRunning()) {
+      // Asterisk would refuse the new password for now (401): keep it for the switch
+      this._switchWhenReady = true;
+      this._notice = LINE_NOTICE.rotatedWaiting;
+      return;
+    }
+    this._notice = undefined;
+    await this.#start();
+    // tried before Asterisk has the endpoint (just rotated or created): a
+    // refusal now is tried again once the event says Asterisk has it
+    this._switchWhenReady = this._rotation !== undefined || this.#line.line?.provisioned === false;
+    // the form is gone now: keep keyboard users somewhere useful
+    this.#focus(this.phone.started ? '#dial' : '#username');
+  }
+
+  /** Registers with what the form holds. */
+  async #start(): Promise<void> {
+    if (!this.config) return;
+    this._switchWhenReady = false;
+    this._lineUsername = this.username.trim();
     // the WebSocket is opened inside this call, before anything slow runs
     const starting = this.phone.start(this.config, {
-      username: this.username.trim(),
+      username: this._lineUsername,
       password: this._password,
       extension: this.extension.trim() || undefined,
     });
@@ -159,11 +280,11 @@ export class SbSoftphone extends LitElement {
     // and no key pressed): then the AudioContext is made while the socket connects
     this.ringer.unlock();
     await starting;
-    // the form is gone now: keep keyboard users somewhere useful
-    this.#focus(this.phone.started ? '#dial' : '#username');
   }
 
   async #unregister(): Promise<void> {
+    // no old line to keep any more: the new password is all that is missing
+    if (this._rotation) this._notice = LINE_NOTICE.rotated;
     await this.phone.stop();
   }
 
@@ -207,9 +328,10 @@ export class SbSoftphone extends LitElement {
     } else {
       clearInterval(this.#tick);
       this.#tick = undefined;
-      if (phase === 'idle' && this.#stopAfterCall) {
-        this.#stopAfterCall = false;
-        void this.phone.stop();
+      const after = phase === 'idle' ? this.#afterCall : undefined;
+      if (after) {
+        this.#afterCall = undefined;
+        after();
         this.#focus('#password');
       } else if (phase === 'idle') this.#focus('#dial');
     }
@@ -241,13 +363,40 @@ export class SbSoftphone extends LitElement {
 
   #renderSignedIn() {
     return html`<div class="row signed-in">
-      <p class="hint">
-        Signed in as <strong>${this.username}</strong>${
-          this.extension ? html` · extension <strong>${this.extension}</strong>` : nothing
-        }
-      </p>
-      <button class="unregister" type="button" @click=${this.#unregister}>Unregister</button>
-    </div>`;
+        <p class="hint">
+          Signed in as <strong>${this._lineUsername}</strong>${
+            this.extension ? html` · extension <strong>${this.extension}</strong>` : nothing
+          }
+        </p>
+        <button class="unregister" type="button" @click=${this.#unregister}>Unregister</button>
+      </div>
+      ${this._rotation && this.#oldLineRunning() ? this.#renderNewCredentials() : nothing}`;
+  }
+
+  /** The rotated credentials, typed while the old line still works. */
+  #renderNewCredentials() {
+    return html`<form class="new-credentials" @submit=${this.#register} novalidate>
+      <label for="username">New SIP username</label>
+      <input id="username" name="username" autocomplete="username" readonly .value=${this.username} />
+      <label for="password">New SIP password</label>
+      <input
+        id="password"
+        name="password"
+        type="password"
+        autocomplete="current-password"
+        .value=${this._password}
+        @input=${(e: Event) => {
+          // (a correction after "Use" still counts: the switch reads it then)
+          this._password = (e.target as HTMLInputElement).value;
+        }}
+      />
+      ${this._formError ? html`<p class="error" role="alert">${this._formError}</p>` : nothing}
+      <div class="row">
+        <button class="primary use-new" type="submit" ?disabled=${this._switchWhenReady}>
+          ${this._switchWhenReady ? 'Waiting for the phone system…' : 'Use the new password'}
+        </button>
+      </div>
+    </form>`;
   }
 
   #renderForm() {

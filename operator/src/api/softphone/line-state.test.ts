@@ -20,7 +20,32 @@ describe('lineStateOf', () => {
       username: 'jane_1700000000',
       extension: 1000,
       registered: true,
+      provisioned: null,
     });
+  });
+
+  it('says whether Asterisk has loaded the endpoint of the username it names', () => {
+    const withProvisioned = (status: 'True' | 'False' | 'Unknown') =>
+      agent('jane', {
+        status: {
+          conditions: [
+            {
+              type: 'Provisioned',
+              status,
+              reason: status === 'True' ? 'Loaded' : 'Applying',
+              message: '',
+              lastTransitionTime: '2026-01-01T00:00:00Z',
+            },
+          ],
+        },
+      });
+    assert.equal(lineStateOf(withProvisioned('True')).provisioned, true);
+    assert.equal(lineStateOf(withProvisioned('Unknown')).provisioned, false);
+    assert.equal(lineStateOf(withProvisioned('False')).provisioned, false);
+    // no username, nothing to be provisioned for
+    const noName = withProvisioned('True');
+    delete noName.status?.sipUsername;
+    assert.equal(lineStateOf(noName).provisioned, null);
   });
 
   it('says suspended, and deleted for a missing, deleted or terminating agent', () => {
@@ -42,5 +67,6 @@ describe('lineStateOf', () => {
     assert.equal(sameLineState(a, { ...a }), true);
     assert.equal(sameLineState(a, { ...a, username: 'jane_1800000000' }), false);
     assert.equal(sameLineState(a, { ...a, registered: true }), false);
+    assert.equal(sameLineState(a, { ...a, provisioned: true }), false);
   });
 });

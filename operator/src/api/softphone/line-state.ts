@@ -10,8 +10,20 @@ export interface LineState {
   /** The SIP username Asterisk knows now (a rotation changes it). */
   readonly username: string | null;
   readonly extension: number | null;
-  /** Live from Asterisk (AMI contact events); null while the operator has no word on it. */
+  /**
+   * Live from Asterisk (AMI contact events), for `username`'s endpoint; null
+   * while the operator has no word on it. Right after a rotation it is the
+   * new username's, so it says nothing about a phone still on the old one.
+   */
   readonly registered: boolean | null;
+  /**
+   * Asterisk has loaded the endpoint of this very `username` (condition
+   * Provisioned=True): only then does a REGISTER with the new credentials
+   * work after a rotation. The controller computes Provisioned from a
+   * fingerprint of the username and writes both in one status update, so a
+   * True never belongs to the previous username. null: no condition yet.
+   */
+  readonly provisioned: boolean | null;
 }
 
 /** The line of an agent: one that is gone (deleted, or no longer cached) or being deleted is 'deleted'. */
@@ -23,11 +35,13 @@ export function lineStateOf(agent: SipAgent | undefined, deleted = false): LineS
       : agent.spec.suspended
         ? 'suspended'
         : 'active';
+  const provisioned = status?.conditions?.find((c) => c.type === 'Provisioned');
   return {
     state,
     username: status?.sipUsername ?? null,
     extension: status?.extension ?? null,
     registered: status?.registered ?? null,
+    provisioned: provisioned && status?.sipUsername ? provisioned.status === 'True' : null,
   };
 }
 
@@ -37,6 +51,7 @@ export function sameLineState(a: LineState | undefined, b: LineState): boolean {
     a.state === b.state &&
     a.username === b.username &&
     a.extension === b.extension &&
-    a.registered === b.registered
+    a.registered === b.registered &&
+    a.provisioned === b.provisioned
   );
 }
