@@ -1,16 +1,10 @@
-// The shapes of /auth/tokens (operator/src/api/auth/token-routes.ts).
-export const TOKEN_SCOPES = ['agents:read', 'agents:write', 'settings:write'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+// The shapes of /auth/tokens: the operator's own definitions (type-only
+// imports vanish from the bundle; the scope list has no imports of its own).
+import type { TokenInfo } from '../../../operator/src/api/auth/api-tokens.ts';
+import type { TokenScope } from '../../../operator/src/api/auth/token-scopes.ts';
 
-export interface ApiTokenInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly scopes: readonly TokenScope[];
-  readonly createdAt: string;
-  readonly expiresAt: string;
-  readonly lastUsedAt: string | null;
-  readonly expired: boolean;
-}
+export { TOKEN_SCOPES, type TokenScope } from '../../../operator/src/api/auth/token-scopes.ts';
+export type ApiTokenInfo = TokenInfo;
 
 export interface ApiTokenList {
   readonly tokens: readonly ApiTokenInfo[];

@@ -4,8 +4,9 @@
 // passwords; nothing guesses 256 random bits). Pure: no I/O here.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const TOKEN_SCOPES = ['agents:read', 'agents:write', 'settings:write'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+import { TOKEN_SCOPES, type TokenScope } from './token-scopes.ts';
+
+export { TOKEN_SCOPES, type TokenScope };
 
 /** What is stored per token (one key of the tokens Secret); never the token. */
 export interface TokenRecord {
