@@ -11,8 +11,8 @@
 // are written in batches every flushMs, never per request.
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { describeError, isNotFound, statusCode } from '../../clients/errors.ts';
-import { commonLabels } from '../../labels.ts';
+import { describeError, isNotFound } from '../../clients/errors.ts';
+import { upsertSecretData } from '../../clients/secrets.ts';
 import type { Logger } from '../../log.ts';
 import { HttpError } from '../errors.ts';
 import { fromKubeError } from '../hr/kube-writes.ts';
@@ -168,25 +168,7 @@ export class TokenStore {
     const { token, record } = mintToken(name, scopes, expiresAt);
     const data = { [`${TOKEN_KEY}${record.id}`]: b64(JSON.stringify(record)) };
     try {
-      try {
-        await this.#core.createNamespacedSecret({
-          namespace: this.#namespace,
-          body: {
-            apiVersion: 'v1',
-            kind: 'Secret',
-            type: 'Opaque',
-            metadata: {
-              name: TOKENS_SECRET,
-              namespace: this.#namespace,
-              labels: commonLabels('web-ui'),
-            },
-            data,
-          },
-        });
-      } catch (err) {
-        if (statusCode(err) !== 409) throw err;
-        await this.#patch(data);
-      }
+      await upsertSecretData(this.#core, this.#namespace, TOKENS_SECRET, data);
     } catch (err) {
       throw fromKubeError(err, `Secret ${TOKENS_SECRET}`);
     }

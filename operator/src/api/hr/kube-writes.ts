@@ -8,9 +8,9 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { isNotFound, statusCode } from '../../clients/errors.ts';
+import { upsertSecretData } from '../../clients/secrets.ts';
 import { API_VERSION, GROUP, VERSION } from '../../crds/common.ts';
 import type { SipAgent, SipAgentSpec, WebRTCConfig, WebRTCConfigSpec } from '../../crds/types.ts';
-import { commonLabels } from '../../labels.ts';
 import { slugify } from '../../sipagent/credentials.ts';
 import { HttpError } from '../errors.ts';
 import { toUserField } from './schemas.ts';
@@ -142,24 +142,7 @@ export class KubeWrites {
       Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
     );
     try {
-      try {
-        await this.#core.createNamespacedSecret({
-          namespace: this.#namespace,
-          body: {
-            apiVersion: 'v1',
-            kind: 'Secret',
-            type: 'Opaque',
-            metadata: { name, namespace: this.#namespace, labels: commonLabels('web-ui') },
-            data,
-          },
-        });
-      } catch (err) {
-        if (statusCode(err) !== 409) throw err;
-        await this.#core.patchNamespacedSecret(
-          { name, namespace: this.#namespace, body: { data } },
-          mergePatch,
-        );
-      }
+      await upsertSecretData(this.#core, this.#namespace, name, data);
     } catch (err) {
       throw fromKubeError(err, `Secret ${name}`);
     }
