@@ -8,7 +8,7 @@ import {
   type V1Secret,
 } from '@kubernetes/client-node';
 import { GROUP, VERSION } from './crds/common.ts';
-import type { SipAgent, WebRTCConfig } from './crds/types.ts';
+import type { CallQueue, SipAgent, WebRTCConfig } from './crds/types.ts';
 import { createInformer, type Informer, type ObjectLike } from './kube/informer.ts';
 import { MANAGED_SELECTOR } from './labels.ts';
 import type { Logger } from './log.ts';
@@ -16,6 +16,7 @@ import type { Logger } from './log.ts';
 export interface Caches {
   readonly agents: Informer<SipAgent>;
   readonly configs: Informer<WebRTCConfig>;
+  readonly queues: Informer<CallQueue>;
   readonly secrets: Informer<V1Secret>;
   readonly configMaps: Informer<V1ConfigMap>;
 }
@@ -71,6 +72,7 @@ export function createCaches(kc: KubeConfig, watchNamespace: string, logger: Log
   return {
     agents: customInformer<SipAgent>('sipagents'),
     configs: customInformer<WebRTCConfig>('webrtcconfigs'),
+    queues: customInformer<CallQueue>('callqueues'),
     secrets: managedInformer<V1Secret>(
       'secrets',
       (a) => core.listNamespacedSecret(a),

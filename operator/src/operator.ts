@@ -3,6 +3,7 @@
 import { CoreV1Api, CustomObjectsApi, EventsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { AsteriskConnections } from './asterisk/connections.ts';
 import { AsteriskView } from './asterisk/view.ts';
+import { CallQueueController } from './callqueue/controller.ts';
 import { createEventRecorder } from './clients/events.ts';
 import type { OperatorConfig } from './config.ts';
 import type { SipAgent } from './crds/types.ts';
@@ -23,6 +24,7 @@ const ASTERISK_STATUS_BATCH_MS = 200;
 export interface Controllers {
   readonly agentQueue: WorkQueue;
   readonly configQueue: WorkQueue;
+  readonly callQueueQueue: WorkQueue;
   readonly view: AsteriskView;
   readonly asterisk: AsteriskConnections;
   start(): void;
@@ -78,10 +80,20 @@ export function createControllers(
     view,
   });
 
+  const callQueues = new CallQueueController({ ...caches, custom });
+  const callQueueQueue = new WorkQueue(
+    { name: 'callqueue', concurrency: Math.max(1, Math.floor(config.concurrency / 2)), logger },
+    (key) => callQueues.processItem(key),
+  );
+
   const keyOf = (o: { metadata?: { name?: string; namespace?: string } }) =>
     `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
   const renderNamespace = (namespace: string | undefined) =>
     configQueue.add(`${namespace ?? ''}/default`, config.coalesceMs);
+  /** Every CallQueue of the namespace: member counts, numbers and conflicts depend on each other. */
+  const recheckQueues = (namespace: string | undefined) => {
+    for (const q of caches.queues.list(namespace)) callQueueQueue.add(keyOf(q), config.coalesceMs);
+  };
   /** Agents that may recover when another agent changes or goes. */
   const recheckBlocked = (namespace: string | undefined) => {
     for (const a of caches.agents.list(namespace)) {
@@ -102,20 +114,24 @@ export function createControllers(
   });
   view.onNamespaceChanged((namespace) => configQueue.add(`${namespace}/default`));
 
-  let previousGeneration = new Map<string, number | undefined>();
+  // Labels are not part of the generation, but CallQueue selectors read them.
+  let previousGeneration = new Map<string, string>();
+  const fingerprint = (a: SipAgent) =>
+    `${a.metadata.generation}|${JSON.stringify(a.metadata.labels ?? {})}`;
   const onAgent = (kind: 'add' | 'update' | 'delete') => (a: SipAgent) => {
     if (kind === 'delete') index.removeAgent(a.metadata.namespace ?? '', a.metadata.name);
     else index.upsertAgent(a);
     const key = keyOf(a);
     agentQueue.add(key);
     // Status writes come back as updates; only spec/deletion changes alter the rendered config.
-    const generation = a.metadata.generation;
+    const generation = fingerprint(a);
     if (
       kind !== 'update' ||
       previousGeneration.get(key) !== generation ||
       a.metadata.deletionTimestamp
     ) {
       renderNamespace(a.metadata.namespace);
+      recheckQueues(a.metadata.namespace);
       if (kind !== 'add') recheckBlocked(a.metadata.namespace);
     }
     if (kind === 'delete') previousGeneration.delete(key);
@@ -128,6 +144,7 @@ export function createControllers(
   // Every render writes the config's status (hash, agent count): only a new spec,
   // a new or a deleted config concerns the agents (10,000 of them at scale).
   const configGenerations = new Map<string, number | undefined>();
+  const queueGenerations = new Map<string, number | undefined>();
   for (const kind of ['add', 'update', 'delete'] as const) {
     caches.configs.on(kind, (c) => {
       const key = keyOf(c);
@@ -136,8 +153,25 @@ export function createControllers(
       const agentsConcerned = kind !== 'update' || configGenerations.get(key) !== generation;
       if (kind === 'delete') configGenerations.delete(key);
       else configGenerations.set(key, generation);
-      if (agentsConcerned)
+      if (agentsConcerned) {
         for (const a of caches.agents.list(c.metadata.namespace)) agentQueue.add(keyOf(a));
+        recheckQueues(c.metadata.namespace);
+      }
+    });
+    // A CallQueue's spec changes the rendered namespace and its neighbours'
+    // status (a freed number ends another queue's conflict); its own status
+    // writes come back as updates with the same generation and change neither.
+    caches.queues.on(kind, (q) => {
+      const key = keyOf(q);
+      const generation = q.metadata.generation;
+      const changed = kind !== 'update' || queueGenerations.get(key) !== generation;
+      if (kind === 'delete') queueGenerations.delete(key);
+      else queueGenerations.set(key, generation);
+      if (changed || q.metadata.deletionTimestamp) {
+        renderNamespace(q.metadata.namespace);
+        recheckQueues(q.metadata.namespace);
+      }
+      if (kind !== 'delete') callQueueQueue.add(key);
     });
     caches.secrets.on(kind, (s) => {
       const agent = s.metadata?.labels?.[AGENT_LABEL];
@@ -162,17 +196,20 @@ export function createControllers(
   return {
     agentQueue,
     configQueue,
+    callQueueQueue,
     view,
     asterisk,
     start() {
       agentQueue.start();
       configQueue.start();
+      callQueueQueue.start();
       // A new leader reconciles everything once: nothing is assumed from before.
       for (const a of caches.agents.list()) agentQueue.add(keyOf(a));
       for (const c of caches.configs.list()) configQueue.add(keyOf(c));
+      for (const q of caches.queues.list()) callQueueQueue.add(keyOf(q));
     },
     async stop() {
-      await Promise.all([agentQueue.stop(), configQueue.stop()]);
+      await Promise.all([agentQueue.stop(), configQueue.stop(), callQueueQueue.stop()]);
       await asterisk.stop();
       previousGeneration = new Map();
     },

@@ -49,6 +49,7 @@ describe('helm template, default values', async () => {
     assert.deepEqual(objects.map((o) => o.kind).sort(), [
       'CustomResourceDefinition',
       'CustomResourceDefinition',
+      'CustomResourceDefinition',
       'Deployment',
       'Deployment',
       'NetworkPolicy',
@@ -119,6 +120,8 @@ describe('helm template, default values', async () => {
     assert.deepEqual(verbs.configmaps, ['list', 'watch', 'create', 'update']);
     assert.deepEqual(verbs.sipagents, ['list', 'watch', 'create', 'patch', 'delete']);
     assert.deepEqual(verbs['sipagents/status'], ['patch']);
+    assert.deepEqual(verbs.callqueues, ['get', 'list', 'watch']);
+    assert.deepEqual(verbs['callqueues/status'], ['patch']);
     assert.ok(
       !objects.some((o) => o.kind.startsWith('Cluster') && o.kind !== 'CustomResourceDefinition'),
     );

@@ -7,7 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { ApiextensionsV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { crdFiles } from '../../operator/src/crds/index.ts';
-import { validateSipAgent, validateWebRTCConfig } from '../../operator/src/schema/validators.ts';
+import {
+  validateCallQueue,
+  validateSipAgent,
+  validateWebRTCConfig,
+} from '../../operator/src/schema/validators.ts';
 import { repoRoot } from '../cluster/tools.ts';
 import { invalidCases } from '../fixtures/invalid-objects.ts';
 import { createNamespace, kubectl, testCluster } from '../support/cluster.ts';
@@ -38,7 +42,7 @@ describe('CRDs on the real API server', () => {
   });
 
   it('accept the example manifests', async () => {
-    for (const file of ['webrtcconfig.yaml', 'sipagents.yaml']) {
+    for (const file of ['webrtcconfig.yaml', 'sipagents.yaml', 'callqueues.yaml']) {
       const result = await kubectl(cluster, [
         'apply',
         '-n',
@@ -121,6 +125,50 @@ describe('CRDs on the real API server', () => {
     ]);
   });
 
+  it('print NUMBERS, STRATEGY, MEMBERS, READY and AGE in kubectl get cq', async () => {
+    const status = {
+      status: {
+        numbers: ['118'],
+        members: 2,
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'NumberConflict',
+            message: 'number 118 already reaches CallQueue other',
+            lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+          },
+        ],
+      },
+    };
+    const patched = await kubectl(cluster, [
+      'patch',
+      'callqueue',
+      'billing',
+      '-n',
+      ns.name,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify(status),
+    ]);
+    assert.equal(patched.code, 0, patched.stderr);
+    const got = await kubectl(cluster, ['get', 'cq', '-n', ns.name]);
+    assert.equal(got.code, 0, got.stderr);
+    const [header, ...rows] = got.stdout.trim().split('\n');
+    assert.deepEqual(header?.split(/\s+/), [
+      'NAME',
+      'NUMBERS',
+      'STRATEGY',
+      'MEMBERS',
+      'READY',
+      'AGE',
+    ]);
+    const billing = rows.find((r) => r.startsWith('billing'))?.split(/\s+/);
+    assert.match(billing?.[1] ?? '', /118/);
+    assert.deepEqual(billing?.slice(2, 5), ['leastrecent', '2', 'False']);
+  });
+
   it('document every field in kubectl explain', async () => {
     const spec = await kubectl(cluster, ['explain', 'sipagent.spec']);
     assert.equal(spec.code, 0, spec.stderr);
@@ -133,6 +181,9 @@ describe('CRDs on the real API server', () => {
     assert.equal(turn.code, 0, turn.stderr);
     assert.match(turn.stdout, /credentialTTLSeconds\s+<integer>/);
     assert.match(turn.stdout, /TURN REST shared secret/);
+    const skills = await kubectl(cluster, ['explain', 'callqueue.spec.members.skills']);
+    assert.equal(skills.code, 0, skills.stderr);
+    assert.match(skills.stdout, /level 10 is penalty 0/);
   });
 });
 
@@ -154,7 +205,12 @@ describe('invalid objects', () => {
     });
 
     it(`are rejected by the ajv validators: ${c.name}`, () => {
-      const validate = c.object.kind === 'SipAgent' ? validateSipAgent : validateWebRTCConfig;
+      const validate =
+        c.object.kind === 'SipAgent'
+          ? validateSipAgent
+          : c.object.kind === 'CallQueue'
+            ? validateCallQueue
+            : validateWebRTCConfig;
       const result = validate(c.object);
       assert.equal(result.ok, false, 'accepted although invalid');
       if (result.ok) return;
@@ -164,7 +220,7 @@ describe('invalid objects', () => {
   }
 
   it('the examples pass the ajv validators too', () => {
-    for (const file of ['webrtcconfig.yaml', 'sipagents.yaml']) {
+    for (const file of ['webrtcconfig.yaml', 'sipagents.yaml', 'callqueues.yaml']) {
       const docs = parseAllDocuments(
         readFileSync(join(repoRoot, 'crds', 'examples', file), 'utf8'),
       );
@@ -172,7 +228,11 @@ describe('invalid objects', () => {
         const object = doc.toJS() as { kind: string };
         if (object.kind === 'Secret') continue;
         const result =
-          object.kind === 'SipAgent' ? validateSipAgent(object) : validateWebRTCConfig(object);
+          object.kind === 'SipAgent'
+            ? validateSipAgent(object)
+            : object.kind === 'CallQueue'
+              ? validateCallQueue(object)
+              : validateWebRTCConfig(object);
         assert.deepEqual(result.ok ? [] : result.errors, [], `${file}: ${object.kind}`);
       }
     }

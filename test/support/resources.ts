@@ -7,7 +7,7 @@ import {
   setHeaderOptions,
   type V1Secret,
 } from '@kubernetes/client-node';
-import type { SipAgent, WebRTCConfig } from '../../operator/src/crds/types.ts';
+import type { CallQueue, SipAgent, WebRTCConfig } from '../../operator/src/crds/types.ts';
 import type { TestCluster } from './cluster.ts';
 
 const group = 'switchboard.dev';
@@ -44,6 +44,27 @@ export class Resources {
       plural: 'sipagents',
       body,
     })) as SipAgent;
+  }
+
+  async createQueue(name: string, spec: Partial<CallQueue['spec']>): Promise<CallQueue> {
+    const body = { apiVersion: `${group}/${version}`, kind: 'CallQueue', metadata: { name }, spec };
+    return (await this.custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace: this.namespace,
+      plural: 'callqueues',
+      body,
+    })) as CallQueue;
+  }
+
+  async queue(name: string): Promise<CallQueue> {
+    return (await this.custom.getNamespacedCustomObject({
+      group,
+      version,
+      namespace: this.namespace,
+      plural: 'callqueues',
+      name,
+    })) as CallQueue;
   }
 
   async agent(name: string): Promise<SipAgent> {

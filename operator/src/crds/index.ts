@@ -1,14 +1,16 @@
+import { callQueueCrd } from './callqueue.crd.ts';
 import type { CustomResourceDefinition } from './schema-types.ts';
 import { sipAgentCrd } from './sipagent.crd.ts';
 import { webRtcConfigCrd } from './webrtcconfig.crd.ts';
 
-export { sipAgentCrd, webRtcConfigCrd };
+export { callQueueCrd, sipAgentCrd, webRtcConfigCrd };
 
 /** Every CRD with the file it is generated into under crds/. */
 export const crdFiles: readonly {
   readonly file: string;
   readonly crd: CustomResourceDefinition;
 }[] = [
+  { file: 'callqueue.yaml', crd: callQueueCrd },
   { file: 'sipagent.yaml', crd: sipAgentCrd },
   { file: 'webrtcconfig.yaml', crd: webRtcConfigCrd },
 ];

@@ -20,6 +20,9 @@ export interface JSONSchemaProps {
   readonly properties?: Readonly<Record<string, JSONSchemaProps>>;
   readonly required?: readonly string[];
   readonly items?: JSONSchemaProps;
+  /** A map's values (the keys are checked by CEL where they matter). */
+  readonly additionalProperties?: JSONSchemaProps;
+  readonly maxProperties?: number;
   readonly enum?: readonly (string | number)[];
   readonly default?: unknown;
   readonly pattern?: string;

@@ -1,5 +1,7 @@
 // The SipAgent CRD: the one source of its schema. crds/sipagent.yaml and the
 // HTTP API's ajv validator are both generated from this object.
+
+import { SKILL_LEVEL_MAX, SKILL_PATTERN } from './callqueue.crd.ts';
 import { API_VERSION, conditions, crdLabels, GROUP, queueName, VERSION } from './common.ts';
 import type { CustomResourceDefinition, JSONSchemaProps } from './schema-types.ts';
 
@@ -52,6 +54,24 @@ const spec: JSONSchemaProps = {
       maxItems: 16,
       'x-kubernetes-list-type': 'set',
       items: queueName('The name of a queue (lowercase letters, digits and "-").'),
+    },
+    skills: {
+      type: 'object',
+      description:
+        'What the agent is good at, as skill name → level from 1 to 10, e.g. {billing: 3, french: 1}. CallQueues that ask for a skill take the agent, higher levels first.',
+      maxProperties: 16,
+      additionalProperties: {
+        type: 'integer',
+        description: 'The level: 1 (beginner) to 10 (expert).',
+        minimum: 1,
+        maximum: SKILL_LEVEL_MAX,
+      },
+      'x-kubernetes-validations': [
+        {
+          rule: `self.all(k, k.matches('${SKILL_PATTERN}'))`,
+          message: 'skill names are 1-32 lowercase letters, digits and "-" (no spaces)',
+        },
+      ],
     },
     suspended: {
       type: 'boolean',

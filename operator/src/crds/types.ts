@@ -35,6 +35,8 @@ export interface SipAgentSpec {
   queues?: string[];
   suspended: boolean;
   maxContacts: number;
+  /** Skill name → level 1 (beginner) … 10 (expert). */
+  skills?: Record<string, number>;
 }
 
 export interface SipAgentStatus {
@@ -99,4 +101,62 @@ export interface WebRTCConfig {
   metadata: ObjectMeta;
   spec: WebRTCConfigSpec;
   status?: WebRTCConfigStatus;
+}
+
+export type QueueStrategy =
+  | 'ringall'
+  | 'leastrecent'
+  | 'fewestcalls'
+  | 'rrmemory'
+  | 'linear'
+  | 'wrandom';
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+/** Where a caller goes after the queue: at most one field (none: hang up normally). */
+export interface QueueOverflow {
+  queue?: string;
+  extension?: number;
+  hangupCause?: number;
+}
+
+export interface CallQueueSpec {
+  numbers: string[];
+  strategy: QueueStrategy;
+  ringSeconds: number;
+  retrySeconds: number;
+  maxWaitSeconds: number;
+  maxCallers: number;
+  wrapUpSeconds: number;
+  joinWithoutAgents: boolean;
+  stayWithoutAgents: boolean;
+  serviceLevelSeconds: number;
+  musicOnHold: 'default';
+  announcements?: { position: boolean; holdTime: boolean; frequencySeconds: number };
+  overflow?: QueueOverflow;
+  members?: { selector?: LabelSelector; skills?: string[] };
+}
+
+export interface CallQueueStatus {
+  observedGeneration?: number;
+  members?: number;
+  numbers?: string[];
+  conditions?: Condition[];
+}
+
+export interface CallQueue {
+  apiVersion: 'switchboard.dev/v1alpha1';
+  kind: 'CallQueue';
+  metadata: ObjectMeta;
+  spec: CallQueueSpec;
+  status?: CallQueueStatus;
 }

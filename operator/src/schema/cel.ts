@@ -32,7 +32,7 @@ export function toCelValue(value: unknown, schema: JSONSchemaProps | undefined):
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value))
-      out[key] = toCelValue(item, schema.properties?.[key]);
+      out[key] = toCelValue(item, schema.properties?.[key] ?? schema.additionalProperties);
     return out;
   }
   return value;

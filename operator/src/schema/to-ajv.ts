@@ -13,6 +13,8 @@ export function toAjvSchema(schema: JSONSchemaProps): AjvSchema {
     );
     out.additionalProperties = false;
   }
+  if (schema.additionalProperties)
+    out.additionalProperties = toAjvSchema(schema.additionalProperties);
   if (schema.items) out.items = toAjvSchema(schema.items);
   if (schema['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
   return out;

@@ -2,9 +2,10 @@
 // objects that crds/*.yaml are generated from (one source for the schema).
 import { Ajv, type AnySchemaObject, type ErrorObject, type SchemaValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { callQueueCrd } from '../crds/callqueue.crd.ts';
 import type { CelRule, CustomResourceDefinition, JSONSchemaProps } from '../crds/schema-types.ts';
 import { sipAgentCrd } from '../crds/sipagent.crd.ts';
-import type { SipAgent, WebRTCConfig } from '../crds/types.ts';
+import type { CallQueue, SipAgent, WebRTCConfig } from '../crds/types.ts';
 import { webRtcConfigCrd } from '../crds/webrtcconfig.crd.ts';
 import { compileRule } from './cel.ts';
 import { type FieldError, toFieldErrors } from './errors.ts';
@@ -66,6 +67,7 @@ function validatorFor<T>(crd: CustomResourceDefinition) {
 
 export const validateSipAgent = validatorFor<SipAgent>(sipAgentCrd);
 export const validateWebRTCConfig = validatorFor<WebRTCConfig>(webRtcConfigCrd);
+export const validateCallQueue = validatorFor<CallQueue>(callQueueCrd);
 
 /**
  * A validator for another schema assembled from the CRD schema pieces (the

@@ -9,10 +9,11 @@ import type { AsteriskConnections } from '../asterisk/connections.ts';
 import { type ApplyResult, applyGeneratedObjects } from '../asterisk/generated-objects.ts';
 import { checkAgents, renderAsteriskConfig } from '../asterisk/render/index.ts';
 import type { AsteriskView } from '../asterisk/view.ts';
+import { renderQueues, resolveQueues } from '../callqueue/resolve.ts';
 import { describeError, isNotFound } from '../clients/errors.ts';
 import type { EventRecorder } from '../clients/events.ts';
 import { patchStatus } from '../clients/status.ts';
-import type { SipAgent, WebRTCConfig } from '../crds/types.ts';
+import type { CallQueue, SipAgent, WebRTCConfig } from '../crds/types.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { Logger } from '../log.ts';
 import type { AgentIndex } from '../sipagent/agent-index.ts';
@@ -28,6 +29,7 @@ export const DTLS_MOUNT_DIR = '/etc/asterisk/dtls';
 export interface WebRTCConfigControllerDeps {
   readonly agents: Informer<SipAgent>;
   readonly configs: Informer<WebRTCConfig>;
+  readonly queues: Informer<CallQueue>;
   readonly secrets: Informer<V1Secret>;
   readonly configMaps: Informer<V1ConfigMap>;
   readonly core: CoreV1Api;
@@ -86,6 +88,8 @@ export class WebRTCConfigController {
     const renderList = renderAgents(config.spec, agents, secret, (n) =>
       this.#d.index.ownership(namespace, n),
     );
+    const callQueues = this.#d.queues.list(namespace);
+    const queues = renderQueues(callQueues, resolveQueues(callQueues, agents, config.spec));
     const dtls = config.spec.dtlsCertificateSecret;
     const dtlsUsable =
       dtls !== undefined && !problems.some((p) => p.startsWith('spec.dtlsCertificateSecret'));
@@ -93,6 +97,7 @@ export class WebRTCConfigController {
       namespace,
       config: config.spec,
       agents: renderList,
+      queues,
       ...(dtlsUsable ? { dtlsCertPath: DTLS_MOUNT_DIR } : {}),
     });
 
@@ -127,7 +132,7 @@ export class WebRTCConfigController {
     let version: ReturnType<typeof configVersion> | undefined;
     if (!failure) {
       const generation = new Map(agents.map((a) => [a.metadata.name, a.metadata.generation]));
-      const { accepted } = checkAgents(renderList, config.spec);
+      const { accepted } = checkAgents(renderList, config.spec, queues);
       version = configVersion(
         configHash,
         objects,

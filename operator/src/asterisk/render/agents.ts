@@ -5,8 +5,9 @@
 // or "]" there would inject or cut configuration. Such agents are left out
 // (and reported), never escaped into something Asterisk might read otherwise.
 import type { Codec, WebRTCConfigSpec } from '../../crds/types.ts';
+import { queueRoutes } from './routes.ts';
 import { safeName } from './syntax.ts';
-import type { RenderAgent } from './types.ts';
+import type { RenderAgent, RenderQueue } from './types.ts';
 
 /** A normalised agent: codecs and queues deduplicated, queues only valid ones. */
 export interface AcceptedAgent extends RenderAgent {
@@ -55,14 +56,15 @@ function compare(a: RenderAgent, b: RenderAgent): number {
   return ja < jb ? -1 : ja > jb ? 1 : 0;
 }
 
-function problemOf(a: RenderAgent, hotline: string): string | undefined {
+function problemOf(a: RenderAgent, routed: ReadonlyMap<string, string>): string | undefined {
   if (!USERNAME.test(a.sipUsername)) return 'sipUsername must be 1-64 letters, digits, "_" or "."';
   if (!PASSWORD.test(a.sipPassword))
     return 'sipPassword must be 8-128 printable ASCII characters without space, ";" or "\\"';
   if (!Number.isSafeInteger(a.extension) || a.extension < 1 || a.extension > 99_999_999)
     return 'extension must be a positive integer';
-  if (String(a.extension) === hotline)
-    return `extension ${a.extension} is the hotline number; the hotline would shadow it`;
+  const queue = routed.get(String(a.extension));
+  if (queue !== undefined)
+    return `extension ${a.extension} is a number of queue ${queue} (hotline or CallQueue); the queue would shadow it`;
   if (!Number.isInteger(a.maxContacts) || a.maxContacts < 1 || a.maxContacts > 1000)
     return 'maxContacts must be an integer from 1 to 1000';
   if (!a.codecs.some((c) => CODECS.has(c))) return 'no known codec';
@@ -72,13 +74,16 @@ function problemOf(a: RenderAgent, hotline: string): string | undefined {
 export function checkAgents(
   agents: readonly RenderAgent[],
   config: Pick<WebRTCConfigSpec, 'hotline'>,
+  queues: readonly RenderQueue[] = [],
 ): CheckedAgents {
+  // Queue numbers are searched before the agents' included contexts: an agent there is unreachable.
+  const routed = new Map(queueRoutes(config, queues).map((r) => [r.number, r.queue]));
   const accepted: AcceptedAgent[] = [];
   const problems: RenderProblem[] = [];
   const usernames = new Map<string, string>();
   const extensions = new Map<number, string>();
   for (const a of [...agents].sort(compare)) {
-    const problem = problemOf(a, config.hotline.number);
+    const problem = problemOf(a, routed);
     if (problem) {
       problems.push({ agent: a.name, message: problem });
       continue;

@@ -5,8 +5,12 @@
 // browser sees as a SIP status; anything else is refused with "unallocated
 // number" (404) instead of silence. The subroutine holds the timeout, so a new
 // dialTimeoutSeconds rewrites only the main ConfigMap, not every shard.
-import type { WebRTCConfigSpec } from '../../crds/types.ts';
+// Every queue number (the hotline, CallQueues' numbers) queues the caller for
+// the queue's max wait, then the overflow: Goto another queue's number, Goto
+// an agent's extension (which dials it through the subroutine), or Hangup.
+import type { QueueOverflow, WebRTCConfigSpec } from '../../crds/types.ts';
 import type { AcceptedAgent } from './agents.ts';
+import type { QueueRoute } from './routes.ts';
 import { SHARDS, shardSuffix } from './shards.ts';
 
 export const AGENT_CONTEXT = 'switchboard-agents';
@@ -19,9 +23,6 @@ export const shardContext = (shard: number) => `${AGENT_CONTEXT}-${shardSuffix(s
  * number; `*` keeps it out of every extension range).
  */
 export const ECHO_TEST_NUMBER = '*43';
-
-/** How long a hotline caller may wait in the queue before the call ends (seconds). */
-export const QUEUE_MAX_WAIT_SECONDS = 600;
 
 /** Hangup causes, as chan_pjsip maps them to SIP responses. */
 export const CAUSE = {
@@ -36,12 +37,25 @@ export const CAUSE = {
 // Asterisk variables, built without `${` inside JS template literals.
 const v = (name: string) => `$${'{'}${name}}`;
 
-export function dialplanMain(spec: WebRTCConfigSpec): string {
+/** The step after Queue() returned (timeout, full, nobody there). */
+export function overflowStep(overflow: QueueOverflow, routes: readonly QueueRoute[]): string {
+  if (overflow.queue !== undefined) {
+    // Its first number: the caller then meets exactly what a direct caller meets.
+    const target = routes.find((r) => r.queue === overflow.queue);
+    return target ? `Goto(${AGENT_CONTEXT},${target.number},1)` : `Hangup(${CAUSE.normal})`;
+  }
+  if (overflow.extension !== undefined) return `Goto(${AGENT_CONTEXT},${overflow.extension},1)`;
+  return `Hangup(${overflow.hangupCause ?? CAUSE.normal})`;
+}
+
+export function dialplanMain(spec: WebRTCConfigSpec, routes: readonly QueueRoute[]): string {
   return [
     `[${AGENT_CONTEXT}]`,
-    `exten => ${spec.hotline.number},1,Answer()`,
-    ` same => n,Queue(${spec.hotline.queue},,,,${QUEUE_MAX_WAIT_SECONDS})`,
-    ` same => n,Hangup(${CAUSE.normal})`,
+    ...routes.flatMap((r) => [
+      `exten => ${r.number},1,Answer()`,
+      ` same => n,Queue(${r.queue},,,,${r.maxWaitSeconds})`,
+      ` same => n,${overflowStep(r.overflow, routes)}`,
+    ]),
     `exten => ${ECHO_TEST_NUMBER},1,Answer()`,
     ' same => n,Playback(demo-echotest)',
     ' same => n,Echo()',
@@ -81,3 +95,5 @@ export function dialplanShard(shard: number, agents: readonly AcceptedAgent[]): 
     out += `exten => ${a.extension},1,Gosub(${DIAL_SUBROUTINE},s,1(${a.sipUsername}))\n`;
   return out;
 }
+
+export { QUEUE_MAX_WAIT_SECONDS } from './routes.ts';

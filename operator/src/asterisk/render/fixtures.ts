@@ -2,11 +2,17 @@
 // that #includes our files, and checks of the loaded result.
 import assert from 'node:assert/strict';
 import type { WebRTCConfigSpec } from '../../crds/types.ts';
-import { validateWebRTCConfig } from '../../schema/validators.ts';
+import { validateCallQueue, validateWebRTCConfig } from '../../schema/validators.ts';
 import { BASE_INCLUDES, INCLUDE_DIR } from './layout.ts';
 import { type ConfigCategory, type LoadedConfig, loadConfig, optionValue } from './parse.ts';
 import { renderAsteriskConfig } from './render.ts';
-import type { GeneratedObject, RenderAgent, RenderInput } from './types.ts';
+import type {
+  GeneratedObject,
+  RenderAgent,
+  RenderInput,
+  RenderQueue,
+  RenderQueueMember,
+} from './types.ts';
 
 /** A WebRTCConfig spec after defaulting, as the API server would store it. */
 export function spec(extra: Record<string, unknown> = {}): WebRTCConfigSpec {
@@ -155,5 +161,39 @@ export function shuffled<T>(items: readonly T[], seed = 7): T[] {
     const j = s % (i + 1);
     [out[i], out[j]] = [out[j] as T, out[i] as T];
   }
+  return out;
+}
+
+/** A CallQueue as the operator resolves it, with the schema's defaults. */
+export function callQueue(
+  name: string,
+  extra: { spec?: Record<string, unknown>; numbers?: string[]; members?: RenderQueueMember[] } = {},
+): RenderQueue {
+  const r = validateCallQueue({
+    apiVersion: 'switchboard.dev/v1alpha1',
+    kind: 'CallQueue',
+    metadata: { name },
+    spec: extra.spec ?? {},
+  });
+  assert.ok(r.ok, JSON.stringify(r.ok ? '' : r.errors));
+  const { numbers, members: _members, ...settings } = r.value.spec;
+  return { name, settings, numbers: extra.numbers ?? numbers, members: extra.members ?? [] };
+}
+
+/** The priorities of a literal extension of a context, in order (exten, then its `same` lines). */
+export function priorities(config: LoadedConfig, context: string, exten: string): string[] {
+  const out: string[] = [];
+  let inside = false;
+  for (const c of config.categories.filter((c) => c.name === context))
+    for (const l of c.lines) {
+      if (l.key === 'exten') inside = l.value.startsWith(`${exten},`);
+      if (inside && (l.key === 'exten' || l.key === 'same'))
+        out.push(
+          l.value
+            .split(',')
+            .slice(l.key === 'exten' ? 2 : 1)
+            .join(','),
+        );
+    }
   return out;
 }

@@ -25,5 +25,14 @@ export {
 } from './parse.ts';
 export { endpointRevision, REVISION_VARIABLE } from './pjsip.ts';
 export { renderAsteriskConfig } from './render.ts';
+export { type QueueRoute, queueRoutes } from './routes.ts';
 export { SHARD_COUNT, shardOf } from './shards.ts';
-export type { GeneratedObject, HashMarker, RenderAgent, RenderInput } from './types.ts';
+export type {
+  GeneratedObject,
+  HashMarker,
+  RenderAgent,
+  RenderInput,
+  RenderQueue,
+  RenderQueueMember,
+  RenderQueueSettings,
+} from './types.ts';

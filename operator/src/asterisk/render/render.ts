@@ -7,10 +7,11 @@ import { dialplanMain, dialplanShard } from './dialplan.ts';
 import { includeLine, MAIN_FILES, shardFiles, shardObjectName } from './layout.ts';
 import { objectHash, withMarker } from './marker.ts';
 import { pjsipAuth, pjsipEndpoints, pjsipMain } from './pjsip.ts';
-import { queueNames, queuesMain, queuesShard } from './queues.ts';
+import { memberships, queueNames, queuesMain, queuesShard } from './queues.ts';
+import { queueRoutes } from './routes.ts';
 import { rtpBody } from './rtp.ts';
 import { SHARDS, shardOf } from './shards.ts';
-import type { GeneratedObject, RenderInput } from './types.ts';
+import type { GeneratedObject, RenderInput, RenderQueue } from './types.ts';
 
 /**
  * Spec fields that end up verbatim in config text. The CRD enforces all of
@@ -26,6 +27,30 @@ function assertRenderable(spec: WebRTCConfigSpec): void {
     bad.push('dialTimeoutSeconds must be a positive integer');
   if (!Number.isInteger(spec.rtp.portStart) || !Number.isInteger(spec.rtp.portEnd))
     bad.push('rtp ports must be integers');
+  if (bad.length) throw new Error(`cannot render Asterisk configuration: ${bad.join('; ')}`);
+}
+
+/** The CRD enforces these too; a name or number in config text must never carry syntax. */
+function assertQueuesRenderable(queues: readonly RenderQueue[]): void {
+  const bad: string[] = [];
+  const seen = new Set<string>();
+  for (const q of queues) {
+    if (!isQueueName(q.name) || seen.has(q.name))
+      bad.push(`queue "${q.name}" is not a valid, unique queue name`);
+    seen.add(q.name);
+    for (const n of q.numbers)
+      if (!/^[0-9]{1,8}$/.test(n)) bad.push(`queue ${q.name}: number must be digits`);
+    const o = q.settings.overflow;
+    if (o?.queue !== undefined && !isQueueName(o.queue))
+      bad.push(`queue ${q.name}: bad overflow queue`);
+    if (o?.extension !== undefined && !Number.isSafeInteger(o.extension))
+      bad.push(`queue ${q.name}: bad overflow extension`);
+    if (o?.hangupCause !== undefined && !Number.isSafeInteger(o.hangupCause))
+      bad.push(`queue ${q.name}: bad overflow hangup cause`);
+    for (const m of q.members)
+      if (!Number.isSafeInteger(m.penalty) || m.penalty < 0)
+        bad.push(`queue ${q.name}: bad penalty`);
+  }
   if (bad.length) throw new Error(`cannot render Asterisk configuration: ${bad.join('; ')}`);
 }
 
@@ -45,8 +70,12 @@ function includes(file: (shard: number) => string): string {
 
 export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
   const { config } = input;
+  const queues = input.queues ?? [];
   assertRenderable(config);
-  const { accepted } = checkAgents(input.agents, config);
+  assertQueuesRenderable(queues);
+  const routes = queueRoutes(config, queues);
+  const { accepted } = checkAgents(input.agents, config, queues);
+  const member = memberships(accepted, queues);
   const shards: AcceptedAgent[][] = SHARDS.map(() => []);
   for (const a of accepted) shards[shardOf(a.sipUsername)]?.push(a);
 
@@ -56,8 +85,8 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
     [MAIN_FILES.pjsip]: `\n${pjsipMain(config, input.dtlsCertPath)}\n${includes(
       (i) => shardFiles(i).endpoints,
     )}\n${includes((i) => shardFiles(i).auth)}\n`,
-    [MAIN_FILES.extensions]: `\n${dialplanMain(config)}\n${includes((i) => shardFiles(i).dialplan)}\n`,
-    [MAIN_FILES.queues]: `\n${queuesMain(queueNames(config, accepted))}\n${includes(
+    [MAIN_FILES.extensions]: `\n${dialplanMain(config, routes)}\n${includes((i) => shardFiles(i).dialplan)}\n`,
+    [MAIN_FILES.queues]: `\n${queuesMain(queueNames(config, accepted, queues), queues)}\n${includes(
       (i) => shardFiles(i).members,
     )}\n`,
     [MAIN_FILES.rtp]: rtpBody(config),
@@ -72,7 +101,7 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
       object('ConfigMap', shardObjectName(config.generated.configMapName, i), {
         [f.endpoints]: pjsipEndpoints(agents),
         [f.dialplan]: `\n${dialplanShard(i, agents)}`,
-        [f.members]: queuesShard(agents),
+        [f.members]: queuesShard(agents, (a) => member.get(a.name) ?? []),
       }),
     );
     secrets.push(

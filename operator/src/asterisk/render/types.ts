@@ -1,4 +1,4 @@
-import type { Codec, WebRTCConfigSpec } from '../../crds/types.ts';
+import type { CallQueueSpec, Codec, WebRTCConfigSpec } from '../../crds/types.ts';
 
 /** One agent that belongs in Asterisk (the caller already dropped suspended/conflicting ones). */
 export interface RenderAgent {
@@ -16,10 +16,32 @@ export interface RenderAgent {
   maxContacts: number;
 }
 
+/** A CallQueue's settings as rendered (the spec after defaulting, without what resolution decides). */
+export type RenderQueueSettings = Omit<CallQueueSpec, 'numbers' | 'members'>;
+
+/** An agent the operator computed as a member (by selector or skill). */
+export interface RenderQueueMember {
+  /** SipAgent metadata.name (agents not rendered are skipped). */
+  agent: string;
+  /** app_queue penalty: lower rings first. */
+  penalty: number;
+}
+
+/** A CallQueue, resolved by the operator (callqueue/resolve.ts). */
+export interface RenderQueue {
+  name: string;
+  settings: RenderQueueSettings;
+  /** The numbers in force (conflicting and in-range numbers already removed). */
+  numbers: readonly string[];
+  members: readonly RenderQueueMember[];
+}
+
 export interface RenderInput {
   namespace: string;
   config: WebRTCConfigSpec;
   agents: readonly RenderAgent[];
+  /** CallQueues; a queue named like spec.hotline.queue replaces the hotline's defaults. */
+  queues?: readonly RenderQueue[];
   /** Directory where the DTLS Secret (tls.crt, tls.key) is mounted; omitted: Asterisk generates a certificate. */
   dtlsCertPath?: string;
 }
