@@ -78,6 +78,7 @@ try {
     '--timeout=60s',
     'crd/sipagents.switchboard.dev',
     'crd/webrtcconfigs.switchboard.dev',
+    'crd/callqueues.switchboard.dev',
   ]);
   await kubectl(['create', 'namespace', 'switchboard-system']);
   await kubectl(['create', 'namespace', namespace]);
@@ -214,7 +215,7 @@ try {
       ...active,
     ]);
   }
-  console.log(await kubectl(['get', 'webrtcconfigs,sipagents', '-n', namespace]));
+  console.log(await kubectl(['get', 'webrtcconfigs,sipagents,callqueues', '-n', namespace]));
   console.log(`Switchboard runs on a local control plane.
 
   API server   ${cp.server}
