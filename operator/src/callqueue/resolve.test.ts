@@ -22,6 +22,14 @@ const agent = (
 });
 
 describe('CallQueue resolution', () => {
+  it("counts the hotline number among the hotline queue's numbers unless a queue claims it", () => {
+    const support = queue('support', {});
+    assert.deepEqual(resolveQueues([support], [], config).get('support')?.numbers, ['117']);
+    const claimed = resolveQueues([support, queue('other', { numbers: ['117'] })], [], config);
+    assert.deepEqual(claimed.get('support')?.numbers, []);
+    assert.deepEqual(claimed.get('other')?.numbers, ['117']);
+  });
+
   it('maps skill levels to penalties: level 10 is 0, level 1 is 9, the lowest skill counts', () => {
     assert.equal(skillPenalty(['billing'], { billing: 10 }), 0);
     assert.equal(skillPenalty(['billing'], { billing: 1 }), 9);

@@ -105,10 +105,20 @@ export function resolveQueues(
       memberCount: all.size,
     });
   }
+  // The hotline number reaches the hotline queue unless a CallQueue claims it
+  // (routes.ts): it is one of that queue's numbers in force, shown in status.
+  const reachable = new Set(holder.values());
+  if (config && !holder.has(config.hotline.number)) {
+    reachable.add(config.hotline.queue);
+    const hotline = out.get(config.hotline.queue);
+    if (hotline)
+      out.set(hotline.name, {
+        ...hotline,
+        numbers: [...hotline.numbers, config.hotline.number].sort(),
+      });
+  }
   // The overflow jumps to the target's first number (dialplan.ts): a target
   // no number reaches would leave the caller nowhere, so it is reported.
-  const reachable = new Set(holder.values());
-  if (config && !holder.has(config.hotline.number)) reachable.add(config.hotline.queue);
   for (const [name, target] of overflows) {
     const r = out.get(name);
     if (r && !reachable.has(target)) out.set(name, { ...r, missingOverflowQueue: target });
