@@ -80,7 +80,7 @@ export function createControllers(
     view,
   });
 
-  const callQueues = new CallQueueController({ ...caches, custom });
+  const callQueues = new CallQueueController({ ...caches, custom, events });
   const callQueueQueue = new WorkQueue(
     { name: 'callqueue', concurrency: Math.max(1, Math.floor(config.concurrency / 2)), logger },
     (key) => callQueues.processItem(key),

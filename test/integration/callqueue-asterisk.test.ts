@@ -102,6 +102,15 @@ describe('CallQueues on a real Asterisk 22', () => {
     assert.equal(ready?.status, 'False');
     assert.match(ready?.message ?? '', /118.*billing\b/);
     assert.deepEqual(two.status?.numbers, ['119']);
+    await waitUntil('a NumberConflict Warning Event', async () =>
+      (await r.events()).some(
+        (e) =>
+          e.reason === 'NumberConflict' &&
+          e.type === 'Warning' &&
+          e.regarding?.name === 'billing-two' &&
+          /118/.test(e.note ?? ''),
+      ),
+    );
     await waitUntil(
       '119 reaches billing-two in Asterisk',
       async () =>

@@ -4,6 +4,7 @@
 // (it renders the whole namespace); both read the same resolution.
 import { isDeepStrictEqual } from 'node:util';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
+import type { EventRecorder } from '../clients/events.ts';
 import { patchStatus } from '../clients/status.ts';
 import type { CallQueue, SipAgent, WebRTCConfig } from '../crds/types.ts';
 import type { Informer } from '../kube/informer.ts';
@@ -16,6 +17,7 @@ export interface CallQueueControllerDeps {
   readonly agents: Informer<SipAgent>;
   readonly configs: Informer<WebRTCConfig>;
   readonly custom: CustomObjectsApi;
+  readonly events: EventRecorder;
   readonly now?: () => Date;
 }
 
@@ -44,6 +46,9 @@ export class CallQueueController {
       this.#d.now?.() ?? new Date(),
     );
     if (isDeepStrictEqual(status, queue.status)) return;
+    const ready = (s: typeof status | undefined) => s?.conditions?.find((c) => c.type === 'Ready');
+    const before = ready(queue.status);
+    const after = ready(status);
     await patchStatus(
       this.#d.custom,
       'callqueues',
@@ -52,5 +57,12 @@ export class CallQueueController {
       queue.metadata.resourceVersion,
       status as Record<string, unknown>,
     );
+    // A refused number is someone's mistake to fix: say it once, as extensions do.
+    if (
+      after?.status === 'False' &&
+      (after.reason === 'NumberConflict' || after.reason === 'NumberInExtensionRange') &&
+      (before?.reason !== after.reason || before?.message !== after.message)
+    )
+      this.#d.events.warning(queue, after.reason, 'ClaimNumber', after.message);
   }
 }
