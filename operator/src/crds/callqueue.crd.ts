@@ -2,7 +2,15 @@
 // ajv validator are both generated from this object. Rules that need another
 // object (the WebRTCConfig's extension range, other queues' numbers) cannot be
 // CEL: the operator reports them in status (NumberInExtensionRange, NumberConflict).
-import { API_VERSION, conditions, crdLabels, GROUP, queueName, VERSION } from './common.ts';
+import {
+  API_VERSION,
+  conditions,
+  crdLabels,
+  GROUP,
+  queueName,
+  rootProperties,
+  VERSION,
+} from './common.ts';
 import type { CustomResourceDefinition, JSONSchemaProps } from './schema-types.ts';
 
 export const QUEUE_STRATEGIES = [
@@ -298,21 +306,7 @@ export const callQueueCrd: CustomResourceDefinition = {
                 fieldPath: '.spec.overflow.queue',
               },
             ],
-            properties: {
-              apiVersion: {
-                type: 'string',
-                description:
-                  'APIVersion defines the versioned schema of this representation of an object.',
-              },
-              kind: {
-                type: 'string',
-                description:
-                  'Kind is a string value representing the REST resource this object represents.',
-              },
-              metadata: { type: 'object' },
-              spec,
-              status,
-            },
+            properties: rootProperties(spec, status),
           },
         },
       },

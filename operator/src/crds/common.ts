@@ -110,3 +110,23 @@ export function objectWithDefaults(
   }
   return { ...schema, type: 'object', default: defaults };
 }
+
+/** The top-level properties every Switchboard resource's schema has. */
+export function rootProperties(
+  spec: JSONSchemaProps,
+  status: JSONSchemaProps,
+): Record<string, JSONSchemaProps> {
+  return {
+    apiVersion: {
+      type: 'string',
+      description: 'APIVersion defines the versioned schema of this representation of an object.',
+    },
+    kind: {
+      type: 'string',
+      description: 'Kind is a string value representing the REST resource this object represents.',
+    },
+    metadata: { type: 'object' },
+    spec,
+    status,
+  };
+}

@@ -2,7 +2,15 @@
 // HTTP API's ajv validator are both generated from this object.
 
 import { SKILL_LEVEL_MAX, SKILL_PATTERN } from './callqueue.crd.ts';
-import { API_VERSION, conditions, crdLabels, GROUP, queueName, VERSION } from './common.ts';
+import {
+  API_VERSION,
+  conditions,
+  crdLabels,
+  GROUP,
+  queueName,
+  rootProperties,
+  VERSION,
+} from './common.ts';
 import type { CustomResourceDefinition, JSONSchemaProps } from './schema-types.ts';
 
 export const SIPAGENT_CODECS = ['opus', 'g722', 'ulaw', 'alaw'] as const;
@@ -181,21 +189,7 @@ export const sipAgentCrd: CustomResourceDefinition = {
             type: 'object',
             description: `SipAgent is one person who takes calls (${API_VERSION}). The operator gives it SIP credentials (a Secret it owns), an extension, and Asterisk configuration.`,
             required: ['spec'],
-            properties: {
-              apiVersion: {
-                type: 'string',
-                description:
-                  'APIVersion defines the versioned schema of this representation of an object.',
-              },
-              kind: {
-                type: 'string',
-                description:
-                  'Kind is a string value representing the REST resource this object represents.',
-              },
-              metadata: { type: 'object' },
-              spec,
-              status,
-            },
+            properties: rootProperties(spec, status),
           },
         },
       },

@@ -8,6 +8,7 @@ import {
   objectName,
   objectWithDefaults,
   queueName,
+  rootProperties,
   secretKey,
   VERSION,
 } from './common.ts';
@@ -391,21 +392,7 @@ export const webRtcConfigCrd: CustomResourceDefinition = {
                   'metadata.name must be "default": a namespace has exactly one WebRTCConfig',
               },
             ],
-            properties: {
-              apiVersion: {
-                type: 'string',
-                description:
-                  'APIVersion defines the versioned schema of this representation of an object.',
-              },
-              kind: {
-                type: 'string',
-                description:
-                  'Kind is a string value representing the REST resource this object represents.',
-              },
-              metadata: { type: 'object' },
-              spec,
-              status,
-            },
+            properties: rootProperties(spec, status),
           },
         },
       },
