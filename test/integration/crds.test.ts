@@ -20,6 +20,34 @@ import { installCrds } from '../support/crds.ts';
 const cluster = testCluster();
 let ns: Awaited<ReturnType<typeof createNamespace>>;
 
+/** Sets an object's status with kubectl, then reads `kubectl get <resource>`: its header and one row's columns. */
+async function statusColumns(
+  kind: string,
+  name: string,
+  resource: string,
+  status: unknown,
+): Promise<{ header: string[] | undefined; row: string[] | undefined }> {
+  const patched = await kubectl(cluster, [
+    'patch',
+    kind,
+    name,
+    '-n',
+    ns.name,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify(status),
+  ]);
+  assert.equal(patched.code, 0, patched.stderr);
+  const got = await kubectl(cluster, ['get', resource, '-n', ns.name]);
+  assert.equal(got.code, 0, got.stderr);
+  const [header, ...rows] = got.stdout.trim().split('\n');
+  return {
+    header: header?.split(/\s+/),
+    row: rows.find((r) => r.startsWith(name))?.split(/\s+/),
+  };
+}
+
 before(async () => {
   await installCrds(cluster);
   ns = await createNamespace(cluster, 'crds');
@@ -92,30 +120,8 @@ describe('CRDs on the real API server', () => {
         ],
       },
     };
-    const patched = await kubectl(cluster, [
-      'patch',
-      'sipagent',
-      'john-doe',
-      '-n',
-      ns.name,
-      '--subresource=status',
-      '--type=merge',
-      '-p',
-      JSON.stringify(status),
-    ]);
-    assert.equal(patched.code, 0, patched.stderr);
-    const got = await kubectl(cluster, ['get', 'sipagents', '-n', ns.name]);
-    assert.equal(got.code, 0, got.stderr);
-    const [header, ...rows] = got.stdout.trim().split('\n');
-    assert.deepEqual(header?.split(/\s+/), [
-      'NAME',
-      'EXTENSION',
-      'USERNAME',
-      'READY',
-      'REGISTERED',
-      'AGE',
-    ]);
-    const john = rows.find((r) => r.startsWith('john-doe'))?.split(/\s+/);
+    const { header, row: john } = await statusColumns('sipagent', 'john-doe', 'sipagents', status);
+    assert.deepEqual(header, ['NAME', 'EXTENSION', 'USERNAME', 'READY', 'REGISTERED', 'AGE']);
     assert.deepEqual(john?.slice(0, 5), [
       'john-doe',
       '1000',
@@ -141,30 +147,8 @@ describe('CRDs on the real API server', () => {
         ],
       },
     };
-    const patched = await kubectl(cluster, [
-      'patch',
-      'callqueue',
-      'billing',
-      '-n',
-      ns.name,
-      '--subresource=status',
-      '--type=merge',
-      '-p',
-      JSON.stringify(status),
-    ]);
-    assert.equal(patched.code, 0, patched.stderr);
-    const got = await kubectl(cluster, ['get', 'cq', '-n', ns.name]);
-    assert.equal(got.code, 0, got.stderr);
-    const [header, ...rows] = got.stdout.trim().split('\n');
-    assert.deepEqual(header?.split(/\s+/), [
-      'NAME',
-      'NUMBERS',
-      'STRATEGY',
-      'MEMBERS',
-      'READY',
-      'AGE',
-    ]);
-    const billing = rows.find((r) => r.startsWith('billing'))?.split(/\s+/);
+    const { header, row: billing } = await statusColumns('callqueue', 'billing', 'cq', status);
+    assert.deepEqual(header, ['NAME', 'NUMBERS', 'STRATEGY', 'MEMBERS', 'READY', 'AGE']);
     assert.match(billing?.[1] ?? '', /118/);
     assert.deepEqual(billing?.slice(2, 5), ['leastrecent', '2', 'False']);
   });
