@@ -22,6 +22,23 @@ const agent = (
 });
 
 describe('CallQueue resolution', () => {
+  it('reports an overflow loop across queues on every queue in it, and nothing else', () => {
+    const a = queue('a', { numbers: ['201'], overflow: { queue: 'b' } });
+    const b = queue('b', { numbers: ['202'], overflow: { queue: 'c' } });
+    const c = queue('c', { numbers: ['203'], overflow: { queue: 'a' } });
+    const d = queue('d', { numbers: ['204'], overflow: { queue: 'a' } });
+    const r = resolveQueues([a, b, c, d], [], config);
+    assert.deepEqual(r.get('a')?.overflowCycle, ['a', 'b', 'c', 'a']);
+    assert.deepEqual(r.get('c')?.overflowCycle, ['c', 'a', 'b', 'c']);
+    assert.equal(r.get('d')?.overflowCycle, undefined, 'd leads into the loop but is not in it');
+    const chain = resolveQueues(
+      [queue('x', { overflow: { queue: 'support' } }), queue('support', {})],
+      [],
+      config,
+    );
+    assert.equal(chain.get('x')?.overflowCycle, undefined);
+  });
+
   it("counts the hotline number among the hotline queue's numbers unless a queue claims it", () => {
     const support = queue('support', {});
     assert.deepEqual(resolveQueues([support], [], config).get('support')?.numbers, ['117']);

@@ -22,6 +22,22 @@ export interface ResolvedQueue {
   readonly memberCount: number;
   /** spec.overflow.queue when no number reaches that queue (the dialplan then hangs up). */
   readonly missingOverflowQueue?: string;
+  /** The queues a caller would be passed around forever: [this, …, back to this]. */
+  readonly overflowCycle?: readonly string[];
+}
+
+/** The overflow chain from `start` when it comes back to `start` (pure). */
+export function overflowCycle(
+  start: string,
+  overflows: ReadonlyMap<string, string>,
+): string[] | undefined {
+  const path = [start];
+  for (let at = overflows.get(start); at !== undefined; at = overflows.get(at)) {
+    path.push(at);
+    if (at === start) return path;
+    if (path.indexOf(at) < path.length - 1) return undefined; // a loop that does not include start
+  }
+  return undefined;
 }
 
 const older = (a: CallQueue, b: CallQueue): number => {
@@ -122,6 +138,12 @@ export function resolveQueues(
   for (const [name, target] of overflows) {
     const r = out.get(name);
     if (r && !reachable.has(target)) out.set(name, { ...r, missingOverflowQueue: target });
+  }
+  // CEL refuses a queue overflowing to itself; a longer loop spans objects.
+  for (const name of overflows.keys()) {
+    const cycle = overflowCycle(name, overflows);
+    const r = out.get(name);
+    if (r && cycle) out.set(name, { ...r, overflowCycle: cycle });
   }
   return out;
 }

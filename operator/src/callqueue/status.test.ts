@@ -31,6 +31,14 @@ describe('CallQueue status', () => {
     assert.equal(status.observedGeneration, 1);
   });
 
+  it('is Ready=False OverflowCycle naming the circle', () => {
+    const a = queue('a', { numbers: ['201'], overflow: { queue: 'b' } });
+    const b = queue('b', { numbers: ['202'], overflow: { queue: 'a' } });
+    const { ready } = readyOf([a, b], 'a');
+    assert.equal(ready?.reason, 'OverflowCycle');
+    assert.match(ready?.message ?? '', /a -> b -> a/);
+  });
+
   it('reports numbers in the extension range, then missing members', () => {
     assert.equal(
       readyOf([queue('q', { numbers: ['2000'] })], 'q').ready?.reason,

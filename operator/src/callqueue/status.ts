@@ -33,6 +33,11 @@ function ready(resolved: ResolvedQueue, hasConfig: boolean): ConditionInput {
       'OverflowQueueMissing',
       `no number reaches overflow.queue ${resolved.missingOverflowQueue}; callers are hung up instead`,
     );
+  if (resolved.overflowCycle !== undefined)
+    return no(
+      'OverflowCycle',
+      `overflow.queue passes callers around in a circle (${resolved.overflowCycle.join(' -> ')}): each wait still ends at its queue's maxWaitSeconds, but no caller ever leaves`,
+    );
   if (resolved.memberCount === 0)
     return no('NoMembers', 'no SipAgent matches the selector and skills or names this queue');
   return {
