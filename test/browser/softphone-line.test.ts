@@ -14,11 +14,17 @@ import type { Browser } from 'playwright-core';
 import { LINE_NOTICE } from '../../webui/src/softphone/line-change.ts';
 import type { SbSoftphone } from '../../webui/src/softphone/sb-softphone.ts';
 import { type Kamailio, startKamailio } from '../sip/kamailio.ts';
-import { ApiSession } from '../support/api-session.ts';
+import { type ApiSession, signInAdmin } from '../support/api-session.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
+import {
+  type CreatedAgent,
+  createHrAgent,
+  regenerateSip,
+  type SipCredentials,
+} from '../support/hr-agents.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
-import { decode, Resources } from '../support/resources.ts';
+import { Resources } from '../support/resources.ts';
 import { waitUntil } from '../support/wait.ts';
 import { AppPhone } from './support/app-phone.ts';
 import { launchChromium } from './support/chromium.ts';
@@ -36,16 +42,6 @@ let base: string;
 let admin: ApiSession;
 const phones: AppPhone[] = [];
 
-interface Credentials {
-  readonly username: string;
-  readonly password: string;
-  readonly extension: number;
-}
-interface Created {
-  readonly user: { readonly id: string };
-  readonly sipCredentials: Credentials;
-}
-
 /** Printed as measured (what an after hook prints can be lost when the file ends). */
 const figure = (name: string, value: string) =>
   console.log(`softphone line figure: ${name}: ${value}`);
@@ -53,19 +49,14 @@ const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.len
 const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
 
 /** What the operator's reload does for Asterisk: Kamailio learns the credentials at once. */
-async function provision(c: Credentials): Promise<void> {
+async function provision(c: SipCredentials): Promise<void> {
   await kamailio.setUser({ ...c, extension: String(c.extension) });
 }
 
-async function createAgent(name: string): Promise<Created> {
-  const res = await admin.call<Created>('POST', '/hr/users', {
-    name,
-    password: LOGIN_PASSWORD,
-    accountType: 'agent',
-  });
-  assert.equal(res.status, 201, res.text);
-  await provision(res.body.sipCredentials);
-  return res.body;
+async function createAgent(name: string): Promise<CreatedAgent> {
+  const agent = await createHrAgent(admin, name, LOGIN_PASSWORD);
+  await provision(agent.sipCredentials);
+  return agent;
 }
 
 async function signIn(username: string, options: { slowAudioMs?: number } = {}): Promise<AppPhone> {
@@ -95,16 +86,7 @@ before(async () => {
   });
   // "localhost": Chromium keeps Secure (__Host-) cookies on plain http only for it.
   base = `http://localhost:${operator.port}`;
-  let adminPassword = '';
-  await waitUntil('initial admin Secret', async () => {
-    adminPassword = decode(await r.secret('switchboard-initial-admin'), 'password') ?? '';
-    return adminPassword !== '';
-  });
-  admin = new ApiSession(base);
-  await waitUntil(
-    'admin can sign in',
-    async () => (await admin.login('admin', adminPassword)).status === 200,
-  );
+  ({ session: admin } = await signInAdmin(r, base));
 });
 
 after(async () => {
@@ -117,7 +99,7 @@ after(async () => {
 });
 
 describe('the agent’s softphone in the web UI', () => {
-  let agent: Created;
+  let agent: CreatedAgent;
   let phone: AppPhone;
 
   it('registers with the username the system knows; click → Registered measured', async () => {
@@ -177,9 +159,7 @@ describe('the agent’s softphone in the web UI', () => {
       notRegistered: '.status:not([data-status="registered"])',
     });
     const started = Date.now();
-    const res = await admin.call<Created>('POST', `/hr/users/${agent.user.id}/regenerate-sip`, {});
-    assert.equal(res.status, 200, res.text);
-    const fresh = res.body.sipCredentials;
+    const fresh = await regenerateSip(admin, agent);
     const shownMs = (await phone.seenAll(['notice'])) - started;
     figure('regenerate → softphone shows the change', `${shownMs} ms`);
     assert.ok(shownMs < 2000, `shown after ${shownMs} ms`);
@@ -238,9 +218,7 @@ describe('the agent’s softphone in the web UI', () => {
 
     await phone.watchFor({ notice: '.line-notice' });
     const started = Date.now();
-    const res = await admin.call<Created>('POST', `/hr/users/${agent.user.id}/regenerate-sip`, {});
-    assert.equal(res.status, 200, res.text);
-    const fresh = res.body.sipCredentials;
+    const fresh = await regenerateSip(admin, agent);
     await kamailio.removeUser(agent.sipCredentials.username);
     await provision(fresh);
     const shownMs = (await phone.seenAll(['notice'])) - started;

@@ -1,4 +1,4 @@
-// Credentials rotated while the agent's softphone is registered with the real
+// SipCredentials rotated while the agent's softphone is registered with the real
 // Asterisk 22, signed in to the web UI the real operator serves. In a cluster
 // the operator renders the new endpoint at once, but Asterisk loads it only
 // after the kubelet projected the new files (60–90 s): until then the old
@@ -17,6 +17,7 @@ import type { SbSoftphone } from '../../webui/src/softphone/sb-softphone.ts';
 import { type ApiSession, signInAdmin } from '../support/api-session.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
+import { type CreatedAgent, createHrAgent, regenerateSip } from '../support/hr-agents.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
 import { type RealAsterisk, startRealAsterisk } from '../support/real-asterisk.ts';
 import { condition, Resources } from '../support/resources.ts';
@@ -37,39 +38,17 @@ let base: string;
 let admin: ApiSession;
 const phones: AppPhone[] = [];
 
-interface Credentials {
-  readonly username: string;
-  readonly password: string;
-  readonly extension: number;
-}
-interface Created {
-  readonly user: { readonly id: string };
-  readonly sipCredentials: Credentials;
-}
-
 /** Printed as measured (what an after hook prints can be lost when the file ends). */
 const figure = (name: string, value: string) =>
   console.log(`softphone rotation figure: ${name}: ${value}`);
 
-async function createAgent(name: string): Promise<Created> {
-  const res = await admin.call<Created>('POST', '/hr/users', {
-    name,
-    password: LOGIN_PASSWORD,
-    accountType: 'agent',
-  });
-  assert.equal(res.status, 201, res.text);
-  return res.body;
-}
+const createAgent = (name: string) => createHrAgent(admin, name, LOGIN_PASSWORD);
 
 async function provisioned(name: string): Promise<boolean> {
   return condition(await r.agent(name), 'Provisioned')?.status === 'True';
 }
 
-async function rotate(agent: Created): Promise<Credentials> {
-  const res = await admin.call<Created>('POST', `/hr/users/${agent.user.id}/regenerate-sip`, {});
-  assert.equal(res.status, 200, res.text);
-  return res.body.sipCredentials;
-}
+const rotate = (agent: CreatedAgent) => regenerateSip(admin, agent);
 
 /**
  * The usernames whose AOR Asterisk has loaded with a contact (`pjsip show
@@ -158,8 +137,8 @@ after(async () => {
 });
 
 describe('rotated credentials on the real Asterisk', () => {
-  let nora: Created;
-  let carl: Created;
+  let nora: CreatedAgent;
+  let carl: CreatedAgent;
   let phone: AppPhone;
   let caller: AppPhone;
 
