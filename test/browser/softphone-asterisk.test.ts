@@ -163,6 +163,23 @@ function slowBoot(etcDir: string, lines: number) {
     );
 }
 
+/** `caller` dials `extension`, `callee` answers, and audio flows both ways. */
+async function connectCall(
+  caller: PhoneDriver,
+  callee: PhoneDriver,
+  extension: string,
+  names: readonly [caller: string, callee: string],
+) {
+  await caller.locator('#dial').fill(extension);
+  await caller.locator('button.call').click();
+  await callee.waitForCall("call?.phase === 'ringing'");
+  await callee.locator('button.answer').click();
+  await Promise.all([
+    audioGrows(caller, NOTHING, `${names[0]} hears ${names[1]}`),
+    audioGrows(callee, NOTHING, `${names[1]} hears ${names[0]}`),
+  ]);
+}
+
 async function hangUpBoth(caller: PhoneDriver, callee: PhoneDriver) {
   await callee.locator('button.hangup').click();
   await Promise.all([
@@ -525,14 +542,7 @@ test('Asterisk killed and restarted: the phones register again by themselves', a
   await sampler;
   figures['8. Provisioned conditions seen around the restart'] = [...provisioned].join(', ');
   // and calls work on the new Asterisk
-  await ann.locator('#dial').fill(agents.bob.extension);
-  await ann.locator('button.call').click();
-  await bob.waitForCall("call?.phase === 'ringing'");
-  await bob.locator('button.answer').click();
-  await Promise.all([
-    audioGrows(ann, NOTHING, 'ann hears bob'),
-    audioGrows(bob, NOTHING, 'bob hears ann'),
-  ]);
+  await connectCall(ann, bob, agents.bob.extension, ['ann', 'bob']);
   await hangUpBoth(ann, bob);
 });
 
@@ -588,14 +598,7 @@ test('a REGISTER that reaches Asterisk before it has fully booted is answered or
 // once the socket is back. A socket that merely dropped keeps its call.
 test('a call Asterisk lost in a crash ends on both phones within seconds; the next call is answered', async () => {
   await Promise.all([ann.waitForStatus('registered'), bob.waitForStatus('registered')]);
-  await ann.locator('#dial').fill(agents.bob.extension);
-  await ann.locator('button.call').click();
-  await bob.waitForCall("call?.phase === 'ringing'");
-  await bob.locator('button.answer').click();
-  await Promise.all([
-    audioGrows(ann, NOTHING, 'ann hears bob'),
-    audioGrows(bob, NOTHING, 'bob hears ann'),
-  ]);
+  await connectCall(ann, bob, agents.bob.extension, ['ann', 'bob']);
   const bobContext = bob.page.context();
 
   // a dropped WebSocket alone: Asterisk still has the call, and says so
@@ -662,13 +665,6 @@ test('a call Asterisk lost in a crash ends on both phones within seconds; the ne
 
   // and the phones take calls again (no 486 Busy from a ghost call)
   await Promise.all([ann.waitForStatus('registered'), bob.waitForStatus('registered')]);
-  await bob.locator('#dial').fill(agents.ann.extension);
-  await bob.locator('button.call').click();
-  await ann.waitForCall("call?.phase === 'ringing'");
-  await ann.locator('button.answer').click();
-  await Promise.all([
-    audioGrows(ann, NOTHING, 'ann hears bob'),
-    audioGrows(bob, NOTHING, 'bob hears ann'),
-  ]);
+  await connectCall(bob, ann, agents.ann.extension, ['bob', 'ann']);
   await hangUpBoth(bob, ann);
 });

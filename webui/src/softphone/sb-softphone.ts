@@ -378,7 +378,19 @@ export class SbSoftphone extends LitElement {
     return html`<form class="new-credentials" @submit=${this.#register} novalidate>
       <label for="username">New SIP username</label>
       <input id="username" name="username" autocomplete="username" readonly .value=${this.username} />
-      <label for="password">New SIP password</label>
+      ${this.#passwordField('New SIP password')}
+      ${this.#formError()}
+      <div class="row">
+        <button class="primary use-new" type="submit" ?disabled=${this._switchWhenReady}>
+          ${this._switchWhenReady ? 'Waiting for the phone system…' : 'Use the new password'}
+        </button>
+      </div>
+    </form>`;
+  }
+
+  /** The password input of both forms (a correction after "Use" still counts: the switch reads it then). */
+  #passwordField(label: string) {
+    return html`<label for="password">${label}</label>
       <input
         id="password"
         name="password"
@@ -386,17 +398,13 @@ export class SbSoftphone extends LitElement {
         autocomplete="current-password"
         .value=${this._password}
         @input=${(e: Event) => {
-          // (a correction after "Use" still counts: the switch reads it then)
           this._password = (e.target as HTMLInputElement).value;
         }}
-      />
-      ${this._formError ? html`<p class="error" role="alert">${this._formError}</p>` : nothing}
-      <div class="row">
-        <button class="primary use-new" type="submit" ?disabled=${this._switchWhenReady}>
-          ${this._switchWhenReady ? 'Waiting for the phone system…' : 'Use the new password'}
-        </button>
-      </div>
-    </form>`;
+      />`;
+  }
+
+  #formError() {
+    return this._formError ? html`<p class="error" role="alert">${this._formError}</p>` : nothing;
   }
 
   #renderForm() {
@@ -411,17 +419,7 @@ export class SbSoftphone extends LitElement {
               this.username = (e.target as HTMLInputElement).value;
             }}
           />
-          <label for="password">SIP password</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            .value=${this._password}
-            @input=${(e: Event) => {
-              this._password = (e.target as HTMLInputElement).value;
-            }}
-          />
+          ${this.#passwordField('SIP password')}
           <label for="extension">Extension</label>
           <input
             id="extension"
@@ -432,7 +430,7 @@ export class SbSoftphone extends LitElement {
               this.extension = (e.target as HTMLInputElement).value;
             }}
           />
-          ${this._formError ? html`<p class="error" role="alert">${this._formError}</p>` : nothing}
+          ${this.#formError()}
           <div class="row">
             <button class="primary register" type="submit">Register</button>
           </div>
