@@ -20,13 +20,14 @@ node_modules/.deps-installed: package.json package-lock.json
 deps: node_modules/.deps-installed
 
 # Debian packages the browser and SIP tests drive for real (headless Chromium,
-# Kamailio as WebSocket registrar/proxy, coturn as TURN server, SIPp), what
+# Kamailio as WebSocket registrar/proxy, coturn as TURN server, SIPp,
+# PostgreSQL for call history: scripts/lib/postgres-process.ts), what
 # Asterisk 22 builds from (tools/asterisk/build.sh) and the tools that make its
 # sounds (sox, espeak-ng); installs only the ones missing, so an equipped
 # machine never touches apt.
 SYSTEM_PACKAGES := chromium kamailio kamailio-websocket-modules coturn sip-tester \
   build-essential pkg-config bzip2 libedit-dev libjansson-dev libxml2-dev uuid-dev \
-  libsqlite3-dev libssl-dev libsrtp2-dev libncurses-dev libpq-dev sox espeak-ng
+  libsqlite3-dev libssl-dev libsrtp2-dev libncurses-dev libpq-dev sox espeak-ng postgresql
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || echo "$$p"; \

@@ -13,7 +13,9 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane } from '../test/cluster/control-plane.ts';
 import { freePort } from '../test/cluster/ports.ts';
 import { repoRoot } from '../test/cluster/tools.ts';
+import { historyEnv, writeHistoryConfig } from './lib/asterisk-history.ts';
 import { type AsteriskProcess, createAsterisk } from './lib/asterisk-process.ts';
+import { type HistoryDatabase, startHistoryDatabase } from './lib/history-database.ts';
 import { projectionComplete, startProjector } from './lib/projector.ts';
 
 const { values } = parseArgs({
@@ -59,8 +61,10 @@ const kubectl = async (args: string[], input?: string): Promise<string> =>
 let operator: ChildProcess | undefined;
 let projector: Awaited<ReturnType<typeof startProjector>> | undefined;
 let asterisk: AsteriskProcess | undefined;
+let history: HistoryDatabase | undefined;
 const stopAll = async () => {
   await asterisk?.stop();
+  await history?.postgres.stop();
   await projector?.stop();
   if (operator && operator.exitCode === null) {
     const exited = new Promise((resolve) => operator?.once('exit', resolve));
@@ -98,8 +102,11 @@ try {
     };
     configDir = asteriskConfigDir;
   } else {
+    console.log('starting PostgreSQL for call history ...');
+    history = await startHistoryDatabase(join(dir, 'postgres'));
     console.log('preparing Asterisk 22 (built once into the tools cache) ...');
-    asterisk = await createAsterisk({ dir: join(dir, 'asterisk') });
+    asterisk = await createAsterisk({ dir: join(dir, 'asterisk'), env: historyEnv(history.db) });
+    writeHistoryConfig(asterisk, history.db);
     ami = { host: '127.0.0.1', port: asterisk.amiPort, ...asterisk.ami };
     configDir = asterisk.etcDir;
     group = asterisk.runAs?.gid;
@@ -235,6 +242,7 @@ ${
     ? `
 Asterisk 22    AMI 127.0.0.1:${asterisk.amiPort}, ${asterisk.wsUrl}, log ${asterisk.logDir}/messages.log
                CLI: ${asterisk.prefix}/sbin/asterisk -C ${asterisk.etcDir}/asterisk.conf -r
+PostgreSQL     call history (tables cdr, cel): ${history?.psql}
 
 A first call, in two browser tabs (or two browser profiles: one session each):
   1. Open http://localhost:${port}/ and sign in as "admin" with the password above.

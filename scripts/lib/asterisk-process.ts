@@ -50,6 +50,8 @@ export interface AsteriskProcessOptions {
   readonly amiUsername?: string;
   /** Process group to run in (default: a new one in `dir`, with its reaper). */
   readonly group?: ProcessGroup;
+  /** Added to Asterisk's environment, as a Pod's `env` (e.g. PGPASSWORD from a Secret). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface AsteriskProcess {
@@ -153,11 +155,11 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
     username: options.amiUsername ?? 'switchboard',
     secret: randomBytes(16).toString('hex'),
   };
-  // The AMI Secret's file, as the chart mounts it (read = system, write = system).
+  // The AMI Secret's file, as the chart mounts it (read = system,agent, write = system,agent).
   const userFile = join(etcDir, 'ami', 'manager_user.conf');
   writeFileSync(
     userFile,
-    `[${ami.username}]\nsecret = ${ami.secret}\nread = system\nwrite = system\n`,
+    `[${ami.username}]\nsecret = ${ami.secret}\nread = system,agent\nwrite = system,agent\n`,
     { mode: 0o440 },
   );
   if (runAs) {
@@ -195,7 +197,12 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
       // -f foreground, -n no colours, -C this folder's asterisk.conf
       const args = ['-f', '-n', '-C', conf];
       if (runAs) args.push('-U', 'nobody', '-G', 'nogroup');
-      proc = group.start('asterisk', binary, args);
+      proc = group.start(
+        'asterisk',
+        binary,
+        args,
+        options.env ? { ...process.env, ...options.env } : undefined,
+      );
       const exited = proc.exited.then((code) => {
         throw new Error(
           `Asterisk exited (${code}) while starting; see ${proc?.logPath}:\n${tail(proc?.logPath)}`,

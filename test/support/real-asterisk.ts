@@ -28,9 +28,13 @@ export interface RealAsterisk {
   close(): Promise<void>;
 }
 
-export async function startRealAsterisk(cluster: TestCluster, r: Resources): Promise<RealAsterisk> {
+export async function startRealAsterisk(
+  cluster: TestCluster,
+  r: Resources,
+  options: { env?: Readonly<Record<string, string>> } = {},
+): Promise<RealAsterisk> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-asterisk-'));
-  const asterisk = await createAsterisk({ dir });
+  const asterisk = await createAsterisk({ dir, ...options });
   await r.core.createNamespacedSecret({
     namespace: r.namespace,
     body: { metadata: { name: REAL_AMI_SECRET_NAME }, stringData: { ...asterisk.ami } },

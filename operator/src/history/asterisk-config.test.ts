@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PASSWORD_ENV, renderHistoryConfig } from './asterisk-config.ts';
+
+const connection = {
+  host: 'history-db.support-center.svc',
+  port: 5432,
+  database: 'switchboard',
+  user: 'asterisk',
+};
+
+describe('renderHistoryConfig', () => {
+  it('loads both PostgreSQL back ends, turns CDR and CEL on and says where the database is', () => {
+    const files = renderHistoryConfig(connection);
+    assert.deepEqual(Object.keys(files).sort(), [
+      'cdr.conf',
+      'cel.conf',
+      'connection.conf',
+      'modules.conf',
+    ]);
+    const lines = (name: string) =>
+      (files[name] ?? '').split('\n').filter((l) => l !== '' && !l.startsWith(';'));
+    assert.deepEqual(lines('modules.conf'), ['load => cdr_pgsql.so', 'load => cel_pgsql.so']);
+    assert.deepEqual(lines('cdr.conf'), ['enable = yes']);
+    assert.deepEqual(lines('cel.conf'), ['enable = yes']);
+    assert.deepEqual(lines('connection.conf'), [
+      'hostname = history-db.support-center.svc',
+      'port = 5432',
+      'dbname = switchboard',
+      'user = asterisk',
+      // present and empty: without it both modules warn at every load
+      'password =',
+    ]);
+    assert.match(files['connection.conf'] ?? '', new RegExp(PASSWORD_ENV));
+  });
+
+  it('is deterministic', () => {
+    assert.deepEqual(renderHistoryConfig(connection), renderHistoryConfig({ ...connection }));
+  });
+
+  it('refuses values Asterisk would paste into the connection string as more keywords', () => {
+    for (const bad of [
+      { host: 'db sslmode=disable' },
+      { host: '' },
+      { database: 'history;drop' },
+      { user: 'asterisk\npassword = x' },
+      { port: 0 },
+      { port: 65536 },
+      { port: 54.5 },
+    ]) {
+      assert.throws(
+        () => renderHistoryConfig({ ...connection, ...bad }),
+        /history database/,
+        JSON.stringify(bad),
+      );
+    }
+  });
+});

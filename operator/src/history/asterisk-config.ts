@@ -1,0 +1,60 @@
+// What turns call history on in Asterisk: the files of its history folder
+// (/etc/asterisk/history, a ConfigMap in a Pod; <etc>/history in a local run).
+// The base configuration (asterisk/etc) #tryincludes them, so without the
+// folder no PostgreSQL module loads and CDR/CEL stay off:
+//   modules.conf    loads cdr_pgsql.so and cel_pgsql.so
+//   cdr.conf        enable = yes (the rest of the CDR policy is in the base file)
+//   cel.conf        enable = yes (the events and apps are in the base file)
+//   connection.conf host, port, database and user, #included by the base
+//                   cdr_pgsql.conf and cel_pgsql.conf (same keys in both)
+// The password is never in these files: libpq reads it from the environment
+// variable PGPASSWORD, which the Asterisk container takes from a Secret (so it
+// is not in a ConfigMap, not readable through AMI GetConfig, and not printed
+// by cdr_pgsql's debug log, which echoes a configured password). TLS to the
+// database is set the same way (PGSSLMODE, PGSSLROOTCERT): cdr_pgsql and
+// cel_pgsql have no TLS settings of their own. Pure.
+
+export const HISTORY_DIR = 'history';
+
+/** Where Asterisk's libpq finds the database password. */
+export const PASSWORD_ENV = 'PGPASSWORD';
+
+export interface HistoryConnection {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+}
+
+// cdr_pgsql and cel_pgsql paste these into a libpq conninfo string unquoted:
+// a space would start another keyword, a ";" an Asterisk comment.
+const plain = /^[A-Za-z0-9._-]+$/;
+
+export function renderHistoryConfig(c: HistoryConnection): Record<string, string> {
+  for (const [key, value] of Object.entries({
+    host: c.host,
+    database: c.database,
+    user: c.user,
+  })) {
+    if (!plain.test(value))
+      throw new Error(
+        `history database ${key} "${value}" must be letters, digits, ".", "_" or "-" (Asterisk pastes it into a libpq connection string unquoted)`,
+      );
+  }
+  if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535)
+    throw new Error(`history database port ${c.port} is not a port (1-65535)`);
+  const header = '; Call history (operator/src/history/asterisk-config.ts).\n';
+  return {
+    'modules.conf': `${header}load => cdr_pgsql.so\nload => cel_pgsql.so\n`,
+    'cdr.conf': `${header}enable = yes\n`,
+    'cel.conf': `${header}enable = yes\n`,
+    'connection.conf': `${header}hostname = ${c.host}
+port = ${c.port}
+dbname = ${c.database}
+user = ${c.user}
+; Empty on purpose: libpq reads the password from ${PASSWORD_ENV}, which Asterisk
+; gets from a Secret. It is never written into a file.
+password =
+`,
+  };
+}

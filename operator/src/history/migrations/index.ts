@@ -1,0 +1,7 @@
+// Every schema version of the history database, oldest first. A migration is
+// never edited once released (the runner refuses a changed checksum): a
+// change is a new version appended here.
+import type { Migration } from '../migrate.ts';
+import { callRecords } from './0001-call-records.ts';
+
+export const MIGRATIONS: readonly Migration[] = [callRecords];

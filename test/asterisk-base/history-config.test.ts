@@ -1,0 +1,107 @@
+// Call history in the base configuration (asterisk/etc), loaded the way
+// Asterisk loads it (the AMI test server's reader of main/config.c): without
+// the history folder nothing about PostgreSQL loads; with the folder that
+// operator/src/history/asterisk-config.ts renders, both back ends load with
+// the tables the migrations create, and no file holds a password. Pure.
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { HISTORY_DIR, renderHistoryConfig } from '../../operator/src/history/asterisk-config.ts';
+import { MIGRATIONS } from '../../operator/src/history/migrations/index.ts';
+import { type ConfigCategory, readConfig } from '../ami-server/config-reader.ts';
+import { repoRoot } from '../cluster/tools.ts';
+
+const BASE = join(repoRoot, 'asterisk', 'etc');
+const ETC = '/etc/asterisk';
+const option = (c: ConfigCategory | undefined, key: string) =>
+  c?.lines.findLast((l) => l.key === key)?.value;
+const values = (c: ConfigCategory | undefined, key: string) =>
+  (c?.lines ?? []).filter((l) => l.key === key).map((l) => l.value);
+
+describe('call history in the base configuration', () => {
+  let dir: string;
+  const read = (file: string) => {
+    const r = readConfig({ dir, etcDir: ETC }, file);
+    assert.ok(r.ok, `${file}: ${r.ok ? '' : r.reason}`);
+    assert.deepEqual(r.log, [], `${file} loads without warnings`);
+    return r.categories;
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'asterisk-history-'));
+    cpSync(BASE, dir, { recursive: true });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('without the history folder: no PostgreSQL module, CDR and CEL off', () => {
+    const modules = read('modules.conf')[0];
+    const loaded = [...values(modules, 'load'), ...values(modules, 'require')];
+    for (const m of ['cdr_pgsql.so', 'cel_pgsql.so', 'res_config_pgsql.so'])
+      assert.ok(!loaded.includes(m), `${m} is not loaded`);
+    assert.equal(option(read('cdr.conf')[0], 'enable'), 'no');
+    assert.equal(option(read('cel.conf')[0], 'enable'), 'no');
+  });
+
+  it('with it: both back ends load and write the tables the migrations create', () => {
+    mkdirSync(join(dir, HISTORY_DIR));
+    const files = renderHistoryConfig({
+      host: 'db.example',
+      port: 5433,
+      database: 'history',
+      user: 'asterisk',
+    });
+    for (const [name, text] of Object.entries(files))
+      writeFileSync(join(dir, HISTORY_DIR, name), text);
+
+    const modules = read('modules.conf')[0];
+    assert.deepEqual(
+      values(modules, 'load').filter((m) => m.includes('pgsql')),
+      ['cdr_pgsql.so', 'cel_pgsql.so'],
+    );
+    const cdr = read('cdr.conf')[0];
+    assert.equal(option(cdr, 'enable'), 'yes', 'the history file comes last and wins');
+    assert.equal(option(cdr, 'batch'), 'no');
+    assert.equal(option(cdr, 'unanswered'), 'yes');
+    const cel = read('cel.conf')[0];
+    assert.equal(option(cel, 'enable'), 'yes');
+
+    const created = MIGRATIONS.map((m) => m.sql).join('\n');
+    for (const [file, table] of [
+      ['cdr_pgsql.conf', 'cdr'],
+      ['cel_pgsql.conf', 'cel'],
+    ] as const) {
+      const global = read(file).find((c) => c.name === 'global');
+      assert.equal(option(global, 'hostname'), 'db.example', file);
+      assert.equal(option(global, 'port'), '5433', file);
+      assert.equal(option(global, 'dbname'), 'history', file);
+      assert.equal(option(global, 'user'), 'asterisk', file);
+      assert.equal(option(global, 'password'), '', `${file}: the password comes from PGPASSWORD`);
+      assert.equal(option(global, 'table'), table, file);
+      assert.match(
+        created,
+        new RegExp(`CREATE TABLE ${table} \\(`),
+        `a migration creates ${table}`,
+      );
+    }
+    // Both write times without a zone: UTC, as the migration's comments say.
+    assert.equal(option(read('cdr_pgsql.conf')[0], 'timezone'), 'UTC');
+    assert.equal(option(read('cel_pgsql.conf')[0], 'usegmtime'), 'yes');
+  });
+
+  it('tracks the events a call is told with, never DTMF digits or every prompt played', () => {
+    const cel = read('cel.conf')[0];
+    const events = (option(cel, 'events') ?? '').split(',');
+    for (const e of ['CHAN_START', 'ANSWER', 'BRIDGE_ENTER', 'HANGUP', 'LINKEDID_END', 'APP_START'])
+      assert.ok(events.includes(e), e);
+    for (const e of ['ALL', 'DTMF', 'STREAM_BEGIN', 'STREAM_END'])
+      assert.ok(!events.includes(e), `${e} is not tracked`);
+    assert.deepEqual((option(cel, 'apps') ?? '').split(','), ['dial', 'queue']);
+  });
+
+  it('the image carries the PostgreSQL back ends', () => {
+    const docker = readFileSync(join(repoRoot, 'asterisk', 'Dockerfile'), 'utf8');
+    assert.match(docker, /'asterisk-pgsql~22'/);
+  });
+});

@@ -1,0 +1,336 @@
+// Call history on a real Asterisk 22 and a real PostgreSQL: the operator
+// provisions Asterisk as always, the history folder and PGPASSWORD turn on
+// cdr_pgsql and cel_pgsql (scripts/lib/asterisk-history.ts), and real calls
+// (AMI Originate of a Local channel into the echo test *43, through the
+// dialplan the operator rendered) leave their CDR rows and channel events in
+// PostgreSQL. Then what happens when PostgreSQL is not there: down when a
+// call ends (Asterisk keeps running; that call's CDR and last events are
+// lost; the next call is recorded), and down when Asterisk starts (nothing
+// is recorded until both modules are refreshed).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { AmiClient } from '../../operator/src/asterisk/ami/client.ts';
+import { historyEnv, writeHistoryConfig } from '../../scripts/lib/asterisk-history.ts';
+import type { AsteriskProcess } from '../../scripts/lib/asterisk-process.ts';
+import type { DatabaseAccess } from '../../scripts/lib/postgres-process.ts';
+import { createNamespace, testCluster } from '../support/cluster.ts';
+import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
+import { startTestPostgres, type TestPostgres, withClient } from '../support/postgres.ts';
+import { type RealAsterisk, startRealAsterisk } from '../support/real-asterisk.ts';
+import { Resources } from '../support/resources.ts';
+import { waitUntil } from '../support/wait.ts';
+
+const cluster = testCluster();
+let ns: Awaited<ReturnType<typeof createNamespace>>;
+let r: Resources;
+let postgres: TestPostgres;
+let db: DatabaseAccess;
+let pbx: RealAsterisk;
+let operator: OperatorProcess;
+let caller: AmiClient;
+const figures: Record<string, string> = {};
+const ms = (x: number) => `${Math.round(x)} ms`;
+
+interface CdrRow {
+  channel: string;
+  uniqueid: string;
+  linkedid: string;
+  src: string | null;
+  clid: string | null;
+  dst: string | null;
+  dcontext: string | null;
+  lastapp: string | null;
+  disposition: string | null;
+  duration: number;
+  billsec: number;
+  answered: boolean;
+  ordered: boolean;
+}
+interface CelRow {
+  eventtype: string;
+  uniqueid: string;
+  channame: string;
+  extra: string;
+  at_ms: number;
+}
+
+const cdr = (linkedid: string) =>
+  withClient(db, async (c) => {
+    const { rows } = await c.query<CdrRow>(
+      `SELECT channel, uniqueid, linkedid, src, clid, dst, dcontext, lastapp, disposition,
+              duration, billsec, answer IS NOT NULL AS answered,
+              start <= answer AND answer <= "end" AS ordered
+         FROM cdr WHERE linkedid = $1 ORDER BY uniqueid`,
+      [linkedid],
+    );
+    return rows;
+  });
+const cel = (linkedid: string) =>
+  withClient(db, async (c) => {
+    const { rows } = await c.query<CelRow>(
+      `SELECT eventtype, uniqueid, channame, extra,
+              extract(epoch FROM eventtime)::float8 * 1000 AS at_ms
+         FROM cel WHERE linkedid = $1 ORDER BY eventtime, id`,
+      [linkedid],
+    );
+    return rows;
+  });
+
+/** An AMI user that may place and end calls (the operator's may not); written before Asterisk starts. */
+function addAmiCaller(asterisk: AsteriskProcess): AmiClient {
+  const secret = randomBytes(16).toString('hex');
+  appendFileSync(
+    join(asterisk.etcDir, 'ami', 'manager_user.conf'),
+    `\n[test-caller]\nsecret = ${secret}\nread = call\nwrite = originate,call\n`,
+  );
+  return new AmiClient({
+    host: '127.0.0.1',
+    port: asterisk.amiPort,
+    username: 'test-caller',
+    secret,
+    actionTimeoutMs: 20_000,
+    logger: pino({ level: 'silent' }),
+  });
+}
+
+/**
+ * A call into the echo test, as a caller with number 5550100: Local/*43;1
+ * waits `seconds` in Wait() (or until hung up), Local/*43;2 runs the
+ * dialplan the operator rendered (Answer, Playback, Echo). Resolves once
+ * answered; the call's uniqueid (and linkedid) is `id`, the other half's
+ * `${id}-2`.
+ */
+async function call(id: string, seconds: number): Promise<void> {
+  await caller.action({
+    action: 'Originate',
+    channel: 'Local/*43@switchboard-agents',
+    application: 'Wait',
+    data: String(seconds),
+    callerid: '"Cara Caller" <5550100>',
+    channelid: id,
+    otherchannelid: `${id}-2`,
+    timeout: '15000',
+  });
+}
+
+const newId = () => `history-${randomBytes(4).toString('hex')}`;
+const logLines = (re: RegExp, from: number) =>
+  pbx.asterisk
+    .log()
+    .slice(from)
+    .split('\n')
+    .filter((l) => re.test(l));
+
+before(async () => {
+  ns = await createNamespace(cluster, 'history-cdr');
+  r = new Resources(cluster, ns.name);
+  postgres = await startTestPostgres();
+  figures['PostgreSQL start (initdb + ready)'] = ms(postgres.startMs);
+  db = await postgres.historyDatabase('history');
+  pbx = await startRealAsterisk(cluster, r, { env: historyEnv(db) });
+  writeHistoryConfig(pbx.asterisk, db);
+  caller = addAmiCaller(pbx.asterisk);
+  operator = await startOperator(cluster, ns.name, 'history-cdr', { ASTERISK_POLL_MS: '100' });
+  await r.createConfig({
+    ami: pbx.amiSpec,
+    asteriskWsUrl: pbx.asterisk.wsUrl,
+    transports: { ws: true, wss: false },
+  });
+  await pbx.start();
+  caller.start();
+  await caller.ready(10_000);
+  await waitUntil(
+    'the echo test in the dialplan the operator rendered',
+    async () => /Echo\(\)/.test(await pbx.asterisk.cli('dialplan show *43@switchboard-agents')),
+    30_000,
+    100,
+  );
+});
+after(async () => {
+  console.log(
+    `figures (call history, real Asterisk + PostgreSQL): ${JSON.stringify(figures, null, 1)}`,
+  );
+  await caller?.stop();
+  await operator?.stop();
+  await pbx?.close();
+  await postgres?.close();
+  await ns?.cleanup();
+});
+
+describe('call history: Asterisk writes its CDR and CEL into PostgreSQL', () => {
+  it('loads both back ends, connected to the history database', async () => {
+    const modules = await pbx.asterisk.cli('module show like pgsql');
+    assert.match(modules, /cdr_pgsql\.so\s.*Running/);
+    assert.match(modules, /cel_pgsql\.so\s.*Running/);
+    assert.match(
+      await pbx.asterisk.cli('cdr show pgsql status'),
+      new RegExp(`Connected to history@127\\.0\\.0\\.1, port ${db.port}`),
+    );
+  });
+
+  it('records a call: one CDR row per leg, ANSWERED with its billed seconds, and its channel events', async () => {
+    const id = newId();
+    await call(id, 2);
+    // The CDR rows appear once the call has ended (Wait(2) ends it): the
+    // latency is measured from the HANGUP event's own time stamp.
+    let seenAt = 0;
+    await waitUntil(
+      'both CDR rows of the call',
+      async () => {
+        const rows = await cdr(id);
+        seenAt = Date.now();
+        return rows.length === 2;
+      },
+      20_000,
+      5,
+    );
+    const legs = await cdr(id);
+    // CEL is written by its own thread: its last event may come a moment after the CDR.
+    let events: CelRow[] = [];
+    await waitUntil("the call's LINKEDID_END event", async () => {
+      events = await cel(id);
+      return events.some((e) => e.eventtype === 'LINKEDID_END');
+    });
+    const hangup = events.find((e) => e.eventtype === 'HANGUP');
+    assert.ok(hangup, JSON.stringify(events));
+    figures['hangup -> CDR row visible in PostgreSQL'] = ms(seenAt - hangup.at_ms);
+
+    const [waiting, echo] = legs;
+    assert.ok(waiting && echo, JSON.stringify(legs));
+    assert.equal(waiting.uniqueid, id);
+    assert.equal(echo.uniqueid, `${id}-2`);
+    for (const leg of legs) {
+      assert.equal(leg.linkedid, id, 'every leg carries the call id');
+      assert.equal(leg.disposition, 'ANSWERED');
+      assert.ok(
+        leg.billsec >= 1 && leg.billsec <= leg.duration,
+        `billsec ${leg.billsec}, duration ${leg.duration}`,
+      );
+      assert.ok(leg.answered && leg.ordered, 'start <= answer <= end');
+      assert.equal(leg.dst, '*43');
+      assert.equal(leg.dcontext, 'switchboard-agents');
+    }
+    assert.match(waiting.channel, /^Local\/\*43@switchboard-agents-[0-9a-f]+;1$/);
+    assert.equal(waiting.lastapp, 'Wait');
+    assert.equal(waiting.src, '5550100');
+    assert.equal(waiting.clid, '"Cara Caller" <5550100>');
+    assert.match(echo.channel, /;2$/);
+    // the leg that ran the echo test: its prompt, or the echo once the prompt is over
+    assert.match(echo.lastapp ?? '', /^(Playback|Echo)$/);
+
+    const types = events.map((e) => e.eventtype);
+    assert.equal(types.filter((t) => t === 'CHAN_START').length, 2, types.join(' '));
+    assert.ok(types.includes('ANSWER'), types.join(' '));
+    assert.equal(types.filter((t) => t === 'HANGUP').length, 2, types.join(' '));
+    assert.equal(types.filter((t) => t === 'CHAN_END').length, 2, types.join(' '));
+    assert.equal(types.at(-1), 'LINKEDID_END', 'the call ends with LINKEDID_END, once');
+    assert.equal(types.filter((t) => t === 'LINKEDID_END').length, 1);
+    assert.equal(types[0], 'CHAN_START');
+    assert.ok(
+      events.every((e, i) => i === 0 || e.at_ms >= (events[i - 1]?.at_ms ?? 0)),
+      'in time order, to the microsecond',
+    );
+    // HANGUP carries the cause as JSON (cel.extra)
+    assert.equal(typeof JSON.parse(hangup.extra).hangupcause, 'number', hangup.extra);
+  });
+
+  it('logs no WARNING or ERROR while PostgreSQL is up', () => {
+    assert.deepEqual(pbx.problems(), []);
+  });
+
+  it('PostgreSQL down when a call ends: Asterisk keeps running, that CDR and the last events are lost, the next call is recorded', async () => {
+    const id = newId();
+    await call(id, 120);
+    // Up to here: CHAN_START and ANSWER of both halves (Wait and Playback log no events).
+    await waitUntil(
+      'the call answered and its first events written',
+      async () => (await cel(id)).filter((e) => e.eventtype === 'ANSWER').length === 2,
+    );
+    const before = await cel(id);
+    assert.deepEqual(before.map((e) => e.eventtype).sort(), [
+      'ANSWER',
+      'ANSWER',
+      'CHAN_START',
+      'CHAN_START',
+    ]);
+    const channel = before.find((e) => e.uniqueid === id)?.channame;
+    assert.ok(channel);
+    const from = pbx.asterisk.log().length;
+
+    await postgres.server.stop();
+    const downAt = performance.now();
+    await caller.action({ action: 'Hangup', channel });
+    // cdr_pgsql tries once, reconnects once, gives up; cel_pgsql logs one of
+    // these lines for each event it could not write (HANGUP, CHAN_END of both
+    // halves, LINKEDID_END: 5).
+    await waitUntil(
+      'cdr_pgsql gave the record up',
+      () => logLines(/cdr_pgsql\.c: Unable to reconnect to database server/, from).length > 0,
+    );
+    await waitUntil(
+      "cel_pgsql gave up the call's 5 last events",
+      () =>
+        logLines(
+          /cel_pgsql\.c: (Failed to insert call detail record|Unable to reconnect to database server|cel_pgsql: Unable to connect to database server)/,
+          from,
+        ).length >= 5,
+    );
+    assert.match(await pbx.asterisk.cli('core show uptime'), /System uptime/, 'Asterisk runs');
+    assert.equal((await caller.action({ action: 'Ping' })).response, 'Success');
+
+    await postgres.server.start();
+    figures['PostgreSQL outage in the test (stop -> hangup -> start)'] = ms(
+      performance.now() - downAt,
+    );
+    const next = newId();
+    await call(next, 1);
+    await waitUntil('the next call recorded whole', async () => {
+      const events = await cel(next);
+      return (await cdr(next)).length === 2 && events.at(-1)?.eventtype === 'LINKEDID_END';
+    });
+
+    // What was lost, exactly: the call's CDR rows and the events after the outage began.
+    assert.deepEqual(await cdr(id), [], 'the CDR of the call that ended during the outage is lost');
+    const kept = (await cel(id)).map((e) => e.eventtype);
+    assert.deepEqual(
+      kept,
+      before.map((e) => e.eventtype),
+      'the events before the outage stay',
+    );
+    for (const lost of ['HANGUP', 'CHAN_END', 'LINKEDID_END'])
+      assert.ok(!kept.includes(lost), `${lost} written during the outage is lost`);
+  });
+
+  it('PostgreSQL down when Asterisk starts: nothing is recorded, even once it is back, until both modules are refreshed', async () => {
+    await postgres.server.stop();
+    await pbx.asterisk.stop();
+    await pbx.asterisk.start();
+    // Both modules load (Asterisk needs no database to run) but could not
+    // read the tables' columns, so every INSERT they build is empty.
+    await postgres.server.start();
+    const from = pbx.asterisk.log().length;
+    const id = newId();
+    await call(id, 1);
+    await waitUntil(
+      'cdr_pgsql dropped the record',
+      () => logLines(/cdr_pgsql\.c: HARD ERROR!.*DROPPING CALL RECORD/, from).length > 0,
+    );
+    assert.deepEqual(await cdr(id), []);
+    assert.deepEqual(await cel(id), []);
+    // `module reload` does nothing here (the files did not change); a refresh
+    // unloads and loads the modules, which then read the columns again. It
+    // fails while calls are up (cdr_pgsql cannot unregister with active CDRs).
+    assert.match(await pbx.asterisk.cli('module refresh cdr_pgsql.so'), /Unloaded and loaded/);
+    assert.match(await pbx.asterisk.cli('module refresh cel_pgsql.so'), /Unloaded and loaded/);
+    const after = newId();
+    await call(after, 1);
+    await waitUntil('the call after the refresh recorded whole', async () => {
+      const events = await cel(after);
+      return (await cdr(after)).length === 2 && events.at(-1)?.eventtype === 'LINKEDID_END';
+    });
+  });
+});
