@@ -11,6 +11,8 @@ export interface OperatorConfig {
   readonly identity: string;
   readonly httpPort: number;
   readonly httpHost: string;
+  /** How other replicas reach this one's API (API_ENDPOINT, else http://<POD_IP>:<port>, else loopback). */
+  readonly apiEndpoint: (port: number) => string;
   readonly concurrency: number;
   /** How long config renders wait to coalesce a burst of agent changes. */
   readonly coalesceMs: number;
@@ -48,6 +50,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
     httpPort: positiveInt('HTTP_PORT', env.HTTP_PORT, 8080),
     httpHost: env.HTTP_HOST ?? '0.0.0.0',
+    apiEndpoint: (port) => {
+      if (env.API_ENDPOINT) return env.API_ENDPOINT;
+      const ip = env.POD_IP || '127.0.0.1';
+      return `http://${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
+    },
     concurrency: positiveInt('CONCURRENCY', env.CONCURRENCY, 16) || 1,
     coalesceMs: positiveInt('COALESCE_MS', env.COALESCE_MS, 250),
     referenceRecheckMs: positiveInt('REFERENCE_RECHECK_MS', env.REFERENCE_RECHECK_MS, 30_000),

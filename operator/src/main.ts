@@ -18,6 +18,8 @@ kc.loadFromDefault();
 
 const caches = createCaches(kc, config.watchNamespace, logger);
 const controllers = createControllers(kc, caches, config, logger);
+/** The leader's API endpoint, once the elector runs (requests may come before). */
+const leader = { endpoint: (): string | undefined => undefined };
 let synced = false;
 
 // Every replica serves the API and web UI from its caches; only the leader reconciles.
@@ -32,15 +34,23 @@ const api = await createApiServer({
   logger,
   registry,
   ready: () => synced,
+  agentStates: {
+    states: (namespace) => controllers.asterisk.agentStates(namespace),
+    onChange: (cb) => controllers.asterisk.onAgentStates(cb),
+    leaderEndpoint: () => leader.endpoint(),
+  },
 });
 await api.app.listen({ port: config.httpPort, host: config.httpHost });
-logger.info({ port: config.httpPort }, 'API, web UI, health and metrics listening');
+const address = api.app.server.address();
+const port = typeof address === 'object' && address ? address.port : config.httpPort;
+logger.info({ port }, 'API, web UI, health and metrics listening');
 
 const elector = new LeaderElector({
   kc,
   namespace: config.leaseNamespace,
   name: config.leaseName,
   identity: config.identity,
+  apiEndpoint: config.apiEndpoint(port),
   // A 10 s term: a replica takes over about 10-12 s after the leader died (the issue asks ~15 s).
   leaseDurationMs: 10_000,
   renewDeadlineMs: 7_000,
@@ -61,6 +71,7 @@ const elector = new LeaderElector({
 await Promise.all(Object.values(caches).map((c) => c.start()));
 synced = true;
 logger.info({ namespace: config.watchNamespace || '(all)' }, 'caches synced');
+leader.endpoint = () => elector.leaderEndpoint;
 elector.start();
 
 let stopping = false;

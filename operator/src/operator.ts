@@ -1,6 +1,7 @@
 // The controllers and the events that feed their queues. Informers run on
 // every replica; the queues (and so every write) only on the leader.
 import { CoreV1Api, CustomObjectsApi, EventsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { AgentStateRecord } from './agentstate/types.ts';
 import { AsteriskConnections } from './asterisk/connections.ts';
 import { AsteriskView } from './asterisk/view.ts';
 import { CallQueueController } from './callqueue/controller.ts';
@@ -15,6 +16,22 @@ import { AgentIndex } from './sipagent/agent-index.ts';
 import { SipAgentController } from './sipagent/controller.ts';
 import { readCredentials } from './sipagent/resources.ts';
 import { WebRTCConfigController } from './webrtcconfig/controller.ts';
+
+const STATE_EVENT_REASONS: Record<AgentStateRecord['change'], string> = {
+  'sign-in': 'SignedIn',
+  'sign-out': 'SignedOut',
+  pause: 'Paused',
+  unpause: 'Unpaused',
+  'queue-join': 'JoinedQueue',
+  'queue-leave': 'LeftQueue',
+};
+
+/** An Event's note for a state change: what, which queues, why, by whom. */
+function stateNote(r: AgentStateRecord): string {
+  const queues = r.queues.length ? r.queues.join(', ') : 'no queues';
+  const reason = r.reason ? ` (reason: ${r.reason})` : '';
+  return `${r.change} in ${queues}${reason} by ${r.by}`;
+}
 
 const RECOVERABLE_REASONS = new Set(['ExtensionConflict', 'ExtensionRangeFull']);
 
@@ -46,6 +63,10 @@ export function createControllers(
     core,
     view,
     logger: logger.child({ component: 'asterisk' }),
+    recordAgentState: (r) => {
+      const agent = caches.agents.get(r.agent, r.namespace);
+      if (agent) events.normal(agent, STATE_EVENT_REASONS[r.change], 'ChangeState', stateNote(r));
+    },
     applier: { visibleTimeoutMs: config.asteriskVisibleTimeoutMs, pollMs: config.asteriskPollMs },
   });
 

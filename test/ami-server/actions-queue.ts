@@ -1,4 +1,4 @@
-// QueueStatus, QueueSummary, QueueAdd, QueuePause, QueueRemove (transcripts
+// QueueStatus, QueueSummary, QueueAdd, QueuePause, QueueRemove, QueuePenalty (transcripts
 // main_18, main_19, main_23..32, main_55, main_56). app_queue's list events
 // carry the ActionID last.
 import { type ActionHandler, answer } from './action-types.ts';
@@ -9,6 +9,7 @@ import {
   queueAdd,
   queueParamsFields,
   queuePause,
+  queuePenalty,
   queueRemove,
   queueSummaryFields,
 } from './queues.ts';
@@ -65,7 +66,8 @@ export const queueAddAction: ActionHandler = (ctx, req) => {
     stateInterface: header(req, 'StateInterface') ?? iface,
     penalty: Number.isInteger(penalty) && penalty >= 0 ? penalty : 0,
     paused: isTrue(header(req, 'Paused')),
-    pausedReason: '',
+    // Added paused, the Reason is its paused reason (app_queue add_to_queue).
+    pausedReason: isTrue(header(req, 'Paused')) ? (header(req, 'Reason') ?? '') : '',
   });
   const text = ADD_MESSAGES[result];
   return { reply: [result === 'ok' ? success(req, text) : failure(req, text)], events };
@@ -104,4 +106,19 @@ export const queueRemoveAction: ActionHandler = (ctx, req) => {
   const { result, events } = queueRemove(ctx.asterisk.state, queue, iface);
   const text = REMOVE_MESSAGES[result];
   return { reply: [result === 'ok' ? success(req, text) : failure(req, text)], events };
+};
+
+/** QueuePenalty: one queue, or every queue when Queue is absent (app_queue set_member_value). */
+export const queuePenaltyAction: ActionHandler = (ctx, req) => {
+  const iface = header(req, 'Interface');
+  const penalty = header(req, 'Penalty');
+  if (!iface || !penalty) return answer(failure(req, "Need 'Interface' and 'Penalty' parameters."));
+  const { found, events } = queuePenalty(
+    ctx.asterisk.state,
+    header(req, 'Queue'),
+    iface,
+    Number.parseInt(penalty, 10) || 0,
+  );
+  if (!found) return answer(failure(req, 'Invalid interface, queuename or penalty'));
+  return { reply: [success(req, 'Interface penalty set successfully')], events };
 };

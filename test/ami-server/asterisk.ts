@@ -104,6 +104,7 @@ export function createAsterisk(options: AsteriskOptions): Asterisk {
     objects: new Map(),
     contacts: new Map(),
     queues: new Map(),
+    db: new Map(),
     cdrEnabled: true,
     deviceStateEvents: true,
     log: [],

@@ -6,10 +6,12 @@
 import type { ActionContext, ActionHandler, ActionResult } from './action-types.ts';
 import { getConfig, getConfigJson, updateConfig } from './actions-config.ts';
 import { challenge, coreSettings, coreStatus, login, logoff, ping } from './actions-core.ts';
+import { dbDel, dbGetTree, dbPut } from './actions-db.ts';
 import { showContacts, showEndpoint, showEndpoints } from './actions-pjsip.ts';
 import {
   queueAddAction,
   queuePauseAction,
+  queuePenaltyAction,
   queueRemoveAction,
   queueStatus,
   queueSummary,
@@ -40,6 +42,10 @@ const HANDLERS: Readonly<Record<string, readonly [ActionHandler, classes: string
   queueadd: [queueAddAction, 'agent'],
   queuepause: [queuePauseAction, 'agent'],
   queueremove: [queueRemoveAction, 'agent'],
+  queuepenalty: [queuePenaltyAction, 'agent'],
+  dbput: [dbPut, 'system'],
+  dbdel: [dbDel, 'system'],
+  dbgettree: [dbGetTree, 'system,reporting'],
 };
 
 /** Actions Asterisk lets through before login. */

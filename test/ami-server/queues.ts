@@ -287,3 +287,26 @@ export function queueRemove(
     ],
   };
 }
+
+/** Sets a member's penalty in one queue, or in every queue when `queue` is undefined. */
+export function queuePenalty(
+  s: AsteriskState,
+  queue: string | undefined,
+  iface: string,
+  penalty: number,
+): { found: boolean; events: AmiMessage[] } {
+  const events: AmiMessage[] = [];
+  let found = false;
+  if (penalty < 0) return { found, events };
+  for (const q of s.queues.values()) {
+    if (queue !== undefined && q.name !== queue) continue;
+    q.members = q.members.map((m) => {
+      if (m.interface.toLowerCase() !== iface.toLowerCase()) return m;
+      found = true;
+      const next: QueueMember = { ...m, penalty };
+      events.push(event('QueueMemberPenalty', 'agent,all', memberEventFields(s, q, next)));
+      return next;
+    });
+  }
+  return { found, events };
+}

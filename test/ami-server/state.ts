@@ -62,6 +62,8 @@ export interface AsteriskState {
   objects: PjsipObjects;
   readonly contacts: Map<string, Contact>;
   queues: Map<string, Queue>;
+  /** astdb: "/family/key" → value; a file on disk in Asterisk, so it outlives restarts. */
+  readonly db: Map<string, string>;
   /** cdr.conf's `[general] enable` at boot (CoreSettings' CoreCDRenabled). */
   cdrEnabled: boolean;
   /** Whether modules.conf loads res_manager_devicestate.so (DeviceStateChange events). */

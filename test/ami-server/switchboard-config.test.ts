@@ -124,13 +124,12 @@ describe("Switchboard's rendered configuration", () => {
     assert.equal(of('AorDetail', 'RemoveExisting'), 'true');
   });
 
-  it('loads the queues with the agents as static members', async () => {
+  it('loads the queues without members: the operator adds them over AMI', async () => {
     const [answer] = await ami.action({ Action: 'Reload', Module: 'app_queue.so' });
     assert.equal(field(answer ?? { lines: [] }, 'Message'), 'Module Reloaded');
     const status = await ami.list({ Action: 'QueueStatus', Queue: 'support' });
     const members = status.filter((m) => field(m, 'Event') === 'QueueMember');
-    assert.equal(members.length, AGENTS.length);
-    assert.equal(field(members[0] ?? { lines: [] }, 'Status'), '5', 'unavailable until registered');
+    assert.equal(members.length, 0);
     const params = status.find((m) => field(m, 'Event') === 'QueueParams') ?? { lines: [] };
     assert.equal(field(params, 'Strategy'), 'rrmemory');
   });

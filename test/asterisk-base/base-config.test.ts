@@ -168,7 +168,7 @@ describe('the base configuration with a rendered one, as the Pod mounts them', (
       [`${ETC}/queues.conf`],
       'app_queue reads only the first [general]: it must be the base one',
     );
-    assert.equal(option(first, 'persistentmembers'), 'no');
+    assert.equal(option(first, 'persistentmembers'), 'yes');
     for (const c of categories.slice(1)) {
       for (const l of c.lines)
         assert.ok(l.file.startsWith(`${ETC}/${INCLUDE_DIR}/`), `[${c.name}] ${l.key} is generated`);
@@ -179,9 +179,8 @@ describe('the base configuration with a rendered one, as the Pod mounts them', (
         );
     }
     const support = categories.find((c) => c.name === 'support');
-    assert.equal(support?.lines.filter((l) => l.key === 'member').length, AGENTS.length);
-    const sales = categories.find((c) => c.name === 'sales');
-    assert.equal(sales?.lines.filter((l) => l.key === 'member').length, 4);
+    assert.equal(support?.lines.filter((l) => l.key === 'member').length, 0, 'members are dynamic');
+    assert.ok(categories.some((c) => c.name === 'sales'));
   });
 
   it("lets rtp.conf's generated [general] be the one res_rtp_asterisk reads", () => {

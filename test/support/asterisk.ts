@@ -17,7 +17,7 @@ export const AMI_SECRET_NAME = 'asterisk-ami';
 const BASE_FILES: Record<string, string> = {
   'pjsip.conf': `[global]\ntype=global\n\n${BASE_INCLUDES['pjsip.conf']}\n`,
   'extensions.conf': `[general]\nstatic=yes\nwriteprotect=yes\n\n${BASE_INCLUDES['extensions.conf']}\n`,
-  'queues.conf': `[general]\npersistentmembers=no\n\n${BASE_INCLUDES['queues.conf']}\n`,
+  'queues.conf': `[general]\npersistentmembers=yes\n\n${BASE_INCLUDES['queues.conf']}\n`,
   'rtp.conf': `${BASE_INCLUDES['rtp.conf']}\n`,
 };
 
@@ -44,8 +44,8 @@ export async function startTestAsterisk(
   const ami = await startAmiServer({
     ...AMI_USER,
     // The chart's AMI user: integration tests fail wherever the deployed operator would.
-    read: 'system',
-    write: 'system',
+    read: 'system,agent',
+    write: 'system,agent',
     configDir: dir,
     ...(options.reloadMs === undefined ? {} : { reloadMs: options.reloadMs }),
   });

@@ -3,6 +3,7 @@ import type { CoreV1Api } from '@kubernetes/client-node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caches } from '../informers.ts';
 import type { Logger } from '../log.ts';
+import type { AgentStateAccess } from './agentstate/routes.ts';
 import type { TokenRecord, TokenScope } from './auth/api-tokens.ts';
 import type { AuthState } from './auth/auth-state.ts';
 import type { Principal } from './auth/principal.ts';
@@ -23,6 +24,7 @@ export interface ApiContext {
   readonly waiter: CacheWaiter;
   readonly cookies: CookieNames;
   readonly tokens: TokenStore;
+  readonly agentStates: AgentStateAccess;
   /** Who a session cookie belongs to now (undefined: none, expired, or no longer valid). */
   readonly principal: (cookie: string | undefined) => Principal | undefined;
 }

@@ -18,6 +18,8 @@ import type { Registry } from 'prom-client';
 import type { Caches } from '../informers.ts';
 import { histogram } from '../kube/metric.ts';
 import type { Logger } from '../log.ts';
+import { type AgentStateAccess, registerAgentStateRoutes } from './agentstate/routes.ts';
+import { StateWatchers } from './agentstate/state-watchers.ts';
 import { bearerToken, tokenId } from './auth/api-tokens.ts';
 import { AuthState } from './auth/auth-state.ts';
 import { principalFrom } from './auth/principal.ts';
@@ -48,7 +50,11 @@ export interface ApiServerDeps {
   readonly registry: Registry;
   /** Readiness: the caches have their first LIST. */
   readonly ready: () => boolean;
+  /** The leader's agent states (absent: none on this server, the state routes answer 503). */
+  readonly agentStates?: AgentStateAccess;
 }
+
+const NO_AGENT_STATES: AgentStateAccess = { states: () => undefined, onChange: () => {} };
 
 const requestDuration = histogram({
   name: 'switchboard_api_request_duration_seconds',
@@ -97,6 +103,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       settings.apiTokens,
     ),
     principal: (cookie) => principalFrom(cookie, principalSources),
+    agentStates: deps.agentStates ?? NO_AGENT_STATES,
   };
 
   const app = Fastify({
@@ -215,7 +222,13 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerUserRoutes(app, ctx);
   registerWebRtcRoutes(app, ctx);
   registerSoftphoneRoutes(app, ctx);
-  registerSoftphoneEvents(app, ctx, new LineWatchers(caches.agents, ns));
+  registerAgentStateRoutes(app, ctx);
+  registerSoftphoneEvents(
+    app,
+    ctx,
+    new LineWatchers(caches.agents, ns),
+    new StateWatchers(ctx.agentStates, ns),
+  );
   await registerWebUi(app, settings);
 
   auth.start();

@@ -4,7 +4,10 @@
 // Secret when the target changes, and again while a connection keeps failing
 // (the secret may have been rotated); it never leaves this module.
 import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
+import { AgentStates } from '../agentstate/agent-states.ts';
+import type { AgentStateRecord } from '../agentstate/types.ts';
 import { describeError, isNotFound } from '../clients/errors.ts';
 import type { WebRTCConfigSpec } from '../crds/types.ts';
 import type { Logger } from '../log.ts';
@@ -22,6 +25,8 @@ export interface ConnectionsOptions {
   readonly ami?: Pick<AmiClientOptions, 'actionTimeoutMs' | 'minBackoffMs' | 'maxBackoffMs'>;
   /** While disconnected, re-read the AMI Secret at most this often (default 30 s). */
   readonly secretRecheckMs?: number;
+  /** Every explicit agent state change (sign-in/out, pause): the durable record. */
+  readonly recordAgentState?: (r: AgentStateRecord) => void;
 }
 
 interface Connection {
@@ -30,6 +35,7 @@ interface Connection {
   readonly digest: string;
   readonly client: AmiClient;
   readonly applier: Applier;
+  readonly states: AgentStates;
   readonly readAt: number;
 }
 
@@ -46,9 +52,20 @@ export class AsteriskConnections {
   readonly #o: ConnectionsOptions;
   readonly #connections = new Map<string, Connection>();
   readonly #syncing = new Map<string, Promise<void>>();
+  readonly #stateChanges = new EventEmitter();
 
   constructor(options: ConnectionsOptions) {
     this.#o = options;
+  }
+
+  /** The agent states of a namespace this replica steers (the leader's), if connected there. */
+  agentStates(namespace: string): AgentStates | undefined {
+    return this.#connections.get(namespace)?.states;
+  }
+
+  /** Agents of a namespace whose state may have changed. */
+  onAgentStates(cb: (namespace: string, agents: readonly string[]) => void): void {
+    this.#stateChanges.on('change', cb);
   }
 
   /** The applier of a namespace (tests and benchmarks count its reloads). */
@@ -123,6 +140,14 @@ export class AsteriskConnections {
     const client = new AmiClient({ host, port, ...credentials, ...this.#o.ami, logger: log });
     const applier = new Applier(namespace, client, view, log, this.#o.applier);
     new RegistrationTracker(namespace, client, view, log);
+    const states = new AgentStates({
+      namespace,
+      client,
+      logger: log,
+      ...(this.#o.recordAgentState ? { record: this.#o.recordAgentState } : {}),
+    });
+    states.onChange((agents) => this.#stateChanges.emit('change', namespace, agents));
+    applier.afterReload((v) => states.setDesired(v.members, v.wrapUpSeconds));
     const where = `AMI at ${host}:${port}`;
     view.setConnection(namespace, { state: 'connecting', message: `connecting to ${where}` });
     client.onState((state, reason) => {
@@ -144,6 +169,7 @@ export class AsteriskConnections {
       digest: digest(credentials),
       client,
       applier,
+      states,
       readAt: performance.now(),
     };
     this.#connections.set(namespace, conn);

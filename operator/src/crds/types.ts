@@ -83,6 +83,8 @@ export interface WebRTCConfigSpec {
   extensions: { start: number; end: number };
   hotline: { number: string; queue: string };
   dialTimeoutSeconds: number;
+  /** Defaulted by the schema; absent in objects read before the field existed. */
+  agentStates?: { pauseReasons: string[] };
   ami: { host: string; port: number; secretName?: string };
   generated: { configMapName: string; secretName: string };
 }

@@ -15,6 +15,15 @@ import {
 import type { CustomResourceDefinition, JSONSchemaProps } from './schema-types.ts';
 import { urlPortRule } from './url-port.ts';
 
+/** Pause reasons every call center has; a WebRTCConfig may list its own. */
+export const DEFAULT_PAUSE_REASONS = [
+  'break',
+  'lunch',
+  'training',
+  'meeting',
+  'after-call-work',
+] as const;
+
 const port = (description: string, defaultPort: number): JSONSchemaProps => ({
   type: 'integer',
   description,
@@ -258,6 +267,28 @@ const spec: JSONSchemaProps = {
       minimum: 5,
       maximum: 300,
     },
+    agentStates: objectWithDefaults({
+      type: 'object',
+      description: 'How agents sign in to their queues and pause.',
+      properties: {
+        pauseReasons: {
+          type: 'array',
+          description:
+            'The reasons an agent may give for a pause, shown in the softphone in this order (e.g. "break", "training").',
+          default: [...DEFAULT_PAUSE_REASONS],
+          minItems: 1,
+          maxItems: 20,
+          'x-kubernetes-list-type': 'set',
+          items: {
+            type: 'string',
+            description: 'A pause reason: lowercase letters, digits and dashes.',
+            minLength: 1,
+            maxLength: 32,
+            pattern: '^[a-z][a-z0-9-]*$',
+          },
+        },
+      },
+    }),
     ami: objectWithDefaults({
       type: 'object',
       description: "How the operator reaches Asterisk's manager interface (AMI).",

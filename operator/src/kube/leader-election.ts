@@ -9,12 +9,7 @@
 //   has not renewed for renewDeadline, which is shorter than the lease, so it
 //   stops before anyone may take over. Requests are aborted at that deadline.
 // A replica that lost keeps campaigning; onStartedLeading may come again.
-import {
-  CoordinationV1Api,
-  type KubeConfig,
-  type V1Lease,
-  type V1LeaseSpec,
-} from '@kubernetes/client-node';
+import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { describeError, isConflict, isNotFound } from '../clients/errors.ts';
 import type { Logger } from '../log.ts';
 import { claimedSpec, recordKey, releasedSpec } from './lease-record.ts';
@@ -28,6 +23,8 @@ export interface LeaderElectionOptions {
   name: string;
   /** Unique per replica (the Pod name). */
   identity: string;
+  /** Where this replica's API answers (written on the Lease while leading, so followers can forward). */
+  apiEndpoint?: string;
   /** How long a term lasts without renewal (default 15 s; written in whole seconds). */
   leaseDurationMs?: number;
   /** The leader steps down after failing to renew for this long (default 10 s). */
@@ -47,10 +44,14 @@ const leaderGauge = gauge({
 
 type Outcome = 'acquired' | 'renewed' | 'held-by-other' | 'conflict';
 
+/** Lease annotation: the leader's API endpoint (followers forward what only the leader can do). */
+export const LEADER_ENDPOINT_ANNOTATION = 'switchboard.dev/api-endpoint';
+
 /** The record as this replica last saw it, and when it saw it change (performance.now()). */
 interface Observation {
   key: string;
   holder: string;
+  endpoint: string | undefined;
   durationMs: number;
   at: number;
 }
@@ -58,6 +59,7 @@ interface Observation {
 export class LeaderElector {
   readonly #api: CoordinationV1Api;
   readonly #namespace: string;
+  readonly #endpoint: string | undefined;
   readonly #name: string;
   readonly #identity: string;
   readonly #leaseSeconds: number;
@@ -97,6 +99,7 @@ export class LeaderElector {
     this.#namespace = options.namespace;
     this.#name = options.name;
     this.#identity = options.identity;
+    this.#endpoint = options.apiEndpoint;
     this.#leaseSeconds = Math.ceil(leaseDurationMs / 1000);
     this.#logger = options.logger?.child({
       lease: `${options.namespace}/${options.name}`,
@@ -108,6 +111,22 @@ export class LeaderElector {
 
   get isLeader(): boolean {
     return this.#leader;
+  }
+
+  /** The current leader's API endpoint as the Lease last showed it (undefined: none, or this replica). */
+  get leaderEndpoint(): string | undefined {
+    const o = this.#observed;
+    if (!o || o.holder === '' || o.holder === this.#identity || this.#expired()) return undefined;
+    return o.endpoint;
+  }
+
+  /** The Lease's metadata with this replica's endpoint on it (when it has one). */
+  #withEndpoint(metadata: V1Lease['metadata']): V1Lease['metadata'] {
+    if (!this.#endpoint) return metadata;
+    return {
+      ...metadata,
+      annotations: { ...metadata?.annotations, [LEADER_ENDPOINT_ANNOTATION]: this.#endpoint },
+    };
   }
 
   start(): void {
@@ -195,7 +214,7 @@ export class LeaderElector {
     } catch (err) {
       if (!isNotFound(err)) throw err;
       const body: V1Lease = {
-        metadata: ref,
+        metadata: this.#withEndpoint(ref),
         spec: claimedSpec(undefined, this.#identity, this.#leaseSeconds),
       };
       try {
@@ -203,7 +222,7 @@ export class LeaderElector {
           { namespace: this.#namespace, body },
           options,
         );
-        this.#observe(created.spec);
+        this.#observe(created);
         return 'acquired';
       } catch (createErr) {
         if (isConflict(createErr)) return 'conflict'; // another replica created it first
@@ -211,18 +230,19 @@ export class LeaderElector {
       }
     }
 
-    this.#observe(lease.spec);
+    this.#observe(lease);
     const holder = lease.spec?.holderIdentity ?? '';
     if (holder !== '' && holder !== this.#identity && !this.#expired()) return 'held-by-other';
 
     const body: V1Lease = {
       ...lease,
+      metadata: this.#withEndpoint(lease.metadata),
       spec: claimedSpec(lease.spec, this.#identity, this.#leaseSeconds),
     };
     try {
       // body.metadata.resourceVersion is the one read: a write in between makes this 409.
       const updated = await this.#api.replaceNamespacedLease({ ...ref, body }, options);
-      this.#observe(updated.spec);
+      this.#observe(updated);
     } catch (err) {
       if (isConflict(err)) return 'conflict';
       throw err;
@@ -237,12 +257,14 @@ export class LeaderElector {
     return 'renewed';
   }
 
-  #observe(spec: V1LeaseSpec | undefined): void {
+  #observe(lease: V1Lease): void {
+    const spec = lease.spec;
     const key = recordKey(spec);
     if (this.#observed?.key === key) return;
     this.#observed = {
       key,
       holder: spec?.holderIdentity ?? '',
+      endpoint: lease.metadata?.annotations?.[LEADER_ENDPOINT_ANNOTATION],
       durationMs: (spec?.leaseDurationSeconds ?? this.#leaseSeconds) * 1000,
       at: performance.now(),
     };

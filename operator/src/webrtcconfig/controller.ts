@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { CoreV1Api, CustomObjectsApi, V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import { desiredMembers, wrapUpSeconds } from '../agentstate/desired.ts';
 import { configVersion, versionAgents } from '../asterisk/apply/version.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import { type ApplyResult, applyGeneratedObjects } from '../asterisk/generated-objects.ts';
@@ -137,6 +138,8 @@ export class WebRTCConfigController {
         configHash,
         objects,
         versionAgents(accepted, (name) => generation.get(name)),
+        desiredMembers(accepted, queues),
+        wrapUpSeconds(queues),
       );
     }
     try {

@@ -3,8 +3,11 @@
 // a WebSocket client that its endpoint is gone, so this is how the softphone
 // learns of a rotation, suspension or deletion within moments instead of at
 // its next REGISTER refresh. A suspension or deletion ends the stream (and
-// the session with it); so does a session that stopped being valid.
+// the session with it); so does a session that stopped being valid. The
+// agent's queue state (event "agent-state", an AgentStateView) comes the same
+// way: a pause an admin set, the wrap-up after a call, a lost Asterisk.
 import type { FastifyInstance } from 'fastify';
+import type { StateWatchers } from '../agentstate/state-watchers.ts';
 import { type ApiContext, requireRole } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { type EventStream, openEventStream } from './event-stream.ts';
@@ -15,6 +18,7 @@ export function registerSoftphoneEvents(
   app: FastifyInstance,
   ctx: ApiContext,
   watchers: LineWatchers,
+  stateWatchers: StateWatchers,
 ): void {
   const { caches, settings, cookies } = ctx;
   const streams = new Set<EventStream>();
@@ -30,6 +34,7 @@ export function registerSoftphoneEvents(
     const cookie = request.cookies[cookies.session];
     let last: LineState | undefined;
     let unwatch = () => {};
+    let unwatchState = () => {};
     const stream = openEventStream(reply, {
       heartbeatMs: settings.eventsHeartbeatMs,
       retryMs: 1000,
@@ -41,6 +46,7 @@ export function registerSoftphoneEvents(
       },
       onClose: () => {
         unwatch();
+        unwatchState();
         streams.delete(stream);
       },
     });
@@ -53,5 +59,15 @@ export function registerSoftphoneEvents(
     };
     unwatch = watchers.watch(name, push);
     push(lineStateOf(caches.agents.get(name, settings.namespace)));
+    let lastState = '';
+    const pushState = () => {
+      const view = ctx.agentStates.states(settings.namespace)?.view(name);
+      const json = JSON.stringify(view ?? null);
+      if (!view || json === lastState) return;
+      lastState = json;
+      stream.send('agent-state', view);
+    };
+    unwatchState = stateWatchers.watch(name, pushState);
+    pushState();
   });
 }

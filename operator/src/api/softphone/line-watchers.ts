@@ -3,12 +3,13 @@
 // (the informer has no way to remove a handler), a map of listeners by agent.
 import type { SipAgent } from '../../crds/types.ts';
 import type { Informer } from '../../kube/informer.ts';
+import { KeyedListeners } from '../keyed-listeners.ts';
 import { type LineState, lineStateOf } from './line-state.ts';
 
 export type LineListener = (line: LineState) => void;
 
 export class LineWatchers {
-  readonly #listeners = new Map<string, Set<LineListener>>();
+  readonly #listeners = new KeyedListeners<LineListener>();
   readonly #namespace: string;
 
   constructor(agents: Informer<SipAgent>, namespace: string) {
@@ -20,31 +21,18 @@ export class LineWatchers {
 
   /** Calls `listener` on every change of this agent's SipAgent; returns the unsubscribe. */
   watch(agentName: string, listener: LineListener): () => void {
-    let set = this.#listeners.get(agentName);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(agentName, set);
-    }
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.#listeners.get(agentName) === set)
-        this.#listeners.delete(agentName);
-    };
+    return this.#listeners.watch(agentName, listener);
   }
 
   get size(): number {
-    let n = 0;
-    for (const set of this.#listeners.values()) n += set.size;
-    return n;
+    return this.#listeners.size;
   }
 
   #notify(agent: SipAgent, deleted: boolean): void {
     if (agent.metadata.namespace !== this.#namespace) return;
-    const set = this.#listeners.get(agent.metadata.name ?? '');
-    if (!set) return;
+    const listeners = this.#listeners.of(agent.metadata.name ?? '');
+    if (listeners.length === 0) return;
     const line = lineStateOf(agent, deleted);
-    // a copy: a listener may unsubscribe (stream closed) while we iterate
-    for (const listener of [...set]) listener(line);
+    for (const listener of listeners) listener(line);
   }
 }

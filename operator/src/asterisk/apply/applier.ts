@@ -90,6 +90,7 @@ export class Applier {
   #stopped = false;
   #wake = Promise.withResolvers<void>();
   #running: Promise<void> | undefined;
+  #afterReload: ((version: ConfigVersion) => Promise<void>) | undefined;
   /** Reloads done, by module (tests and benchmarks read it). */
   readonly reloadCount = new Map<string, number>();
   /** Versions confirmed through PJSIPShowEndpoints so far (tests read it). */
@@ -111,6 +112,11 @@ export class Applier {
     this.#settleMs = options.settleMs ?? 1_000;
     this.#maxBatchMs = options.maxBatchMs ?? 10_000;
     this.#now = options.now ?? (() => performance.now());
+  }
+
+  /** Runs after every reload, before the version's agents are confirmed (queue members). */
+  afterReload(hook: (version: ConfigVersion) => Promise<void>): void {
+    this.#afterReload = hook;
   }
 
   start(): void {
@@ -267,6 +273,14 @@ export class Applier {
       this.reloadCount.set(module, (this.reloadCount.get(module) ?? 0) + 1);
       if (outcome === 'no-such-module')
         this.#log.warn({ module }, 'Asterisk has no such module: its files are not reloaded');
+    }
+    if (this.#afterReload) {
+      // Members before Provisioned: an agent shown ready is offered its queues' calls.
+      try {
+        await this.#afterReload(match.version);
+      } catch (err) {
+        this.#log.warn({ err: describeError(err) }, 'queue members not brought up to date');
+      }
     }
     const endpoints = await this.#client.list(
       { action: 'PJSIPShowEndpoints' },

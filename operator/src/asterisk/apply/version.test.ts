@@ -26,7 +26,7 @@ describe('config versions', () => {
   const v1 = version('v1', [agent(1), agent(2)]);
 
   it('has a marker for every generated file and one GetConfig per file family', () => {
-    assert.equal(v1.markers.size, 4 + 32 * 4);
+    assert.equal(v1.markers.size, 4 + 32 * 3);
     assert.deepEqual(
       markerQueries(v1)
         .map((q) => `${q.configFile} ${q.category}`)

@@ -1,6 +1,7 @@
 // A version of a namespace's Asterisk configuration as the apply loop sees it:
 // the content-hash marker of every generated file (what GetConfig must show
 // before a reload can pick the files up) and the agents it contains. Pure.
+import type { DesiredMember } from '../../agentstate/types.ts';
 import type { AcceptedAgent } from '../render/agents.ts';
 import { hashMarker } from '../render/marker.ts';
 import { endpointRevision } from '../render/pjsip.ts';
@@ -27,6 +28,10 @@ export interface ConfigVersion {
   readonly endpoints: ReadonlyMap<string, string>;
   /** SipAgent name → revision of its endpoint (render/pjsip.ts endpointRevision). */
   readonly revisions: ReadonlyMap<string, string>;
+  /** The queues each agent may serve: added as dynamic members once the version is loaded. */
+  readonly members: readonly DesiredMember[];
+  /** Queue → wrap-up seconds (queues with none left out). */
+  readonly wrapUpSeconds: ReadonlyMap<string, number>;
 }
 
 /**
@@ -61,6 +66,8 @@ export function configVersion(
   id: string,
   objects: readonly GeneratedObject[],
   agents: readonly VersionAgent[],
+  members: readonly DesiredMember[] = [],
+  wrapUpSeconds: ReadonlyMap<string, number> = new Map(),
 ): ConfigVersion {
   const markers = new Map<string, HashMarker>();
   for (const o of objects) {
@@ -76,6 +83,8 @@ export function configVersion(
     agents: new Map(agents.map((a) => [a.name, agentFingerprint(a.sipUsername, a.generation)])),
     endpoints: new Map(agents.map((a) => [a.name, a.sipUsername])),
     revisions: new Map(agents.map((a) => [a.name, a.revision])),
+    members,
+    wrapUpSeconds,
   };
 }
 

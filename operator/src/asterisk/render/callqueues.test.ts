@@ -1,13 +1,10 @@
 // CallQueues in the rendered configuration: queue settings, number routing,
-// overflow, and members with penalties (lower rings first in app_queue).
+// overflow (members are added over AMI: agentstate/desired.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AGENT_CONTEXT } from './dialplan.ts';
 import { agent, callQueue, find, load, priorities, render } from './fixtures.ts';
-import { optionValue, optionValues } from './parse.ts';
-
-const member = (i: number, penalty: number) =>
-  `PJSIP/agent_${i}_1700000000,${penalty},Agent ${i},PJSIP/agent_${i}_1700000000`;
+import { optionValue } from './parse.ts';
 
 describe('CallQueues', () => {
   const billing = callQueue('billing', {
@@ -80,19 +77,6 @@ describe('CallQueues', () => {
     assert.equal(optionValue(q, 'announce-position'), 'no');
     assert.equal(optionValue(q, 'announce-holdtime'), 'no');
     assert.equal(optionValue(q, 'announce-frequency'), undefined);
-  });
-
-  it('adds computed members with their penalties, the lower of two ways', () => {
-    const agents = [agent(1, { queues: ['billing'] }), agent(2), agent(3)];
-    const queues = load(render(agents, { queues: [billing] }), 'queues.conf');
-    // agent-1 lists billing itself (penalty 0) and is computed at 7: 0 wins.
-    assert.deepEqual(optionValues(find(queues, 'billing'), 'member').sort(), [
-      member(1, 0),
-      member(2, 0),
-    ]);
-    const ranked = callQueue('ranked', { members: [{ agent: 'agent-3', penalty: 4 }] });
-    const r = load(render(agents, { queues: [ranked] }), 'queues.conf');
-    assert.deepEqual(optionValues(find(r, 'ranked'), 'member'), [member(3, 4)]);
   });
 
   it('routes each number in force to Queue() with the max wait, then the overflow', () => {

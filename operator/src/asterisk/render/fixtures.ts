@@ -51,7 +51,7 @@ export function render(agents: readonly RenderAgent[], extra: Partial<RenderInpu
 const BASE: Readonly<Record<string, string>> = {
   'pjsip.conf': `[global]\ntype = global\nuser_agent = Switchboard\n\n${BASE_INCLUDES['pjsip.conf']}\n`,
   'extensions.conf': `[general]\nstatic = yes\nwriteprotect = no\n\n${BASE_INCLUDES['extensions.conf']}\n`,
-  'queues.conf': `[general]\npersistentmembers = no\n\n${BASE_INCLUDES['queues.conf']}\n`,
+  'queues.conf': `[general]\npersistentmembers = yes\n\n${BASE_INCLUDES['queues.conf']}\n`,
   'rtp.conf': `${BASE_INCLUDES['rtp.conf']}\n`,
 };
 

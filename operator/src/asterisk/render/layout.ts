@@ -17,13 +17,12 @@ export const MAIN_FILES = {
   rtp: 'rtp.conf',
 } as const;
 
-/** Files of shard NN: endpoints, dialplan and queue members in a ConfigMap, auth in a Secret. */
+/** Files of shard NN: endpoints and dialplan in a ConfigMap, auth in a Secret. */
 export function shardFiles(shard: number) {
   const s = shardSuffix(shard);
   return {
     endpoints: `pjsip_endpoints_${s}.conf`,
     dialplan: `extensions_agents_${s}.conf`,
-    members: `queues_members_${s}.conf`,
     auth: `pjsip_auth_${s}.conf`,
   } as const;
 }

@@ -20,22 +20,8 @@ describe('queues', () => {
     assert.ok(Number(optionValue(support, 'timeout')) > 0);
   });
 
-  it('adds agents as static members, merged from the shards by (+)', () => {
-    assert.deepEqual(optionValues(find(queues, 'billing'), 'member'), [
-      'PJSIP/agent_1_1700000000,0,Agent 1,PJSIP/agent_1_1700000000',
-    ]);
-    const support = optionValues(find(queues, 'support'), 'member').sort();
-    assert.deepEqual(support, [
-      'PJSIP/agent_1_1700000000,0,Agent 1,PJSIP/agent_1_1700000000',
-      "PJSIP/agent_2_1700000000,0,Bob 'The Builder' night,PJSIP/agent_2_1700000000",
-    ]);
-    // interface, penalty, membername, state_interface: exactly four fields.
-    for (const m of support) assert.equal(m.split(',').length, 4);
-  });
-
-  it('keeps the hotline queue without members, and a queue disappears with its last agent', () => {
-    const alone = load(render([agent(1, { queues: ['billing'] })]), 'queues.conf');
-    assert.deepEqual(optionValues(find(alone, 'support'), 'member'), []);
+  it('declares no members: the operator adds them over AMI, and a queue goes with its last agent', () => {
+    for (const q of queues.categories) assert.deepEqual(optionValues(q, 'member'), []);
     const none = load(render([]), 'queues.conf');
     assert.equal(find(none, 'billing'), undefined);
     assert.ok(find(none, 'support'));
@@ -55,7 +41,7 @@ describe('queues', () => {
 
   it('leaves the base [general] as the one app_queue reads', () => {
     const general = queues.categories.filter((c) => c.name === 'general');
-    assert.equal(optionValue(general[0], 'persistentmembers'), 'no', 'the base file comes first');
+    assert.equal(optionValue(general[0], 'persistentmembers'), 'yes', 'the base file comes first');
     for (const g of general.slice(1))
       for (const l of g.lines)
         assert.match(l.key, /^switchboard-hash-/, 'our [general] only carries markers');

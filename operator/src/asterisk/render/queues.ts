@@ -1,12 +1,9 @@
 // queues.conf: the main file declares every queue (the hotline queue and each
-// queue any agent serves) with its settings; each shard file appends its
-// agents as static members with `[queue](+)`. app_queue skips a second
-// category of the same name ("already defined! Skipping!"), while `(+)` merges
-// at parse time — but fails the whole file if the queue was not declared
-// before, which is why the main file declares them all and #includes the
-// shard files after the declarations. A queue with a CallQueue gets its
-// settings; any other (the hotline's without a CallQueue, names agents list)
-// keeps the built-in defaults below, byte for byte as before CallQueues.
+// queue any agent serves) with its settings, and no members: the operator
+// adds agents as dynamic members over AMI (agentstate/), so signing in,
+// pausing and leaving need no reload and a reload changes none of them.
+// A queue with a CallQueue gets its settings; any other (the hotline's
+// without a CallQueue, names agents list) keeps the built-in defaults below.
 import type { WebRTCConfigSpec } from '../../crds/types.ts';
 import type { AcceptedAgent } from './agents.ts';
 import { isQueueName } from './agents.ts';
@@ -109,36 +106,4 @@ export function queuesMain(names: readonly string[], queues: readonly RenderQueu
       ]);
     })
     .join('\n');
-}
-
-/**
- * `member => PJSIP/<id>,<penalty>,<member name>,<state interface>` (queues.conf.sample:
- * interface[,penalty][,membername][,state_interface][,ringinuse][,wrapuptime][,paused]).
- * The member name is split on "," and honours ( ) [ ] quoting: the label (safeName) has none.
- */
-function member(a: AcceptedAgent, penalty: number): string {
-  const iface = `PJSIP/${a.sipUsername}`;
-  return `${iface},${penalty},${a.label},${iface}`;
-}
-
-/** One shard's memberships, grouped by queue (byte order), agents in input order. */
-export function queuesShard(
-  agents: readonly AcceptedAgent[],
-  of: (agent: AcceptedAgent) => readonly Membership[] = (a) =>
-    a.queues.map((queue) => ({ queue, penalty: 0 })),
-): string {
-  const byQueue = new Map<string, string[]>();
-  for (const a of agents) {
-    for (const { queue, penalty } of of(a)) {
-      const list = byQueue.get(queue) ?? [];
-      if (list.length === 0) byQueue.set(queue, list);
-      list.push(member(a, penalty));
-    }
-  }
-  let out = '';
-  for (const q of [...byQueue.keys()].sort()) {
-    out += `\n[${q}](+)\n`;
-    for (const m of byQueue.get(q) ?? []) out += `member => ${m}\n`;
-  }
-  return out;
 }

@@ -48,7 +48,7 @@ describe('rendering', () => {
       assert.equal(secret?.name, `asterisk-generated-auth-${shardSuffix(i)}`);
       assert.equal(secret?.kind, 'Secret');
       const f = shardFiles(i);
-      assert.deepEqual(Object.keys(cm?.files ?? {}), [f.endpoints, f.dialplan, f.members]);
+      assert.deepEqual(Object.keys(cm?.files ?? {}), [f.endpoints, f.dialplan]);
       assert.deepEqual(Object.keys(secret?.files ?? {}), [f.auth]);
     }
     const custom = renderAsteriskConfig({
@@ -98,17 +98,13 @@ describe('rendering', () => {
     assert.deepEqual(change({ maxContacts: 4 }), [`ConfigMap/asterisk-generated-${shard}`]);
     assert.deepEqual(change({ displayName: 'Renamed' }), [`ConfigMap/asterisk-generated-${shard}`]);
     assert.deepEqual(change({ extension: 9999 }), [`ConfigMap/asterisk-generated-${shard}`]);
-    assert.deepEqual(change({ queues: ['support', 'billing'] }), [
-      `ConfigMap/asterisk-generated-${shard}`,
-    ]);
+    // Queue membership is not configuration (dynamic members, agentstate/).
+    assert.deepEqual(change({ queues: ['support', 'billing'] }), []);
     assert.deepEqual(change({ sipPassword: passwordOf(9999) }), [
       `Secret/asterisk-generated-auth-${shard}`,
     ]);
-    // A queue nobody served before is declared in the main ConfigMap as well.
-    assert.deepEqual(change({ queues: ['vip'] }), [
-      'ConfigMap/asterisk-generated',
-      `ConfigMap/asterisk-generated-${shard}`,
-    ]);
+    // A queue nobody served before is declared in the main ConfigMap.
+    assert.deepEqual(change({ queues: ['vip'] }), ['ConfigMap/asterisk-generated']);
     // Adding or removing an agent touches its shard's ConfigMap and Secret.
     const added = agent(500);
     const addShard = shardSuffix(shardOf(added.sipUsername));

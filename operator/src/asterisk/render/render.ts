@@ -7,7 +7,7 @@ import { dialplanMain, dialplanShard } from './dialplan.ts';
 import { includeLine, MAIN_FILES, shardFiles, shardObjectName } from './layout.ts';
 import { objectHash, withMarker } from './marker.ts';
 import { pjsipAuth, pjsipEndpoints, pjsipMain } from './pjsip.ts';
-import { memberships, queueNames, queuesMain, queuesShard } from './queues.ts';
+import { queueNames, queuesMain } from './queues.ts';
 import { queueRoutes } from './routes.ts';
 import { rtpBody } from './rtp.ts';
 import { SHARDS, shardOf } from './shards.ts';
@@ -75,7 +75,6 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
   assertQueuesRenderable(queues);
   const routes = queueRoutes(config, queues);
   const { accepted } = checkAgents(input.agents, config, queues);
-  const member = memberships(accepted, queues);
   const shards: AcceptedAgent[][] = SHARDS.map(() => []);
   for (const a of accepted) shards[shardOf(a.sipUsername)]?.push(a);
 
@@ -86,9 +85,8 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
       (i) => shardFiles(i).endpoints,
     )}\n${includes((i) => shardFiles(i).auth)}\n`,
     [MAIN_FILES.extensions]: `\n${dialplanMain(config, routes)}\n${includes((i) => shardFiles(i).dialplan)}\n`,
-    [MAIN_FILES.queues]: `\n${queuesMain(queueNames(config, accepted, queues), queues)}\n${includes(
-      (i) => shardFiles(i).members,
-    )}\n`,
+    // Members are not configuration: the operator adds them over AMI (agentstate/).
+    [MAIN_FILES.queues]: `\n${queuesMain(queueNames(config, accepted, queues), queues)}\n`,
     [MAIN_FILES.rtp]: rtpBody(config),
   });
 
@@ -101,7 +99,6 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
       object('ConfigMap', shardObjectName(config.generated.configMapName, i), {
         [f.endpoints]: pjsipEndpoints(agents),
         [f.dialplan]: `\n${dialplanShard(i, agents)}`,
-        [f.members]: queuesShard(agents, (a) => member.get(a.name) ?? []),
       }),
     );
     secrets.push(
