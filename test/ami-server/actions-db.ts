@@ -1,6 +1,6 @@
 // DBPut, DBDel, DBGetTree (main/db.c): astdb keys are "/<family>/<key>";
 // DBGetTree lists every key under a family with its full key, and answers an
-// empty list (not an error) when there is none.
+// empty list (not an error) when there is none (checked in agreement.test.ts).
 import { type ActionHandler, answer } from './action-types.ts';
 import { header } from './framing.ts';
 import { failure, listComplete, listItem, listStart, success } from './responses.ts';
@@ -22,7 +22,7 @@ export const dbDel: ActionHandler = (ctx, req) => {
   if (!family) return answer(failure(req, 'No family specified.'));
   if (!key) return answer(failure(req, 'No key specified.'));
   if (!ctx.asterisk.state.db.delete(dbKey(family, key)))
-    return answer(failure(req, 'Database entry not found'));
+    return answer(failure(req, 'Database entry could not be deleted'));
   return answer(success(req, 'Key deleted successfully'));
 };
 

@@ -495,6 +495,25 @@ describe('the AMI test server and Asterisk 22 agree on reloads, endpoints and qu
     }
   });
 
+  it("keep who signed out in astdb: DBPut, DBGetTree, DBDel for the operator's user", async () => {
+    const t = await session();
+    const family = `switchboard-agreement-${randomBytes(3).toString('hex')}`;
+    const steps: [string, Record<string, string>][] = [
+      ['DBGetTree of an empty family', { Family: family }],
+      ['DBPut', { Family: family, Key: 'ann', Val: '2026-12-04T20:00:00.000Z' }],
+      ['DBPut', { Family: family, Key: 'bob', Val: 'x' }],
+      ['DBPut without Key', { Family: family }],
+      ['DBGetTree', { Family: family }],
+      ['DBGetTree of one key', { Family: family, Key: 'bob' }],
+      ['DBDel', { Family: family, Key: 'ann' }],
+      ['DBDel again', { Family: family, Key: 'ann' }],
+      ['DBGetTree after the delete', { Family: family }],
+      ['DBDel', { Family: family, Key: 'bob' }],
+    ];
+    for (const [what, fields] of steps)
+      await agree(t, { Action: what.split(' ')[0] ?? what, ActionID: 'db', ...fields }, what);
+  });
+
   it('add, pause and remove queue members for a user with the agent class', async () => {
     // A session of the operator's user that asked for system events only.
     const watcher = await session(asterisk.ami, { Events: 'system' });
@@ -525,6 +544,16 @@ describe('the AMI test server and Asterisk 22 agree on reloads, endpoints and qu
       ['QueuePause in every queue', { Interface: local, Paused: 'yes' }],
       ['QueuePause of a non-member', { Queue: 'support', Interface: 'PJSIP/x', Paused: 'true' }],
       ['QueuePause without Paused', { Queue: 'support', Interface: local }],
+      ['QueuePenalty', { Queue: 'support', Interface: local, Penalty: '4' }],
+      ['QueuePenalty in every queue', { Interface: local, Penalty: '2' }],
+      ['QueuePenalty of a non-member', { Queue: 'support', Interface: 'PJSIP/x', Penalty: '1' }],
+      ['QueuePenalty without Penalty', { Queue: 'support', Interface: local }],
+      [
+        'QueueAdd paused with a reason',
+        { Queue: 'support', Interface: 'PJSIP/reasoned', Paused: 'true', Reason: 'lunch' },
+      ],
+      // Gone again before QueueStatus: app_queue lists members in hash order, the server does not.
+      ['QueueRemove of the paused one', { Queue: 'support', Interface: 'PJSIP/reasoned' }],
       ['QueueStatus', {}],
       ['QueueSummary', {}],
     ];
