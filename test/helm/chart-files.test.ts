@@ -98,7 +98,10 @@ describe('chart ↔ operator and images', () => {
     const file = Buffer.from(secret.data['manager_user.conf'], 'base64').toString();
     const password = Buffer.from(secret.data.secret, 'base64').toString();
     assert.equal(Buffer.from(secret.data.username, 'base64').toString(), 'switchboard');
-    assert.equal(file, `[switchboard]\nsecret = ${password}\nread = system\nwrite = system\n`);
+    assert.equal(
+      file,
+      `[switchboard]\nsecret = ${password}\nread = system,agent\nwrite = system,agent\n`,
+    );
     assert.match(password, /^[A-Za-z0-9]{40}$/);
   });
 

@@ -319,7 +319,10 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
     assert.equal(now.secret, firstAmi.secret, 'the AMI password changed on upgrade');
     assert.equal(now.uid, firstAmi.uid);
     assert.equal(now.username, 'ops');
-    assert.equal(now.file, `[ops]\nsecret = ${firstAmi.secret}\nread = system\nwrite = system\n`);
+    assert.equal(
+      now.file,
+      `[ops]\nsecret = ${firstAmi.secret}\nread = system,agent\nwrite = system,agent\n`,
+    );
     const adminNow = await r.secret('switchboard-initial-admin');
     assert.equal(decode(adminNow, 'password'), decode(admin, 'password'));
     assert.equal(adminNow?.metadata?.resourceVersion, admin?.metadata?.resourceVersion);

@@ -63,6 +63,9 @@ export class AgentStates {
   /** Live state is known (a snapshot was read since the last connect). */
   #synced = false;
   #resync: Promise<void> | undefined;
+  /** Counts connects and drops: a retry of an older connection's snapshot is dropped. */
+  #connection = 0;
+  #retry: NodeJS.Timeout | undefined;
   /** Reconciles run one at a time. */
   #chain: Promise<unknown> = Promise.resolve();
   /** Events that arrive during a snapshot, applied after it. */
@@ -173,6 +176,8 @@ export class AgentStates {
   #onState(state: AmiState): void {
     if (state === 'connected') this.#startResync();
     else {
+      this.#connection++;
+      clearTimeout(this.#retry);
       this.#synced = false;
       this.#emit(this.agents());
     }
@@ -203,12 +208,24 @@ export class AgentStates {
     if (agent) this.#emit([agent]);
   }
 
-  #startResync(): void {
+  #startResync(attempt = 1): void {
     this.#synced = false;
+    clearTimeout(this.#retry);
+    const connection = ++this.#connection;
     const run = this.#readSnapshot().then(
       () => this.#reconcile('operator'),
       (err: unknown) => {
-        this.#log.warn({ err: describeError(err) }, 'reading queue members failed');
+        this.#log.warn({ err: describeError(err), attempt }, 'reading queue members failed');
+        // AMI answers logins before Asterisk has loaded app_queue ("Invalid/unknown
+        // command: QueueStatus" while it boots): try again while still connected.
+        if (connection !== this.#connection || this.#o.client.state !== 'connected') return;
+        this.#retry = setTimeout(
+          () => {
+            if (connection === this.#connection) this.#startResync(attempt + 1);
+          },
+          Math.min(250 * attempt, 2_000),
+        );
+        this.#retry.unref?.();
       },
     );
     this.#resync = run;
@@ -216,7 +233,12 @@ export class AgentStates {
 
   async #waitSynced(): Promise<void> {
     await this.#o.client.ready();
-    await this.#resync;
+    // A snapshot refused while Asterisk boots is retried: wait a few seconds for one.
+    const deadline = performance.now() + 5_000;
+    while (!this.#synced && performance.now() < deadline) {
+      await this.#resync;
+      if (!this.#synced) await new Promise((r) => setTimeout(r, 100));
+    }
     if (!this.#synced) throw new Error('the queue members of Asterisk could not be read');
   }
 

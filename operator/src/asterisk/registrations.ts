@@ -47,7 +47,7 @@ export class RegistrationTracker {
     if (state === 'connected') void this.#resync();
   }
 
-  async #resync(): Promise<void> {
+  async #resync(attempt = 1): Promise<void> {
     const generation = ++this.#generation;
     this.#buffer = [];
     try {
@@ -70,9 +70,21 @@ export class RegistrationTracker {
     } catch (err) {
       this.#log.warn({ err: describeError(err) }, 'reading registrations failed');
       if (generation === this.#generation) {
-        // Keep events flowing; the next reconnect resyncs again.
+        // Keep events flowing, and read again: AMI answers logins before
+        // Asterisk has loaded res_pjsip (while it boots), and the contacts
+        // from before a restart must not stay in the view.
         for (const c of this.#buffer ?? [])
           this.#view.contactChanged(this.#ns, c.endpoint, c.uri, c.status);
+        if (this.#client.state === 'connected') {
+          const timer = setTimeout(
+            () => {
+              if (generation === this.#generation && this.#client.state === 'connected')
+                void this.#resync(attempt + 1);
+            },
+            Math.min(250 * attempt, 2_000),
+          );
+          timer.unref?.();
+        }
       }
     } finally {
       if (generation === this.#generation) this.#buffer = undefined;
