@@ -269,7 +269,12 @@ describe('rotated credentials on the real Asterisk', () => {
     const askedAt = (await phone.seen()).notRegistered ?? Number.NaN;
     figure('regenerate → old line stopped, new password asked for', `${askedAt - started} ms`);
     assert.equal(await provisioned(nora.user.id), true, 'only once Asterisk has the new endpoint');
-    assert.equal(await phone.locator('.line-notice').textContent(), LINE_NOTICE.rotated);
+    // stop() waits up to 2 s for the un-REGISTER's answer before the notice changes
+    await waitUntil(
+      'the page says the credentials were rotated',
+      async () => (await phone.locator('.line-notice').textContent()) === LINE_NOTICE.rotated,
+      5_000,
+    );
     assert.equal(await phone.locator('#username').inputValue(), fresh.username);
     assert.equal(
       await phone.element.evaluate((el) => el.shadowRoot?.activeElement?.id),

@@ -160,6 +160,15 @@ describe('agent states on a real Asterisk 22', () => {
     assert.equal(list.status, 200, list.text);
     const bobState = list.body.items.find((i) => i.agent === bob.user.id);
     assert.equal(bobState?.presence, 'paused');
+    const one = await admin.call<{ items: AgentStateView[] }>(
+      'GET',
+      `/hr/agent-states?ids=${bob.user.id}`,
+    );
+    assert.deepEqual(
+      one.body.items.map((i) => i.agent),
+      [bob.user.id],
+      'one table page: only the agents asked for',
+    );
     assert.equal(bobState?.reason, 'coaching');
     await waitUntil('a Paused Event on Bob', async () => {
       const events = await r.events();

@@ -73,5 +73,28 @@ export interface SoftphoneConfig {
   readonly displayName?: string;
 }
 
+/**
+ * An agent's queue state (Available / Paused with a reason / Signed out, on a
+ * call, wrap-up): GET|PUT /softphone/state, event "agent-state" of
+ * GET /softphone/events, GET /hr/agent-states, PUT /hr/users/:id/state.
+ */
+export type { AgentStateView, Presence } from '../../../operator/src/agentstate/types.ts';
 /** The signed-in agent's own line, pushed by GET /softphone/events (event "line"). */
 export type { LineState } from '../../../operator/src/api/softphone/line-state.ts';
+
+import type { AgentStateView, Presence } from '../../../operator/src/agentstate/types.ts';
+
+/** GET /softphone/state: the signed-in agent's own state and the pause reasons it may give. */
+export type OwnAgentState = AgentStateView & { readonly pauseReasons: readonly string[] };
+
+/** GET /hr/agent-states: every agent's state (503 while no replica steers Asterisk). */
+export interface AgentStates {
+  readonly items: readonly AgentStateView[];
+  readonly pauseReasons: readonly string[];
+}
+
+/** The body of PUT /softphone/state and PUT /hr/users/:id/state (a pause needs a reason). */
+export interface AgentStateChange {
+  readonly presence: Presence;
+  readonly reason?: string;
+}

@@ -89,6 +89,7 @@ export const hrStyles = css`
     font-size: 0.8rem;
     border: 1px solid var(--line);
     margin-right: 0.25rem;
+    white-space: nowrap;
   }
   .badge.ok {
     color: var(--ok);
@@ -102,6 +103,48 @@ export const hrStyles = css`
     color: #8a5300;
     border-color: #f0d49c;
     background: #fff8e6;
+  }
+  .badge.state-available {
+    color: var(--ok);
+    border-color: #b7dcc3;
+    background: #f2fbf5;
+  }
+  .badge.state-paused {
+    color: #8a5300;
+    border-color: #f0d49c;
+    background: #fff8e6;
+  }
+  .badge.state-signed-out {
+    color: var(--muted);
+  }
+  .badge.state-on-call {
+    color: var(--accent);
+    border-color: #a8c7fa;
+    background: #eef4ff;
+  }
+  .state-unknown {
+    color: var(--muted);
+    cursor: help;
+  }
+  fieldset {
+    border: 1px solid var(--line);
+    border-radius: 6px;
+    padding: 0.5rem 0.75rem;
+  }
+  legend {
+    font-weight: 600;
+    padding: 0 0.25rem;
+  }
+  label.choice {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    font-weight: 400;
+    margin: 0.35rem 0;
+  }
+  label.choice input {
+    width: auto;
+    margin: 0;
   }
   .pager {
     display: flex;

@@ -2,16 +2,26 @@
 // stays fast with 10,000 agents); the page asks for one page at a time,
 // debounces typing and drops answers to superseded searches.
 import { html, LitElement, nothing } from 'lit';
+import { changedText, errorText } from '../agentstate/agent-state-text.ts';
 import { ApiError, request } from '../api/client.ts';
-import type { ApiUser, CredentialsAnswer, Stats, UserPage } from '../api/types.ts';
+import type {
+  AgentStates,
+  AgentStateView,
+  ApiUser,
+  CredentialsAnswer,
+  Stats,
+  UserPage,
+} from '../api/types.ts';
 import type { SbConfirmDialog } from '../ui/sb-confirm-dialog.ts';
 import { pageStyles } from '../ui/styles.ts';
 import { hrStyles } from './hr-styles.ts';
 import type { SbAddAgentForm } from './sb-add-agent-form.ts';
+import type { SbAgentStateDialog } from './sb-agent-state-dialog.ts';
 import type { AgentAction } from './sb-agent-table.ts';
 import type { SbCredentialsDialog } from './sb-credentials-dialog.ts';
 import '../ui/sb-confirm-dialog.ts';
 import './sb-add-agent-form.ts';
+import './sb-agent-state-dialog.ts';
 import './sb-agent-table.ts';
 import './sb-credentials-dialog.ts';
 
@@ -29,6 +39,8 @@ export class SbHrPage extends LitElement {
     _notice: { state: true },
     _busyId: { state: true },
     _loading: { state: true },
+    _states: { state: true },
+    _statesError: { state: true },
   };
 
   static override styles = [pageStyles, hrStyles];
@@ -42,6 +54,11 @@ export class SbHrPage extends LitElement {
   declare _notice: string | undefined;
   declare _busyId: string | undefined;
   declare _loading: boolean;
+  /** Queue states by agent id, read with each page (GET /hr/agent-states). */
+  declare _states: ReadonlyMap<string, AgentStateView> | undefined;
+  /** Why the states could not be read (503: no replica steers Asterisk now): the table goes on without. */
+  declare _statesError: string | undefined;
+  #pauseReasons: readonly string[] = [];
   #abort: AbortController | undefined;
   #debounce: ReturnType<typeof setTimeout> | undefined;
 
@@ -56,6 +73,8 @@ export class SbHrPage extends LitElement {
     this._notice = undefined;
     this._busyId = undefined;
     this._loading = false;
+    this._states = undefined;
+    this._statesError = undefined;
   }
 
   override connectedCallback(): void {
@@ -91,6 +110,18 @@ export class SbHrPage extends LitElement {
       this._page = page;
       this._stats = stats.stats;
       this._error = undefined;
+      // the states of this page's agents only; their failure never takes the table down
+      const ids = page.users.map((u) => u.id).join(',');
+      const states = await request<AgentStates>(
+        'GET',
+        `/hr/agent-states?${new URLSearchParams({ ids })}`,
+        undefined,
+        abort.signal,
+      ).then(
+        (answer) => ({ answer }),
+        (err: unknown) => ({ err }),
+      );
+      this.#takeStates(states, abort.signal);
       const lastPage = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
       if (this._pageNo > lastPage) {
         this._pageNo = lastPage;
@@ -102,6 +133,36 @@ export class SbHrPage extends LitElement {
     } finally {
       if (this.#abort === abort) this._loading = false;
     }
+  }
+
+  #takeStates(states: { answer: AgentStates } | { err: unknown }, signal: AbortSignal) {
+    if (signal.aborted) return;
+    if ('answer' in states) {
+      this._states = new Map(states.answer.items.map((v) => [v.agent, v]));
+      this.#pauseReasons = states.answer.pauseReasons;
+      this._statesError = undefined;
+    } else if ((states.err as Error).name !== 'AbortError') {
+      this._states = undefined;
+      this._statesError = errorText(states.err);
+    }
+  }
+
+  /** The admin sets an agent's queue state (PUT /hr/users/:id/state) in the state dialog. */
+  async #setState(user: ApiUser) {
+    this._error = undefined;
+    this._notice = undefined;
+    await this.#dialog<SbAgentStateDialog>('sb-agent-state-dialog').open(
+      user.name,
+      this._states?.get(user.id),
+      this.#pauseReasons,
+      async (change) => {
+        const path = `/hr/users/${encodeURIComponent(user.id)}/state`;
+        const view = await request<AgentStateView>('PUT', path, change);
+        this._states = new Map(this._states ?? []).set(user.id, view);
+        this._notice = changedText(user.name, change);
+        void this.refresh();
+      },
+    );
   }
 
   #onSearch(e: InputEvent) {
@@ -138,6 +199,7 @@ export class SbHrPage extends LitElement {
 
   async #onAction(e: CustomEvent<{ action: AgentAction; user: ApiUser }>) {
     const { action, user } = e.detail;
+    if (action === 'state') return this.#setState(user);
     const confirm = this.#dialog<SbConfirmDialog>('sb-confirm-dialog');
     if (action === 'regenerate') {
       const ok = await confirm.ask(
@@ -228,11 +290,12 @@ export class SbHrPage extends LitElement {
         <button class="primary" type="button" @click=${() => this.#dialog<SbAddAgentForm>('sb-add-agent-form').open()}>Add agent</button>
       </div>
       <div aria-busy=${this._loading ? 'true' : 'false'}>
-        ${this._page ? html`<sb-agent-table .users=${this._page.users} .busyId=${this._busyId} @agent-action=${this.#onAction}></sb-agent-table>` : html`<p>Loading agents…</p>`}
+        ${this._page ? html`<sb-agent-table .users=${this._page.users} .busyId=${this._busyId} .states=${this._states} .statesError=${this._statesError} @agent-action=${this.#onAction}></sb-agent-table>` : html`<p>Loading agents…</p>`}
       </div>
       ${this.#pager()}
       <sb-add-agent-form @agent-created=${this.#onCreated}></sb-add-agent-form>
       <sb-credentials-dialog></sb-credentials-dialog>
+      <sb-agent-state-dialog></sb-agent-state-dialog>
       <sb-confirm-dialog></sb-confirm-dialog>`;
   }
 }

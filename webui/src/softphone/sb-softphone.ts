@@ -4,6 +4,7 @@
 // All SIP lives in SipPhoneController; this element only renders it.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { LineState } from '../api/types.ts';
+import '../agentstate/sb-agent-state.ts';
 import { formatCallDuration } from '../sip/call-timer.ts';
 import { credentialsProblem, type PhoneConfig } from '../sip/phone-config.ts';
 import { STATUS_LABEL } from '../sip/registration-status.ts';
@@ -37,6 +38,7 @@ export class SbSoftphone extends LitElement {
     username: { type: String },
     extension: { type: String },
     lineEvents: { type: String, attribute: 'line-events' },
+    agentState: { type: Boolean, attribute: 'agent-state' },
     _notice: { state: true },
     _rotation: { state: true },
     _switchWhenReady: { state: true },
@@ -56,6 +58,8 @@ export class SbSoftphone extends LitElement {
   declare extension: string;
   /** GET /softphone/events for a signed-in agent: news of its own line (rotation, suspension). */
   declare lineEvents: string | undefined;
+  /** A signed-in agent's page: show its queue state (Available / Paused / Signed out) and its controls. */
+  declare agentState: boolean;
   /** Why the line stopped or must change (rotation, suspension, deletion), until the agent registers again. */
   declare _notice: string | undefined;
   /** The credentials were rotated to this username and the phone has not switched to it yet. */
@@ -91,6 +95,7 @@ export class SbSoftphone extends LitElement {
     this.username = '';
     this.extension = '';
     this.lineEvents = undefined;
+    this.agentState = false;
     this._notice = undefined;
     this._rotation = undefined;
     this._switchWhenReady = false;
@@ -357,7 +362,9 @@ export class SbSoftphone extends LitElement {
         ${this._notice ? html`<p class="error line-notice" role="alert">${this._notice}</p>` : nothing}
         ${busy ? this.#renderSignedIn() : this.#renderForm()}
       </section>
-      ${this.#renderCall()} ${this.#renderMicrophone()}
+      ${this.#renderCall()}
+      ${this.agentState ? html`<sb-agent-state .events=${this.#line}></sb-agent-state>` : nothing}
+      ${this.#renderMicrophone()}
     `;
   }
 
