@@ -170,6 +170,19 @@ describe('agent states on a real Asterisk 22', () => {
       'one table page: only the agents asked for',
     );
     assert.equal(bobState?.reason, 'coaching');
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.match(
+      metrics,
+      /switchboard_agents\{namespace="[^"]+",state="paused",reason="coaching"\} 1\b/,
+    );
+    assert.match(
+      metrics,
+      /switchboard_agents\{namespace="[^"]+",state="available",reason=""\} 1\b/,
+    );
+    assert.match(
+      metrics,
+      /switchboard_agent_state_changes_total\{namespace="[^"]+",change="pause"\} 2\b/,
+    );
     await waitUntil('a Paused Event on Bob', async () => {
       const events = await r.events();
       return events.some(

@@ -12,6 +12,7 @@ import type { AmiEvent } from '../asterisk/ami/messages.ts';
 import { describeError } from '../clients/errors.ts';
 import type { Logger } from '../log.ts';
 import { LiveMembers, statusItem } from './live-members.ts';
+import { reportPresence, stateChanges } from './metrics.ts';
 import { actionFields, memberKey, planMembers } from './plan.ts';
 import {
   type AgentIntent,
@@ -66,6 +67,7 @@ export class AgentStates {
   /** Counts connects and drops: a retry of an older connection's snapshot is dropped. */
   #connection = 0;
   #retry: NodeJS.Timeout | undefined;
+  readonly #unreport: () => void;
   /** Reconciles run one at a time. */
   #chain: Promise<unknown> = Promise.resolve();
   /** Events that arrive during a snapshot, applied after it. */
@@ -78,6 +80,18 @@ export class AgentStates {
     options.client.onEvent((e) => this.#onEvent(e));
     options.client.onState((s) => this.#onState(s));
     if (options.client.state === 'connected') this.#startResync();
+    this.#unreport = reportPresence({
+      namespace: options.namespace,
+      synced: () => this.synced,
+      views: () => this.agents().map((a) => this.view(a)),
+    });
+  }
+
+  /** Stops reporting to Prometheus (the connection is gone). */
+  close(): void {
+    this.#unreport();
+    clearTimeout(this.#retry);
+    this.#connection++;
   }
 
   /** Asterisk's members were read and the computed memberships are known: views are current. */
@@ -375,6 +389,7 @@ export class AgentStates {
       by,
     };
     this.#log.info({ agentState: record }, `agent ${agent}: ${change}`);
+    stateChanges.inc({ namespace: this.#o.namespace, change });
     this.#o.record?.(record);
   }
 }

@@ -198,6 +198,7 @@ export class AsteriskConnections {
     const conn = this.#connections.get(namespace);
     if (!conn) return;
     this.#connections.delete(namespace);
+    conn.states.close();
     await Promise.all([conn.applier.stop(), conn.client.stop()]);
   }
 
