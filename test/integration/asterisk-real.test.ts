@@ -115,6 +115,12 @@ describe('the operator on a real Asterisk 22', () => {
     figures['1,000 agents created -> all Provisioned=True'] =
       `${((performance.now() - started) / 1000).toFixed(1)} s`;
     assert.ok((await endpoints()).length >= 1001, 'Asterisk lists every endpoint');
+    // Provisioned means queue member too: the operator added each one over AMI before.
+    const support = await pbx.asterisk.cli('queue show support');
+    assert.ok(
+      (support.match(/Bulk bulk-\d{4} \(PJSIP\/[^)]+\).*\(dynamic\)/g) ?? []).length >= 1000,
+      'every agent is a member of the hotline queue',
+    );
 
     const one = performance.now();
     await r.createAgent('late', { displayName: 'Late Agent' });

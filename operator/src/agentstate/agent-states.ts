@@ -58,6 +58,9 @@ export class AgentStates {
   readonly #since = new Map<string, string>();
   readonly #wrapUpUntil = new Map<string, number>();
   #desired: readonly DesiredMember[] = [];
+  /** #desired by agent, and interface → agent: views and events stay O(1) at 10,000 agents. */
+  #byAgent = new Map<string, DesiredMember[]>();
+  #agentByIface = new Map<string, string>();
   /** The first computed memberships arrived: before that, an empty list means nothing. */
   #desiredKnown = false;
   #wrapUpSeconds: ReadonlyMap<string, number> = new Map();
@@ -114,6 +117,14 @@ export class AgentStates {
     wrapUpSeconds: ReadonlyMap<string, number>,
   ): Promise<void> {
     this.#desired = desired;
+    this.#byAgent = new Map();
+    this.#agentByIface = new Map();
+    for (const d of desired) {
+      const mine = this.#byAgent.get(d.agent);
+      if (mine) mine.push(d);
+      else this.#byAgent.set(d.agent, [d]);
+      this.#agentByIface.set(d.iface, d.agent);
+    }
     this.#wrapUpSeconds = wrapUpSeconds;
     this.#desiredKnown = true;
     if (this.#synced) this.#adoptPauses();
@@ -147,10 +158,8 @@ export class AgentStates {
 
   view(agent: string): AgentStateView {
     const intent = this.#intents.get(agent) ?? AVAILABLE;
-    const eligible = [
-      ...new Set(this.#desired.filter((d) => d.agent === agent).map((d) => d.queue)),
-    ].sort();
-    const ifaces = new Set(this.#desired.filter((d) => d.agent === agent).map((d) => d.iface));
+    const eligible = [...new Set((this.#byAgent.get(agent) ?? []).map((d) => d.queue))].sort();
+    const ifaces = new Set((this.#byAgent.get(agent) ?? []).map((d) => d.iface));
     const members: LiveMember[] = [];
     for (const iface of ifaces) members.push(...this.#live.of(iface));
     const wrapUp = this.#wrapUpUntil.get(agent);
@@ -172,7 +181,7 @@ export class AgentStates {
 
   /** Every agent the operator computed memberships for, or that has a choice recorded. */
   agents(): string[] {
-    return [...new Set([...this.#desired.map((d) => d.agent), ...this.#intents.keys()])].sort();
+    return [...new Set([...this.#byAgent.keys(), ...this.#intents.keys()])].sort();
   }
 
   #now(): Date {
@@ -184,7 +193,7 @@ export class AgentStates {
   }
 
   #agentOf(iface: string): string | undefined {
-    return this.#desired.find((d) => d.iface === iface)?.agent;
+    return this.#agentByIface.get(iface);
   }
 
   #onState(state: AmiState): void {
@@ -304,7 +313,7 @@ export class AgentStates {
       // Before the first computed memberships every member would look unwanted.
       if (!this.#synced || !this.#desiredKnown || this.#o.client.state !== 'connected') return;
       this.#adoptPauses();
-      const desired = only ? this.#desired.filter((d) => d.agent === only) : this.#desired;
+      const desired = only ? (this.#byAgent.get(only) ?? []) : this.#desired;
       let live = this.#live.map;
       if (only) {
         const ifaces = new Set(desired.map((d) => d.iface));
@@ -345,12 +354,10 @@ export class AgentStates {
 
   /** The effect an accepted action has (its event confirms it a moment later). */
   #assume(a: MemberAction): void {
-    const map = this.#live.map as Map<string, LiveMember>;
-    const key = memberKey(a.queue, a.iface);
-    const now = map.get(key);
-    if (a.action === 'QueueRemove') map.delete(key);
+    const now = this.#live.map.get(memberKey(a.queue, a.iface));
+    if (a.action === 'QueueRemove') this.#live.delete(a.queue, a.iface);
     else if (a.action === 'QueueAdd')
-      map.set(key, {
+      this.#live.set({
         queue: a.queue,
         iface: a.iface,
         memberName: a.memberName,
@@ -362,9 +369,9 @@ export class AgentStates {
         lastCall: 0,
         dynamic: true,
       });
-    else if (now && a.action === 'QueuePenalty') map.set(key, { ...now, penalty: a.penalty });
+    else if (now && a.action === 'QueuePenalty') this.#live.set({ ...now, penalty: a.penalty });
     else if (now && a.action === 'QueuePause')
-      map.set(key, { ...now, paused: a.paused, pausedReason: a.reason });
+      this.#live.set({ ...now, paused: a.paused, pausedReason: a.reason });
   }
 
   /** Joins and leaves the operator made because eligibility changed: logged, not Events. */

@@ -55,29 +55,51 @@ export function memberEvent(
 /** Every member of every queue, keyed by memberKey(queue, iface). */
 export class LiveMembers {
   #members = new Map<string, LiveMember>();
+  /** Interface → its members' keys (an agent's view reads only its own). */
+  #byIface = new Map<string, Set<string>>();
 
   get map(): ReadonlyMap<string, LiveMember> {
     return this.#members;
   }
 
   reset(items: readonly LiveMember[]): void {
-    this.#members = new Map(items.map((m) => [memberKey(m.queue, m.iface), m]));
+    this.#members = new Map();
+    this.#byIface = new Map();
+    for (const m of items) this.set(m);
+  }
+
+  set(m: LiveMember): void {
+    const key = memberKey(m.queue, m.iface);
+    this.#members.set(key, m);
+    let keys = this.#byIface.get(m.iface);
+    if (!keys) {
+      keys = new Set();
+      this.#byIface.set(m.iface, keys);
+    }
+    keys.add(key);
+  }
+
+  delete(queue: string, iface: string): void {
+    const key = memberKey(queue, iface);
+    this.#members.delete(key);
+    const keys = this.#byIface.get(iface);
+    keys?.delete(key);
+    if (keys?.size === 0) this.#byIface.delete(iface);
   }
 
   /** Applies a member event; true when it concerned a member. */
   apply(event: string, m: RawMessage): LiveMember | undefined {
     const e = memberEvent(event, m);
     if (!e) return undefined;
-    const key = memberKey(e.member.queue, e.member.iface);
-    if (e.removed) this.#members.delete(key);
-    else this.#members.set(key, e.member);
+    if (e.removed) this.delete(e.member.queue, e.member.iface);
+    else this.set(e.member);
     return e.member;
   }
 
   /** Members with this interface, in queue byte order. */
   of(iface: string): LiveMember[] {
-    return [...this.#members.values()]
-      .filter((m) => m.iface === iface)
+    return [...(this.#byIface.get(iface) ?? [])]
+      .map((key) => this.#members.get(key) as LiveMember)
       .sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0));
   }
 }
