@@ -39,6 +39,7 @@ const api = await createApiServer({
     onChange: (cb) => controllers.asterisk.onAgentStates(cb),
     leaderEndpoint: () => leader.endpoint(),
   },
+  monitor: { queues: (namespace) => controllers.asterisk.queueTracker(namespace) },
 });
 await api.app.listen({ port: config.httpPort, host: config.httpHost });
 const address = api.app.server.address();

@@ -12,6 +12,7 @@ import type { TokenStore } from './auth/token-store.ts';
 import { HttpError } from './errors.ts';
 import type { CacheWaiter } from './hr/cache-waiter.ts';
 import type { KubeWrites } from './hr/kube-writes.ts';
+import type { MonitorAccess } from './monitoring/routes.ts';
 import type { ApiSettings } from './settings.ts';
 
 export interface ApiContext {
@@ -25,6 +26,7 @@ export interface ApiContext {
   readonly cookies: CookieNames;
   readonly tokens: TokenStore;
   readonly agentStates: AgentStateAccess;
+  readonly monitor: MonitorAccess;
   /** Who a session cookie belongs to now (undefined: none, expired, or no longer valid). */
   readonly principal: (cookie: string | undefined) => Principal | undefined;
 }

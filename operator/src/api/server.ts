@@ -34,6 +34,7 @@ import { CacheWaiter } from './hr/cache-waiter.ts';
 import { KubeWrites } from './hr/kube-writes.ts';
 import { registerUserRoutes } from './hr/users-routes.ts';
 import { registerWebRtcRoutes } from './hr/webrtc-routes.ts';
+import { type MonitorAccess, registerMonitorRoutes } from './monitoring/routes.ts';
 import type { ApiSettings } from './settings.ts';
 import { registerSoftphoneEvents } from './softphone/events-route.ts';
 import { LineWatchers } from './softphone/line-watchers.ts';
@@ -52,6 +53,8 @@ export interface ApiServerDeps {
   readonly ready: () => boolean;
   /** The leader's agent states (absent: none on this server, the state routes answer 503). */
   readonly agentStates?: AgentStateAccess;
+  /** The leader's live queues (absent: none on this server). */
+  readonly monitor?: MonitorAccess;
 }
 
 const NO_AGENT_STATES: AgentStateAccess = { states: () => undefined, onChange: () => {} };
@@ -63,7 +66,7 @@ const requestDuration = histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
 
-const API_PREFIXES = ['/hr/', '/auth/', '/softphone/'];
+const API_PREFIXES = ['/hr/', '/auth/', '/softphone/', '/monitor/'];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface ApiServer {
@@ -104,6 +107,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     ),
     principal: (cookie) => principalFrom(cookie, principalSources),
     agentStates: deps.agentStates ?? NO_AGENT_STATES,
+    monitor: deps.monitor ?? { queues: () => undefined },
   };
 
   const app = Fastify({
@@ -223,6 +227,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerWebRtcRoutes(app, ctx);
   registerSoftphoneRoutes(app, ctx);
   registerAgentStateRoutes(app, ctx);
+  registerMonitorRoutes(app, ctx);
   registerSoftphoneEvents(
     app,
     ctx,

@@ -11,6 +11,8 @@ import type { AgentStateRecord } from '../agentstate/types.ts';
 import { describeError, isNotFound } from '../clients/errors.ts';
 import type { WebRTCConfigSpec } from '../crds/types.ts';
 import type { Logger } from '../log.ts';
+import { countOutcome, reportQueues } from '../monitoring/metrics.ts';
+import { QueueTracker } from '../monitoring/queue-tracker.ts';
 import { AmiClient, type AmiClientOptions } from './ami/client.ts';
 import { Applier, type ApplierOptions } from './apply/applier.ts';
 import type { ConfigVersion } from './apply/version.ts';
@@ -36,6 +38,8 @@ interface Connection {
   readonly client: AmiClient;
   readonly applier: Applier;
   readonly states: AgentStates;
+  readonly queues: QueueTracker;
+  readonly unreport: () => void;
   readonly readAt: number;
 }
 
@@ -61,6 +65,11 @@ export class AsteriskConnections {
   /** The agent states of a namespace this replica steers (the leader's), if connected there. */
   agentStates(namespace: string): AgentStates | undefined {
     return this.#connections.get(namespace)?.states;
+  }
+
+  /** The live queues of a namespace this replica reads (the leader's). */
+  queueTracker(namespace: string): QueueTracker | undefined {
+    return this.#connections.get(namespace)?.queues;
   }
 
   /** Agents of a namespace whose state may have changed. */
@@ -148,6 +157,12 @@ export class AsteriskConnections {
     });
     states.onChange((agents) => this.#stateChanges.emit('change', namespace, agents));
     applier.afterReload((v) => states.setDesired(v.members, v.wrapUpSeconds));
+    const queues = new QueueTracker(client, log, (o) => countOutcome(namespace, o));
+    const unreport = reportQueues({
+      namespace,
+      synced: () => queues.synced,
+      queues: () => queues.model.queues(),
+    });
     const where = `AMI at ${host}:${port}`;
     view.setConnection(namespace, { state: 'connecting', message: `connecting to ${where}` });
     client.onState((state, reason) => {
@@ -170,6 +185,8 @@ export class AsteriskConnections {
       client,
       applier,
       states,
+      queues,
+      unreport,
       readAt: performance.now(),
     };
     this.#connections.set(namespace, conn);
@@ -199,6 +216,8 @@ export class AsteriskConnections {
     if (!conn) return;
     this.#connections.delete(namespace);
     conn.states.close();
+    conn.queues.close();
+    conn.unreport();
     await Promise.all([conn.applier.stop(), conn.client.stop()]);
   }
 

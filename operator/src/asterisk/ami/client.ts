@@ -172,12 +172,13 @@ export class AmiClient {
     return run;
   }
 
-  /** A list action: resolves with the items once `<completeEvent>` arrives; "nothing found" errors give []. */
+  /** A list action: resolves with the items (of one or several events) once `<completeEvent>` arrives; "nothing found" errors give []. */
   async list(
     fields: Record<string, string>,
-    itemEvent: string,
+    itemEvent: string | readonly string[],
     completeEvent: string,
   ): Promise<RawMessage[]> {
+    const wanted = typeof itemEvent === 'string' ? [itemEvent] : itemEvent;
     await this.ready();
     const m = this.#manager;
     if (!m) throw new AmiError('AMI not connected');
@@ -186,7 +187,7 @@ export class AmiClient {
     const done = new Promise<void>((resolve) => {
       const onEvent = (e: RawMessage) => {
         if (str(e.actionid) !== id) return;
-        if (str(e.event) === itemEvent) items.push(e);
+        if (wanted.includes(str(e.event))) items.push(e);
         else if (str(e.event) === completeEvent) {
           m.removeListener('managerevent', onEvent);
           resolve();
