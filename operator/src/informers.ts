@@ -8,7 +8,7 @@ import {
   type V1Secret,
 } from '@kubernetes/client-node';
 import { GROUP, VERSION } from './crds/common.ts';
-import type { CallQueue, SipAgent, WebRTCConfig } from './crds/types.ts';
+import type { CallQueue, SipAgent, SipTrunk, WebRTCConfig } from './crds/types.ts';
 import { createInformer, type Informer, type ObjectLike } from './kube/informer.ts';
 import { MANAGED_SELECTOR } from './labels.ts';
 import type { Logger } from './log.ts';
@@ -17,6 +17,7 @@ export interface Caches {
   readonly agents: Informer<SipAgent>;
   readonly configs: Informer<WebRTCConfig>;
   readonly queues: Informer<CallQueue>;
+  readonly trunks: Informer<SipTrunk>;
   readonly secrets: Informer<V1Secret>;
   readonly configMaps: Informer<V1ConfigMap>;
 }
@@ -73,6 +74,7 @@ export function createCaches(kc: KubeConfig, watchNamespace: string, logger: Log
     agents: customInformer<SipAgent>('sipagents'),
     configs: customInformer<WebRTCConfig>('webrtcconfigs'),
     queues: customInformer<CallQueue>('callqueues'),
+    trunks: customInformer<SipTrunk>('siptrunks'),
     secrets: managedInformer<V1Secret>(
       'secrets',
       (a) => core.listNamespacedSecret(a),

@@ -15,6 +15,7 @@ import type { Logger } from './log.ts';
 import { AgentIndex } from './sipagent/agent-index.ts';
 import { SipAgentController } from './sipagent/controller.ts';
 import { readCredentials } from './sipagent/resources.ts';
+import { SipTrunkController } from './siptrunk/controller.ts';
 import { WebRTCConfigController } from './webrtcconfig/controller.ts';
 
 const STATE_EVENT_REASONS: Record<AgentStateRecord['change'], string> = {
@@ -42,6 +43,7 @@ export interface Controllers {
   readonly agentQueue: WorkQueue;
   readonly configQueue: WorkQueue;
   readonly callQueueQueue: WorkQueue;
+  readonly trunkQueue: WorkQueue;
   readonly view: AsteriskView;
   readonly asterisk: AsteriskConnections;
   start(): void;
@@ -111,6 +113,26 @@ export function createControllers(
     `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
   const renderNamespace = (namespace: string | undefined) =>
     configQueue.add(`${namespace ?? ''}/default`, config.coalesceMs);
+
+  const trunkQueue: WorkQueue = new WorkQueue(
+    { name: 'siptrunk', concurrency: Math.max(1, Math.floor(config.concurrency / 2)), logger },
+    (key) => trunks.processItem(key),
+  );
+  const trunks = new SipTrunkController({
+    ...caches,
+    core,
+    custom,
+    events,
+    asterisk,
+    credentialsChanged: renderNamespace,
+    requeueAfter: (key, ms) => trunkQueue.add(key, ms),
+    referenceRecheckMs: config.referenceRecheckMs,
+  });
+  /** Every SipTrunk of the namespace: numbers, conflicts and route targets depend on the rest. */
+  const recheckTrunks = (namespace: string | undefined, delayMs = config.coalesceMs) => {
+    for (const t of caches.trunks.list(namespace)) trunkQueue.add(keyOf(t), delayMs);
+  };
+  asterisk.onTrunkRegistrations((namespace) => recheckTrunks(namespace, ASTERISK_STATUS_BATCH_MS));
   /** Every CallQueue of the namespace: member counts, numbers and conflicts depend on each other. */
   const recheckQueues = (namespace: string | undefined) => {
     for (const q of caches.queues.list(namespace)) callQueueQueue.add(keyOf(q), config.coalesceMs);
@@ -153,6 +175,7 @@ export function createControllers(
     ) {
       renderNamespace(a.metadata.namespace);
       recheckQueues(a.metadata.namespace);
+      recheckTrunks(a.metadata.namespace);
       if (kind !== 'add') recheckBlocked(a.metadata.namespace);
     }
     if (kind === 'delete') previousGeneration.delete(key);
@@ -166,6 +189,7 @@ export function createControllers(
   // a new or a deleted config concerns the agents (10,000 of them at scale).
   const configGenerations = new Map<string, number | undefined>();
   const queueGenerations = new Map<string, number | undefined>();
+  const trunkGenerations = new Map<string, number | undefined>();
   for (const kind of ['add', 'update', 'delete'] as const) {
     caches.configs.on(kind, (c) => {
       const key = keyOf(c);
@@ -177,6 +201,7 @@ export function createControllers(
       if (agentsConcerned) {
         for (const a of caches.agents.list(c.metadata.namespace)) agentQueue.add(keyOf(a));
         recheckQueues(c.metadata.namespace);
+        recheckTrunks(c.metadata.namespace);
       }
     });
     // A CallQueue's spec changes the rendered namespace and its neighbours'
@@ -191,8 +216,24 @@ export function createControllers(
       if (changed || q.metadata.deletionTimestamp) {
         renderNamespace(q.metadata.namespace);
         recheckQueues(q.metadata.namespace);
+        recheckTrunks(q.metadata.namespace);
       }
       if (kind !== 'delete') callQueueQueue.add(key);
+    });
+    // A SipTrunk's spec changes the rendered namespace and its neighbours'
+    // status (a freed number ends another trunk's conflict); its status
+    // writes come back as updates with the same generation.
+    caches.trunks.on(kind, (t) => {
+      const key = keyOf(t);
+      const generation = t.metadata.generation;
+      const changed = kind !== 'update' || trunkGenerations.get(key) !== generation;
+      if (kind === 'delete') trunkGenerations.delete(key);
+      else trunkGenerations.set(key, generation);
+      if (changed || t.metadata.deletionTimestamp) {
+        renderNamespace(t.metadata.namespace);
+        recheckTrunks(t.metadata.namespace);
+      }
+      if (kind !== 'delete') trunkQueue.add(key);
     });
     caches.secrets.on(kind, (s) => {
       const agent = s.metadata?.labels?.[AGENT_LABEL];
@@ -218,19 +259,27 @@ export function createControllers(
     agentQueue,
     configQueue,
     callQueueQueue,
+    trunkQueue,
     view,
     asterisk,
     start() {
       agentQueue.start();
       configQueue.start();
       callQueueQueue.start();
+      trunkQueue.start();
       // A new leader reconciles everything once: nothing is assumed from before.
       for (const a of caches.agents.list()) agentQueue.add(keyOf(a));
       for (const c of caches.configs.list()) configQueue.add(keyOf(c));
       for (const q of caches.queues.list()) callQueueQueue.add(keyOf(q));
+      for (const t of caches.trunks.list()) trunkQueue.add(keyOf(t));
     },
     async stop() {
-      await Promise.all([agentQueue.stop(), configQueue.stop(), callQueueQueue.stop()]);
+      await Promise.all([
+        agentQueue.stop(),
+        configQueue.stop(),
+        callQueueQueue.stop(),
+        trunkQueue.stop(),
+      ]);
       await asterisk.stop();
       previousGeneration = new Map();
     },

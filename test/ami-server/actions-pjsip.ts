@@ -82,3 +82,27 @@ export const showContacts: ActionHandler = (ctx, req) => {
     listComplete(req, 'ContactListComplete', contacts.length),
   );
 };
+
+/**
+ * PJSIPShowRegistrationsOutbound (res_pjsip_outbound_registration.c): a list
+ * even when empty, its Complete event carrying Registered/NotRegistered
+ * counts. The server sends no REGISTER, so every registration is
+ * "Unregistered"; an item has only the id fields and the status (Asterisk
+ * adds every sorcery field of the registration: GAPS.md).
+ */
+export const showRegistrationsOutbound: ActionHandler = (ctx, req) => {
+  const regs = objectsOfType(ctx.asterisk.state.objects, 'registration').sort(byId);
+  const complete = listComplete(req, 'OutboundRegistrationDetailComplete', regs.length);
+  return answer(
+    listStart(req, 'Following are Events for each Outbound registration'),
+    ...regs.map((r) =>
+      listItem(req, 'OutboundRegistrationDetail', [
+        ['ObjectType', 'registration'],
+        ['ObjectName', r.id],
+        ['Status', 'Unregistered'],
+        ['NextReg', '0'],
+      ]),
+    ),
+    { lines: [...complete.lines, ['Registered', '0'], ['NotRegistered', String(regs.length)]] },
+  );
+};

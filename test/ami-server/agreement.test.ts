@@ -454,7 +454,7 @@ describe('the AMI test server and Asterisk 22 agree on reloads, endpoints and qu
     await agree(t, { Action: 'Reload', ActionID: 'rl' }, 'Reload of everything');
   });
 
-  it('list endpoints and their objects, and no contacts before any registration', async () => {
+  it('list endpoints and their objects, and no contacts or outbound registrations before any', async () => {
     const t = await session(asterisk.ami, { Events: 'off' });
     await agree(t, { Action: 'PJSIPShowEndpoints', ActionID: 'eps' }, 'PJSIPShowEndpoints');
     for (const a of AGENTS)
@@ -479,6 +479,12 @@ describe('the AMI test server and Asterisk 22 agree on reloads, endpoints and qu
       'PJSIPShowEndpoint without Endpoint',
     );
     await agree(t, { Action: 'PJSIPShowContacts', ActionID: 'ct' }, 'PJSIPShowContacts');
+    // No SipTrunk here: an empty list, still with its Registered/NotRegistered counts.
+    await agree(
+      t,
+      { Action: 'PJSIPShowRegistrationsOutbound', ActionID: 'reg' },
+      'PJSIPShowRegistrationsOutbound',
+    );
   });
 
   it('show queues to any user', async () => {

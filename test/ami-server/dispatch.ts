@@ -7,7 +7,12 @@ import type { ActionContext, ActionHandler, ActionResult } from './action-types.
 import { getConfig, getConfigJson, updateConfig } from './actions-config.ts';
 import { challenge, coreSettings, coreStatus, login, logoff, ping } from './actions-core.ts';
 import { dbDel, dbGetTree, dbPut } from './actions-db.ts';
-import { showContacts, showEndpoint, showEndpoints } from './actions-pjsip.ts';
+import {
+  showContacts,
+  showEndpoint,
+  showEndpoints,
+  showRegistrationsOutbound,
+} from './actions-pjsip.ts';
 import {
   queueAddAction,
   queuePauseAction,
@@ -37,6 +42,7 @@ const HANDLERS: Readonly<Record<string, readonly [ActionHandler, classes: string
   pjsipshowendpoints: [showEndpoints, 'system'],
   pjsipshowendpoint: [showEndpoint, 'system'],
   pjsipshowcontacts: [showContacts, 'system'],
+  pjsipshowregistrationsoutbound: [showRegistrationsOutbound, 'system,reporting'],
   queuestatus: [queueStatus, ''],
   queuesummary: [queueSummary, ''],
   queueadd: [queueAddAction, 'agent'],

@@ -20,7 +20,7 @@ describe('generated chart files', () => {
     const files = chartGeneratedFiles();
     assert.deepEqual(
       files.filter((f) => f.path.includes('files/crds/')).map((f) => f.path.split('/').at(-1)),
-      ['callqueue.yaml', 'sipagent.yaml', 'webrtcconfig.yaml'],
+      ['callqueue.yaml', 'sipagent.yaml', 'siptrunk.yaml', 'webrtcconfig.yaml'],
     );
     for (const { path, content } of files)
       assert.equal(read(path), content, `${path} is stale: run \`make crds\``);
@@ -29,7 +29,7 @@ describe('generated chart files', () => {
   it('installs the CRDs exactly as crds/*.yaml defines them, plus labels and the keep policy', async () => {
     const { parse } = await import('yaml');
     const objects = await render();
-    for (const file of ['callqueue.yaml', 'sipagent.yaml', 'webrtcconfig.yaml']) {
+    for (const file of ['callqueue.yaml', 'sipagent.yaml', 'siptrunk.yaml', 'webrtcconfig.yaml']) {
       const source = parse(read(join('crds', file)));
       const rendered = find(objects, 'CustomResourceDefinition', source.metadata.name);
       assert.deepEqual(rendered.spec, source.spec);

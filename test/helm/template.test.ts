@@ -50,6 +50,7 @@ describe('helm template, default values', async () => {
       'CustomResourceDefinition',
       'CustomResourceDefinition',
       'CustomResourceDefinition',
+      'CustomResourceDefinition',
       'Deployment',
       'Deployment',
       'NetworkPolicy',
@@ -122,6 +123,8 @@ describe('helm template, default values', async () => {
     assert.deepEqual(verbs['sipagents/status'], ['patch']);
     assert.deepEqual(verbs.callqueues, ['get', 'list', 'watch']);
     assert.deepEqual(verbs['callqueues/status'], ['patch']);
+    assert.deepEqual(verbs.siptrunks, ['list', 'watch']);
+    assert.deepEqual(verbs['siptrunks/status'], ['patch']);
     assert.ok(
       !objects.some((o) => o.kind.startsWith('Cluster') && o.kind !== 'CustomResourceDefinition'),
     );

@@ -10,6 +10,7 @@ import { crdFiles } from '../../operator/src/crds/index.ts';
 import {
   validateCallQueue,
   validateSipAgent,
+  validateSipTrunk,
   validateWebRTCConfig,
 } from '../../operator/src/schema/validators.ts';
 import { repoRoot } from '../cluster/tools.ts';
@@ -70,7 +71,12 @@ describe('CRDs on the real API server', () => {
   });
 
   it('accept the example manifests', async () => {
-    for (const file of ['webrtcconfig.yaml', 'sipagents.yaml', 'callqueues.yaml']) {
+    for (const file of [
+      'webrtcconfig.yaml',
+      'sipagents.yaml',
+      'callqueues.yaml',
+      'siptrunks.yaml',
+    ]) {
       const result = await kubectl(cluster, [
         'apply',
         '-n',
@@ -153,6 +159,28 @@ describe('CRDs on the real API server', () => {
     assert.deepEqual(billing?.slice(2, 5), ['leastrecent', '2', 'False']);
   });
 
+  it('print HOST, TRANSPORT, REGISTERED, READY and AGE in kubectl get trunk', async () => {
+    const status = {
+      status: {
+        registered: true,
+        registration: 'Registered',
+        numbers: ['117'],
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'Configured',
+            message: 'numbers: 117',
+            lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+          },
+        ],
+      },
+    };
+    const { header, row } = await statusColumns('siptrunk', 'carrier', 'trunk', status);
+    assert.deepEqual(header, ['NAME', 'HOST', 'TRANSPORT', 'REGISTERED', 'READY', 'AGE']);
+    assert.deepEqual(row?.slice(0, 5), ['carrier', 'sip.carrier.example', 'udp', 'true', 'True']);
+  });
+
   it('document every field in kubectl explain', async () => {
     const spec = await kubectl(cluster, ['explain', 'sipagent.spec']);
     assert.equal(spec.code, 0, spec.stderr);
@@ -168,6 +196,9 @@ describe('CRDs on the real API server', () => {
     const skills = await kubectl(cluster, ['explain', 'callqueue.spec.members.skills']);
     assert.equal(skills.code, 0, skills.stderr);
     assert.match(skills.stdout, /level 10 is penalty 0/);
+    const routes = await kubectl(cluster, ['explain', 'siptrunk.spec.routes']);
+    assert.equal(routes.code, 0, routes.stderr);
+    assert.match(routes.stdout, /refused with cause 1/);
   });
 });
 
@@ -194,7 +225,9 @@ describe('invalid objects', () => {
           ? validateSipAgent
           : c.object.kind === 'CallQueue'
             ? validateCallQueue
-            : validateWebRTCConfig;
+            : c.object.kind === 'SipTrunk'
+              ? validateSipTrunk
+              : validateWebRTCConfig;
       const result = validate(c.object);
       assert.equal(result.ok, false, 'accepted although invalid');
       if (result.ok) return;
@@ -204,7 +237,12 @@ describe('invalid objects', () => {
   }
 
   it('the examples pass the ajv validators too', () => {
-    for (const file of ['webrtcconfig.yaml', 'sipagents.yaml', 'callqueues.yaml']) {
+    for (const file of [
+      'webrtcconfig.yaml',
+      'sipagents.yaml',
+      'callqueues.yaml',
+      'siptrunks.yaml',
+    ]) {
       const docs = parseAllDocuments(
         readFileSync(join(repoRoot, 'crds', 'examples', file), 'utf8'),
       );
@@ -216,7 +254,9 @@ describe('invalid objects', () => {
             ? validateSipAgent(object)
             : object.kind === 'CallQueue'
               ? validateCallQueue(object)
-              : validateWebRTCConfig(object);
+              : object.kind === 'SipTrunk'
+                ? validateSipTrunk(object)
+                : validateWebRTCConfig(object);
         assert.deepEqual(result.ok ? [] : result.errors, [], `${file}: ${object.kind}`);
       }
     }

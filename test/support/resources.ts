@@ -7,7 +7,7 @@ import {
   setHeaderOptions,
   type V1Secret,
 } from '@kubernetes/client-node';
-import type { CallQueue, SipAgent, WebRTCConfig } from '../../operator/src/crds/types.ts';
+import type { CallQueue, SipAgent, SipTrunk, WebRTCConfig } from '../../operator/src/crds/types.ts';
 import type { TestCluster } from './cluster.ts';
 
 const group = 'switchboard.dev';
@@ -55,6 +55,37 @@ export class Resources {
       plural: 'callqueues',
       body,
     })) as CallQueue;
+  }
+
+  async createTrunk(
+    name: string,
+    spec: Partial<SipTrunk['spec']> & { host: string },
+  ): Promise<SipTrunk> {
+    const body = { apiVersion: `${group}/${version}`, kind: 'SipTrunk', metadata: { name }, spec };
+    return (await this.custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace: this.namespace,
+      plural: 'siptrunks',
+      body,
+    })) as SipTrunk;
+  }
+
+  async trunk(name: string): Promise<SipTrunk> {
+    return (await this.custom.getNamespacedCustomObject({
+      group,
+      version,
+      namespace: this.namespace,
+      plural: 'siptrunks',
+      name,
+    })) as SipTrunk;
+  }
+
+  async patchTrunk(name: string, patch: Record<string, unknown>): Promise<void> {
+    await this.custom.patchNamespacedCustomObject(
+      { group, version, namespace: this.namespace, plural: 'siptrunks', name, body: patch },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
   }
 
   async queue(name: string): Promise<CallQueue> {

@@ -13,6 +13,7 @@ import type { WebRTCConfigSpec } from '../crds/types.ts';
 import type { Logger } from '../log.ts';
 import { countOutcome, reportQueues } from '../monitoring/metrics.ts';
 import { QueueTracker } from '../monitoring/queue-tracker.ts';
+import { TrunkRegistrations } from '../siptrunk/registrations.ts';
 import { AmiClient, type AmiClientOptions } from './ami/client.ts';
 import { Applier, type ApplierOptions } from './apply/applier.ts';
 import type { ConfigVersion } from './apply/version.ts';
@@ -39,6 +40,7 @@ interface Connection {
   readonly applier: Applier;
   readonly states: AgentStates;
   readonly queues: QueueTracker;
+  readonly trunks: TrunkRegistrations;
   readonly unreport: () => void;
   readonly readAt: number;
 }
@@ -75,6 +77,16 @@ export class AsteriskConnections {
   /** Agents of a namespace whose state may have changed. */
   onAgentStates(cb: (namespace: string, agents: readonly string[]) => void): void {
     this.#stateChanges.on('change', cb);
+  }
+
+  /** The outbound registrations (SipTrunks) of a namespace this replica reads (the leader's). */
+  trunkRegistrations(namespace: string): TrunkRegistrations | undefined {
+    return this.#connections.get(namespace)?.trunks;
+  }
+
+  /** Namespaces whose outbound registrations changed (or became unknown). */
+  onTrunkRegistrations(cb: (namespace: string) => void): void {
+    this.#stateChanges.on('trunks', cb);
   }
 
   /** The applier of a namespace (tests and benchmarks count its reloads). */
@@ -157,6 +169,10 @@ export class AsteriskConnections {
     });
     states.onChange((agents) => this.#stateChanges.emit('change', namespace, agents));
     applier.afterReload((v) => states.setDesired(v.members, v.wrapUpSeconds));
+    const trunks = new TrunkRegistrations(client, log, () =>
+      this.#stateChanges.emit('trunks', namespace),
+    );
+    applier.beforeReload((loaded, next) => trunks.unregisterRemoved(loaded, next));
     const queues = new QueueTracker(client, log, (o) => countOutcome(namespace, o));
     const unreport = reportQueues({
       namespace,
@@ -186,6 +202,7 @@ export class AsteriskConnections {
       applier,
       states,
       queues,
+      trunks,
       unreport,
       readAt: performance.now(),
     };
@@ -217,8 +234,10 @@ export class AsteriskConnections {
     this.#connections.delete(namespace);
     conn.states.close();
     conn.queues.close();
+    conn.trunks.close();
     conn.unreport();
     await Promise.all([conn.applier.stop(), conn.client.stop()]);
+    this.#stateChanges.emit('trunks', namespace);
   }
 
   async stop(): Promise<void> {

@@ -6,7 +6,7 @@
 import { type CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../crds/common.ts';
 
-export type Plural = 'sipagents' | 'webrtcconfigs' | 'callqueues';
+export type Plural = 'sipagents' | 'webrtcconfigs' | 'callqueues' | 'siptrunks';
 
 export async function patchStatus(
   api: CustomObjectsApi,

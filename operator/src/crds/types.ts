@@ -77,6 +77,8 @@ export interface WebRTCConfigSpec {
     externalSignalingAddress?: string;
     externalMediaAddress?: string;
     localNets?: string[];
+    /** SIP over UDP for SipTrunks; defaulted by the schema, absent in objects read before the field existed. */
+    udp?: { port: number };
   };
   dtlsCertificateSecret?: SecretKeyRef;
   rtp: { portStart: number; portEnd: number };
@@ -161,4 +163,45 @@ export interface CallQueue {
   metadata: ObjectMeta;
   spec: CallQueueSpec;
   status?: CallQueueStatus;
+}
+
+export type TrunkTransport = 'udp' | 'tcp' | 'tls';
+
+/** One number the carrier delivers: exactly one target. */
+export interface TrunkRoute {
+  number: string;
+  queue?: string;
+  agent?: string;
+  hotline?: boolean;
+}
+
+export interface SipTrunkSpec {
+  host: string;
+  port: number;
+  transport: TrunkTransport;
+  credentialsSecret?: { name: string; usernameKey: string; passwordKey: string };
+  register: boolean;
+  match?: string[];
+  fromUser?: string;
+  fromDomain?: string;
+  codecs: Codec[];
+  maxCalls: number;
+  callerId?: string;
+  routes: TrunkRoute[];
+}
+
+export interface SipTrunkStatus {
+  observedGeneration?: number;
+  registered?: boolean;
+  registration?: string;
+  numbers?: string[];
+  conditions?: Condition[];
+}
+
+export interface SipTrunk {
+  apiVersion: 'switchboard.dev/v1alpha1';
+  kind: 'SipTrunk';
+  metadata: ObjectMeta;
+  spec: SipTrunkSpec;
+  status?: SipTrunkStatus;
 }

@@ -184,6 +184,17 @@ const spec: JSONSchemaProps = {
             pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$',
           },
         },
+        udp: objectWithDefaults({
+          type: 'object',
+          description:
+            'SIP over UDP for carriers (SipTrunks): bound on every address only while the namespace has a SipTrunk, with the same external addresses and local networks.',
+          properties: {
+            port: port(
+              'The UDP port carriers send SIP to. Asterisk binds a transport once: changing the port of a bound transport takes an Asterisk restart.',
+              5060,
+            ),
+          },
+        }),
       },
     }),
     dtlsCertificateSecret: {

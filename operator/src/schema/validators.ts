@@ -5,7 +5,8 @@ import addFormats from 'ajv-formats';
 import { callQueueCrd } from '../crds/callqueue.crd.ts';
 import type { CelRule, CustomResourceDefinition, JSONSchemaProps } from '../crds/schema-types.ts';
 import { sipAgentCrd } from '../crds/sipagent.crd.ts';
-import type { CallQueue, SipAgent, WebRTCConfig } from '../crds/types.ts';
+import { sipTrunkCrd } from '../crds/siptrunk.crd.ts';
+import type { CallQueue, SipAgent, SipTrunk, WebRTCConfig } from '../crds/types.ts';
 import { webRtcConfigCrd } from '../crds/webrtcconfig.crd.ts';
 import { compileRule } from './cel.ts';
 import { type FieldError, toFieldErrors } from './errors.ts';
@@ -68,6 +69,7 @@ function validatorFor<T>(crd: CustomResourceDefinition) {
 export const validateSipAgent = validatorFor<SipAgent>(sipAgentCrd);
 export const validateWebRTCConfig = validatorFor<WebRTCConfig>(webRtcConfigCrd);
 export const validateCallQueue = validatorFor<CallQueue>(callQueueCrd);
+export const validateSipTrunk = validatorFor<SipTrunk>(sipTrunkCrd);
 
 /**
  * A validator for another schema assembled from the CRD schema pieces (the

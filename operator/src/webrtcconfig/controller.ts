@@ -8,17 +8,23 @@ import { desiredMembers, wrapUpSeconds } from '../agentstate/desired.ts';
 import { configVersion, versionAgents } from '../asterisk/apply/version.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import { type ApplyResult, applyGeneratedObjects } from '../asterisk/generated-objects.ts';
-import { checkAgents, renderAsteriskConfig } from '../asterisk/render/index.ts';
+import {
+  checkAgents,
+  renderAsteriskConfig,
+  trunkRegistrationIds,
+} from '../asterisk/render/index.ts';
 import type { AsteriskView } from '../asterisk/view.ts';
 import { renderQueues, resolveQueues } from '../callqueue/resolve.ts';
 import { describeError, isNotFound } from '../clients/errors.ts';
 import type { EventRecorder } from '../clients/events.ts';
 import { patchStatus } from '../clients/status.ts';
-import type { CallQueue, SipAgent, WebRTCConfig } from '../crds/types.ts';
+import type { CallQueue, SipAgent, SipTrunk, WebRTCConfig } from '../crds/types.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { Logger } from '../log.ts';
 import type { AgentIndex } from '../sipagent/agent-index.ts';
 import { splitKey } from '../sipagent/controller.ts';
+import { type CredentialsResult, readTrunkCredentials } from '../siptrunk/credentials.ts';
+import { renderTrunks, resolveTrunks } from '../siptrunk/resolve.ts';
 import { referenceProblems, secretReferences } from './references.ts';
 import { renderAgents } from './render-input.ts';
 import { RenderPacing } from './render-pacing.ts';
@@ -31,6 +37,7 @@ export interface WebRTCConfigControllerDeps {
   readonly agents: Informer<SipAgent>;
   readonly configs: Informer<WebRTCConfig>;
   readonly queues: Informer<CallQueue>;
+  readonly trunks: Informer<SipTrunk>;
   readonly secrets: Informer<V1Secret>;
   readonly configMaps: Informer<V1ConfigMap>;
   readonly core: CoreV1Api;
@@ -91,6 +98,18 @@ export class WebRTCConfigController {
     );
     const callQueues = this.#d.queues.list(namespace);
     const queues = renderQueues(callQueues, resolveQueues(callQueues, agents, config.spec));
+    const sipTrunks = this.#d.trunks.list(namespace);
+    const credentials = await this.#readTrunkCredentials(sipTrunks);
+    const trunks = renderTrunks(
+      sipTrunks,
+      resolveTrunks(
+        sipTrunks,
+        callQueues,
+        agents,
+        config.spec,
+        (t) => credentials.get(t.metadata.name) ?? { state: 'none' },
+      ),
+    );
     const dtls = config.spec.dtlsCertificateSecret;
     const dtlsUsable =
       dtls !== undefined && !problems.some((p) => p.startsWith('spec.dtlsCertificateSecret'));
@@ -99,6 +118,7 @@ export class WebRTCConfigController {
       config: config.spec,
       agents: renderList,
       queues,
+      trunks,
       ...(dtlsUsable ? { dtlsCertPath: DTLS_MOUNT_DIR } : {}),
     });
 
@@ -140,6 +160,7 @@ export class WebRTCConfigController {
         versionAgents(accepted, (name) => generation.get(name)),
         desiredMembers(accepted, queues),
         wrapUpSeconds(queues),
+        trunkRegistrationIds(trunks),
       );
     }
     try {
@@ -175,6 +196,17 @@ export class WebRTCConfigController {
     }
     if (problems.length) this.#d.requeueAfter(key, this.#d.referenceRecheckMs);
     if (failure) throw new Error(failure); // retried with backoff by the queue
+  }
+
+  /** Each SipTrunk's carrier credentials (user Secrets, read at every render: trunks are few). */
+  async #readTrunkCredentials(
+    trunks: readonly SipTrunk[],
+  ): Promise<Map<string, CredentialsResult>> {
+    const out = new Map<string, CredentialsResult>();
+    for (const t of trunks)
+      if (!t.metadata.deletionTimestamp)
+        out.set(t.metadata.name, await readTrunkCredentials(this.#d.core, t));
+    return out;
   }
 
   async #readReferencedSecrets(config: WebRTCConfig): Promise<Map<string, V1Secret>> {

@@ -91,6 +91,9 @@ export class Applier {
   #wake = Promise.withResolvers<void>();
   #running: Promise<void> | undefined;
   #afterReload: ((version: ConfigVersion) => Promise<void>) | undefined;
+  #beforeReload:
+    | ((loaded: ConfigVersion | undefined, next: ConfigVersion) => Promise<void>)
+    | undefined;
   /** Reloads done, by module (tests and benchmarks read it). */
   readonly reloadCount = new Map<string, number>();
   /** Versions confirmed through PJSIPShowEndpoints so far (tests read it). */
@@ -117,6 +120,17 @@ export class Applier {
   /** Runs after every reload, before the version's agents are confirmed (queue members). */
   afterReload(hook: (version: ConfigVersion) => Promise<void>): void {
     this.#afterReload = hook;
+  }
+
+  /**
+   * Runs before res_pjsip is reloaded, with what Asterisk has loaded (if
+   * known) and what it is about to load: outbound registrations that go
+   * away are unregistered while their transport and auth still exist.
+   */
+  beforeReload(
+    hook: (loaded: ConfigVersion | undefined, next: ConfigVersion) => Promise<void>,
+  ): void {
+    this.#beforeReload = hook;
   }
 
   start(): void {
@@ -267,6 +281,13 @@ export class Applier {
       phase: 'reloading',
       message: `reloading ${modules.join(', ') || 'nothing'} for configuration ${match.version.id}`,
     });
+    if (this.#beforeReload && modules.includes('res_pjsip.so')) {
+      try {
+        await this.#beforeReload(this.#loaded, match.version);
+      } catch (err) {
+        this.#log.warn({ err: describeError(err) }, 'preparing the res_pjsip reload failed');
+      }
+    }
     for (const module of modules) {
       const outcome = await reloadModule(this.#client, module);
       reloads.inc({ module, outcome });

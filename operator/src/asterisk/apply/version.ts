@@ -32,6 +32,8 @@ export interface ConfigVersion {
   readonly members: readonly DesiredMember[];
   /** Queue → wrap-up seconds (queues with none left out). */
   readonly wrapUpSeconds: ReadonlyMap<string, number>;
+  /** Ids of the outbound registrations (SipTrunks) the version has. */
+  readonly registrations: ReadonlySet<string>;
 }
 
 /**
@@ -68,6 +70,7 @@ export function configVersion(
   agents: readonly VersionAgent[],
   members: readonly DesiredMember[] = [],
   wrapUpSeconds: ReadonlyMap<string, number> = new Map(),
+  registrations: readonly string[] = [],
 ): ConfigVersion {
   const markers = new Map<string, HashMarker>();
   for (const o of objects) {
@@ -85,6 +88,7 @@ export function configVersion(
     revisions: new Map(agents.map((a) => [a.name, a.revision])),
     members,
     wrapUpSeconds,
+    registrations: new Set(registrations),
   };
 }
 

@@ -48,14 +48,26 @@ export function overflowStep(overflow: QueueOverflow, routes: readonly QueueRout
   return `Hangup(${overflow.hangupCause ?? CAUSE.normal})`;
 }
 
+/** `number` queues the caller (trunks.ts routes a carrier's numbers the same way). */
+export function queueExtension(
+  number: string,
+  route: Omit<QueueRoute, 'number'>,
+  routes: readonly QueueRoute[],
+  first: readonly string[] = [],
+): string[] {
+  const steps = [
+    ...first,
+    'Answer()',
+    `Queue(${route.queue},,,,${route.maxWaitSeconds})`,
+    overflowStep(route.overflow, routes),
+  ];
+  return steps.map((step, i) => (i === 0 ? `exten => ${number},1,${step}` : ` same => n,${step}`));
+}
+
 export function dialplanMain(spec: WebRTCConfigSpec, routes: readonly QueueRoute[]): string {
   return [
     `[${AGENT_CONTEXT}]`,
-    ...routes.flatMap((r) => [
-      `exten => ${r.number},1,Answer()`,
-      ` same => n,Queue(${r.queue},,,,${r.maxWaitSeconds})`,
-      ` same => n,${overflowStep(r.overflow, routes)}`,
-    ]),
+    ...routes.flatMap((r) => queueExtension(r.number, r, routes)),
     `exten => ${ECHO_TEST_NUMBER},1,Answer()`,
     ' same => n,Playback(demo-echotest)',
     ' same => n,Echo()',

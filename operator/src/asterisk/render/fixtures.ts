@@ -12,6 +12,7 @@ import type {
   RenderInput,
   RenderQueue,
   RenderQueueMember,
+  RenderTrunk,
 } from './types.ts';
 
 /** A WebRTCConfig spec after defaulting, as the API server would store it. */
@@ -109,9 +110,29 @@ const KNOWN: Readonly<Record<string, ReadonlySet<string>>> = {
     'rtp_timeout_hold',
     'dtls_cert_file',
     'dtls_private_key',
+    // SipTrunks (trunks.ts), loaded by the real Asterisk in trunk-asterisk.test.ts
+    'outbound_auth',
+    'from_user',
+    'from_domain',
+    'rtp_symmetric',
+    'force_rport',
+    'rewrite_contact',
   ]),
-  aor: new Set(['type', 'max_contacts', 'remove_existing']),
+  aor: new Set(['type', 'max_contacts', 'remove_existing', 'contact']),
   auth: new Set(['type', 'auth_type', 'username', 'password']),
+  identify: new Set(['type', 'endpoint', 'match']),
+  registration: new Set([
+    'type',
+    'transport',
+    'outbound_auth',
+    'server_uri',
+    'client_uri',
+    'retry_interval',
+    'forbidden_retry_interval',
+    'fatal_retry_interval',
+    'max_retries',
+    'max_random_initial_delay',
+  ]),
 };
 
 /**
@@ -196,4 +217,23 @@ export function priorities(config: LoadedConfig, context: string, exten: string)
         );
     }
   return out;
+}
+
+/** A SipTrunk as the operator resolves it (registering, with credentials, two routes). */
+export function trunk(name: string, extra: Partial<RenderTrunk> = {}): RenderTrunk {
+  return {
+    name,
+    host: 'sip.carrier.example',
+    port: 5060,
+    match: [],
+    credentials: { username: 'acct-1001', password: `pw-${name}-0123456789` },
+    register: true,
+    codecs: ['alaw', 'ulaw'],
+    maxCalls: 0,
+    routes: [
+      { number: '117', queue: 'support' },
+      { number: '+23222000001', agent: 'agent-1' },
+    ],
+    ...extra,
+  };
 }

@@ -27,6 +27,7 @@ export { endpointRevision, REVISION_VARIABLE } from './pjsip.ts';
 export { renderAsteriskConfig } from './render.ts';
 export { type QueueRoute, queueRoutes } from './routes.ts';
 export { SHARD_COUNT, shardOf } from './shards.ts';
+export { TRANSPORT_UDP, trunkId, trunkRegistrationIds } from './trunks.ts';
 export type {
   GeneratedObject,
   HashMarker,
@@ -35,4 +36,5 @@ export type {
   RenderQueue,
   RenderQueueMember,
   RenderQueueSettings,
+  RenderTrunk,
 } from './types.ts';

@@ -24,17 +24,19 @@ const PATH = /^\/[A-Za-z0-9._/-]*$/;
 /** Host names, IPv4 addresses and CIDRs (the CRD's patterns); anything else is not written. */
 const ADDRESS = /^[A-Za-z0-9.:/-]{1,253}$/;
 
-function transport(
+/** A transport with the WebRTCConfig's NAT settings (trunks.ts renders the UDP one). */
+export function transport(
   name: string,
-  protocol: 'ws' | 'wss',
+  protocol: 'ws' | 'wss' | 'udp',
   t: WebRTCConfigSpec['transports'],
+  bind = '0.0.0.0',
 ): string {
   const lines: Line[] = [
     ['type', 'transport'],
     ['protocol', protocol],
     // A ws/wss transport binds no port of its own: browsers reach Asterisk through
     // http.conf's /ws (8088, or 8089 with TLS). bind is required but unused.
-    ['bind', '0.0.0.0'],
+    ['bind', bind],
   ];
   const add = (key: string, value: string | undefined) => {
     if (value !== undefined && ADDRESS.test(value)) lines.push([key, value]);

@@ -11,7 +11,14 @@ import { queueNames, queuesMain } from './queues.ts';
 import { queueRoutes } from './routes.ts';
 import { rtpBody } from './rtp.ts';
 import { SHARDS, shardOf } from './shards.ts';
-import type { GeneratedObject, RenderInput, RenderQueue } from './types.ts';
+import {
+  assertTrunksRenderable,
+  dialplanTrunks,
+  pjsipTrunkAuth,
+  pjsipTrunks,
+  trunkId,
+} from './trunks.ts';
+import type { GeneratedObject, RenderInput, RenderQueue, RenderTrunk } from './types.ts';
 
 /**
  * Spec fields that end up verbatim in config text. The CRD enforces all of
@@ -71,20 +78,30 @@ function includes(file: (shard: number) => string): string {
 export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
   const { config } = input;
   const queues = input.queues ?? [];
+  const trunks = input.trunks ?? [];
   assertRenderable(config);
   assertQueuesRenderable(queues);
+  assertTrunksRenderable(trunks);
   const routes = queueRoutes(config, queues);
   const { accepted } = checkAgents(input.agents, config, queues);
   const shards: AcceptedAgent[][] = SHARDS.map(() => []);
   for (const a of accepted) shards[shardOf(a.sipUsername)]?.push(a);
+  // A trunk's password goes into the Secret shard of its id, beside the agents' ones.
+  const trunkShards: RenderTrunk[][] = SHARDS.map(() => []);
+  for (const t of trunks) trunkShards[shardOf(trunkId(t.name))]?.push(t);
+  // Both '' without trunks: the files are then exactly what they were before trunks existed.
+  const trunkPjsip = pjsipTrunks(config.transports, trunks);
+  const trunkDialplan = dialplanTrunks(config, trunks, accepted, queues, routes);
 
   // #include lines go last in every file: an included file starts with its own
   // category header, and nothing after an #include may rely on the category before it.
   const main = object('ConfigMap', config.generated.configMapName, {
-    [MAIN_FILES.pjsip]: `\n${pjsipMain(config, input.dtlsCertPath)}\n${includes(
-      (i) => shardFiles(i).endpoints,
-    )}\n${includes((i) => shardFiles(i).auth)}\n`,
-    [MAIN_FILES.extensions]: `\n${dialplanMain(config, routes)}\n${includes((i) => shardFiles(i).dialplan)}\n`,
+    [MAIN_FILES.pjsip]: `\n${pjsipMain(config, input.dtlsCertPath)}\n${
+      trunkPjsip && `${trunkPjsip}\n`
+    }${includes((i) => shardFiles(i).endpoints)}\n${includes((i) => shardFiles(i).auth)}\n`,
+    [MAIN_FILES.extensions]: `\n${dialplanMain(config, routes)}\n${
+      trunkDialplan && `${trunkDialplan}\n`
+    }${includes((i) => shardFiles(i).dialplan)}\n`,
     // Members are not configuration: the operator adds them over AMI (agentstate/).
     [MAIN_FILES.queues]: `\n${queuesMain(queueNames(config, accepted, queues), queues)}\n`,
     [MAIN_FILES.rtp]: rtpBody(config),
@@ -103,7 +120,7 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
     );
     secrets.push(
       object('Secret', shardObjectName(config.generated.secretName, i), {
-        [f.auth]: pjsipAuth(agents),
+        [f.auth]: pjsipAuth(agents) + pjsipTrunkAuth(trunkShards[i] ?? []),
       }),
     );
   }

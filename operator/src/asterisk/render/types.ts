@@ -1,4 +1,4 @@
-import type { CallQueueSpec, Codec, WebRTCConfigSpec } from '../../crds/types.ts';
+import type { CallQueueSpec, Codec, TrunkRoute, WebRTCConfigSpec } from '../../crds/types.ts';
 
 /** One agent that belongs in Asterisk (the caller already dropped suspended/conflicting ones). */
 export interface RenderAgent {
@@ -36,12 +36,34 @@ export interface RenderQueue {
   members: readonly RenderQueueMember[];
 }
 
+/** A SipTrunk, resolved by the operator (siptrunk/resolve.ts). */
+export interface RenderTrunk {
+  /** SipTrunk metadata.name. */
+  name: string;
+  host: string;
+  port: number;
+  /** Source addresses of the carrier's requests; empty: the host. */
+  match: readonly string[];
+  /** From the trunk's Secret; the password is written only into Secret output. */
+  credentials?: { username: string; password: string };
+  register: boolean;
+  fromUser?: string;
+  fromDomain?: string;
+  codecs: readonly Codec[];
+  /** Calls from the carrier up at once (0: no limit). */
+  maxCalls: number;
+  /** The routes in force (numbers another trunk holds and targets that do not exist already removed). */
+  routes: readonly TrunkRoute[];
+}
+
 export interface RenderInput {
   namespace: string;
   config: WebRTCConfigSpec;
   agents: readonly RenderAgent[];
   /** CallQueues; a queue named like spec.hotline.queue replaces the hotline's defaults. */
   queues?: readonly RenderQueue[];
+  /** SipTrunks: carriers' endpoints, registrations and inbound numbers (none: no UDP transport at all). */
+  trunks?: readonly RenderTrunk[];
   /** Directory where the DTLS Secret (tls.crt, tls.key) is mounted; omitted: Asterisk generates a certificate. */
   dtlsCertPath?: string;
 }

@@ -1,0 +1,249 @@
+// SipTrunks in the rendered configuration: the UDP transport, a carrier's
+// PJSIP objects, its password only in a Secret, and its inbound numbers.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AGENT_CONTEXT } from './dialplan.ts';
+import {
+  agent,
+  callQueue,
+  find,
+  lintPjsip,
+  load,
+  priorities,
+  render,
+  shuffled,
+  spec,
+  trunk,
+} from './fixtures.ts';
+import { PJSIP_MARKER_CATEGORY } from './marker.ts';
+import { optionValue, optionValues } from './parse.ts';
+import { TRANSPORT_UDP, TRUNK_LIMIT_SUBROUTINE, trunkId, trunkRegistrationIds } from './trunks.ts';
+
+const carrier = trunk('carrier');
+const lines = (c: { lines: { key: string; value: string }[] } | undefined) =>
+  c?.lines.map((l) => `${l.key}=${l.value}`);
+
+describe('SipTrunks', () => {
+  it('renders nothing new without trunks: same objects, same bytes, no UDP transport', () => {
+    const before = render([agent(1)]);
+    const after = render([agent(1)], { trunks: [] });
+    assert.deepEqual(
+      after.map((o) => o.hash),
+      before.map((o) => o.hash),
+    );
+    assert.equal(find(load(after, 'pjsip.conf'), TRANSPORT_UDP), undefined);
+  });
+
+  it('loads as a whole: known types and options only, one UDP transport for every trunk', () => {
+    const objects = render([agent(1)], { trunks: [carrier, trunk('backup', { register: false })] });
+    const pjsip = load(objects, 'pjsip.conf');
+    const loaded = lintPjsip(pjsip, PJSIP_MARKER_CATEGORY);
+    const count = (type: string) => loaded.filter((c) => optionValue(c, 'type') === type).length;
+    assert.deepEqual(
+      ['transport', 'endpoint', 'aor', 'auth', 'identify', 'registration'].map(count),
+      [3, 3, 3, 3, 2, 1],
+      'ws, wss and udp; the agent and two trunks; one trunk registers',
+    );
+    assert.equal(objects.length, 65, 'no object added: the mount stays as it is');
+  });
+
+  it('binds the UDP transport on the WebRTCConfig port, with its NAT settings', () => {
+    const config = spec({
+      transports: {
+        udp: { port: 5070 },
+        externalSignalingAddress: 'pbx.example.org',
+        externalMediaAddress: '203.0.113.5',
+        localNets: ['10.0.0.0/8'],
+      },
+    });
+    const pjsip = load(render([], { config, trunks: [carrier] }), 'pjsip.conf');
+    assert.deepEqual(lines(find(pjsip, TRANSPORT_UDP, 'transport')), [
+      'type=transport',
+      'protocol=udp',
+      'bind=0.0.0.0:5070',
+      'external_signaling_address=pbx.example.org',
+      'external_media_address=203.0.113.5',
+      'local_net=10.0.0.0/8',
+    ]);
+    // a config from before transports.udp existed: the SIP port
+    const old = spec();
+    delete (old.transports as { udp?: unknown }).udp;
+    const legacy = load(render([], { config: old, trunks: [carrier] }), 'pjsip.conf');
+    assert.equal(optionValue(find(legacy, TRANSPORT_UDP, 'transport'), 'bind'), '0.0.0.0:5060');
+  });
+
+  it('renders the endpoint (own context), AOR, identify and registration of a trunk', () => {
+    const t = trunk('carrier', {
+      match: ['192.0.2.0/24', '198.51.100.7:5060'],
+      fromUser: '23222000000',
+      fromDomain: 'carrier.example',
+    });
+    const pjsip = load(render([], { trunks: [t] }), 'pjsip.conf');
+    const id = trunkId('carrier');
+    assert.deepEqual(lines(find(pjsip, id, 'endpoint')), [
+      'type=endpoint',
+      `context=${id}`,
+      `transport=${TRANSPORT_UDP}`,
+      'disallow=all',
+      'allow=alaw,ulaw',
+      `aors=${id}`,
+      `outbound_auth=${id}`,
+      'from_user=23222000000',
+      'from_domain=carrier.example',
+      'direct_media=no',
+      'rtp_symmetric=yes',
+      'force_rport=yes',
+      'rewrite_contact=yes',
+      'rtp_timeout=30',
+      'rtp_timeout_hold=300',
+    ]);
+    assert.equal(optionValue(find(pjsip, id, 'aor'), 'contact'), 'sip:sip.carrier.example:5060');
+    assert.deepEqual(optionValues(find(pjsip, id, 'identify'), 'match'), [
+      '192.0.2.0/24',
+      '198.51.100.7:5060',
+    ]);
+    const registration = find(pjsip, id, 'registration');
+    assert.equal(optionValue(registration, 'server_uri'), 'sip:sip.carrier.example:5060');
+    assert.equal(optionValue(registration, 'client_uri'), 'sip:acct-1001@sip.carrier.example:5060');
+    assert.equal(optionValue(registration, 'outbound_auth'), id);
+    assert.equal(optionValue(registration, 'transport'), TRANSPORT_UDP);
+    // without match the carrier's host identifies it; without register no registration
+    const plain = load(
+      render([], { trunks: [trunk('carrier', { register: false, credentials: undefined })] }),
+      'pjsip.conf',
+    );
+    assert.deepEqual(optionValues(find(plain, id, 'identify'), 'match'), ['sip.carrier.example']);
+    assert.equal(find(plain, id, 'registration'), undefined);
+    assert.equal(optionValue(find(plain, id, 'endpoint'), 'outbound_auth'), undefined);
+    assert.equal(find(plain, id, 'auth'), undefined);
+  });
+
+  it('writes the password into a Secret shard only, never into a ConfigMap', () => {
+    const objects = render([agent(1)], { trunks: [carrier] });
+    const password = carrier.credentials?.password ?? '';
+    const holders = objects.filter((o) => Object.values(o.files).some((f) => f.includes(password)));
+    assert.equal(holders.length, 1);
+    assert.equal(holders[0]?.kind, 'Secret');
+    const auth = find(load(objects, 'pjsip.conf'), trunkId('carrier'), 'auth');
+    assert.deepEqual(lines(auth), [
+      'type=auth',
+      'auth_type=userpass',
+      'username=acct-1001',
+      `password=${password}`,
+    ]);
+    // a rotated password rewrites that Secret alone
+    const rotated = render([agent(1)], {
+      trunks: [{ ...carrier, credentials: { username: 'acct-1001', password: 'another-one-42' } }],
+    });
+    const changed = rotated.filter((o, i) => o.hash !== objects[i]?.hash);
+    assert.deepEqual(
+      changed.map((o) => o.kind),
+      ['Secret'],
+    );
+  });
+
+  it('routes each number of the trunk in a context of its own; every other number is unallocated', () => {
+    const billing = callQueue('billing', {
+      spec: { maxWaitSeconds: 90, overflow: { hangupCause: 17 } },
+      numbers: [],
+    });
+    const t = trunk('carrier', {
+      routes: [
+        { number: '117', queue: 'support' },
+        { number: '+23222000118', queue: 'billing' },
+        { number: '+23222000001', agent: 'agent-1' },
+        { number: '+23222000002', agent: 'not-rendered' },
+        { number: '555', hotline: true },
+      ],
+    });
+    const dialplan = load(
+      render([agent(1)], { queues: [billing], trunks: [t] }),
+      'extensions.conf',
+    );
+    const id = trunkId('carrier');
+    assert.deepEqual(priorities(dialplan, id, '117'), [
+      'Answer()',
+      'Queue(support,,,,600)',
+      'Hangup(16)',
+    ]);
+    assert.deepEqual(priorities(dialplan, id, '+23222000118'), [
+      'Answer()',
+      'Queue(billing,,,,90)',
+      'Hangup(17)',
+    ]);
+    assert.deepEqual(priorities(dialplan, id, '+23222000001'), [`Goto(${AGENT_CONTEXT},1001,1)`]);
+    assert.deepEqual(priorities(dialplan, id, '555'), [`Goto(${AGENT_CONTEXT},117,1)`]);
+    // an agent not in Asterisk has no extension: its number meets the refusal
+    assert.deepEqual(priorities(dialplan, id, '+23222000002'), []);
+    const context = dialplan.categories.filter((c) => c.name === id).flatMap((c) => c.lines);
+    assert.ok(!context.some((l) => l.key === 'include'), 'a carrier reaches no other extension');
+    assert.deepEqual(
+      context.filter((l) => l.value.includes('Hangup(1)')).map((l) => l.value),
+      ['_[0-9*#+],1,Hangup(1)', '_[0-9*#+].,1,Hangup(1)', 'i,1,Hangup(1)'],
+    );
+    // the agents' context is as before
+    assert.deepEqual(priorities(dialplan, AGENT_CONTEXT, '117').length, 3);
+  });
+
+  it('limits the calls of a trunk with maxCalls through a counting subroutine', () => {
+    const dialplan = load(
+      render([agent(1)], { trunks: [trunk('carrier', { maxCalls: 4 }), trunk('other')] }),
+      'extensions.conf',
+    );
+    const limit = `Gosub(${TRUNK_LIMIT_SUBROUTINE},s,1(${trunkId('carrier')},4))`;
+    assert.deepEqual(priorities(dialplan, trunkId('carrier'), '117'), [
+      limit,
+      'Answer()',
+      'Queue(support,,,,600)',
+      'Hangup(16)',
+    ]);
+    assert.deepEqual(priorities(dialplan, trunkId('carrier'), '+23222000001'), [
+      limit,
+      `Goto(${AGENT_CONTEXT},1001,1)`,
+    ]);
+    assert.equal(priorities(dialplan, trunkId('other'), '117')[0], 'Answer()');
+    assert.deepEqual(priorities(dialplan, TRUNK_LIMIT_SUBROUTINE, 's'), [
+      'Set(GROUP(switchboard-trunks)=${ARG1})',
+      'GotoIf($[${GROUP_COUNT(${ARG1}@switchboard-trunks)} > ${ARG2}]?full)',
+      'Return()',
+      'Hangup(34)',
+    ]);
+    const without = load(render([agent(1)], { trunks: [trunk('other')] }), 'extensions.conf');
+    assert.equal(find(without, TRUNK_LIMIT_SUBROUTINE), undefined);
+  });
+
+  it('renders the same bytes in any order of trunks and routes', () => {
+    const trunks = ['c', 'a', 'b'].map((n) => trunk(n, { maxCalls: n === 'a' ? 2 : 0 }));
+    const a = render([agent(1)], { trunks });
+    const b = render([agent(1)], {
+      trunks: shuffled(trunks).map((t) => ({ ...t, routes: [...t.routes].reverse() })),
+    });
+    assert.deepEqual(
+      b.map((o) => o.hash),
+      a.map((o) => o.hash),
+    );
+  });
+
+  it('lists the registrations it renders (the apply loop unregisters those that go)', () => {
+    assert.deepEqual(
+      trunkRegistrationIds([trunk('b'), trunk('a', { register: false }), trunk('c')]),
+      [trunkId('b'), trunkId('c')],
+    );
+  });
+
+  it('refuses to write config syntax that slipped past the schema', () => {
+    const bad = [
+      trunk('x', { host: 'localhost; rm -rf' }),
+      trunk('x', { match: ['10.0.0.1\n[evil]'] }),
+      trunk('x', { fromUser: 'a b' }),
+      trunk('x', { routes: [{ number: '117\nexten => 1', hotline: true }] }),
+      trunk('x', { credentials: { username: 'acct', password: 'semi;colon' } }),
+      trunk('x', { credentials: { username: 'a]b', password: 'fine-password' } }),
+      trunk('X'),
+      trunk('x', { register: true, credentials: undefined }),
+    ];
+    for (const t of bad)
+      assert.throws(() => render([], { trunks: [t] }), /cannot render/, JSON.stringify(t));
+    assert.throws(() => render([], { trunks: [trunk('x'), trunk('x')] }), /unique/);
+  });
+});

@@ -1,0 +1,135 @@
+// The SipTrunk controller: writes each SipTrunk's status (numbers routed,
+// Ready with the credentials, conflicts and missing route targets, Registered
+// and status.registered from Asterisk's outbound registration). Rendering the
+// trunks into Asterisk is the WebRTCConfig controller's job (it renders the
+// whole namespace); both read the same resolution.
+//
+// The carrier's Secret belongs to the user, so no informer watches it: a trunk
+// naming one is read again every recheck interval, and a change of what it
+// holds (created, rotated, deleted) renders the namespace again.
+import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import type { AsteriskConnections } from '../asterisk/connections.ts';
+import { trunkId } from '../asterisk/render/index.ts';
+import type { EventRecorder } from '../clients/events.ts';
+import { patchStatus } from '../clients/status.ts';
+import type { CallQueue, SipAgent, SipTrunk, WebRTCConfig } from '../crds/types.ts';
+import type { Informer } from '../kube/informer.ts';
+import { splitKey } from '../sipagent/controller.ts';
+import { type CredentialsResult, readTrunkCredentials } from './credentials.ts';
+import { resolveTrunks } from './resolve.ts';
+import { desiredTrunkStatus, type RegistrationView } from './status.ts';
+
+export interface SipTrunkControllerDeps {
+  readonly trunks: Informer<SipTrunk>;
+  readonly queues: Informer<CallQueue>;
+  readonly agents: Informer<SipAgent>;
+  readonly configs: Informer<WebRTCConfig>;
+  readonly core: Pick<CoreV1Api, 'readNamespacedSecret'>;
+  readonly custom: CustomObjectsApi;
+  readonly events: EventRecorder;
+  readonly asterisk: Pick<AsteriskConnections, 'trunkRegistrations'>;
+  /** What the trunk's Secret holds changed: render the namespace again. */
+  readonly credentialsChanged: (namespace: string) => void;
+  readonly requeueAfter: (key: string, ms: number) => void;
+  /** How often a trunk's Secret is read again. */
+  readonly referenceRecheckMs: number;
+  readonly now?: () => Date;
+}
+
+const WARNED_REASONS = new Set([
+  'NumberConflict',
+  'RouteTargetMissing',
+  'SecretNotFound',
+  'SecretKeyMissing',
+  'CredentialsInvalid',
+]);
+
+/** Identifies what a Secret gave (a digest: the password itself is not kept). */
+function fingerprint(c: CredentialsResult): string {
+  const text =
+    c.state === 'ok'
+      ? `ok\n${c.credentials.username}\n${c.credentials.password}`
+      : c.state === 'problem'
+        ? `problem\n${c.reason}`
+        : 'none';
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** A merge patch body: keys the new status drops are sent as null (a merge patch keeps absent keys). */
+function withRemovals(next: object, previous: object | undefined): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...next };
+  for (const key of Object.keys(previous ?? {})) if (!(key in body)) body[key] = null;
+  return body;
+}
+
+export class SipTrunkController {
+  readonly #d: SipTrunkControllerDeps;
+  /** "<ns>/<name>" → fingerprint of its credentials when last read. */
+  readonly #seen = new Map<string, string>();
+
+  constructor(deps: SipTrunkControllerDeps) {
+    this.#d = deps;
+  }
+
+  #registration(namespace: string, name: string): RegistrationView {
+    const tracker = this.#d.asterisk.trunkRegistrations(namespace);
+    if (!tracker) return { known: false, reason: 'the operator has no AMI connection to Asterisk' };
+    const s = tracker.status(trunkId(name));
+    return s.known
+      ? { known: true, status: s.status }
+      : { known: false, reason: 'the AMI connection to Asterisk is down' };
+  }
+
+  async processItem(key: string): Promise<void> {
+    const [namespace, name] = splitKey(key);
+    const trunk = this.#d.trunks.get(name, namespace);
+    if (!trunk || trunk.metadata.deletionTimestamp) {
+      this.#seen.delete(key);
+      return;
+    }
+    const credentials = await readTrunkCredentials(this.#d.core, trunk);
+    const print = fingerprint(credentials);
+    const before = this.#seen.get(key);
+    this.#seen.set(key, print);
+    if (before !== undefined && before !== print) this.#d.credentialsChanged(namespace);
+    if (trunk.spec.credentialsSecret) this.#d.requeueAfter(key, this.#d.referenceRecheckMs);
+
+    const config = this.#d.configs.get('default', namespace);
+    const resolved = resolveTrunks(
+      this.#d.trunks.list(namespace),
+      this.#d.queues.list(namespace),
+      this.#d.agents.list(namespace),
+      config?.spec,
+      (t) => (t.metadata.name === name ? credentials : { state: 'none' }),
+    ).get(name);
+    if (!resolved) return;
+    const status = desiredTrunkStatus(
+      trunk,
+      resolved,
+      config !== undefined,
+      this.#registration(namespace, name),
+      this.#d.now?.() ?? new Date(),
+    );
+    if (isDeepStrictEqual(status, trunk.status)) return;
+    const ready = (s: typeof status | undefined) => s?.conditions?.find((c) => c.type === 'Ready');
+    const was = ready(trunk.status);
+    const now = ready(status);
+    await patchStatus(
+      this.#d.custom,
+      'siptrunks',
+      namespace,
+      name,
+      trunk.metadata.resourceVersion,
+      withRemovals(status, trunk.status),
+    );
+    // A refused route or unusable Secret is someone's mistake to fix: say it once per change.
+    if (
+      now?.status === 'False' &&
+      WARNED_REASONS.has(now.reason) &&
+      (was?.reason !== now.reason || was?.message !== now.message)
+    )
+      this.#d.events.warning(trunk, now.reason, 'ConfigureTrunk', now.message);
+  }
+}

@@ -1,0 +1,162 @@
+// Outbound registrations (SipTrunks registering with their carriers) of one
+// namespace's Asterisk, as Asterisk reports them: PJSIPShowRegistrationsOutbound
+// after every (re)connect, and again after each `Registry` event (Asterisk
+// raises one per REGISTER outcome, naming the URIs rather than the
+// registration) or res_pjsip reload. Reading the list again instead of
+// matching URIs keeps the registration id exact; there are few trunks and
+// a REGISTER outcome comes once per expiry, so the list stays cheap.
+//
+// The list's answer also carries AuthDetail events with the auth sections,
+// passwords in clear: only OutboundRegistrationDetail items are kept, and
+// nothing of the answer is ever logged.
+
+import type { AmiClient, AmiState } from '../asterisk/ami/client.ts';
+import type { AmiEvent } from '../asterisk/ami/messages.ts';
+import { describeError } from '../clients/errors.ts';
+import type { Logger } from '../log.ts';
+
+type Client = Pick<AmiClient, 'action' | 'list' | 'onEvent' | 'onState' | 'state'>;
+
+/** How long a reload waits for the carrier to confirm an unregistration. */
+export const UNREGISTER_TIMEOUT_MS = 5_000;
+
+const str = (v: string | string[] | undefined): string =>
+  Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
+
+export class TrunkRegistrations {
+  readonly #client: Client;
+  readonly #log: Logger;
+  readonly #onChange: () => void;
+  /** Registration id → Registered / Unregistered / Rejected; undefined while not known. */
+  #statuses: Map<string, string> | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #closed = false;
+  #retry: NodeJS.Timeout | undefined;
+  /** Failed reads in a row (the retry backs off up to 2 s). */
+  #failures = 0;
+  /** Called after every read of the list (unregister() waits on them). */
+  #waiters: (() => void)[] = [];
+
+  constructor(client: Client, logger: Logger, onChange: () => void) {
+    this.#client = client;
+    this.#log = logger.child({ component: 'trunk-registrations' });
+    this.#onChange = onChange;
+    client.onEvent((e) => this.#onEvent(e));
+    client.onState((s) => this.#onState(s));
+    if (client.state === 'connected') this.#refresh();
+  }
+
+  /** The status Asterisk reports for registration `id`; undefined while unknown (not connected). */
+  status(id: string): { known: false } | { known: true; status: string | undefined } {
+    return this.#statuses ? { known: true, status: this.#statuses.get(id) } : { known: false };
+  }
+
+  /**
+   * Unregisters the registrations `loaded` has and `next` does not, and waits
+   * (at most UNREGISTER_TIMEOUT_MS) until Asterisk no longer reports them
+   * Registered. Called before the res_pjsip reload that removes them: a
+   * registration removed together with its auth or transport can no longer
+   * unregister ("Unable to retrieve PJSIP transport"), and the carrier would
+   * keep sending calls to us until the registration expires.
+   */
+  async unregisterRemoved(
+    loaded: { readonly registrations?: ReadonlySet<string> } | undefined,
+    next: { readonly registrations?: ReadonlySet<string> },
+  ): Promise<void> {
+    const gone = [...(loaded?.registrations ?? [])].filter((id) => !next.registrations?.has(id));
+    const registered = gone.filter((id) => this.#statuses?.get(id) === 'Registered');
+    if (registered.length === 0) return;
+    for (const id of registered) {
+      try {
+        await this.#client.action({ action: 'PJSIPUnregister', registration: id });
+      } catch (err) {
+        this.#log.warn({ registration: id, err: describeError(err) }, 'unregistering failed');
+      }
+    }
+    const deadline = performance.now() + UNREGISTER_TIMEOUT_MS;
+    while (registered.some((id) => this.#statuses?.get(id) === 'Registered')) {
+      const left = deadline - performance.now();
+      if (left <= 0 || this.#closed || !this.#statuses) {
+        this.#log.warn(
+          { registrations: registered },
+          'the carrier did not confirm unregistering in time',
+        );
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#retry);
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  #onEvent(e: AmiEvent): void {
+    if (e.event === 'Registry' && 'fields' in e && str(e.fields.channeltype) === 'PJSIP')
+      this.#refresh();
+    else if (e.event === 'Reload' && 'module' in e && e.module === 'res_pjsip.so') this.#refresh();
+  }
+
+  #onState(state: AmiState): void {
+    if (state === 'connected') this.#refresh();
+    else if (this.#statuses) {
+      this.#statuses = undefined;
+      this.#onChange();
+    }
+  }
+
+  /** Reads the list again; a request while one runs makes it run once more afterwards. */
+  #refresh(): void {
+    if (this.#closed) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = (async () => {
+      do {
+        this.#again = false;
+        try {
+          const items = await this.#client.list(
+            { action: 'PJSIPShowRegistrationsOutbound' },
+            'OutboundRegistrationDetail',
+            'OutboundRegistrationDetailComplete',
+          );
+          const next = new Map<string, string>();
+          for (const m of items) next.set(str(m.objectname), str(m.status) || 'Unregistered');
+          const before = this.#statuses;
+          this.#statuses = next;
+          this.#failures = 0;
+          if (!before || !sameEntries(before, next)) this.#onChange();
+          for (const wake of this.#waiters.splice(0)) wake();
+        } catch (err) {
+          // AMI answers before res_pjsip is loaded while Asterisk boots: read again shortly.
+          this.#failures++;
+          this.#log.warn({ err: describeError(err) }, 'reading outbound registrations failed');
+          if (this.#client.state === 'connected' && !this.#closed) {
+            clearTimeout(this.#retry);
+            this.#retry = setTimeout(() => this.#refresh(), Math.min(250 * this.#failures, 2_000));
+            this.#retry.unref?.();
+          }
+          break;
+        }
+      } while (this.#again && !this.#closed);
+    })().finally(() => {
+      this.#running = undefined;
+    });
+  }
+}
+
+function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}

@@ -1,0 +1,107 @@
+// The status a SipTrunk should have, from its resolution and what Asterisk
+// reports about its registration. Pure: the controller writes it only when it
+// differs from the current one.
+import type { SipTrunk, SipTrunkStatus } from '../crds/types.ts';
+import { type ConditionInput, setConditions } from '../status/conditions.ts';
+import type { ResolvedTrunk } from './resolve.ts';
+
+/** What Asterisk says about the trunk's registration. */
+export type RegistrationView =
+  /** No AMI connection (or not read yet): nothing is known. */
+  | { readonly known: false; readonly reason: string }
+  /** Asterisk's status of the registration; undefined: Asterisk has none (not loaded yet). */
+  | { readonly known: true; readonly status: string | undefined };
+
+function ready(resolved: ResolvedTrunk, hasConfig: boolean): ConditionInput {
+  const no = (reason: string, message: string): ConditionInput => ({
+    type: 'Ready',
+    status: 'False',
+    reason,
+    message,
+  });
+  if (!hasConfig)
+    return no(
+      'NoWebRTCConfig',
+      'the namespace has no WebRTCConfig "default": no Asterisk to configure',
+    );
+  const c = resolved.credentials;
+  if (c.state === 'problem')
+    return no(c.reason, `${c.message}; the trunk is not configured in Asterisk`);
+  if (resolved.conflicts.length)
+    return no(
+      'NumberConflict',
+      resolved.conflicts
+        .map((x) => `number ${x.number} is already routed by SipTrunk ${x.trunk}`)
+        .join('; '),
+    );
+  if (resolved.missing.length)
+    return no(
+      'RouteTargetMissing',
+      `${resolved.missing
+        .map((m) => `route ${m.number}: ${m.target} does not exist`)
+        .join(
+          '; ',
+        )}; calls to ${resolved.missing.length > 1 ? 'these numbers' : 'it'} are refused as unallocated`,
+    );
+  const numbers = resolved.routes.map((r) => r.number);
+  return {
+    type: 'Ready',
+    status: 'True',
+    reason: 'Configured',
+    message: `numbers: ${numbers.join(', ') || 'none'}`,
+  };
+}
+
+function registeredCondition(view: RegistrationView): ConditionInput {
+  if (!view.known)
+    return {
+      type: 'Registered',
+      status: 'Unknown',
+      reason: 'AsteriskNotConnected',
+      message: view.reason,
+    };
+  const status = view.status ?? 'Unregistered';
+  if (status === 'Registered')
+    return {
+      type: 'Registered',
+      status: 'True',
+      reason: 'Registered',
+      message: 'Asterisk is registered with the carrier',
+    };
+  return {
+    type: 'Registered',
+    status: 'False',
+    reason: status === 'Rejected' ? 'Rejected' : 'Unregistered',
+    message:
+      status === 'Rejected'
+        ? 'the carrier refused the registration (wrong credentials or account?); Asterisk retries every 5 minutes'
+        : view.status === undefined
+          ? 'Asterisk has not loaded the registration yet'
+          : 'Asterisk is not registered with the carrier (yet); it retries every minute',
+  };
+}
+
+export function desiredTrunkStatus(
+  trunk: SipTrunk,
+  resolved: ResolvedTrunk,
+  hasConfig: boolean,
+  registration: RegistrationView,
+  now: Date,
+): SipTrunkStatus {
+  const generation = trunk.metadata.generation;
+  const registers = trunk.spec.register && resolved.credentials.state === 'ok' && hasConfig;
+  const existing = trunk.status?.conditions?.filter((c) => registers || c.type !== 'Registered');
+  const next = [{ ...ready(resolved, hasConfig), observedGeneration: generation }];
+  if (registers)
+    next.push({ ...registeredCondition(registration), observedGeneration: generation });
+  const status: SipTrunkStatus = {
+    observedGeneration: generation,
+    numbers: resolved.credentials.state === 'problem' ? [] : resolved.routes.map((r) => r.number),
+    conditions: setConditions(existing, next, now),
+  };
+  if (registers && registration.known) {
+    status.registered = registration.status === 'Registered';
+    status.registration = registration.status ?? 'Unregistered';
+  }
+  return status;
+}
