@@ -18,15 +18,19 @@
 // queue and member interface instead: see hangUpCompleted.)
 //
 // Figures are numbered by the test that measures them (1 leastrecent,
-// 2 skills, 3 twenty callers, 4 overflow).
+// 2 skills, 3 twenty callers, 4 overflow, 5 paused, 6 wrap-up, 7 signed out).
 //
 // Members reach the queues however the operator puts them there (config or
 // QueueAdd): the tests only wait until `queue show` lists each agent by its
-// display name as "Not in use" before calling.
+// display name as "Not in use" before calling. Agent states change the way
+// the softphone changes them: PUT /softphone/state signed in as the agent
+// (its SIP username and a login password an admin set over the HR API).
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
+import type { AgentStateView } from '../../operator/src/agentstate/types.ts';
 import type { CallQueue } from '../../operator/src/crds/types.ts';
 import { type InboundAudio, inboundAudio, meanEnergy } from '../browser/support/audio-stats.ts';
 import { launchChromium } from '../browser/support/chromium.ts';
@@ -36,6 +40,7 @@ import {
   type PhonePageServer,
   startPhonePageServer,
 } from '../browser/support/phone-page.ts';
+import { ApiSession, signInAdmin } from '../support/api-session.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
 import {
@@ -58,6 +63,8 @@ interface Agent {
   password: string;
   extension: string;
   phone: PhoneDriver;
+  /** Signed in to the operator's API as this agent (PUT /softphone/state). */
+  api: ApiSession;
 }
 
 const agent = (
@@ -73,21 +80,24 @@ const agent = (
   password: '',
   extension: '',
   phone: undefined as unknown as PhoneDriver,
+  api: undefined as unknown as ApiSession,
 });
 
 // Five agents on the floor; three of them serve the leastrecent queue; dan
 // and eve speak French (dan better); ann (German only) sits the sales desk,
-// bob the backup desk.
+// bob the backup desk; bob and cid take the pausing queue, dan alone the
+// wrap-up one, cid and eve the sign-out one.
 const ann = agent('ann', { floor: 'yes', lr: 'yes', desk: 'sales' }, { german: 10 });
-const bob = agent('bob', { floor: 'yes', lr: 'yes', desk: 'backup' });
-const cid = agent('cid', { floor: 'yes', lr: 'yes' });
-const dan = agent('dan', { floor: 'yes' }, { french: 9 });
-const eve = agent('eve', { floor: 'yes' }, { french: 3 });
+const bob = agent('bob', { floor: 'yes', lr: 'yes', desk: 'backup', pz: 'yes' });
+const cid = agent('cid', { floor: 'yes', lr: 'yes', pz: 'yes', so: 'yes' });
+const dan = agent('dan', { floor: 'yes', wrap: 'yes' }, { french: 9 });
+const eve = agent('eve', { floor: 'yes', so: 'yes' }, { french: 3 });
 const AGENTS = [ann, bob, cid, dan, eve];
 
 // retrySeconds 1: a caller whose turn came while the freed agent was still
 // settling (app_queue polls its turn every second, the agent's device state
 // follows) tries again after 1 s instead of the default 5.
+const WRAP_UP_SECONDS = 3;
 const QUEUES: Record<string, Partial<CallQueue['spec']>> = {
   lr: {
     numbers: ['121'],
@@ -120,6 +130,34 @@ const QUEUES: Record<string, Partial<CallQueue['spec']>> = {
     retrySeconds: 1,
     members: { selector: { matchLabels: { floor: 'yes' } } },
   },
+  // ringall: every free, unpaused member rings, so one that does not is excluded
+  pausing: {
+    numbers: ['126'],
+    strategy: 'ringall',
+    retrySeconds: 1,
+    members: { selector: { matchLabels: { pz: 'yes' } } },
+  },
+  wrapup: {
+    numbers: ['127'],
+    strategy: 'ringall',
+    retrySeconds: 1,
+    wrapUpSeconds: WRAP_UP_SECONDS,
+    members: { selector: { matchLabels: { wrap: 'yes' } } },
+  },
+  // No wrap-up of its own: dan's wrap-up after a call from `wrapup` must
+  // still keep this queue's callers away (queues.conf shared_lastcall).
+  'wrapup-other': {
+    numbers: ['129'],
+    strategy: 'ringall',
+    retrySeconds: 1,
+    members: { selector: { matchLabels: { wrap: 'yes' } } },
+  },
+  signout: {
+    numbers: ['128'],
+    strategy: 'ringall',
+    retrySeconds: 1,
+    members: { selector: { matchLabels: { so: 'yes' } } },
+  },
 };
 const MEMBERS: Record<string, Agent[]> = {
   lr: [ann, bob, cid],
@@ -127,7 +165,16 @@ const MEMBERS: Record<string, Agent[]> = {
   sales: [ann],
   'sales-backup': [bob],
   fifo: AGENTS,
+  pausing: [bob, cid],
+  wrapup: [dan],
+  'wrapup-other': [dan],
+  signout: [cid, eve],
 };
+
+/** The web UI login password every agent gets (the admin sets it over the HR API). */
+const LOGIN = 'queue-agent-login';
+/** Rounds of "caller waiting, all others busy, click Available" in test 5. */
+const AVAILABLE_ROUNDS = 8;
 
 /** Mean audioLevel² above this (−40 dBov) is sound, not silence. */
 const SILENCE = 1e-4;
@@ -177,9 +224,16 @@ async function answer(a: Agent, caller: QueueCaller): Promise<void> {
   await a.phone.waitForCall("call?.phase === 'active'");
 }
 
+/**
+ * The agent hangs up; resolves once that call is gone from its phone. A
+ * caller waiting for this very agent may ring it again right away (the
+ * skills test's fr-3): then its phone shows the next call, not none.
+ */
 async function hangUp(a: Agent): Promise<void> {
+  const id = (await a.phone.call())?.id;
+  assert.ok(id, `${a.name} has a call to hang up`);
   await a.phone.locator('button.hangup').click();
-  await a.phone.waitForCall('call === undefined');
+  await a.phone.waitForCall(`call === undefined || call.id !== ${JSON.stringify(id)}`);
 }
 
 /** The caller's first AgentCalled, then the agent's browser rings with it and answers; resolves at AgentConnect. */
@@ -261,6 +315,74 @@ async function membersFree(queue: string): Promise<string> {
   return shown;
 }
 
+type PresenceBody =
+  | { presence: 'available' }
+  | { presence: 'paused'; reason: string }
+  | { presence: 'signed-out' };
+
+/** The agent changes its own state (the softphone's state control); resolves once Asterisk took it. */
+async function setPresence(a: Agent, body: PresenceBody): Promise<AgentStateView> {
+  const res = await a.api.call<AgentStateView>('PUT', '/softphone/state', body);
+  assert.equal(res.status, 200, `${a.name} ${JSON.stringify(body)}: ${res.text}`);
+  assert.equal(res.body.presence, body.presence);
+  return res.body;
+}
+
+/** The agent's own view (GET /softphone/state). */
+async function ownState(a: Agent): Promise<AgentStateView> {
+  const res = await a.api.call<AgentStateView>('GET', '/softphone/state');
+  assert.equal(res.status, 200, res.text);
+  return res.body;
+}
+
+/** When the agent's browser last showed an incoming call, on this process's performance.now() clock. */
+async function lastIncomingAt(a: Agent): Promise<number> {
+  const [entries, origin] = await Promise.all([
+    a.phone.timeline(),
+    a.phone.page.evaluate(() => performance.timeOrigin),
+  ]);
+  const incoming = entries.filter((t) => t.event === 'incoming').at(-1);
+  assert.ok(incoming, `${a.name}'s browser showed an incoming call`);
+  return origin + incoming.at - performance.timeOrigin;
+}
+
+/** AgentCalled events after seq `after` that ring `a`. */
+const callsTo = (a: Agent, after: number) =>
+  callers
+    .events('AgentCalled')
+    .filter((e) => e.seq > after && field(e.f, 'destchannel').startsWith(`PJSIP/${a.username}-`));
+
+/** Waits until `caller` has waited at least `seconds` in `queue` (its `wait: m:ss` in queue show). */
+async function waited(queue: string, caller: QueueCaller, seconds: number): Promise<void> {
+  const joined = callers
+    .of(caller.id, 'QueueCallerJoin')
+    .find((e) => field(e.f, 'queue') === queue);
+  const channel = joined ? field(joined.f, 'channel') : '';
+  await waitUntil(
+    `${caller.id} has waited ${seconds} s in ${queue}`,
+    async () => {
+      const line = (await queueShow(queue)).split('\n').find((l) => channel && l.includes(channel));
+      const m = /\(wait: (\d+):(\d\d)/.exec(line ?? '');
+      return m !== null && Number(m[1]) * 60 + Number(m[2]) >= seconds;
+    },
+    seconds * 1000 + 5_000,
+    100,
+  );
+}
+
+const percentile = (xs: readonly number[], p: number) => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+const spread = (xs: readonly number[]) =>
+  `median ${ms(percentile(xs, 50))}, min ${ms(Math.min(...xs))}, max ${ms(Math.max(...xs))} (n=${xs.length}: ${xs.map((x) => x.toFixed(0)).join(', ')})`;
+
+/**
+ * Whether the operator has read Asterisk's queue members (its agent states
+ * work): it logs "queue members read" once a QueueStatus snapshot succeeded.
+ */
+const statesSynced = () => readFileSync(operator.logPath, 'utf8').includes('"queue members read"');
+
 before(async () => {
   ns = await createNamespace(cluster, 'queue-routing');
   r = new Resources(cluster, ns.name);
@@ -297,6 +419,13 @@ before(async () => {
   for (const [name, spec] of Object.entries(QUEUES)) await r.createQueue(name, spec);
   await pbx.start();
   callers = await callerUser.connect();
+  // The operator's AMI session may come up while Asterisk is still loading
+  // modules: its first QueueStatus then fails ("Invalid/unknown command") and
+  // must be read again, or nobody is ever added to a queue.
+  await waitUntil('the operator read the queue members (agent states)', statesSynced, 20_000);
+  figures['operator: QueueStatus refused while Asterisk booted, read again'] = `${
+    readFileSync(operator.logPath, 'utf8').split('"reading queue members failed"').length - 1
+  } time(s)`;
   await waitUntil(
     'every agent Provisioned=True',
     async () => {
@@ -316,6 +445,20 @@ before(async () => {
     a.extension = decode(secret, 'extension') ?? '';
     assert.ok(a.username && a.password && a.extension, `${a.name}'s credentials Secret`);
   }
+  // Each agent gets a web UI login (admin, HR API) and signs in to the API with it.
+  const base = `http://127.0.0.1:${operator.port}`;
+  const { session: admin } = await signInAdmin(r, base);
+  await Promise.all(
+    AGENTS.map(async (a) => {
+      const set = await admin.call('PATCH', `/hr/users/${a.name}`, { password: LOGIN });
+      assert.equal(set.status, 200, set.text);
+      a.api = new ApiSession(base);
+      await waitUntil(`${a.name} signs in to the API`, async () => {
+        const res = await a.api.login(a.username, LOGIN);
+        return res.status === 200;
+      });
+    }),
+  );
   const config = { wsUrl: pbx.asterisk.wsUrl, iceServers: [], iceGatheringTimeoutMs: 1000 };
   await Promise.all(
     AGENTS.map(async (a) => {
@@ -355,10 +498,12 @@ after(async () => {
   await ns?.cleanup();
 });
 
-// a failed test must not leave a call behind for the next one
+// a failed test must not leave a call (or a paused agent) behind for the next one
 afterEach(async (t) => {
   if ((t as { passed?: boolean }).passed) return;
   await callers?.hangUpAll().catch(() => undefined);
+  for (const a of AGENTS)
+    await a.api?.call('PUT', '/softphone/state', { presence: 'available' }).catch(() => undefined);
   for (const a of AGENTS) {
     if (!a.phone || !(await a.phone.call())) continue;
     await a.phone.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
@@ -675,8 +820,257 @@ describe('CallQueue routing with real calls on a real Asterisk 22', () => {
       50,
     );
     await hangUp(bob);
-    const ann1 = await queueShow('sales');
-    assert.match(memberLine(ann1, ann), /has taken no calls/, 'ann never answered');
+    // Not `queue show`'s "has taken no calls": with shared_lastcall app_queue
+    // counts a member's calls from all its queues in each of them.
+    assert.deepEqual(
+      callers.of(caller.id, 'AgentConnect').map(agentOf),
+      [bob],
+      'ann never answered: bob alone connected ov-1',
+    );
+  });
+
+  it('a paused agent is never rung; Available hands it the caller waiting (click → offered measured)', async () => {
+    const shown = await membersFree('pausing');
+    assert.match(shown, /'ringall' strategy/, shown);
+    const from = callers.events().length - 1;
+    const cidRang = await incomingCount(cid);
+    const paused = await setPresence(cid, { presence: 'paused', reason: 'break' });
+    assert.equal(paused.reason, 'break');
+    // The answer comes once Asterisk took the pause: it holds in every queue cid serves.
+    assert.match(memberLine(await queueShow('pausing'), cid), /\(paused:break/);
+    assert.match(memberLine(await queueShow('fifo'), cid), /\(paused:break/);
+
+    // Both free, cid paused: ringall rings bob alone.
+    const first = await offeredAndAnswered(await callers.call('126', 'pz-first'));
+    assert.equal(first.to, bob, 'bob answers while cid is paused');
+    assert.deepEqual(
+      callers.of('pz-first', 'AgentCalled').map((e) => agentOf(e).name),
+      ['bob'],
+      'ringall did not ring the paused agent',
+    );
+
+    // bob busy, cid paused: each caller waits until cid clicks Available,
+    // then rings cid; cid answers, pauses during the call, hangs up: paused again.
+    const rounds: { ack: number; offered: number; rang: number; waitedFor: number }[] = [];
+    for (let i = 0; i < AVAILABLE_ROUNDS; i++) {
+      const caller = await callers.call('126', `pz-w${i}`);
+      await callers.waitFor(
+        'QueueCallerJoin',
+        (f) => field(f, 'uniqueid') === caller.id,
+        `${caller.id} joins pausing`,
+      );
+      // Several of app_queue's checks for a free member while cid is paused
+      // (a caller with nobody available re-checks once a second): the first
+      // round long enough to be sure, later ones shorter.
+      await waited('pausing', caller, i === 0 ? 3 : 1);
+      assert.deepEqual(callers.of(caller.id, 'AgentCalled'), [], `${caller.id} rang nobody yet`);
+      assert.equal(callsTo(cid, from).length, i, 'AgentCalled never named cid while paused');
+      assert.equal(
+        await incomingCount(cid),
+        cidRang + i,
+        "cid's browser did not ring while paused",
+      );
+      assert.match(memberLine(await queueShow('pausing'), cid), /\(paused:break/);
+
+      const mark = callers.events().length - 1;
+      const click = performance.now();
+      await setPresence(cid, { presence: 'available' });
+      const ack = performance.now();
+      const called = await callers.waitFor(
+        'AgentCalled',
+        (f) => field(f, 'uniqueid') === caller.id,
+        `AgentCalled for ${caller.id} once cid is available`,
+        10_000,
+        mark,
+      );
+      assert.equal(agentOf(called), cid, 'the waiting caller rings the agent who became available');
+      await answer(cid, caller);
+      const rang = await lastIncomingAt(cid);
+      const joined = callers.of(caller.id, 'QueueCallerJoin')[0] as SeenEvent;
+      rounds.push({
+        ack: ack - click,
+        offered: called.at - click,
+        rang: rang - click,
+        waitedFor: click - joined.at,
+      });
+      await callers.waitFor(
+        'AgentConnect',
+        (f) => field(f, 'uniqueid') === caller.id,
+        `AgentConnect for ${caller.id}`,
+      );
+      if (i < AVAILABLE_ROUNDS - 1) await setPresence(cid, { presence: 'paused', reason: 'break' });
+      await hangUpCompleted(cid, called);
+    }
+    await hangUpCompleted(bob, first.called);
+    assert.equal(callsTo(cid, from).length, AVAILABLE_ROUNDS, 'cid rang once per Available');
+    assert.equal(await incomingCount(cid), cidRang + AVAILABLE_ROUNDS);
+    assert.deepEqual(
+      callers
+        .events('AgentRingNoAnswer')
+        .filter((e) => e.seq > from)
+        .map((e) => agentOf(e).name),
+      [],
+      'no agent rang in vain',
+    );
+    assert.equal((await ownState(cid)).presence, 'available');
+    // A caller with no member available sits in app_queue's wait_our_turn,
+    // which re-checks is_our_turn once a second (RECHECK, fixed at 1 s, not
+    // the queue's retry); QueuePause does not wake it. So the offer comes at
+    // that caller's next check: 0 to 1 s after the click, whatever the tool.
+    const slowest = Math.max(...rounds.map((x) => x.offered));
+    assert.ok(slowest < 2_500, `offered within app_queue's 1 s check (slowest ${slowest} ms)`);
+
+    figures['5. paused: click Available → PUT answered (QueuePause acknowledged)'] = spread(
+      rounds.map((x) => x.ack),
+    );
+    figures['5. paused: click Available → Asterisk offers the waiting caller (AgentCalled)'] =
+      spread(rounds.map((x) => x.offered));
+    figures['5. paused: click Available → the agent’s browser rings'] = spread(
+      rounds.map((x) => x.rang),
+    );
+    figures['5. paused: caller had waited before the click'] = rounds
+      .map((x) => s(x.waitedFor))
+      .join(', ');
+  });
+
+  it(`wrap-up: an agent is not offered the next call, from any of its queues, until wrapUpSeconds (${WRAP_UP_SECONDS}) after its last`, async () => {
+    await membersFree('wrapup');
+    await membersFree('wrapup-other');
+    const from = callers.events().length - 1;
+    const danRang = await incomingCount(dan);
+    const first = await offeredAndAnswered(await callers.call('127', 'wu-first'));
+    assert.equal(first.to, dan);
+    assert.equal((await ownState(dan)).onCall, true, 'on a call, as the agent sees it');
+    // A second caller waits in dan's OTHER queue, which has no wrap-up of
+    // its own: dan, its only member, is busy, then in the first queue's wrap-up.
+    const next = await callers.call('129', 'wu-next');
+    await callers.waitFor(
+      'QueueCallerJoin',
+      (f) => field(f, 'uniqueid') === next.id && field(f, 'queue') === 'wrapup-other',
+      'wu-next joins wrapup-other',
+    );
+    const complete = await hangUpCompleted(dan, first.called);
+
+    // Right after the call the agent's own view shows the wrap-up end.
+    const view = await ownState(dan);
+    const seen = Date.now();
+    assert.ok(view.wrapUpUntil, `wrapUpUntil right after the call: ${JSON.stringify(view)}`);
+    const until = Date.parse(view.wrapUpUntil);
+    assert.ok(until > seen, `wrapUpUntil ${view.wrapUpUntil} is in the future`);
+    const fromComplete = until - complete.wall;
+    assert.ok(
+      Math.abs(fromComplete - WRAP_UP_SECONDS * 1000) < 1_000,
+      `wrapUpUntil is ${WRAP_UP_SECONDS} s after AgentComplete (${fromComplete} ms)`,
+    );
+    // app_queue's own record of the call's end, in whole seconds
+    const member = (await callers.members('wrapup')).find(
+      (m) => field(m, 'name') === dan.displayName,
+    );
+    assert.ok(member, 'dan in QueueStatus wrapup');
+    const lastCall = Number(field(member, 'lastcall'));
+    assert.ok(lastCall > 0, 'app_queue counted the call');
+
+    // During wrap-up dan is free by device state and not paused: only wrap-up keeps the caller away.
+    let freeLine = '';
+    await waitUntil('dan Not in use after the call', async () => {
+      freeLine = memberLine(await queueShow('wrapup'), dan);
+      return /\(Not in use\)/.test(freeLine);
+    });
+    assert.doesNotMatch(freeLine, /paused/);
+    const freeAt = Date.now();
+    assert.ok(freeAt < lastCall * 1000 + WRAP_UP_SECONDS * 1000, 'free before wrap-up ended');
+
+    const offered = await callers.waitFor(
+      'AgentCalled',
+      (f) => field(f, 'uniqueid') === next.id,
+      'wu-next rings dan after wrap-up',
+      WRAP_UP_SECONDS * 1000 + 5_000,
+      complete.seq,
+    );
+    assert.equal(agentOf(offered), dan);
+    // Asterisk's rule, in its own whole seconds: no offer while now − lastcall < wrapuptime.
+    assert.ok(
+      Math.floor(offered.wall / 1000) - lastCall >= WRAP_UP_SECONDS,
+      `offered at ${offered.wall} ms, ${WRAP_UP_SECONDS} s after lastcall ${lastCall}`,
+    );
+    const gap = offered.at - complete.at;
+    // app_queue keeps lastcall in whole seconds (time(NULL) at the call's
+    // end): a call ending late in a second gets down to (wrapUpSeconds − 1) s
+    // and a bit of wrap-up, and the offer itself waits for the caller's next
+    // once-a-second check.
+    assert.ok(gap >= (WRAP_UP_SECONDS - 1) * 1000, `next offer ${gap} ms after AgentComplete`);
+    assert.equal(callsTo(dan, from).length, 2, 'dan rang twice in all: no offer during wrap-up');
+    assert.equal(await incomingCount(dan), danRang + 2);
+    assert.equal(callers.of(next.id, 'AgentCalled').length, 1);
+
+    await answer(dan, next);
+    await hangUpCompleted(dan, offered);
+    // The wrap-up is the one of the queue the call came from: wrapup-other has none.
+    const second = await ownState(dan);
+    assert.equal(second.wrapUpUntil, undefined, 'no wrap-up after a call from wrapup-other');
+    figures['6. wrap-up 3 s: AgentComplete → next caller offered (AgentCalled)'] = ms(gap);
+    figures['6. wrap-up 3 s: Asterisk’s lastcall → offered (its whole seconds; wall ms)'] =
+      `${Math.floor(offered.wall / 1000) - lastCall} s; ${ms(offered.wall - lastCall * 1000)}`;
+    figures['6. wrap-up 3 s: operator’s wrapUpUntil − AgentComplete; offered − wrapUpUntil'] =
+      `${ms(fromComplete)}; ${ms(offered.wall - until)}`;
+  });
+
+  it('signed out: an agent not in the queue is not rung; signing in makes it a member that gets the next call', async () => {
+    await membersFree('signout');
+    const from = callers.events().length - 1;
+    const eveRang = await incomingCount(eve);
+    const out = await setPresence(eve, { presence: 'signed-out' });
+    assert.deepEqual(out.queues, [], 'a member of no queue');
+    assert.deepEqual(out.eligibleQueues, ['fifo', 'french', 'signout']);
+    for (const queue of ['signout', 'fifo', 'french'])
+      assert.equal(memberLine(await queueShow(queue), eve), '', `eve not in queue show ${queue}`);
+
+    // cid free, eve signed out: ringall rings cid alone.
+    const first = await offeredAndAnswered(await callers.call('128', 'so-first'));
+    assert.equal(first.to, cid);
+    assert.deepEqual(
+      callers.of('so-first', 'AgentCalled').map((e) => agentOf(e).name),
+      ['cid'],
+    );
+    // cid busy: the next caller waits, eve is not rung.
+    const next = await callers.call('128', 'so-next');
+    await callers.waitFor(
+      'QueueCallerJoin',
+      (f) => field(f, 'uniqueid') === next.id,
+      'so-next joins signout',
+    );
+    await waited('signout', next, 3);
+    assert.deepEqual(callers.of(next.id, 'AgentCalled'), [], 'so-next rang nobody');
+    assert.deepEqual(callsTo(eve, from), [], 'eve was never called while signed out');
+    assert.equal(await incomingCount(eve), eveRang, "eve's browser never rang");
+
+    const mark = callers.events().length - 1;
+    const click = performance.now();
+    const back = await setPresence(eve, { presence: 'available' });
+    const ack = performance.now();
+    assert.deepEqual(back.queues, ['fifo', 'french', 'signout']);
+    assert.match(memberLine(await queueShow('signout'), eve), /\(dynamic\)/);
+    const offered = await callers.waitFor(
+      'AgentCalled',
+      (f) => field(f, 'uniqueid') === next.id,
+      'so-next rings eve once she signed in',
+      10_000,
+      mark,
+    );
+    assert.equal(agentOf(offered), eve);
+    await answer(eve, next);
+    const rang = await lastIncomingAt(eve);
+    await callers.waitFor(
+      'AgentConnect',
+      (f) => field(f, 'uniqueid') === next.id,
+      'AgentConnect for so-next',
+    );
+    await hangUpCompleted(eve, offered);
+    await hangUpCompleted(cid, first.called);
+    assert.equal(await incomingCount(eve), eveRang + 1);
+    await Promise.all([membersFree('signout'), membersFree('fifo'), membersFree('french')]);
+    figures['7. signed out: sign in → PUT answered; → offered (AgentCalled); → browser rings'] =
+      `${ms(ack - click)}; ${ms(offered.at - click)}; ${ms(rang - click)}`;
   });
 
   it('logs no WARNING or ERROR in Asterisk for these calls', () => {

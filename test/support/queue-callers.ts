@@ -33,6 +33,8 @@ export interface SeenEvent {
   readonly name: string;
   readonly seq: number;
   readonly at: number;
+  /** Date.now() at arrival: the wall clock Asterisk's whole seconds (time(NULL)) count on this host. */
+  readonly wall: number;
   /** Fields as asterisk-manager gives them: lowercase keys. */
   readonly f: RawMessage;
 }
@@ -60,6 +62,8 @@ export interface QueueCallers {
   ): Promise<SeenEvent>;
   /** Places a call to `number` (a queue's number) as caller `id`. */
   call(number: string, id: string): Promise<QueueCaller>;
+  /** app_queue's members of `queue` now (QueueStatus: QueueMember items, e.g. `lastcall` in Unix seconds). */
+  members(queue: string): Promise<RawMessage[]>;
   /** Hangs up every Local channel still up; resolves once none is left. */
   hangUpAll(): Promise<void>;
   stop(): Promise<void>;
@@ -100,7 +104,7 @@ export function addQueueCallers(
       client.onEvent((e) => {
         if (!('fields' in e)) return;
         const name = field(e.fields, 'event');
-        seen.push({ name, seq: seen.length, at: performance.now(), f: e.fields });
+        seen.push({ name, seq: seen.length, at: performance.now(), wall: Date.now(), f: e.fields });
         const uid = field(e.fields, 'uniqueid');
         if (name === 'Newchannel') {
           channels.set(uid, field(e.fields, 'channel'));
@@ -159,6 +163,8 @@ export function addQueueCallers(
           });
           return { id, number: callerNumber };
         },
+        members: (queue) =>
+          client.list({ action: 'QueueStatus', queue }, 'QueueMember', 'QueueStatusComplete'),
         async hangUpAll() {
           for (const uid of [...up]) {
             const channel = channels.get(uid) ?? '';
