@@ -2,11 +2,15 @@
 // and after every app_queue reload (queues and their service levels may have
 // changed), events in between; events that arrive during a read are applied
 // after it. A read Asterisk refuses while it boots is tried again.
+// Every change is announced (onQueueChange) for the wallboard's event stream,
+// with the queues it touched, and answered/abandoned calls are tallied per
+// day for it (day-counts.ts).
 import type { RawMessage } from 'asterisk-manager';
 import type { AmiClient, AmiState } from '../asterisk/ami/client.ts';
 import type { AmiEvent } from '../asterisk/ami/messages.ts';
 import { describeError } from '../clients/errors.ts';
 import type { Logger } from '../log.ts';
+import { DayTally } from './day-counts.ts';
 import { QueueModel, type QueueOutcome } from './queue-model.ts';
 
 type Client = Pick<AmiClient, 'list' | 'onEvent' | 'onState' | 'state'>;
@@ -18,8 +22,24 @@ const QUEUE_EVENTS = new Set([
   'AgentConnect',
 ]);
 
+type ChangeListener = (tracker: QueueTracker, queues: readonly string[]) => void;
+/**
+ * Module-wide: the trackers are made per AMI connection (asterisk/connections.ts)
+ * and replaced with it, while the API finds the current one by namespace; a
+ * listener here hears every tracker and keeps to the one it serves.
+ */
+const changeListeners = new Set<ChangeListener>();
+
+/** Calls `cb` with the queues whose waiting callers, counts or liveness changed; answers the unsubscribe. */
+export function onQueueChange(cb: ChangeListener): () => void {
+  changeListeners.add(cb);
+  return () => changeListeners.delete(cb);
+}
+
 export class QueueTracker {
   readonly model = new QueueModel();
+  /** Answered/abandoned per queue today (since this tracker started, at most). */
+  readonly today: DayTally;
   readonly #client: Client;
   readonly #log: Logger;
   readonly #onOutcome: (o: QueueOutcome) => void;
@@ -39,6 +59,7 @@ export class QueueTracker {
     this.#log = logger.child({ component: 'queue-tracker' });
     this.#onOutcome = onOutcome;
     this.#now = now;
+    this.today = new DayTally(now());
     client.onEvent((e) => this.#onEvent(e));
     client.onState((s) => this.#onState(s));
     if (client.state === 'connected') void this.#resync();
@@ -56,10 +77,20 @@ export class QueueTracker {
 
   #onState(state: AmiState): void {
     if (state === 'connected') void this.#resync();
-    else {
+    else if (this.#synced) {
       this.#generation++;
       this.#synced = false;
-    }
+      this.#changed(this.#names());
+    } else this.#generation++;
+  }
+
+  #names(): string[] {
+    return this.model.queues().map((q) => q.name);
+  }
+
+  #changed(queues: readonly string[]): void {
+    if (queues.length === 0) return;
+    for (const cb of [...changeListeners]) cb(this, queues);
   }
 
   #onEvent(e: AmiEvent): void {
@@ -75,7 +106,13 @@ export class QueueTracker {
 
   #apply(item: { event: string; fields: RawMessage; at: number }): void {
     const outcome = this.model.apply(item.event, item.fields, item.at);
-    if (outcome) this.#onOutcome(outcome);
+    if (outcome) {
+      this.today.count(outcome, item.at);
+      this.#onOutcome(outcome);
+    }
+    const field = item.fields.queue;
+    const queue = Array.isArray(field) ? field[0] : field;
+    if (queue) this.#changed([queue]);
   }
 
   async #resync(attempt = 1): Promise<void> {
@@ -90,8 +127,10 @@ export class QueueTracker {
         'QueueStatusComplete',
       );
       if (generation !== this.#generation) return;
+      const before = this.#names();
       this.model.reset(items, this.#now());
       this.#synced = true;
+      this.#changed([...new Set([...before, ...this.#names()])]);
     } catch (err) {
       if (generation !== this.#generation) return;
       this.#log.warn({ err: describeError(err), attempt }, 'reading the queues failed');

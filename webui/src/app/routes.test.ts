@@ -12,7 +12,12 @@ describe('web UI routes', () => {
 
   it('keeps agents to the softphone', () => {
     assert.deepEqual(resolveRoute('/dashboard/webrtc-setup', 'agent'), { view: 'softphone' });
-    for (const path of ['/dashboard/hr', '/dashboard/settings', '/dashboard/call-dialer'])
+    for (const path of [
+      '/dashboard/hr',
+      '/dashboard/settings',
+      '/dashboard/call-dialer',
+      '/dashboard/monitor',
+    ])
       assert.deepEqual(resolveRoute(path, 'agent'), { view: 'forbidden' }, path);
     assert.deepEqual(
       navFor('agent').map((l) => l.href),
@@ -23,6 +28,8 @@ describe('web UI routes', () => {
   it('gives the admin every page and a 404 for others', () => {
     assert.deepEqual(resolveRoute('/dashboard/hr/', 'admin'), { view: 'hr' });
     assert.deepEqual(resolveRoute('/dashboard/call-dialer', 'admin'), { view: 'dialer' });
+    assert.deepEqual(resolveRoute('/dashboard/monitor', 'admin'), { view: 'monitor' });
+    assert.ok(navFor('admin').some((l) => l.href === '/dashboard/monitor'));
     assert.deepEqual(resolveRoute('/dashboard/nope', 'admin'), { view: 'not-found' });
   });
 });

@@ -1,11 +1,20 @@
 // Which page a path shows to whom. Pure: the shell renders the result.
-export type View = 'login' | 'hr' | 'settings' | 'softphone' | 'dialer' | 'forbidden' | 'not-found';
+export type View =
+  | 'login'
+  | 'hr'
+  | 'settings'
+  | 'softphone'
+  | 'dialer'
+  | 'monitor'
+  | 'forbidden'
+  | 'not-found';
 export type Role = 'admin' | 'agent';
 
 export type Route = { readonly view: View } | { readonly redirect: string };
 
 const PAGES: Record<string, { view: View; roles: readonly Role[] }> = {
   '/dashboard/hr': { view: 'hr', roles: ['admin'] },
+  '/dashboard/monitor': { view: 'monitor', roles: ['admin'] },
   '/dashboard/settings': { view: 'settings', roles: ['admin'] },
   '/dashboard/call-dialer': { view: 'dialer', roles: ['admin'] },
   '/dashboard/webrtc-setup': { view: 'softphone', roles: ['admin', 'agent'] },
@@ -34,6 +43,7 @@ export function navFor(role: Role): NavLink[] {
   return role === 'admin'
     ? [
         { href: '/dashboard/hr', label: 'Agents' },
+        { href: '/dashboard/monitor', label: 'Wallboard' },
         { href: '/dashboard/settings', label: 'WebRTC settings' },
         { href: '/dashboard/webrtc-setup', label: 'Softphone' },
         { href: '/dashboard/call-dialer', label: 'Call dialer' },

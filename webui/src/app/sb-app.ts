@@ -12,6 +12,7 @@ import '../login/sb-login.ts';
 import '../settings/sb-webrtc-settings.ts';
 import '../softphone/sb-softphone.ts';
 import '../dialer/sb-call-dialer.ts';
+import '../monitor/sb-monitor-page.ts';
 
 type SignedIn = Extract<Session, { authenticated: true }>;
 
@@ -102,6 +103,8 @@ export class SbApp extends LitElement {
         return html`<sb-hr-page></sb-hr-page>`;
       case 'settings':
         return html`<sb-webrtc-settings></sb-webrtc-settings>`;
+      case 'monitor':
+        return html`<sb-monitor-page></sb-monitor-page>`;
       case 'softphone':
       case 'dialer': {
         void this.#loadPhoneConfig();

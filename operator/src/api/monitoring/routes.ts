@@ -1,13 +1,15 @@
 // GET /monitor/queues: every queue's waiting callers now (position, caller,
 // how long), the longest wait, the service level, from the leader's live
 // model (the monitoring issue's wallboard builds on it). A follower forwards
-// the request to the leader like agent state changes.
+// the request to the leader like agent state changes. The wallboard's live
+// feed, GET /monitor/events, is in events-route.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { longestWaitSeconds } from '../../monitoring/queue-model.ts';
 import type { QueueTracker } from '../../monitoring/queue-tracker.ts';
 import { forwardToLeader, wasForwarded } from '../agentstate/forward.ts';
 import { type ApiContext, requireScope } from '../context.ts';
 import { HttpError } from '../errors.ts';
+import { registerMonitorEvents } from './events-route.ts';
 
 /** What the API needs of the live queues (the leader's AsteriskConnections). */
 export interface MonitorAccess {
@@ -21,6 +23,8 @@ export function registerMonitorRoutes(app: FastifyInstance, ctx: ApiContext): vo
     const endpoint = ctx.agentStates.leaderEndpoint?.();
     if (endpoint) return forwardToLeader(endpoint, request, reply);
   };
+
+  registerMonitorEvents(app, ctx);
 
   app.get(
     '/monitor/queues',
