@@ -69,6 +69,7 @@ export function createControllers(
       const agent = caches.agents.get(r.agent, r.namespace);
       if (agent) events.normal(agent, STATE_EVENT_REASONS[r.change], 'ChangeState', stateNote(r));
     },
+    agentExists: (namespace, agent) => caches.agents.get(agent, namespace) !== undefined,
     applier: { visibleTimeoutMs: config.asteriskVisibleTimeoutMs, pollMs: config.asteriskPollMs },
   });
 
@@ -162,8 +163,10 @@ export function createControllers(
   const fingerprint = (a: SipAgent) =>
     `${a.metadata.generation}|${JSON.stringify(a.metadata.labels ?? {})}`;
   const onAgent = (kind: 'add' | 'update' | 'delete') => (a: SipAgent) => {
-    if (kind === 'delete') index.removeAgent(a.metadata.namespace ?? '', a.metadata.name);
-    else index.upsertAgent(a);
+    if (kind === 'delete') {
+      index.removeAgent(a.metadata.namespace ?? '', a.metadata.name);
+      void asterisk.agentStates(a.metadata.namespace ?? '')?.forget(a.metadata.name);
+    } else index.upsertAgent(a);
     const key = keyOf(a);
     agentQueue.add(key);
     // Status writes come back as updates; only spec/deletion changes alter the rendered config.

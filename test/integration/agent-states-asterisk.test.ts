@@ -5,6 +5,7 @@
 // naming the field; each change is an Event and an SSE message.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { SIGNED_OUT_FAMILY } from '../../operator/src/agentstate/agent-states.ts';
 import type { AgentStateView } from '../../operator/src/agentstate/types.ts';
 import { ApiSession, signInAdmin } from '../support/api-session.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
@@ -317,5 +318,29 @@ describe('agent states on a real Asterisk 22', () => {
     await waitUntil('Bob out of support', async () => (await memberLine('Bob Agent')) === '');
     assert.equal(await memberLine('Bob Agent', 'billing'), '');
     assert.deepEqual(pbx.problems(), []);
+  });
+
+  it('forgets in astdb that a deleted agent had signed out, also when deleted while no operator ran', async () => {
+    const keys = () => pbx.asterisk.cli(`database show ${SIGNED_OUT_FAMILY}`);
+    const cid = await createHrAgent(admin, 'Cid Agent', LOGIN);
+    await provisioned(cid);
+    const out = await admin.call('PUT', `/hr/users/${cid.user.id}/state`, {
+      presence: 'signed-out',
+    });
+    assert.equal(out.status, 200, out.text);
+    assert.ok((await keys()).includes(`/${cid.user.id} `), 'signed out in astdb');
+    const res = await admin.call('DELETE', `/hr/users/${cid.user.id}`);
+    assert.ok(res.status === 200 || res.status === 204, res.text);
+    await waitUntil(
+      'the deleted agent’s key gone',
+      async () => !(await keys()).includes(`/${cid.user.id} `),
+    );
+    // A key left by an agent deleted while no operator was running (put by hand
+    // here): the next operator's first read of Asterisk drops it.
+    await pbx.asterisk.cli(`database put ${SIGNED_OUT_FAMILY} gone-agent 2026-01-01T00:00:00Z`);
+    assert.ok((await keys()).includes('/gone-agent '), 'the stale key is there');
+    await operator.stop();
+    await startTheOperator();
+    await waitUntil('the stale key dropped', async () => !(await keys()).includes('/gone-agent '));
   });
 });

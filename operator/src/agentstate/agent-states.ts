@@ -40,6 +40,12 @@ export interface AgentStatesOptions {
   readonly logger: Logger;
   /** Called with every explicit change: the durable record (log, Event; later PostgreSQL). */
   readonly record?: (r: AgentStateRecord) => void;
+  /**
+   * Whether the SipAgent exists (the informer's cache): who signed out is
+   * kept in astdb by agent name, and a deleted agent's key must not sign out
+   * a new agent of the same name.
+   */
+  readonly exists?: (agent: string) => boolean;
   readonly now?: () => Date;
 }
 
@@ -154,6 +160,27 @@ export class AgentStates {
     this.#recordChange(agent, before, normalized, by);
     this.#emit([agent]);
     return this.view(agent);
+  }
+
+  /**
+   * The agent was deleted: its signed-out key leaves astdb and this process
+   * forgets its state (a new agent of the same name starts available).
+   */
+  async forget(agent: string): Promise<void> {
+    const had = this.#intents.get(agent);
+    this.#intents.delete(agent);
+    this.#since.delete(agent);
+    this.#wrapUpUntil.delete(agent);
+    if (had?.presence === 'signed-out') await this.#dropSignedOut(agent);
+  }
+
+  async #dropSignedOut(agent: string): Promise<void> {
+    await this.#o.client
+      .action({ action: 'DBDel', family: SIGNED_OUT_FAMILY, key: agent })
+      .catch((err) =>
+        // "Database entry not found" is fine; anything else is worth a line.
+        this.#log.debug({ agent, err: describeError(err) }, 'forgetting a sign-out failed'),
+      );
   }
 
   view(agent: string): AgentStateView {
@@ -284,7 +311,11 @@ export class AgentStates {
       // has no newer word on: the operator may have restarted.
       for (const [agent, intent] of this.#intents)
         if (intent.presence === 'signed-out' && !out.has(agent)) this.#intents.delete(agent);
-      for (const agent of out) this.#intents.set(agent, { presence: 'signed-out' });
+      for (const agent of out) {
+        // Deleted while no operator watched: forget it rather than sign out a namesake later.
+        if (this.#o.exists && !this.#o.exists(agent)) void this.#dropSignedOut(agent);
+        else this.#intents.set(agent, { presence: 'signed-out' });
+      }
       for (const e of this.#buffer) if ('fields' in e) this.#apply(e.event, e.fields);
       this.#synced = true;
       if (this.#desiredKnown) this.#adoptPauses();

@@ -30,6 +30,8 @@ export interface ConnectionsOptions {
   readonly secretRecheckMs?: number;
   /** Every explicit agent state change (sign-in/out, pause): the durable record. */
   readonly recordAgentState?: (r: AgentStateRecord) => void;
+  /** Whether a SipAgent exists (agent states drop what astdb keeps of deleted ones). */
+  readonly agentExists?: (namespace: string, agent: string) => boolean;
 }
 
 interface Connection {
@@ -166,6 +168,9 @@ export class AsteriskConnections {
       client,
       logger: log,
       ...(this.#o.recordAgentState ? { record: this.#o.recordAgentState } : {}),
+      ...(this.#o.agentExists
+        ? { exists: (agent: string) => this.#o.agentExists?.(namespace, agent) ?? true }
+        : {}),
     });
     states.onChange((agents) => this.#stateChanges.emit('change', namespace, agents));
     applier.afterReload((v) => states.setDesired(v.members, v.wrapUpSeconds));
