@@ -10,6 +10,11 @@
 // HANGUPCAUSE; Dial's "g" goes on after the customer hangs up). Events carry
 // Asterisk's Timestamp (timestampevents), the host's wall clock. The ;1 leg runs Echo(): whatever the answering agent says
 // comes back to them, so audio heard by the agent proves both directions.
+// Calls from the customer (outbound, to "the phone network") land in
+// carrier-in: any number rings for CALLED_RINGING_SECONDS, then answers with
+// Echo(), so an agent who called out hears itself only if audio goes both
+// ways. The carrier trusts the customer's P-Asserted-Identity
+// (trust_id_inbound) as carriers do, so its events show the caller ID we sent.
 // The carrier's AMI user reads and writes everything: it is the test's.
 
 import { randomBytes } from 'node:crypto';
@@ -24,6 +29,8 @@ import { type AsteriskProcess, createAsterisk } from '../../scripts/lib/asterisk
 import { waitUntil } from './wait.ts';
 
 export const CARRIER_CUSTOMER = 'customer';
+/** How long a number called through the carrier rings before it answers. */
+export const CALLED_RINGING_SECONDS = 1;
 
 /** An event the carrier's AMI raised, with its arrival time and when Asterisk raised it. */
 export interface CarrierEvent {
@@ -94,6 +101,7 @@ allow = ulaw,alaw
 auth = ${CARRIER_CUSTOMER}
 aors = ${CARRIER_CUSTOMER}
 direct_media = no
+trust_id_inbound = yes
 
 [${CARRIER_CUSTOMER}]
 type = auth
@@ -120,7 +128,10 @@ exten => _[+0-9].,1,Dial(PJSIP/\${EXTEN}@${CARRIER_CUSTOMER},30,g)
  same => n,Hangup()
 
 [carrier-in]
-exten => _[+0-9].,1,Hangup(1)
+exten => _[+0-9].,1,Ringing()
+ same => n,Wait(${CALLED_RINGING_SECONDS})
+ same => n,Answer()
+ same => n,Echo()
 `;
 
 export async function startCarrier(): Promise<Carrier> {

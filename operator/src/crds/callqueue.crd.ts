@@ -44,7 +44,8 @@ const labelValue: JSONSchemaProps = {
   pattern: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$',
 };
 
-const selector: JSONSchemaProps = {
+/** A label selector over SipAgents (SipTrunk outbound.agents uses it too). */
+export const selector: JSONSchemaProps = {
   type: 'object',
   description:
     'SipAgents whose labels match (a Kubernetes label selector). Empty matches every agent.',

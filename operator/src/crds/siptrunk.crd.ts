@@ -2,6 +2,8 @@
 // ajv validator are both generated from this object. Rules that need another
 // object (the Secret, the queue or agent a route names, another trunk's
 // numbers) cannot be CEL: the operator reports them in status.
+
+import { selector } from './callqueue.crd.ts';
 import {
   API_VERSION,
   conditions,
@@ -33,6 +35,14 @@ export const TRUNK_MATCH_PATTERN = `^${IPV4}(:${PORT})?(/(3[0-2]|[12]?[0-9]))?$`
 export const TRUNK_NUMBER_PATTERN = '^\\+?[0-9]{2,15}$';
 /** A SIP user part we write into From headers: letters, digits and a little punctuation. */
 export const TRUNK_USER_PATTERN = '^[A-Za-z0-9_.+-]{1,64}$';
+/** An E.164 number: "+", a country code that does not start with 0, 7 to 15 digits in all. */
+export const E164_PATTERN = '^\\+[1-9][0-9]{6,14}$';
+/** What agents may dial: a class of numbers, or an E.164 prefix ("+" and 1-15 digits). */
+export const OUTBOUND_ALLOW_PATTERN = '^(national|international|emergency|\\+[0-9]{1,15})$';
+/** A range of numbers: an E.164 prefix. */
+export const OUTBOUND_PREFIX_PATTERN = '^\\+[0-9]{1,15}$';
+/** An emergency number as dialled (never a pattern): 2 to 6 digits. */
+export const EMERGENCY_NUMBER_PATTERN = '^[0-9]{2,6}$';
 /**
  * Section and context names are "switchboard-trunk-<name>"; Asterisk keeps
  * category and context names in 80-byte buffers (79 characters).
@@ -74,6 +84,105 @@ const route: JSONSchemaProps = {
     hotline: {
       type: 'boolean',
       description: "true: the call goes where the WebRTCConfig's hotline number goes.",
+    },
+  },
+};
+
+const outbound: JSONSchemaProps = {
+  type: 'object',
+  description:
+    'Calls out to the phone network through this trunk (at most one trunk per namespace carries them: the oldest; the others report OutboundConflict). Agents dial a number the way a person writes it; Asterisk normalises it to E.164, checks it against deny and allow, and dials it with callerId. Emergency numbers are always allowed, for every agent. Extensions, the hotline and queue numbers always win over outside numbers.',
+  required: ['callerId', 'countryCode'],
+  'x-kubernetes-validations': [
+    {
+      rule: 'self.nationalPrefix != self.internationalPrefix && !self.nationalPrefix.startsWith(self.internationalPrefix)',
+      message:
+        'nationalPrefix must differ from internationalPrefix and must not start with it (e.g. "0" and "00")',
+      fieldPath: '.nationalPrefix',
+    },
+  ],
+  properties: {
+    enabled: {
+      type: 'boolean',
+      description: 'false keeps the settings but lets no call out.',
+      default: true,
+    },
+    callerId: {
+      type: 'string',
+      description:
+        'The number the carrier shows to the called party, in E.164 (e.g. the hotline\'s public number "+23222000000"). Sent as the caller ID (From, unless fromUser is set, and P-Asserted-Identity); the agent\'s own name and extension never leave.',
+      maxLength: 16,
+      pattern: E164_PATTERN,
+    },
+    countryCode: {
+      type: 'string',
+      description: 'The country calling code of national numbers, without "+", e.g. "232".',
+      maxLength: 3,
+      pattern: '^[1-9][0-9]{0,2}$',
+    },
+    nationalPrefix: {
+      type: 'string',
+      description:
+        'The trunk prefix of national numbers as people write them ("076 123 456" is +232 76 123 456). "" where national numbers are written without one.',
+      default: '0',
+      maxLength: 3,
+      pattern: '^[0-9]{0,3}$',
+    },
+    internationalPrefix: {
+      type: 'string',
+      description:
+        'The international access code people dial instead of "+" ("00232 76 123 456" is +232 76 123 456).',
+      default: '00',
+      maxLength: 4,
+      pattern: '^[0-9]{1,4}$',
+    },
+    allow: {
+      type: 'array',
+      description:
+        'What agents may call: "national" (numbers in countryCode), "international" (any other country), "emergency" (always allowed anyway), or E.164 prefixes such as "+23276". Anything else is refused with cause 21 (call rejected).',
+      default: ['national'],
+      maxItems: 64,
+      'x-kubernetes-list-type': 'set',
+      items: {
+        type: 'string',
+        description: '"national", "international", "emergency" or an E.164 prefix ("+23276").',
+        maxLength: 16,
+        pattern: OUTBOUND_ALLOW_PATTERN,
+      },
+    },
+    deny: {
+      type: 'array',
+      description:
+        'E.164 prefixes never called, whatever allow says (e.g. premium-rate "+2329"); refused with cause 21 (call rejected).',
+      default: [],
+      maxItems: 64,
+      'x-kubernetes-list-type': 'set',
+      items: {
+        type: 'string',
+        description: 'An E.164 prefix, e.g. "+2329".',
+        maxLength: 16,
+        pattern: OUTBOUND_PREFIX_PATTERN,
+      },
+    },
+    emergencyNumbers: {
+      type: 'array',
+      description:
+        "Numbers sent to the carrier exactly as dialled, from every agent, whatever allow, deny and agents say. A number that is the hotline, a queue's or an agent's stays inside the call center.",
+      default: ['112'],
+      maxItems: 16,
+      'x-kubernetes-list-type': 'set',
+      items: {
+        type: 'string',
+        description: 'An emergency number, e.g. "112".',
+        maxLength: 6,
+        pattern: EMERGENCY_NUMBER_PATTERN,
+      },
+    },
+    agents: {
+      type: 'object',
+      description:
+        'Which SipAgents may call out. Omitted: every agent. Others are refused with cause 57 (not authorised).',
+      properties: { selector },
     },
   },
 };
@@ -166,14 +275,12 @@ const spec: JSONSchemaProps = {
     maxCalls: {
       type: 'integer',
       description:
-        'How many calls from the carrier may be up at once (0: no limit); one more is refused with cause 34 (congestion).',
+        'How many calls through the carrier (in and out) may be up at once (0: no limit); one more is refused with cause 34 (congestion).',
       default: 0,
       minimum: 0,
       maximum: 10000,
     },
-    callerId: number(
-      'The number we present to the carrier on outbound calls, e.g. the hotline\'s public number "+23222000000" (used by outbound dialing).',
-    ),
+    outbound,
     routes: {
       type: 'array',
       description:

@@ -175,6 +175,25 @@ export interface TrunkRoute {
   hotline?: boolean;
 }
 
+/** Calls out through a trunk (all defaults applied by the schema). */
+export interface TrunkOutbound {
+  enabled: boolean;
+  /** E.164, e.g. "+23222000000". */
+  callerId: string;
+  /** Without "+", e.g. "232". */
+  countryCode: string;
+  /** "" when national numbers have no trunk prefix. */
+  nationalPrefix: string;
+  internationalPrefix: string;
+  /** "national", "international", "emergency" or E.164 prefixes. */
+  allow: string[];
+  /** E.164 prefixes. */
+  deny: string[];
+  emergencyNumbers: string[];
+  /** Omitted: every agent may call out. */
+  agents?: { selector?: LabelSelector };
+}
+
 export interface SipTrunkSpec {
   host: string;
   port: number;
@@ -186,7 +205,7 @@ export interface SipTrunkSpec {
   fromDomain?: string;
   codecs: Codec[];
   maxCalls: number;
-  callerId?: string;
+  outbound?: TrunkOutbound;
   routes: TrunkRoute[];
 }
 

@@ -40,6 +40,7 @@ export interface SipTrunkControllerDeps {
 
 const WARNED_REASONS = new Set([
   'NumberConflict',
+  'OutboundConflict',
   'RouteTargetMissing',
   'SecretNotFound',
   'SecretKeyMissing',

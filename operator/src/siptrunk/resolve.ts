@@ -3,10 +3,19 @@
 // older trunk keeps a number two claim, as queues and extensions do; a route
 // whose queue or agent does not exist is left out, so its calls meet the
 // "unallocated number" refusal), and whether its credentials can be used.
+// Outbound calls go through one trunk: the oldest whose outbound is enabled;
+// any other trunk with it enabled reports the conflict and renders without.
 // Pure: the WebRTCConfig controller renders from it, the SipTrunk controller
 // writes status from it, so both always agree.
-import type { RenderTrunk } from '../asterisk/render/index.ts';
-import type { CallQueue, SipAgent, SipTrunk, TrunkRoute, WebRTCConfigSpec } from '../crds/types.ts';
+import type { RenderOutbound, RenderTrunk } from '../asterisk/render/index.ts';
+import type {
+  CallQueue,
+  SipAgent,
+  SipTrunk,
+  TrunkOutbound,
+  TrunkRoute,
+  WebRTCConfigSpec,
+} from '../crds/types.ts';
 import type { CredentialsResult } from './credentials.ts';
 
 export interface ResolvedTrunk {
@@ -18,6 +27,8 @@ export interface ResolvedTrunk {
   readonly conflicts: readonly { readonly number: string; readonly trunk: string }[];
   /** Routes whose target does not exist (what is missing, in words). */
   readonly missing: readonly { readonly number: string; readonly target: string }[];
+  /** Whether the trunk carries outbound calls; `conflict`: the older trunk that does. */
+  readonly outbound: 'off' | 'active' | { readonly conflict: string };
 }
 
 const older = (a: SipTrunk, b: SipTrunk): number => {
@@ -60,7 +71,13 @@ export function resolveTrunks(
   );
   const holder = new Map<string, string>();
   const out = new Map<string, ResolvedTrunk>();
+  let outboundHolder: string | undefined;
   for (const t of trunks.filter((x) => !x.metadata.deletionTimestamp).sort(older)) {
+    let outbound: ResolvedTrunk['outbound'] = 'off';
+    if (t.spec.outbound?.enabled) {
+      outbound = outboundHolder === undefined ? 'active' : { conflict: outboundHolder };
+      outboundHolder ??= t.metadata.name;
+    }
     const routes: TrunkRoute[] = [];
     const conflicts: { number: string; trunk: string }[] = [];
     const missing: { number: string; target: string }[] = [];
@@ -81,6 +98,7 @@ export function resolveTrunks(
       routes: routes.sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0)),
       conflicts,
       missing,
+      outbound,
     });
   }
   return out;
@@ -89,6 +107,19 @@ export function resolveTrunks(
 /** Whether the trunk goes into Asterisk: everything but unusable credentials. */
 export function isRendered(r: ResolvedTrunk): boolean {
   return r.credentials.state !== 'problem';
+}
+
+function renderOutbound(o: TrunkOutbound): RenderOutbound {
+  return {
+    callerId: o.callerId,
+    countryCode: o.countryCode,
+    nationalPrefix: o.nationalPrefix,
+    internationalPrefix: o.internationalPrefix,
+    allow: o.allow,
+    deny: o.deny,
+    emergencyNumbers: o.emergencyNumbers,
+    allAgents: o.agents?.selector === undefined,
+  };
 }
 
 /** The render input for every trunk that goes into Asterisk. */
@@ -113,6 +144,7 @@ export function renderTrunks(
       codecs: s.codecs,
       maxCalls: s.maxCalls,
       routes: r.routes,
+      ...(r.outbound === 'active' && s.outbound ? { outbound: renderOutbound(s.outbound) } : {}),
     });
   }
   return out;

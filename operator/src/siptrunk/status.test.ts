@@ -11,6 +11,7 @@ const resolved = (extra: Partial<ResolvedTrunk> = {}): ResolvedTrunk => ({
   routes: [{ number: '117', hotline: true }],
   conflicts: [],
   missing: [],
+  outbound: 'off',
   ...extra,
 });
 const registers = sipTrunk('carrier', {

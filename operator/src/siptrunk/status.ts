@@ -34,6 +34,11 @@ function ready(resolved: ResolvedTrunk, hasConfig: boolean): ConditionInput {
         .map((x) => `number ${x.number} is already routed by SipTrunk ${x.trunk}`)
         .join('; '),
     );
+  if (typeof resolved.outbound === 'object')
+    return no(
+      'OutboundConflict',
+      `outbound calls already go through SipTrunk ${resolved.outbound.conflict} (one trunk per namespace carries them); this trunk's outbound section is not used`,
+    );
   if (resolved.missing.length)
     return no(
       'RouteTargetMissing',
@@ -48,7 +53,9 @@ function ready(resolved: ResolvedTrunk, hasConfig: boolean): ConditionInput {
     type: 'Ready',
     status: 'True',
     reason: 'Configured',
-    message: `numbers: ${numbers.join(', ') || 'none'}`,
+    message: `numbers: ${numbers.join(', ') || 'none'}${
+      resolved.outbound === 'active' ? '; outbound calls go through this trunk' : ''
+    }`,
   };
 }
 

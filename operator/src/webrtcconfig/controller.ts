@@ -24,6 +24,7 @@ import type { Logger } from '../log.ts';
 import type { AgentIndex } from '../sipagent/agent-index.ts';
 import { splitKey } from '../sipagent/controller.ts';
 import { type CredentialsResult, readTrunkCredentials } from '../siptrunk/credentials.ts';
+import { dialOutAgents } from '../siptrunk/outbound.ts';
 import { renderTrunks, resolveTrunks } from '../siptrunk/resolve.ts';
 import { referenceProblems, secretReferences } from './references.ts';
 import { renderAgents } from './render-input.ts';
@@ -93,23 +94,22 @@ export class WebRTCConfigController {
 
     const agents = this.#d.agents.list(namespace);
     const secret = (n: string) => this.#d.secrets.get(n, namespace);
-    const renderList = renderAgents(config.spec, agents, secret, (n) =>
-      this.#d.index.ownership(namespace, n),
-    );
     const callQueues = this.#d.queues.list(namespace);
     const queues = renderQueues(callQueues, resolveQueues(callQueues, agents, config.spec));
     const sipTrunks = this.#d.trunks.list(namespace);
     const credentials = await this.#readTrunkCredentials(sipTrunks);
-    const trunks = renderTrunks(
+    const resolvedTrunks = resolveTrunks(
       sipTrunks,
-      resolveTrunks(
-        sipTrunks,
-        callQueues,
-        agents,
-        config.spec,
-        (t) => credentials.get(t.metadata.name) ?? { state: 'none' },
-      ),
+      callQueues,
+      agents,
+      config.spec,
+      (t) => credentials.get(t.metadata.name) ?? { state: 'none' },
     );
+    const trunks = renderTrunks(sipTrunks, resolvedTrunks);
+    const dialOut = dialOutAgents(sipTrunks, resolvedTrunks, agents);
+    const renderList = renderAgents(config.spec, agents, secret, (n) =>
+      this.#d.index.ownership(namespace, n),
+    ).map((a) => (dialOut?.has(a.name) ? { ...a, dialOut: true } : a));
     const dtls = config.spec.dtlsCertificateSecret;
     const dtlsUsable =
       dtls !== undefined && !problems.some((p) => p.startsWith('spec.dtlsCertificateSecret'));

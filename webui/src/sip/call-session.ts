@@ -8,11 +8,13 @@ import {
   type Session,
   type SessionDescriptionHandlerModifier,
   SessionState,
+  type URI,
   UserAgent,
 } from 'sip.js';
 import type { SessionDescriptionHandler } from 'sip.js/lib/platform/web/session-description-handler/session-description-handler.js';
 import { CallAudio } from './call-audio.ts';
 import { microphoneConstraints } from './call-media.ts';
+import { refusalReason } from './call-refusal.ts';
 import {
   type CallNotes,
   type CallView,
@@ -28,6 +30,7 @@ import { askDialog, CALL_LOST } from './dialog-check.ts';
 import { onTonePlayed, telephoneEventsAtCodecRate } from './dtmf.ts';
 import { type PhoneConfig, sipDomain } from './phone-config.ts';
 import type { PhoneHooks } from './phone-timeline.ts';
+import { withoutCodec } from './sdp-codecs.ts';
 
 /** Where calls are placed from (the SIP line). */
 export interface CallLine {
@@ -44,6 +47,8 @@ export class CallSession {
   #call: CallView | undefined;
   /** Set by whoever ends the call; read when SIP.js reports it terminated. */
   #endReason: string | undefined;
+  /** Set when the refused INVITE is to be sent again (G.711 only) instead of ending the call. */
+  #retry: (() => Promise<void>) | undefined;
 
   constructor(notes: CallNotes, line: CallLine, hooks: PhoneHooks) {
     this.#notes = notes;
@@ -85,14 +90,36 @@ export class CallSession {
     if (!target.ok) return this.#refuse(target.error);
     const uri = UserAgent.makeURI(target.uri);
     if (!uri) return this.#refuse(`"${input}" is not a valid SIP address.`);
-    const inviter = new Inviter(ua, uri, { sessionDescriptionHandlerOptions: this.#microphone() });
-    this.#adopt(inviter, 'outgoing', { name: target.display, user: target.display });
     this.#hooks.mark('dial');
+    await this.#invite(ua, uri, target.display, false);
+  }
+
+  /**
+   * Sends the INVITE. `g711` leaves Opus (and RED, which carries Opus) out
+   * of the offer: the second try after Asterisk answered 488, which it does
+   * for a call out to a carrier that takes no Opus (it has no Opus
+   * transcoder, operator render/outbound.ts). The call view stays the same.
+   */
+  async #invite(ua: UserAgent, uri: URI, display: string, g711: boolean): Promise<void> {
+    const inviter = new Inviter(ua, uri, { sessionDescriptionHandlerOptions: this.#microphone() });
+    const previous = g711 ? this.#call : undefined;
+    this.#adopt(inviter, 'outgoing', { name: display, user: display });
+    if (previous) this.#call = { ...previous, id: inviter.id };
+    if (g711) {
+      inviter.sessionDescriptionHandlerModifiers = [dtmfAtCodecRate, g711Only];
+      inviter.sessionDescriptionHandlerModifiersReInvite = [dtmfAtCodecRate, g711Only];
+    }
     try {
       await inviter.invite({
         requestDelegate: {
           onReject: ({ message }) => {
-            this.#endReason = `${message.statusCode} ${message.reasonPhrase}`;
+            if (message.statusCode === 488 && !g711 && inviter === this.#session)
+              this.#retry = () => this.#invite(ua, uri, display, true);
+            this.#endReason = refusalReason(
+              message.statusCode ?? 0,
+              message.reasonPhrase ?? '',
+              message.getHeader('Reason'),
+            );
           },
         },
       });
@@ -124,6 +151,7 @@ export class CallSession {
   async hangUp(reason: string): Promise<void> {
     const session = this.#session;
     if (!session) return;
+    this.#retry = undefined;
     this.#endReason = reason;
     switch (session.state) {
       case SessionState.Initial:
@@ -218,6 +246,13 @@ export class CallSession {
   #onTerminated(session: Session): void {
     const call = this.#call;
     if (session !== this.#session || !call) return;
+    const retry = this.#retry;
+    this.#retry = undefined;
+    if (retry) {
+      this.#hooks.mark('redial-g711');
+      void retry();
+      return;
+    }
     this.end(this.#endReason ?? unexplainedEndReason(call));
   }
 
@@ -263,6 +298,12 @@ export class CallSession {
     return { constraints: microphoneConstraints(this.#notes.microphoneId) };
   }
 }
+
+/** An offer without Opus (and RED, its redundancy): what a G.711 carrier takes. */
+const g711Only: SessionDescriptionHandlerModifier = async (description) => ({
+  ...description,
+  sdp: withoutCodec(withoutCodec(description.sdp ?? '', 'red'), 'opus'),
+});
 
 /** RFC 4733 events only at the call codec's clock rate (dtmf.ts says why). */
 const dtmfAtCodecRate: SessionDescriptionHandlerModifier = async (description) => ({

@@ -13,6 +13,19 @@ test('extensions and phone numbers become SIP URIs in the domain', () => {
     uri: 'sip:+15550109912@pbx.example',
     display: '+15550109912',
   });
+  // numbers as people write them reach Asterisk as digits (and "+"), nothing else
+  for (const [typed, user] of [
+    ['076 123 456', '076123456'],
+    ['+232 76-123-456', '+23276123456'],
+    ['(076) 123456', '076123456'],
+    ['00232 76 123 456', '0023276123456'],
+    ['076/123 456', '076123456'],
+  ])
+    assert.deepEqual(dialTarget(typed ?? '', 'd'), {
+      ok: true,
+      uri: `sip:${user}@d`,
+      display: user,
+    });
   assert.equal(dialTarget('john_doe_1700000000', 'd').ok, true);
   assert.deepEqual(dialTarget('sip:bob@other.example', 'd'), {
     ok: true,

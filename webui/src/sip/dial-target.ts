@@ -1,6 +1,8 @@
 // Turns what a person typed on the dial pad into a SIP URI string: extensions
-// and phone numbers (spaces, dashes, dots and parentheses are dropped), a SIP
-// user name, or a full sip: URI.
+// and phone numbers (spaces, dashes, dots, slashes and parentheses are
+// dropped: a SIP user part cannot hold them; Asterisk turns the rest into
+// E.164 and decides whether it may be called), a SIP user name, or a full
+// sip: URI.
 
 export type DialTarget = { ok: true; uri: string; display: string } | { ok: false; error: string };
 
@@ -13,7 +15,7 @@ export function dialTarget(input: string, domain: string): DialTarget {
     }
     return { ok: true, uri: typed, display: typed.replace(/^sips?:/i, '') };
   }
-  const digits = typed.replace(/[\s().-]/g, '');
+  const digits = typed.replace(/[\s().\-/]/g, '');
   if (/^\+?[0-9*#]+$/.test(digits)) {
     return { ok: true, uri: `sip:${digits}@${domain}`, display: digits };
   }

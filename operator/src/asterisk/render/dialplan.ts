@@ -31,7 +31,11 @@ export const CAUSE = {
   busy: 17, // 486 Busy Here
   noAnswer: 19, // 480 Temporarily Unavailable
   absent: 20, // 480: the agent has no registered browser
+  rejected: 21, // 403 Forbidden: an outside number that may not be called
+  invalidNumber: 28, // 484 Address Incomplete: no phone number
   congestion: 34, // 503
+  notAuthorised: 57, // 603 Decline: the agent may not call outside numbers
+  codecsUnsupported: 58, // 488 Not Acceptable Here: the call needs other codecs (G.711)
 } as const;
 
 // Asterisk variables, built without `${` inside JS template literals.
@@ -64,7 +68,15 @@ export function queueExtension(
   return steps.map((step, i) => (i === 0 ? `exten => ${number},1,${step}` : ` same => n,${step}`));
 }
 
-export function dialplanMain(spec: WebRTCConfigSpec, routes: readonly QueueRoute[]): string {
+/**
+ * `outboundContext`: the context of outside numbers (outbound.ts), searched
+ * after every extension and before the refusal; omitted without an outbound trunk.
+ */
+export function dialplanMain(
+  spec: WebRTCConfigSpec,
+  routes: readonly QueueRoute[],
+  outboundContext?: string,
+): string {
   return [
     `[${AGENT_CONTEXT}]`,
     ...routes.flatMap((r) => queueExtension(r.number, r, routes)),
@@ -76,6 +88,7 @@ export function dialplanMain(spec: WebRTCConfigSpec, routes: readonly QueueRoute
     // extensions live only in included contexts, and the catch-all is included
     // last, so it can never shadow an agent.
     ...SHARDS.map((i) => `include => ${shardContext(i)}`),
+    ...(outboundContext === undefined ? [] : [`include => ${outboundContext}`]),
     `include => ${REJECT_CONTEXT}`,
     '',
     `[${REJECT_CONTEXT}]`,

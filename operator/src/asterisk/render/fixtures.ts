@@ -10,6 +10,7 @@ import type {
   GeneratedObject,
   RenderAgent,
   RenderInput,
+  RenderOutbound,
   RenderQueue,
   RenderQueueMember,
   RenderTrunk,
@@ -117,6 +118,8 @@ const KNOWN: Readonly<Record<string, ReadonlySet<string>>> = {
     'rtp_symmetric',
     'force_rport',
     'rewrite_contact',
+    // outbound calls (outbound.ts), loaded by the real Asterisk in trunk-outbound.test.ts
+    'send_pai',
   ]),
   aor: new Set(['type', 'max_contacts', 'remove_existing', 'contact']),
   auth: new Set(['type', 'auth_type', 'username', 'password']),
@@ -217,6 +220,21 @@ export function priorities(config: LoadedConfig, context: string, exten: string)
         );
     }
   return out;
+}
+
+/** Outbound rules as the operator resolves them: national calls for everyone, premium denied. */
+export function outbound(extra: Partial<RenderOutbound> = {}): RenderOutbound {
+  return {
+    callerId: '+23222000000',
+    countryCode: '232',
+    nationalPrefix: '0',
+    internationalPrefix: '00',
+    allow: ['national'],
+    deny: ['+2329'],
+    emergencyNumbers: ['112'],
+    allAgents: true,
+    ...extra,
+  };
 }
 
 /** A SipTrunk as the operator resolves it (registering, with credentials, two routes). */

@@ -15,6 +15,7 @@ export {
   shardObjectName,
 } from './layout.ts';
 export { hashMarker, objectHash, objectMarkers, sha256 } from './marker.ts';
+export { CHECK_CONTEXT, DIAL_CONTEXT, OUTBOUND_CONTEXT } from './outbound.ts';
 export {
   type ConfigCategory,
   ConfigError,
@@ -23,7 +24,7 @@ export {
   type LoadedConfig,
   loadConfig,
 } from './parse.ts';
-export { endpointRevision, REVISION_VARIABLE } from './pjsip.ts';
+export { DIALOUT_VARIABLE, endpointRevision, REVISION_VARIABLE } from './pjsip.ts';
 export { renderAsteriskConfig } from './render.ts';
 export { type QueueRoute, queueRoutes } from './routes.ts';
 export { SHARD_COUNT, shardOf } from './shards.ts';
@@ -33,6 +34,7 @@ export type {
   HashMarker,
   RenderAgent,
   RenderInput,
+  RenderOutbound,
   RenderQueue,
   RenderQueueMember,
   RenderQueueSettings,

@@ -47,8 +47,24 @@ export function transport(
   return section(name, lines);
 }
 
-/** Transports and templates: the main pjsip file's body before the #include lines. */
-export function pjsipMain(spec: WebRTCConfigSpec, dtlsCertPath: string | undefined): string {
+/**
+ * The channel variable that lets an agent's calls out to the phone network
+ * (outbound.ts checks it): "yes" on the endpoint template when every agent
+ * may, else on the endpoints of those who may. A SIP request cannot set a
+ * channel variable, so a browser cannot grant it to itself.
+ */
+export const DIALOUT_VARIABLE = 'SWITCHBOARD_DIALOUT';
+const DIALOUT_LINE: Line = ['set_var', `${DIALOUT_VARIABLE}=yes`];
+
+/**
+ * Transports and templates: the main pjsip file's body before the #include
+ * lines. `everyoneDialsOut`: the template carries the dial-out permission.
+ */
+export function pjsipMain(
+  spec: WebRTCConfigSpec,
+  dtlsCertPath: string | undefined,
+  everyoneDialsOut = false,
+): string {
   const t = spec.transports;
   const parts: string[] = [];
   if (t.ws) parts.push(transport(TRANSPORT_WS, 'ws', t));
@@ -85,6 +101,7 @@ export function pjsipMain(spec: WebRTCConfigSpec, dtlsCertPath: string | undefin
     // (config-behaviour case E); the certificate alone loads (case E2).
     endpoint.push(['dtls_cert_file', `${dir}/tls.crt`], ['dtls_private_key', `${dir}/tls.key`]);
   }
+  if (everyoneDialsOut) endpoint.push(DIALOUT_LINE);
   parts.push(section(ENDPOINT_TEMPLATE, endpoint, '!'));
   parts.push(
     section(
@@ -111,12 +128,15 @@ export const REVISION_VARIABLE = 'SWITCHBOARD_REVISION';
 
 function endpointLines(a: AcceptedAgent): Line[] {
   const id = a.sipUsername;
-  return [
+  const lines: Line[] = [
     ['auth', id],
     ['aors', id],
     ['callerid', callerId(a.label, a.extension)],
     ['allow', a.codecs.join(',')],
   ];
+  // Part of the revision: the agent is Provisioned only once Asterisk has its permission.
+  if (a.dialOut) lines.push(DIALOUT_LINE);
+  return lines;
 }
 
 /** What the agent's endpoint and AOR say, as a short hash (pure; see REVISION_VARIABLE). */

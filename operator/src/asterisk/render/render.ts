@@ -6,6 +6,7 @@ import { type AcceptedAgent, checkAgents, isQueueName } from './agents.ts';
 import { dialplanMain, dialplanShard } from './dialplan.ts';
 import { includeLine, MAIN_FILES, shardFiles, shardObjectName } from './layout.ts';
 import { objectHash, withMarker } from './marker.ts';
+import { dialplanOutbound, OUTBOUND_CONTEXT, outboundProblems, outboundTrunk } from './outbound.ts';
 import { pjsipAuth, pjsipEndpoints, pjsipMain } from './pjsip.ts';
 import { queueNames, queuesMain } from './queues.ts';
 import { queueRoutes } from './routes.ts';
@@ -82,6 +83,10 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
   assertRenderable(config);
   assertQueuesRenderable(queues);
   assertTrunksRenderable(trunks);
+  const outbound = outboundTrunk(trunks)?.outbound;
+  const outboundBad = outbound ? outboundProblems(outbound) : [];
+  if (outboundBad.length)
+    throw new Error(`cannot render Asterisk configuration: ${outboundBad.join('; ')}`);
   const routes = queueRoutes(config, queues);
   const { accepted } = checkAgents(input.agents, config, queues);
   const shards: AcceptedAgent[][] = SHARDS.map(() => []);
@@ -91,15 +96,20 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
   for (const t of trunks) trunkShards[shardOf(trunkId(t.name))]?.push(t);
   // Both '' without trunks: the files are then exactly what they were before trunks existed.
   const trunkPjsip = pjsipTrunks(config.transports, trunks);
-  const trunkDialplan = dialplanTrunks(config, trunks, accepted, queues, routes);
+  const trunkDialplan = [
+    dialplanTrunks(config, trunks, accepted, queues, routes),
+    dialplanOutbound(trunks),
+  ]
+    .filter((x) => x !== '')
+    .join('\n');
 
   // #include lines go last in every file: an included file starts with its own
   // category header, and nothing after an #include may rely on the category before it.
   const main = object('ConfigMap', config.generated.configMapName, {
-    [MAIN_FILES.pjsip]: `\n${pjsipMain(config, input.dtlsCertPath)}\n${
+    [MAIN_FILES.pjsip]: `\n${pjsipMain(config, input.dtlsCertPath, outbound?.allAgents ?? false)}\n${
       trunkPjsip && `${trunkPjsip}\n`
     }${includes((i) => shardFiles(i).endpoints)}\n${includes((i) => shardFiles(i).auth)}\n`,
-    [MAIN_FILES.extensions]: `\n${dialplanMain(config, routes)}\n${
+    [MAIN_FILES.extensions]: `\n${dialplanMain(config, routes, outbound && OUTBOUND_CONTEXT)}\n${
       trunkDialplan && `${trunkDialplan}\n`
     }${includes((i) => shardFiles(i).dialplan)}\n`,
     // Members are not configuration: the operator adds them over AMI (agentstate/).

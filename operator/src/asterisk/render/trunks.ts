@@ -92,6 +92,10 @@ export function assertTrunksRenderable(trunks: readonly RenderTrunk[]): void {
   if (bad.length) throw new Error(`cannot render Asterisk configuration: ${bad.join('; ')}`);
 }
 
+/** The trunk's known codecs, once each, in its order. */
+export const trunkCodecs = (t: Pick<RenderTrunk, 'codecs'>) =>
+  [...new Set(t.codecs)].filter((c) => CODECS.has(c));
+
 export const byTrunkName = (trunks: readonly RenderTrunk[]) =>
   [...trunks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
@@ -117,12 +121,15 @@ function trunkSections(t: RenderTrunk): string {
     ['context', id],
     ['transport', TRANSPORT_UDP],
     ['disallow', 'all'],
-    ['allow', [...new Set(t.codecs)].filter((c) => CODECS.has(c)).join(',')],
+    ['allow', trunkCodecs(t).join(',')],
     ['aors', id],
   ];
   if (t.credentials) endpoint.push(['outbound_auth', id]);
   if (t.fromUser !== undefined) endpoint.push(['from_user', t.fromUser]);
   if (t.fromDomain !== undefined) endpoint.push(['from_domain', t.fromDomain]);
+  // Calls out carry the call center's number in P-Asserted-Identity too: carriers
+  // that take From as the account (fromUser) read the caller ID there.
+  if (t.outbound) endpoint.push(['send_pai', 'yes']);
   endpoint.push(
     // Asterisk stays in the media path: agents' browsers speak DTLS-SRTP, carriers RTP.
     ['direct_media', 'no'],

@@ -14,6 +14,12 @@ export interface RenderAgent {
   /** Already resolved (omitted spec.queues => [hotline queue]). */
   queues: readonly string[];
   maxContacts: number;
+  /**
+   * The agent may call out although the outbound trunk names only some
+   * agents (siptrunk/outbound.ts); unset when it names none (then the
+   * endpoint template carries the permission for everyone).
+   */
+  dialOut?: boolean;
 }
 
 /** A CallQueue's settings as rendered (the spec after defaulting, without what resolution decides). */
@@ -54,6 +60,24 @@ export interface RenderTrunk {
   maxCalls: number;
   /** The routes in force (numbers another trunk holds and targets that do not exist already removed). */
   routes: readonly TrunkRoute[];
+  /** Calls out through this trunk: at most one rendered trunk has it (siptrunk/resolve.ts). */
+  outbound?: RenderOutbound;
+}
+
+/** A trunk's outbound rules (SipTrunk spec.outbound, enabled). */
+export interface RenderOutbound {
+  /** E.164. */
+  callerId: string;
+  countryCode: string;
+  nationalPrefix: string;
+  internationalPrefix: string;
+  /** "national", "international", "emergency" or E.164 prefixes. */
+  allow: readonly string[];
+  /** E.164 prefixes. */
+  deny: readonly string[];
+  emergencyNumbers: readonly string[];
+  /** true: every agent may call out; false: only agents with dialOut. */
+  allAgents: boolean;
 }
 
 export interface RenderInput {

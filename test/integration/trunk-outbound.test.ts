@@ -1,0 +1,363 @@
+// Calls out to the phone network through a SipTrunk, against a real carrier
+// on loopback: the project's real Asterisk 22 driven by the real operator,
+// and a SECOND real Asterisk playing the carrier (test/support/carrier-asterisk.ts:
+// digest authentication, a registrar, and every number it is sent rings for a
+// second, then answers with Echo()). Agents dial in headless Chromium, as in
+// the softphone tests. Proven: an agent allowed to call out dials a national
+// number written with spaces; the carrier receives the INVITE for its E.164
+// form with the trunk's caller ID (the carrier's own AMI events), answers, and
+// the agent hears itself through the carrier (audio both ways); a premium
+// number (deny) is refused by Asterisk with cause 21 and an agent the trunk
+// does not name with cause 57, each shown in words by the softphone, and the
+// carrier never hears of them; an emergency number goes out from any agent,
+// exactly as dialled.
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { dbov, inboundAudio, meanEnergy } from '../browser/support/audio-stats.ts';
+import { launchChromium } from '../browser/support/chromium.ts';
+import { PhoneDriver } from '../browser/support/phone-driver.ts';
+import {
+  mountPhone,
+  type PhonePageServer,
+  startPhonePageServer,
+} from '../browser/support/phone-page.ts';
+import {
+  CARRIER_CUSTOMER,
+  type Carrier,
+  type CarrierEvent,
+  freeUdpPort,
+  startCarrier,
+} from '../support/carrier-asterisk.ts';
+import { createNamespace, testCluster } from '../support/cluster.ts';
+import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
+import { type RealAsterisk, startRealAsterisk } from '../support/real-asterisk.ts';
+import { condition, decode, Resources } from '../support/resources.ts';
+import { waitUntil } from '../support/wait.ts';
+
+/** Mean audioLevel² above this (−40 dBov) is sound, not silence. */
+const SILENCE = 1e-4;
+const CALLER_ID = '+23222000000';
+
+const cluster = testCluster();
+let ns: Awaited<ReturnType<typeof createNamespace>>;
+let r: Resources;
+let pbx: RealAsterisk;
+let carrier: Carrier;
+let operator: OperatorProcess;
+let server: PhonePageServer;
+let browser: Browser;
+let context: BrowserContext;
+/** May call out (labelled dial-out: "yes"). */
+let ann: PhoneDriver;
+/** May not. */
+let bob: PhoneDriver;
+let sipPort: number;
+const figures: Record<string, string> = {};
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+const field = (e: CarrierEvent, key: string) => String(e.f[key] ?? '');
+
+/** Epoch milliseconds of the agent's last timeline entry `event`. */
+async function lastEvent(d: PhoneDriver, event: string): Promise<number> {
+  const at = (await d.timeline()).findLast((t) => t.event === event)?.at;
+  assert.ok(at !== undefined, `${event} in the timeline`);
+  return await d.page.evaluate((t) => performance.timeOrigin + t, at);
+}
+
+/** The carrier's channels for calls from us (its customer), created after event index `from`. */
+const customerChannels = (from: number) =>
+  carrier
+    .events('Newchannel')
+    .slice(from)
+    .filter((e) => field(e, 'channel').startsWith(`PJSIP/${CARRIER_CUSTOMER}-`));
+
+async function dial(d: PhoneDriver, typed: string): Promise<void> {
+  await d.locator('#dial').fill(typed);
+  await d.locator('button.call').click();
+}
+
+async function agentWithLabels(name: string, labels: Record<string, string>) {
+  await r.custom.createNamespacedCustomObject({
+    group: 'switchboard.dev',
+    version: 'v1alpha1',
+    namespace: r.namespace,
+    plural: 'sipagents',
+    body: {
+      apiVersion: 'switchboard.dev/v1alpha1',
+      kind: 'SipAgent',
+      metadata: { name, labels },
+      spec: { displayName: `${name[0]?.toUpperCase()}${name.slice(1)} Agent` },
+    },
+  });
+}
+
+async function phoneOf(name: string): Promise<PhoneDriver> {
+  const secret = await r.secret(`${name}-sip-credentials`);
+  const d = new PhoneDriver(await context.newPage());
+  await mountPhone(d.page, server, 'sb-softphone', {
+    wsUrl: pbx.asterisk.wsUrl,
+    iceServers: [],
+    iceGatheringTimeoutMs: 1000,
+  });
+  await d.register({
+    username: decode(secret, 'username') ?? '',
+    password: decode(secret, 'password') ?? '',
+    extension: decode(secret, 'extension') ?? '',
+  });
+  await d.waitForStatus('registered');
+  return d;
+}
+
+/** The reason the softphone shows for its last call. */
+const lastReason = (d: PhoneDriver) =>
+  d.page.evaluate(() => document.querySelector('sb-softphone')?.phone.lastCall?.reason);
+
+before(async () => {
+  ns = await createNamespace(cluster, 'trunk-outbound');
+  r = new Resources(cluster, ns.name);
+  [pbx, carrier, server, browser, sipPort] = await Promise.all([
+    startRealAsterisk(cluster, r),
+    startCarrier(),
+    startPhonePageServer(),
+    launchChromium(),
+    freeUdpPort(),
+  ]);
+  operator = await startOperator(cluster, ns.name, 'trunk-outbound', {
+    ASTERISK_POLL_MS: '100',
+    REFERENCE_RECHECK_MS: '500',
+  });
+  const portStart = 20_000 + randomInt(0, 10) * 100;
+  await r.createConfig({
+    ami: pbx.amiSpec,
+    asteriskWsUrl: pbx.asterisk.wsUrl,
+    transports: { ws: true, wss: false, udp: { port: sipPort } },
+    iceServers: {},
+    rtp: { portStart, portEnd: portStart + 99 },
+  });
+  await agentWithLabels('ann', { 'dial-out': 'yes' });
+  await agentWithLabels('bob', {});
+  await r.core.createNamespacedSecret({
+    namespace: r.namespace,
+    body: { metadata: { name: 'carrier-credentials' }, stringData: { ...carrier.credentials } },
+  });
+  await r.createTrunk('carrier', {
+    host: '127.0.0.1',
+    port: carrier.sipPort,
+    register: true,
+    credentialsSecret: {
+      name: 'carrier-credentials',
+      usernameKey: 'username',
+      passwordKey: 'password',
+    },
+    match: [`127.0.0.1:${carrier.sipPort}`],
+    // the carrier knows its customer by the From user; the caller ID travels in P-Asserted-Identity
+    fromUser: CARRIER_CUSTOMER,
+    routes: [],
+    outbound: {
+      callerId: CALLER_ID,
+      countryCode: '232',
+      deny: ['+2329'],
+      agents: { selector: { matchLabels: { 'dial-out': 'yes' } } },
+    } as never,
+  });
+  await pbx.start();
+  for (const name of ['ann', 'bob'])
+    await waitUntil(
+      `${name} Provisioned=True`,
+      async () => condition(await r.agent(name), 'Provisioned')?.status === 'True',
+      60_000,
+      100,
+    );
+  context = await browser.newContext();
+  [ann, bob] = [await phoneOf('ann'), await phoneOf('bob')];
+});
+
+after(async () => {
+  console.log(`figures (SipTrunk outbound, real carrier): ${JSON.stringify(figures, null, 1)}`);
+  await context?.close().catch(() => undefined);
+  await browser?.close();
+  await server?.close();
+  await operator?.stop();
+  await carrier?.close();
+  await pbx?.close();
+  await ns?.cleanup();
+});
+
+// a failed test must not leave a call behind for the next one
+afterEach(async (t) => {
+  if ((t as { passed?: boolean }).passed) return;
+  for (const d of [ann, bob])
+    if (d && (await d.call())) {
+      await d.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
+      await d.waitForCall('call === undefined').catch(() => undefined);
+    }
+  await carrier?.hangUpAll().catch(() => undefined);
+});
+
+describe('calls out through a SipTrunk to a real carrier (a second Asterisk)', () => {
+  it('the trunk carries outbound calls, and only the selected agent has the permission', async () => {
+    await waitUntil(
+      'the trunk is registered and Ready',
+      async () => {
+        const t = await r.trunk('carrier');
+        return t.status?.registered === true && condition(t, 'Ready')?.status === 'True';
+      },
+      30_000,
+      50,
+    );
+    assert.match(
+      condition(await r.trunk('carrier'), 'Ready')?.message ?? '',
+      /outbound calls go through this trunk/,
+    );
+    const username = async (name: string) =>
+      decode(await r.secret(`${name}-sip-credentials`), 'username') ?? '';
+    assert.match(
+      await pbx.asterisk.cli(`pjsip show endpoint ${await username('ann')}`),
+      /SWITCHBOARD_DIALOUT\s*:\s*yes/,
+    );
+    assert.doesNotMatch(
+      await pbx.asterisk.cli(`pjsip show endpoint ${await username('bob')}`),
+      /SWITCHBOARD_DIALOUT/,
+    );
+  });
+
+  it('a national number written with spaces reaches the carrier in E.164 with the caller ID; audio both ways', async () => {
+    const from = carrier.events('Newchannel').length;
+    await dial(ann, '076 123 456');
+    let invite: CarrierEvent | undefined;
+    await waitUntil(
+      'the carrier receives the call',
+      () => {
+        invite = customerChannels(from)[0];
+        return invite !== undefined;
+      },
+      15_000,
+      20,
+    );
+    const channel = field(invite as CarrierEvent, 'channel');
+    assert.equal(field(invite as CarrierEvent, 'exten'), '+23276123456', 'E.164 at the carrier');
+    assert.equal(field(invite as CarrierEvent, 'calleridnum'), CALLER_ID, 'the trunk’s caller ID');
+    assert.notEqual(field(invite as CarrierEvent, 'calleridname'), 'Ann Agent', 'no agent name');
+    let ringing: CarrierEvent | undefined;
+    await waitUntil(
+      'the called number rings at the carrier',
+      () => {
+        // the carrier's dialplan reaches Ringing() (a PJSIP channel's state stays Ring)
+        ringing = carrier
+          .events('Newexten')
+          .find((e) => field(e, 'channel') === channel && field(e, 'application') === 'Ringing');
+        return ringing !== undefined;
+      },
+      10_000,
+      20,
+    );
+    const dialled = await lastEvent(ann, 'dial');
+    // Asterisk refused the Opus offer (488, cause 58); the softphone called again with G.711
+    figures['dial → second INVITE with G.711 only (after 488)'] = ms(
+      (await lastEvent(ann, 'redial-g711')) - dialled,
+    );
+    figures['dial → the carrier receives the INVITE (Newchannel at the carrier)'] = ms(
+      (invite as CarrierEvent).raised - dialled,
+    );
+    figures['dial → the called number rings at the carrier'] = ms(
+      (ringing as CarrierEvent).raised - dialled,
+    );
+
+    await ann.waitForCall("call?.phase === 'active'", 15_000);
+    const answered = Date.now();
+    // the carrier echoes: the agent hears its own (fake) microphone only if
+    // audio goes agent → Asterisk → carrier and back
+    let first = await inboundAudio(ann);
+    let last = first;
+    let heardAt = 0;
+    await waitUntil(
+      'the agent hears its own voice back through the carrier',
+      async () => {
+        last = await inboundAudio(ann);
+        if (last.seconds - first.seconds < 0.2) return false;
+        if (meanEnergy(first, last) <= SILENCE) {
+          first = last;
+          return false;
+        }
+        heardAt ||= Date.now();
+        return last.seconds - first.seconds >= 1;
+      },
+      15_000,
+      20,
+    );
+    const energy = meanEnergy(first, last);
+    figures['carrier answers → agent hears its voice back through the carrier'] = ms(
+      heardAt - answered,
+    );
+    figures['echoed audio at the calling agent'] =
+      `${dbov(energy).toFixed(1)} dBov over ${last.packets - first.packets} packets, ${last.codec}`;
+    assert.ok(energy > SILENCE, `echo energy ${energy}`);
+
+    await ann.locator('button.hangup').click();
+    await ann.waitForCall('call === undefined');
+    await waitUntil(
+      'the carrier hangs up too',
+      () => carrier.events('Hangup').some((e) => field(e, 'channel') === channel),
+      10_000,
+      20,
+    );
+  });
+
+  it('refuses a premium number (deny) with cause 21, shown in words; the carrier hears nothing', async () => {
+    const from = carrier.events('Newchannel').length;
+    await dial(ann, '090 123 456');
+    await ann.waitForCall('call === undefined', 10_000);
+    figures['denied number: dial → refusal (softphone timeline)'] = ms(
+      (await lastEvent(ann, 'ended')) - (await lastEvent(ann, 'dial')),
+    );
+    assert.equal(await lastReason(ann), 'Calls to this number are not allowed (403 Forbidden)');
+    assert.match(
+      (await ann.locator('.last-call').textContent()) ?? '',
+      /Calls to this number are not allowed/,
+    );
+    assert.deepEqual(customerChannels(from), [], 'no INVITE reached the carrier');
+  });
+
+  it('refuses an agent the trunk does not name with cause 57, shown in words', async () => {
+    const from = carrier.events('Newchannel').length;
+    await dial(bob, '+232 76-123-456');
+    await bob.waitForCall('call === undefined', 10_000);
+    figures['agent not allowed: dial → refusal (softphone timeline)'] = ms(
+      (await lastEvent(bob, 'ended')) - (await lastEvent(bob, 'dial')),
+    );
+    assert.equal(
+      await lastReason(bob),
+      'You are not allowed to call outside numbers (603 Decline)',
+    );
+    assert.deepEqual(customerChannels(from), [], 'no INVITE reached the carrier');
+  });
+
+  it('sends an emergency number from any agent, exactly as dialled, with the caller ID', async () => {
+    const from = carrier.events('Newchannel').length;
+    await dial(bob, '112');
+    await waitUntil(
+      'the carrier receives 112',
+      () => customerChannels(from).length > 0,
+      15_000,
+      20,
+    );
+    const [invite] = customerChannels(from);
+    assert.equal(field(invite as CarrierEvent, 'exten'), '112');
+    assert.equal(field(invite as CarrierEvent, 'calleridnum'), CALLER_ID);
+    await bob.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
+    await bob.waitForCall('call === undefined');
+  });
+
+  it('an international prefix is E.164 too, and outside the allow-list it is refused (cause 21)', async () => {
+    const from = carrier.events('Newchannel').length;
+    await dial(ann, '0044 20 7946 0958');
+    await ann.waitForCall('call === undefined', 10_000);
+    assert.equal(await lastReason(ann), 'Calls to this number are not allowed (403 Forbidden)');
+    assert.deepEqual(customerChannels(from), []);
+  });
+
+  it('logs no WARNING or ERROR', () => {
+    assert.deepEqual(pbx.problems(), []);
+  });
+});
