@@ -293,6 +293,14 @@ export function valuesSchema(): Schema {
       webrtcConfig: webrtcConfigSchema(),
       networkPolicy: obj('NetworkPolicy of Asterisk.', {
         enabled: bool('Admit only the operator to AMI (5038).'),
+        sipFrom: {
+          type: 'array',
+          description:
+            "The carriers' address ranges (CIDR) that may send SIP to 5060; empty: from anywhere.",
+          items: str('An IPv4 or IPv6 range, e.g. 192.0.2.0/24.', {
+            pattern: '^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$',
+          }),
+        },
       }),
     }),
   };

@@ -312,6 +312,29 @@ describe('helm template, non-default values', () => {
     );
   });
 
+  it('admits SIP only from the carriers’ ranges when networkPolicy.sipFrom lists them', async () => {
+    type Rule = { from?: unknown[]; ports: { port: number; protocol: string }[] };
+    const sipRules = (objects: K8sObject[]) =>
+      (find(objects, 'NetworkPolicy', 'sb-switchboard-asterisk').spec.ingress as Rule[]).filter(
+        (r) => r.ports.some((p) => p.port === 5060),
+      );
+    const open = sipRules(await render());
+    assert.equal(open.length, 1);
+    assert.equal(open[0]?.from, undefined, 'by default SIP from anywhere');
+    const ranges = ['192.0.2.0/24', '2001:db8::/32'];
+    const narrowed = sipRules(await render({ 'networkPolicy.sipFrom': ranges }));
+    assert.equal(narrowed.length, 1, 'the open rule no longer lists 5060');
+    assert.deepEqual(
+      narrowed[0]?.from,
+      ranges.map((cidr) => ({ ipBlock: { cidr } })),
+    );
+    assert.deepEqual(
+      narrowed[0]?.ports.map((p) => `${p.port}/${p.protocol}`),
+      ['5060/UDP', '5060/TCP'],
+    );
+    await assert.rejects(render({ 'networkPolicy.sipFrom': ['anywhere'] }), /sipFrom/);
+  });
+
   it('opts into hostNetwork only when asked, and drops SIP, the policy, CRDs and keep on request', async () => {
     const objects = await render({
       'asterisk.hostNetwork': true,
