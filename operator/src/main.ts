@@ -40,6 +40,10 @@ const api = await createApiServer({
     leaderEndpoint: () => leader.endpoint(),
   },
   monitor: { queues: (namespace) => controllers.asterisk.queueTracker(namespace) },
+  guests: {
+    ami: (namespace) => controllers.asterisk.amiClient(namespace),
+    leaderEndpoint: () => leader.endpoint(),
+  },
 });
 await api.app.listen({ port: config.httpPort, host: config.httpHost });
 const address = api.app.server.address();

@@ -29,6 +29,7 @@ import { registerTokenRoutes } from './auth/token-routes.ts';
 import { TokenStore } from './auth/token-store.ts';
 import type { ApiContext } from './context.ts';
 import { errorBody, HttpError } from './errors.ts';
+import { type GuestAccess, registerGuestRoutes } from './guest/routes.ts';
 import { registerHealthRoutes } from './health.ts';
 import { CacheWaiter } from './hr/cache-waiter.ts';
 import { KubeWrites } from './hr/kube-writes.ts';
@@ -55,6 +56,8 @@ export interface ApiServerDeps {
   readonly agentStates?: AgentStateAccess;
   /** The leader's live queues (absent: none on this server). */
   readonly monitor?: MonitorAccess;
+  /** The leader's AMI connection for guest permissions (absent: POST /public/guest-calls answers 503). */
+  readonly guests?: GuestAccess;
 }
 
 const NO_AGENT_STATES: AgentStateAccess = { states: () => undefined, onChange: () => {} };
@@ -228,6 +231,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerSoftphoneRoutes(app, ctx);
   registerAgentStateRoutes(app, ctx);
   registerMonitorRoutes(app, ctx);
+  registerGuestRoutes(app, ctx, deps.guests ?? { ami: () => undefined });
   registerSoftphoneEvents(
     app,
     ctx,

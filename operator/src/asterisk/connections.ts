@@ -71,6 +71,11 @@ export class AsteriskConnections {
     return this.#connections.get(namespace)?.states;
   }
 
+  /** The AMI client of a namespace this replica holds (the leader's): guest permissions are written with it. */
+  amiClient(namespace: string): AmiClient | undefined {
+    return this.#connections.get(namespace)?.client;
+  }
+
   /** The live queues of a namespace this replica reads (the leader's). */
   queueTracker(namespace: string): QueueTracker | undefined {
     return this.#connections.get(namespace)?.queues;

@@ -89,6 +89,19 @@ export interface WebRTCConfigSpec {
   agentStates?: { pauseReasons: string[] };
   ami: { host: string; port: number; secretName?: string };
   generated: { configMapName: string; secretName: string };
+  /** Calls from the public page (absent: off). */
+  publicAccess?: PublicAccessSpec;
+}
+
+/** WebRTCConfig spec.publicAccess (public-access.crd.ts), defaults applied. */
+export interface PublicAccessSpec {
+  enabled: boolean;
+  /** Empty: the hotline number. */
+  numbers: string[];
+  tokenTtlSeconds: number;
+  maxConcurrentGuests: number;
+  maxCallSeconds: number;
+  mintsPerMinutePerAddress: number;
 }
 
 export interface WebRTCConfigStatus {

@@ -12,6 +12,7 @@ import {
   secretKey,
   VERSION,
 } from './common.ts';
+import { publicAccessSchema } from './public-access.crd.ts';
 import type { CustomResourceDefinition, JSONSchemaProps } from './schema-types.ts';
 import { urlPortRule } from './url-port.ts';
 
@@ -132,6 +133,13 @@ const spec: JSONSchemaProps = {
       message:
         'hotline.number must lie outside the extension range (extensions.start to extensions.end)',
       fieldPath: '.hotline.number',
+    },
+    // A guest must never reach an agent directly: no extension is a public number.
+    {
+      rule: '!has(self.publicAccess) || !has(self.publicAccess.numbers) || self.publicAccess.numbers.all(n, int(n) < self.extensions.start || int(n) > self.extensions.end)',
+      message:
+        'publicAccess.numbers must lie outside the extension range: guests may call the hotline or queue numbers, never an agent',
+      fieldPath: '.publicAccess.numbers',
     },
   ],
   properties: {
@@ -300,6 +308,7 @@ const spec: JSONSchemaProps = {
         },
       },
     }),
+    publicAccess: publicAccessSchema,
     ami: objectWithDefaults({
       type: 'object',
       description: "How the operator reaches Asterisk's manager interface (AMI).",

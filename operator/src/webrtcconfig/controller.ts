@@ -26,6 +26,7 @@ import { splitKey } from '../sipagent/controller.ts';
 import { type CredentialsResult, readTrunkCredentials } from '../siptrunk/credentials.ts';
 import { dialOutAgents } from '../siptrunk/outbound.ts';
 import { renderTrunks, resolveTrunks } from '../siptrunk/resolve.ts';
+import { guestPassword } from './guest-credentials.ts';
 import { referenceProblems, secretReferences } from './references.ts';
 import { renderAgents } from './render-input.ts';
 import { RenderPacing } from './render-pacing.ts';
@@ -120,6 +121,7 @@ export class WebRTCConfigController {
       queues,
       trunks,
       ...(dtlsUsable ? { dtlsCertPath: DTLS_MOUNT_DIR } : {}),
+      ...(config.metadata.uid ? { guestPassword: guestPassword(config.metadata.uid) } : {}),
     });
 
     let applied: ApplyResult | undefined;

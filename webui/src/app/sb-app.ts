@@ -13,6 +13,7 @@ import '../settings/sb-webrtc-settings.ts';
 import '../softphone/sb-softphone.ts';
 import '../dialer/sb-call-dialer.ts';
 import '../monitor/sb-monitor-page.ts';
+import '../guest/sb-guest-call.ts';
 
 type SignedIn = Extract<Session, { authenticated: true }>;
 
@@ -131,6 +132,8 @@ export class SbApp extends LitElement {
   }
 
   override render() {
+    // The public call page needs no session (issue 15).
+    if (this._path.replace(/\/+$/, '') === '/call') return html`<sb-guest-call></sb-guest-call>`;
     if (this._bootError) return html`<p class="alert" role="alert">${this._bootError}</p>`;
     const session = this._session;
     if (!session) return html`<p class="loading">Loading…</p>`;

@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { ApiSettings } from '../settings.ts';
 
-export const PAGE_ROUTES = ['/', '/login', '/dashboard', '/dashboard/*'] as const;
+export const PAGE_ROUTES = ['/', '/login', '/dashboard', '/dashboard/*', '/call'] as const;
 
 export async function registerWebUi(app: FastifyInstance, settings: ApiSettings): Promise<void> {
   await app.register(fastifyStatic, {

@@ -4,6 +4,7 @@
 import type { WebRTCConfigSpec } from '../../crds/types.ts';
 import { type AcceptedAgent, checkAgents, isQueueName } from './agents.ts';
 import { dialplanMain, dialplanShard } from './dialplan.ts';
+import { GUEST_ENDPOINT, renderGuests } from './guests.ts';
 import { includeLine, MAIN_FILES, shardFiles, shardObjectName } from './layout.ts';
 import { objectHash, withMarker } from './marker.ts';
 import { dialplanOutbound, OUTBOUND_CONTEXT, outboundProblems, outboundTrunk } from './outbound.ts';
@@ -88,6 +89,9 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
   if (outboundBad.length)
     throw new Error(`cannot render Asterisk configuration: ${outboundBad.join('; ')}`);
   const routes = queueRoutes(config, queues);
+  // All '' unless spec.publicAccess is enabled (guests.ts).
+  const guests = renderGuests(config, routes, input.guestPassword);
+  const guestShard = shardOf(GUEST_ENDPOINT);
   const { accepted } = checkAgents(input.agents, config, queues);
   const shards: AcceptedAgent[][] = SHARDS.map(() => []);
   for (const a of accepted) shards[shardOf(a.sipUsername)]?.push(a);
@@ -108,10 +112,10 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
   const main = object('ConfigMap', config.generated.configMapName, {
     [MAIN_FILES.pjsip]: `\n${pjsipMain(config, input.dtlsCertPath, outbound?.allAgents ?? false)}\n${
       trunkPjsip && `${trunkPjsip}\n`
-    }${includes((i) => shardFiles(i).endpoints)}\n${includes((i) => shardFiles(i).auth)}\n`,
+    }${guests.pjsip && `${guests.pjsip}\n`}${includes((i) => shardFiles(i).endpoints)}\n${includes((i) => shardFiles(i).auth)}\n`,
     [MAIN_FILES.extensions]: `\n${dialplanMain(config, routes, outbound && OUTBOUND_CONTEXT)}\n${
       trunkDialplan && `${trunkDialplan}\n`
-    }${includes((i) => shardFiles(i).dialplan)}\n`,
+    }${guests.dialplan && `${guests.dialplan}\n`}${includes((i) => shardFiles(i).dialplan)}\n`,
     // Members are not configuration: the operator adds them over AMI (agentstate/).
     [MAIN_FILES.queues]: `\n${queuesMain(queueNames(config, accepted, queues), queues)}\n`,
     [MAIN_FILES.rtp]: rtpBody(config),
@@ -130,7 +134,10 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
     );
     secrets.push(
       object('Secret', shardObjectName(config.generated.secretName, i), {
-        [f.auth]: pjsipAuth(agents) + pjsipTrunkAuth(trunkShards[i] ?? []),
+        [f.auth]:
+          pjsipAuth(agents) +
+          pjsipTrunkAuth(trunkShards[i] ?? []) +
+          (i === guestShard ? guests.auth : ''),
       }),
     );
   }

@@ -90,6 +90,8 @@ export interface RenderInput {
   trunks?: readonly RenderTrunk[];
   /** Directory where the DTLS Secret (tls.crt, tls.key) is mounted; omitted: Asterisk generates a certificate. */
   dtlsCertPath?: string;
+  /** The guest endpoint's password (webrtcconfig/guest-credentials.ts); guests render only with it and spec.publicAccess.enabled. */
+  guestPassword?: string;
 }
 
 export interface GeneratedObject {
