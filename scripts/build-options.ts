@@ -47,3 +47,22 @@ export const webuiBuild: BuildOptions = {
   metafile: true,
   logLevel: 'warning',
 };
+
+/**
+ * <switchboard-call-button> for other web sites (GET /embed/call-button.js):
+ * one classic script (IIFE), so a plain <script src> works and the element
+ * can find the operator's address from document.currentScript, which module
+ * scripts lack. It carries its own Lit and SIP.js (the embedding page has neither).
+ */
+export const embedBuild: BuildOptions = {
+  entryPoints: [join(root, 'webui/src/embed/call-button.ts')],
+  outfile: join(root, 'dist/webui/embed/call-button.js'),
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  minify: true,
+  sourcemap: true,
+  metafile: true,
+  logLevel: 'warning',
+};

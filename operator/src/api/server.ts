@@ -40,6 +40,7 @@ import type { ApiSettings } from './settings.ts';
 import { registerSoftphoneEvents } from './softphone/events-route.ts';
 import { LineWatchers } from './softphone/line-watchers.ts';
 import { registerSoftphoneRoutes } from './softphone/routes.ts';
+import { registerEmbedScript } from './web/embed.ts';
 import { registerWebUi } from './web/pages.ts';
 import { contentSecurityPolicy } from './web/security-headers.ts';
 
@@ -239,6 +240,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     new StateWatchers(ctx.agentStates, ns),
   );
   await registerWebUi(app, settings);
+  registerEmbedScript(app, settings);
 
   auth.start();
   ctx.tokens.start();

@@ -66,5 +66,19 @@ export const publicAccessSchema: JSONSchemaProps = {
       minimum: 1,
       maximum: 600,
     },
+    allowedOrigins: {
+      type: 'array',
+      description:
+        "Web sites (origins, e.g. https://www.ministry.example) whose pages may embed <switchboard-call-button> and call the public API cross-origin (CORS on /public/* only). Empty: only the operator's own /call page.",
+      default: [],
+      maxItems: 20,
+      'x-kubernetes-list-type': 'set',
+      items: {
+        type: 'string',
+        description: 'An origin: scheme, host and optional port; no path.',
+        pattern: '^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$',
+        maxLength: 253,
+      },
+    },
   },
 };

@@ -102,6 +102,8 @@ export interface PublicAccessSpec {
   maxConcurrentGuests: number;
   maxCallSeconds: number;
   mintsPerMinutePerAddress: number;
+  /** Origins whose pages may call /public/* cross-origin; absent in objects read before the field existed. */
+  allowedOrigins?: string[];
 }
 
 export interface WebRTCConfigStatus {

@@ -9,9 +9,11 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Inviter, type Session, SessionState, UserAgent } from 'sip.js';
 import type { SessionDescriptionHandler } from 'sip.js/lib/platform/web/session-description-handler/session-description-handler.js';
 import { CallAudio } from '../sip/call-audio.ts';
+import { onTonePlayed, sendTone, telephoneEventsAtCodecRate } from '../sip/dtmf.ts';
 import { microphoneHelp } from '../sip/media-help.ts';
 import { sipDomain } from '../sip/phone-config.ts';
 import { userAgentOptions } from '../sip/user-agent-options.ts';
+import { keypadTone } from './guest-keys.ts';
 import { type GuestPhase, mintRefusalText, refusalText } from './guest-status.ts';
 
 /** POST /public/guest-calls's answer. */
@@ -40,6 +42,10 @@ export class GuestCallController implements ReactiveController {
   message: string | undefined;
   numbers: readonly string[] = [];
   muted = false;
+  /** When the call was answered (Date.now()), for the call timer. */
+  connectedAt: number | undefined;
+  /** The DTMF tones the browser actually played into this call (IVR choices). */
+  tonesSent = '';
   readonly timeline: GuestTimelineEntry[] = [];
   #ua: UserAgent | undefined;
   #session: Session | undefined;
@@ -86,6 +92,8 @@ export class GuestCallController implements ReactiveController {
   async call(number?: string): Promise<void> {
     if (this.inCall) return;
     this.muted = false;
+    this.connectedAt = undefined;
+    this.tonesSent = '';
     this.#mark('click');
     this.#set('requesting');
     let permission: GuestPermission;
@@ -129,15 +137,23 @@ export class GuestCallController implements ReactiveController {
     const inviter = new Inviter(ua, uri, {
       extraHeaders: [`${permission.header}: ${permission.token}`],
       sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
+      // RFC 4733 events only at the codec's clock rate (dtmf.ts says why)
+      sessionDescriptionHandlerModifiers: [
+        async (d) => ({ type: d.type, sdp: telephoneEventsAtCodecRate(d.sdp ?? '') }),
+      ],
     });
     this.#session = inviter;
     inviter.stateChange.addListener((state) => {
       if (state === SessionState.Established) {
         this.#mark('established');
-        this.#audio.attach(
-          inviter.sessionDescriptionHandler as SessionDescriptionHandler,
-          () => void this.hangUp(),
-        );
+        this.connectedAt = Date.now();
+        const sdh = inviter.sessionDescriptionHandler as SessionDescriptionHandler;
+        this.#audio.attach(sdh, () => void this.hangUp());
+        onTonePlayed(sdh.peerConnection, (tone) => {
+          if (this.#session !== inviter) return;
+          this.tonesSent += tone;
+          this.#host.requestUpdate();
+        });
         this.#set('connected');
       } else if (state === SessionState.Terminated) {
         this.#mark('ended');
@@ -180,6 +196,14 @@ export class GuestCallController implements ReactiveController {
     for (const sender of pc.getSenders())
       if (sender.track?.kind === 'audio') sender.track.enabled = !this.muted;
     this.#host.requestUpdate();
+  }
+
+  /** Sends one DTMF tone (0-9, *, #) into the answered call; false when there is none. */
+  sendDtmf(tone: string): boolean {
+    const session = this.#session;
+    if (!session || this.phase !== 'connected' || !keypadTone(tone)) return false;
+    sendTone(session, this.peerConnection, tone);
+    return true;
   }
 
   async #permission(): Promise<GuestPermission> {

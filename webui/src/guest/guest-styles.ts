@@ -1,6 +1,6 @@
 // The public call page: one big, plain column that fits a 320 px phone
 // screen; buttons of at least 56 px, strong focus rings, colour never the
-// only signal (each button says what it does).
+// only signal (each button says what it does); a keypad for IVR choices.
 import { css } from 'lit';
 import { visuallyHidden } from '../ui/visually-hidden.ts';
 
@@ -16,7 +16,8 @@ export const guestStyles = [
       font-size: 1.125rem;
       color: #1b2733;
     }
-    h1 {
+    h1,
+    h2.title {
       font-size: 1.5rem;
       margin: 0 0 1rem;
     }
@@ -64,6 +65,18 @@ export const guestStyles = [
       background: #c5221f;
       border-color: #c5221f;
       color: #fff;
+    }
+    .timer {
+      font-size: 1.5rem;
+      font-variant-numeric: tabular-nums;
+      margin: 0.25rem 0;
+    }
+    .keypad {
+      margin-top: 1rem;
+    }
+    .tones {
+      margin: 0.5rem 0 0;
+      color: #52606d;
     }
     button[aria-pressed='true'] {
       background: #fef7e0;

@@ -25,6 +25,7 @@ import { wasForwarded } from '../agentstate/forward.ts';
 import type { ApiContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { clientAddress } from './client-address.ts';
+import { registerGuestCors } from './cors.ts';
 import { forwardGuestCall } from './forward.ts';
 import { mintToken } from './token.ts';
 
@@ -48,6 +49,7 @@ export function registerGuestRoutes(
   const signer = ctx.auth.signer;
 
   const config = (): WebRTCConfig | undefined => caches.configs.get('default', ns);
+  registerGuestCors(app, () => config()?.spec.publicAccess?.allowedOrigins ?? []);
 
   /** The public numbers in force (those that reach a queue), or why there are none. */
   const openConfig = () => {

@@ -1,0 +1,35 @@
+// <switchboard-call-button number="117">: the public call page as an element
+// a ministry site puts on its own page with one script tag,
+//   <script src="https://switchboard.example/embed/call-button.js" defer></script>
+// (GET /embed/call-button.js, an IIFE bundle: scripts/build-options.ts). It
+// talks to the operator that served the script, cross-origin (CORS on
+// /public/* for the origins in spec.publicAccess.allowedOrigins), and to
+// Asterisk's WebSocket. Same phone, status words, keypad and timer as /call;
+// only the heading is a level lower (the host page has its own h1).
+import { html } from 'lit';
+import { SbGuestCall } from '../guest/sb-guest-call.ts';
+import { apiBaseFrom } from './api-base.ts';
+
+// only while the script runs for the first time (null later, and in modules)
+const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
+
+export class SwitchboardCallButton extends SbGuestCall {
+  override connectedCallback(): void {
+    // before the controller's hostConnected loads /public/guest-access
+    this.phone.apiBase = apiBaseFrom(scriptSrc, this.getAttribute('api'));
+    super.connectedCallback();
+  }
+
+  protected override renderTitle() {
+    return html`<h2 class="title">Call ${this.number ?? 'the hotline'}</h2>`;
+  }
+}
+
+if (!customElements.get('switchboard-call-button'))
+  customElements.define('switchboard-call-button', SwitchboardCallButton);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'switchboard-call-button': SwitchboardCallButton;
+  }
+}
