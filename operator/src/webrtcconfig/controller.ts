@@ -8,8 +8,10 @@ import { desiredMembers, wrapUpSeconds } from '../agentstate/desired.ts';
 import { configVersion, versionAgents } from '../asterisk/apply/version.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import { type ApplyResult, applyGeneratedObjects } from '../asterisk/generated-objects.ts';
+import { guestNumbers, guestsEnabled } from '../asterisk/render/guests.ts';
 import {
   checkAgents,
+  queueRoutes,
   renderAsteriskConfig,
   trunkRegistrationIds,
 } from '../asterisk/render/index.ts';
@@ -178,6 +180,9 @@ export class WebRTCConfigController {
         configHash,
         generated: failure ? { ok: false, message: failure } : { ok: true },
         asterisk: this.#d.view.connection(namespace),
+        ...(guestsEnabled(config.spec)
+          ? { publicNumbers: guestNumbers(config.spec, queueRoutes(config.spec, queues)) }
+          : {}),
       },
       this.#d.now?.() ?? new Date(),
     );

@@ -9,6 +9,31 @@ export interface ConfigFacts {
   readonly configHash: string;
   readonly generated: { readonly ok: true } | { readonly ok: false; readonly message: string };
   readonly asterisk: ConnectionState;
+  /** Public access on: the numbers guests reach and the configured ones that reach no queue. */
+  readonly publicNumbers?: {
+    readonly allowed: readonly string[];
+    readonly dropped: readonly string[];
+  };
+}
+
+/** Whether guests can call, and what a configured number that reaches no queue means for them. */
+function publicAccess(numbers: NonNullable<ConfigFacts['publicNumbers']>): ConditionInput {
+  const dropped = numbers.dropped.length
+    ? `; ${numbers.dropped.join(', ')} ${numbers.dropped.length > 1 ? 'reach' : 'reaches'} no queue, so guests calling ${numbers.dropped.length > 1 ? 'them are' : 'it are'} refused`
+    : '';
+  if (numbers.allowed.length === 0)
+    return {
+      type: 'PublicAccess',
+      status: 'False',
+      reason: 'NoPublicNumber',
+      message: `guests can call no number${dropped}`,
+    };
+  return {
+    type: 'PublicAccess',
+    status: 'True',
+    reason: numbers.dropped.length ? 'NumbersDropped' : 'Open',
+    message: `guests may call ${numbers.allowed.join(', ')}${dropped}`,
+  };
 }
 
 const CONNECTION_REASONS: Record<ConnectionState['state'], string> = {
@@ -88,8 +113,17 @@ export function desiredConfigStatus(
     configHash: facts.configHash,
     iceServers,
     conditions: setConditions(
-      config.status?.conditions,
-      [references, generated, asteriskConnected(facts.asterisk), ready].map((c) => ({
+      // Public access off: its condition goes rather than staying stale.
+      facts.publicNumbers
+        ? config.status?.conditions
+        : config.status?.conditions?.filter((c) => c.type !== 'PublicAccess'),
+      [
+        references,
+        generated,
+        asteriskConnected(facts.asterisk),
+        ready,
+        ...(facts.publicNumbers ? [publicAccess(facts.publicNumbers)] : []),
+      ].map((c) => ({
         ...c,
         observedGeneration: generation,
       })),
