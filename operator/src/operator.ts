@@ -12,6 +12,7 @@ import type { Caches } from './informers.ts';
 import { WorkQueue } from './kube/workqueue.ts';
 import { AGENT_LABEL } from './labels.ts';
 import type { Logger } from './log.ts';
+import { supervisionNote, supervisionReason } from './monitoring/supervision.ts';
 import { AgentIndex } from './sipagent/agent-index.ts';
 import { SipAgentController } from './sipagent/controller.ts';
 import { readCredentials } from './sipagent/resources.ts';
@@ -70,6 +71,18 @@ export function createControllers(
       if (agent) events.normal(agent, STATE_EVENT_REASONS[r.change], 'ChangeState', stateNote(r));
     },
     agentExists: (namespace, agent) => caches.agents.get(agent, namespace) !== undefined,
+    recordSupervision: (namespace, r) => {
+      const byUsername = (u: string | undefined) =>
+        u === undefined
+          ? undefined
+          : caches.agents.list(namespace).find((a) => a.status?.sipUsername === u);
+      const supervisor = byUsername(r.supervisor);
+      if (!supervisor) return;
+      const note = supervisionNote(r, byUsername(r.agent)?.metadata.name);
+      if (r.result === 'started')
+        events.normal(supervisor, supervisionReason(r), 'Supervise', note);
+      else events.warning(supervisor, supervisionReason(r), 'Supervise', note);
+    },
     applier: { visibleTimeoutMs: config.asteriskVisibleTimeoutMs, pollMs: config.asteriskPollMs },
   });
 

@@ -155,11 +155,11 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
     username: options.amiUsername ?? 'switchboard',
     secret: randomBytes(16).toString('hex'),
   };
-  // The AMI Secret's file, as the chart mounts it (read = system,agent, write = system,agent).
+  // The AMI Secret's file, as the chart mounts it (read = system,agent,user, write = system,agent).
   const userFile = join(etcDir, 'ami', 'manager_user.conf');
   writeFileSync(
     userFile,
-    `[${ami.username}]\nsecret = ${ami.secret}\nread = system,agent\nwrite = system,agent\n`,
+    `[${ami.username}]\nsecret = ${ami.secret}\nread = system,agent,user\nwrite = system,agent\n`,
     { mode: 0o440 },
   );
   if (runAs) {

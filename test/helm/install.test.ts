@@ -321,7 +321,7 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
     assert.equal(now.username, 'ops');
     assert.equal(
       now.file,
-      `[ops]\nsecret = ${firstAmi.secret}\nread = system,agent\nwrite = system,agent\n`,
+      `[ops]\nsecret = ${firstAmi.secret}\nread = system,agent,user\nwrite = system,agent\n`,
     );
     const adminNow = await r.secret('switchboard-initial-admin');
     assert.equal(decode(adminNow, 'password'), decode(admin, 'password'));

@@ -13,6 +13,7 @@ import type { WebRTCConfigSpec } from '../crds/types.ts';
 import type { Logger } from '../log.ts';
 import { countOutcome, reportQueues } from '../monitoring/metrics.ts';
 import { QueueTracker } from '../monitoring/queue-tracker.ts';
+import { type SupervisionRecord, supervisionRecord } from '../monitoring/supervision.ts';
 import { TrunkRegistrations } from '../siptrunk/registrations.ts';
 import { AmiClient, type AmiClientOptions } from './ami/client.ts';
 import { Applier, type ApplierOptions } from './apply/applier.ts';
@@ -32,6 +33,8 @@ export interface ConnectionsOptions {
   readonly recordAgentState?: (r: AgentStateRecord) => void;
   /** Whether a SipAgent exists (agent states drop what astdb keeps of deleted ones). */
   readonly agentExists?: (namespace: string, agent: string) => boolean;
+  /** Every supervisor listen/whisper/barge and refusal (already logged here). */
+  readonly recordSupervision?: (namespace: string, r: SupervisionRecord) => void;
 }
 
 interface Connection {
@@ -179,6 +182,12 @@ export class AsteriskConnections {
     });
     states.onChange((agents) => this.#stateChanges.emit('change', namespace, agents));
     applier.afterReload((v) => states.setDesired(v.members, v.wrapUpSeconds));
+    client.onEvent((e) => {
+      const r = supervisionRecord(e);
+      if (!r) return;
+      log.info({ supervision: r }, `supervisor ${r.result === 'started' ? r.mode : 'refused'}`);
+      this.#o.recordSupervision?.(namespace, r);
+    });
     const trunks = new TrunkRegistrations(client, log, () =>
       this.#stateChanges.emit('trunks', namespace),
     );

@@ -87,6 +87,11 @@ const spec: JSONSchemaProps = {
         'Removes the agent from Asterisk (it can neither register nor be called) while keeping its extension and credentials.',
       default: false,
     },
+    supervisor: {
+      type: 'boolean',
+      description:
+        "The agent may supervise from its softphone: *51<extension> listens to that agent's call, *52 whispers to the agent (the caller does not hear), *53 joins the call. Asterisk refuses everyone else; every use is recorded as an Event on this SipAgent. Its endpoint offers opus last: Asterisk must decode a supervisor's voice to whisper or barge and has no opus decoder.",
+    },
     maxContacts: {
       type: 'integer',
       description:

@@ -37,6 +37,8 @@ export interface SipAgentSpec {
   maxContacts: number;
   /** Skill name → level 1 (beginner) … 10 (expert). */
   skills?: Record<string, number>;
+  /** May listen in on, whisper to and barge into agents' calls (*51/*52/*53 + extension). */
+  supervisor?: boolean;
 }
 
 export interface SipAgentStatus {

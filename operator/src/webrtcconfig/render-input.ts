@@ -29,6 +29,7 @@ export function renderAgents(
       codecs: agent.spec.codecs,
       queues: agent.spec.queues ?? [spec.hotline.queue],
       maxContacts: agent.spec.maxContacts,
+      ...(agent.spec.supervisor ? { supervisor: true } : {}),
     });
   }
   return out;

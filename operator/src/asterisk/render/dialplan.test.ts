@@ -2,9 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   AGENT_CONTEXT,
+  AGENT_LOOKUP_CONTEXT,
   DIAL_SUBROUTINE,
   ECHO_TEST_NUMBER,
   REJECT_CONTEXT,
+  SUPERVISE_CONTEXT,
+  SUPERVISE_EVENT,
+  SUPERVISOR_VARIABLE,
   shardContext,
 } from './dialplan.ts';
 import { agent, load, render, spec } from './fixtures.ts';
@@ -84,6 +88,7 @@ describe('dialplan', () => {
     // Asterisk variables, spelled without `${` in a JS string.
     const v = (name: string) => `$${'{'}${name}}`;
     assert.deepEqual(route(dialplan, DIAL_SUBROUTINE, 's')?.priorities, [
+      `GotoIf($["${v('SWITCHBOARD_SPY')}" != ""]?spy,1)`,
       `Dial(PJSIP/${v('ARG1')},45)`,
       `Goto(s-${v('DIALSTATUS')},1)`,
     ]);
@@ -136,8 +141,62 @@ describe('dialplan', () => {
     const included = empty.categories.flatMap((c) =>
       c.lines.filter((l) => l.key === 'include').map((l) => l.value),
     );
-    assert.equal(included.length, SHARDS.length + 1);
+    // The agents context and the supervisors' lookup include every shard.
+    assert.equal(included.length, 2 * SHARDS.length + 1);
     for (const c of included) assert.ok(contexts.has(c), `${c} is included but not defined`);
+  });
+
+  describe('supervisor codes', () => {
+    const v = (name: string) => `$${'{'}${name}}`;
+    it('sends *51/*52/*53 + extension to the supervise checks with the ChanSpy options', () => {
+      for (const [code, mode, options] of [
+        ['*511000', 'listen', 'qES'],
+        ['*524711', 'whisper', 'qESw'],
+        ['*53999', 'barge', 'qESB'],
+      ] as const)
+        assert.deepEqual(route(dialplan, AGENT_CONTEXT, code), {
+          context: AGENT_CONTEXT,
+          priorities: [
+            `Set(SWITCHBOARD_SPY=${mode})`,
+            `Set(SWITCHBOARD_SPY_OPTIONS=${options})`,
+            `Set(SWITCHBOARD_SPY_TARGET=${v('EXTEN:3')})`,
+            `Goto(${SUPERVISE_CONTEXT},s,1)`,
+          ],
+        });
+      // Without digits it is no code: refused like any unknown number.
+      assert.equal(route(dialplan, AGENT_CONTEXT, '*51')?.context, REJECT_CONTEXT);
+    });
+
+    it('refuses non-supervisors (403) and unknown extensions (404), each with a UserEvent', () => {
+      const steps = route(dialplan, SUPERVISE_CONTEXT, 's')?.priorities ?? [];
+      assert.equal(steps[1], `GotoIf($["${v(SUPERVISOR_VARIABLE)}" = "yes"]?supervisor)`);
+      assert.match(
+        steps[2] ?? '',
+        new RegExp(`^UserEvent\\(${SUPERVISE_EVENT},Result: refused,Reason: not-supervisor,`),
+      );
+      assert.equal(steps[3], 'Hangup(21)');
+      assert.match(steps[5] ?? '', new RegExp(`DIALPLAN_EXISTS\\(${AGENT_LOOKUP_CONTEXT},`));
+      assert.match(steps[6] ?? '', /Reason: no-such-agent/);
+      assert.equal(steps[7], 'Hangup(1)');
+    });
+
+    it('looks targets up among agents only: never a queue number or the refusal', () => {
+      for (const a of agents)
+        assert.equal(
+          route(dialplan, AGENT_LOOKUP_CONTEXT, String(a.extension))?.context,
+          shardContext(shardOf(a.sipUsername)),
+        );
+      assert.equal(route(dialplan, AGENT_LOOKUP_CONTEXT, '117'), undefined);
+      assert.equal(route(dialplan, AGENT_LOOKUP_CONTEXT, '1003'), undefined);
+    });
+
+    it("spies on exactly the agent's channels, checking the supervisor again", () => {
+      const spy = route(dialplan, DIAL_SUBROUTINE, 'spy')?.priorities ?? [];
+      assert.equal(spy[0], `GotoIf($["${v(SUPERVISOR_VARIABLE)}" != "yes"]?refused)`);
+      assert.match(spy[1] ?? '', /^UserEvent\(SwitchboardSupervise,Result: started,/);
+      assert.equal(spy[2], `ChanSpy(PJSIP/${v('ARG1')}-,${v('SWITCHBOARD_SPY_OPTIONS')})`);
+      assert.equal(spy.at(-1), 'Hangup(21)');
+    });
   });
 
   it('keeps the hash marker context unreachable', () => {

@@ -24,6 +24,30 @@ export const shardContext = (shard: number) => `${AGENT_CONTEXT}-${shardSuffix(s
  */
 export const ECHO_TEST_NUMBER = '*43';
 
+/**
+ * Supervisors' feature codes: `*51<extension>` listens to the agent's call,
+ * `*52` whispers (only the agent hears the supervisor), `*53` barges (both
+ * hear). ChanSpy options: q no beep, E end with the spied call, S end when
+ * the agent is on no call; w whisper; B barge.
+ */
+export const SUPERVISE_CODES = {
+  listen: { prefix: '*51', options: 'qES' },
+  whisper: { prefix: '*52', options: 'qESw' },
+  barge: { prefix: '*53', options: 'qESB' },
+} as const;
+export type SuperviseMode = keyof typeof SUPERVISE_CODES;
+/**
+ * The channel variable "yes" on the endpoints of SipAgents with
+ * spec.supervisor (pjsip.ts): a SIP request cannot set it, so Asterisk alone
+ * decides who may listen in.
+ */
+export const SUPERVISOR_VARIABLE = 'SWITCHBOARD_SUPERVISOR';
+/** AMI UserEvent of every supervisor action and refusal (operator: monitoring/supervision.ts). */
+export const SUPERVISE_EVENT = 'SwitchboardSupervise';
+export const SUPERVISE_CONTEXT = 'switchboard-supervise';
+/** Only the agents' extensions (the shards): where a supervisor's target is looked up. */
+export const AGENT_LOOKUP_CONTEXT = 'switchboard-agent-lookup';
+
 /** Hangup causes, as chan_pjsip maps them to SIP responses. */
 export const CAUSE = {
   unallocated: 1, // 404 Not Found
@@ -84,6 +108,7 @@ export function dialplanMain(
     ' same => n,Playback(demo-echotest)',
     ' same => n,Echo()',
     ` same => n,Hangup(${CAUSE.normal})`,
+    ...superviseCodes(),
     // A context's own extensions are searched before its includes: agents'
     // extensions live only in included contexts, and the catch-all is included
     // last, so it can never shadow an agent.
@@ -99,8 +124,12 @@ export function dialplanMain(
     // Jumps to an extension that does not exist (e.g. a transfer target).
     `exten => i,1,Hangup(${CAUSE.unallocated})`,
     '',
+    ...superviseContexts(),
     `[${DIAL_SUBROUTINE}]`,
-    `exten => s,1,Dial(PJSIP/${v('ARG1')},${spec.dialTimeoutSeconds})`,
+    // A supervisor's *51/*52/*53 reaches the agent's extension like a call
+    // (superviseContexts) and spies on the agent instead of ringing it.
+    `exten => s,1,GotoIf($["${v('SWITCHBOARD_SPY')}" != ""]?spy,1)`,
+    ` same => n,Dial(PJSIP/${v('ARG1')},${spec.dialTimeoutSeconds})`,
     ` same => n,Goto(s-${v('DIALSTATUS')},1)`,
     `exten => s-BUSY,1,Hangup(${CAUSE.busy})`,
     `exten => s-NOANSWER,1,Hangup(${CAUSE.noAnswer})`,
@@ -108,9 +137,54 @@ export function dialplanMain(
     `exten => s-CONGESTION,1,Hangup(${CAUSE.congestion})`,
     // ANSWER (the call happened), CANCEL (the caller gave up) and anything new.
     `exten => _s-.,1,Hangup(${CAUSE.normal})`,
+    // Checked again here: only the supervise context sets SWITCHBOARD_SPY, after its check.
+    `exten => spy,1,GotoIf($["${v(SUPERVISOR_VARIABLE)}" != "yes"]?refused)`,
+    ` same => n,UserEvent(${SUPERVISE_EVENT},Result: started,Mode: ${v('SWITCHBOARD_SPY')},Supervisor: ${v('CHANNEL(endpoint)')},Agent: ${v('ARG1')},Extension: ${v('SWITCHBOARD_SPY_EXTENSION')})`,
+    // "-": usernames contain none (agents.ts), so the prefix names exactly this agent's channels.
+    ` same => n,ChanSpy(PJSIP/${v('ARG1')}-,${v('SWITCHBOARD_SPY_OPTIONS')})`,
+    ` same => n,Hangup(${CAUSE.normal})`,
+    ` same => n(refused),Hangup(${CAUSE.rejected})`,
     `exten => i,1,Hangup(${CAUSE.normal})`,
     '',
   ].join('\n');
+}
+
+/** `*51<ext>` etc.: the mode and the dialled digits, then the checks (superviseContexts). */
+function superviseCodes(): string[] {
+  return Object.entries(SUPERVISE_CODES).flatMap(([mode, { prefix, options }]) => [
+    `exten => _${prefix}X.,1,Set(SWITCHBOARD_SPY=${mode})`,
+    ` same => n,Set(SWITCHBOARD_SPY_OPTIONS=${options})`,
+    ` same => n,Set(SWITCHBOARD_SPY_TARGET=${v(`EXTEN:${prefix.length}`)})`,
+    ` same => n,Goto(${SUPERVISE_CONTEXT},s,1)`,
+  ]);
+}
+
+/**
+ * The supervise checks: the caller's endpoint carries SUPERVISOR_VARIABLE
+ * (else 403), the target is an agent's extension, digits only (else 404);
+ * then the agent's own extension runs, whose subroutine spies. Each refusal
+ * raises the UserEvent with its reason.
+ */
+function superviseContexts(): string[] {
+  const ext = v('SWITCHBOARD_SPY_EXTENSION');
+  const refused = (reason: string) =>
+    `UserEvent(${SUPERVISE_EVENT},Result: refused,Reason: ${reason},Mode: ${v('SWITCHBOARD_SPY')},Supervisor: ${v('CHANNEL(endpoint)')},Extension: ${ext})`;
+  return [
+    `[${SUPERVISE_CONTEXT}]`,
+    `exten => s,1,Set(SWITCHBOARD_SPY_EXTENSION=${v(`FILTER(0-9,${v('SWITCHBOARD_SPY_TARGET')})`)})`,
+    ` same => n,GotoIf($["${v(SUPERVISOR_VARIABLE)}" = "yes"]?supervisor)`,
+    ` same => n,${refused('not-supervisor')}`,
+    ` same => n,Hangup(${CAUSE.rejected})`,
+    // Anything but digits ("*5110,00") is no extension, not a filtered one.
+    ` same => n(supervisor),GotoIf($[${v(`LEN(${ext})`)} != ${v(`LEN(${v('SWITCHBOARD_SPY_TARGET')})`)}]?unknown)`,
+    ` same => n,GotoIf(${v(`DIALPLAN_EXISTS(${AGENT_LOOKUP_CONTEXT},${ext},1)`)}?${AGENT_LOOKUP_CONTEXT},${ext},1)`,
+    ` same => n(unknown),${refused('no-such-agent')}`,
+    ` same => n,Hangup(${CAUSE.unallocated})`,
+    '',
+    `[${AGENT_LOOKUP_CONTEXT}]`,
+    ...SHARDS.map((i) => `include => ${shardContext(i)}`),
+    '',
+  ];
 }
 
 /** One shard's context; it always exists (AGENT_CONTEXT includes it), even without agents. */

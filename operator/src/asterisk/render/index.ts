@@ -7,6 +7,12 @@ export {
   type RenderProblem,
 } from './agents.ts';
 export {
+  SUPERVISE_CODES,
+  SUPERVISE_EVENT,
+  SUPERVISOR_VARIABLE,
+  type SuperviseMode,
+} from './dialplan.ts';
+export {
   BASE_INCLUDES,
   INCLUDE_DIR,
   MAIN_FILES,

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type AcceptedAgent, checkAgents } from './agents.ts';
+import { SUPERVISOR_VARIABLE } from './dialplan.ts';
 import { agent, find, lintPjsip, load, render, spec } from './fixtures.ts';
 import { PJSIP_MARKER_CATEGORY } from './marker.ts';
 import { optionValue, optionValues } from './parse.ts';
-import { ENDPOINT_TEMPLATE, endpointRevision } from './pjsip.ts';
+import { ENDPOINT_TEMPLATE, endpointRevision, supervisorCodecs } from './pjsip.ts';
 
 describe('PJSIP', () => {
   const agents = [
@@ -121,5 +122,30 @@ describe('PJSIP', () => {
       );
       assert.equal(owner?.kind, 'Secret');
     }
+  });
+
+  it('gives only supervisors the supervise permission, as part of their revision', () => {
+    const pjsip = load(render([agent(0), agent(1, { supervisor: true })]), 'pjsip.conf');
+    const vars = (i: number) =>
+      optionValues(find(pjsip, agent(i).sipUsername, 'endpoint'), 'set_var');
+    assert.ok(vars(1).includes(`${SUPERVISOR_VARIABLE}=yes`));
+    assert.ok(!vars(0).some((x) => x.startsWith(SUPERVISOR_VARIABLE)));
+    assert.ok(
+      !optionValues(find(pjsip, ENDPOINT_TEMPLATE, 'endpoint'), 'set_var').some((x) =>
+        x.startsWith(SUPERVISOR_VARIABLE),
+      ),
+    );
+    const [a] = checkAgents([agent(1)], spec()).accepted as [AcceptedAgent];
+    assert.notEqual(endpointRevision(a), endpointRevision({ ...a, supervisor: true }));
+    // opus last for supervisors only: Asterisk must decode their voice to whisper
+    assert.equal(
+      optionValue(find(pjsip, agent(0).sipUsername, 'endpoint'), 'allow'),
+      'opus,ulaw,alaw',
+    );
+    assert.equal(
+      optionValue(find(pjsip, agent(1).sipUsername, 'endpoint'), 'allow'),
+      'ulaw,alaw,opus',
+    );
+    assert.deepEqual(supervisorCodecs(['opus', 'g722', 'ulaw']), ['g722', 'ulaw', 'opus']);
   });
 });

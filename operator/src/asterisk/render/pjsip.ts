@@ -4,9 +4,9 @@
 // only. Endpoint, AOR and auth share the agent's SIP username as id: sorcery
 // keeps one namespace per type (the recorded configs use [wt] for both).
 import { createHash } from 'node:crypto';
-import type { WebRTCConfigSpec } from '../../crds/types.ts';
+import type { Codec, WebRTCConfigSpec } from '../../crds/types.ts';
 import type { AcceptedAgent } from './agents.ts';
-import { AGENT_CONTEXT } from './dialplan.ts';
+import { AGENT_CONTEXT, SUPERVISOR_VARIABLE } from './dialplan.ts';
 import { callerId, type Line, section } from './syntax.ts';
 
 export const TRANSPORT_WS = 'switchboard-ws';
@@ -126,16 +126,29 @@ export function pjsipMain(
  */
 export const REVISION_VARIABLE = 'SWITCHBOARD_REVISION';
 
+/**
+ * A supervisor's codecs with opus last: Asterisk decodes G.711 and G.722 but
+ * has no opus decoder, and whisper and barge must decode the supervisor's
+ * voice to mix it in (ChanSpy). Asterisk answers in the endpoint's order, so
+ * the supervisor's browser then sends G.711; with opus only, whisper and
+ * barge stay silent (listening still works).
+ */
+export function supervisorCodecs(codecs: readonly Codec[]): Codec[] {
+  return [...codecs.filter((c) => c !== 'opus'), ...codecs.filter((c) => c === 'opus')];
+}
+
 function endpointLines(a: AcceptedAgent): Line[] {
   const id = a.sipUsername;
   const lines: Line[] = [
     ['auth', id],
     ['aors', id],
     ['callerid', callerId(a.label, a.extension)],
-    ['allow', a.codecs.join(',')],
+    ['allow', (a.supervisor ? supervisorCodecs(a.codecs) : a.codecs).join(',')],
   ];
   // Part of the revision: the agent is Provisioned only once Asterisk has its permission.
   if (a.dialOut) lines.push(DIALOUT_LINE);
+  // Likewise: the dialplan lets only these endpoints spy (dialplan.ts SUPERVISE_CODES).
+  if (a.supervisor) lines.push(['set_var', `${SUPERVISOR_VARIABLE}=yes`]);
   return lines;
 }
 

@@ -20,6 +20,8 @@ export interface RenderAgent {
    * endpoint template carries the permission for everyone).
    */
   dialOut?: boolean;
+  /** SipAgent spec.supervisor: may listen in, whisper and barge (dialplan.ts SUPERVISE_CODES). */
+  supervisor?: boolean;
 }
 
 /** A CallQueue's settings as rendered (the spec after defaulting, without what resolution decides). */
