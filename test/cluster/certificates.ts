@@ -3,7 +3,7 @@
 // and the service-account signing key pair. Made with the openssl CLI (EC
 // P-256 keys: fast to generate, accepted by every Kubernetes component).
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,7 +56,10 @@ async function signedCertificate(
     ca.cert,
     '-CAkey',
     ca.key,
-    '-CAcreateserial',
+    // A random serial of its own: -CAcreateserial shares ca.srl between the
+    // certificates signed in parallel below, and one read it half-written.
+    '-set_serial',
+    `0x${randomBytes(16).toString('hex')}`,
     '-days',
     '365',
     '-sha256',
