@@ -164,6 +164,7 @@ describe('admin sign-in', () => {
       ['GET', '/hr/stats'],
       ['GET', '/hr/webrtc-config'],
       ['GET', '/softphone/config'],
+      ['GET', '/softphone/directory'],
     ] as const) {
       const res = await s.call(method, path);
       assert.equal(res.status, 401, `${method} ${path}`);
@@ -297,6 +298,13 @@ describe('HR workflow', () => {
     const turn = phone.body.iceServers[1];
     assert.match(turn?.username ?? '', new RegExp(`^\\d{10}:${created.user.sipUsername}$`));
     assert.match(turn?.credential ?? '', /^[A-Za-z0-9+/]{27}=$/);
+    // transfer targets by name: the hotline, never the agent itself
+    const directory = await agent.call<{
+      entries: { kind: string; name: string; number: string }[];
+    }>('GET', '/softphone/directory');
+    assert.equal(directory.status, 200, directory.text);
+    assert.ok(directory.body.entries.some((e) => e.kind === 'queue' && e.name === 'Hotline'));
+    assert.ok(!directory.body.entries.some((e) => e.number === '1000'), 'not the agent itself');
     // Wrong login password: refused like an unknown user.
     assert.equal(
       (await new ApiSession(base).login(created.user.sipUsername, 'wrong-pw')).status,

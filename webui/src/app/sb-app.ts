@@ -121,6 +121,7 @@ export class SbApp extends LitElement {
             username=${c.username ?? (session.role === 'agent' ? (session.sipUsername ?? '') : '')}
             extension=${c.extension == null ? '' : String(c.extension)}
             line-events=${session.role === 'agent' ? '/softphone/events' : nothing}
+            directory="/softphone/directory"
             ?agent-state=${session.role === 'agent'}
           ></sb-softphone>`;
       }

@@ -5,9 +5,13 @@ import type { SessionDescriptionHandler } from 'sip.js/lib/platform/web/session-
 
 export class CallAudio {
   #element: HTMLAudioElement | undefined;
+  /** The handler playing now: early media and the answer attach the same one twice. */
+  #attached: SessionDescriptionHandler | undefined;
 
   /** Plays the call's remote stream; onFailed runs when its connection fails for good. */
   attach(sdh: SessionDescriptionHandler, onFailed: () => void): void {
+    if (this.#attached === sdh) return;
+    this.#attached = sdh;
     this.#element ??= new Audio();
     this.#element.autoplay = true;
     this.#element.srcObject = sdh.remoteMediaStream;
@@ -20,6 +24,7 @@ export class CallAudio {
   }
 
   detach(): void {
+    this.#attached = undefined;
     if (this.#element) this.#element.srcObject = null;
   }
 }

@@ -1,13 +1,16 @@
 // What can be done during an answered call: hold, mute, DTMF and another
 // microphone. Hold and mute switch tracks rather than renegotiate media, so
 // they take effect at once and survive each other.
+import { UserAgent } from 'sip.js';
 import { sendHold } from './call-hold.ts';
 import { replaceMicrophone, setReceivingEnabled, setSendingEnabled } from './call-media.ts';
 import type { CallSession } from './call-session.ts';
+import { blindTransfer } from './call-transfer.ts';
 import { type CallNotes, sendsAudio } from './call-view.ts';
-import { isDtmfTone } from './dial-target.ts';
+import { dialTarget, isDtmfTone } from './dial-target.ts';
 import { sendTone } from './dtmf.ts';
 import { microphoneHelp } from './media-help.ts';
+import { type PhoneConfig, sipDomain } from './phone-config.ts';
 import type { PhoneHooks } from './phone-timeline.ts';
 
 export class CallControls {
@@ -36,6 +39,44 @@ export class CallControls {
     setReceivingEnabled(calls.peerConnection, !held);
     setSendingEnabled(calls.peerConnection, sendsAudio({ held, muted }));
     calls.patch({ held, holdPending: false });
+  }
+
+  /**
+   * Sends the other party to `input` (an extension, queue number or outside
+   * number, as typed) and, once the server took it, lets the call end.
+   * Resolves with the error shown, if any.
+   */
+  async transfer(input: string, config: PhoneConfig | undefined): Promise<string | undefined> {
+    const calls = this.#calls;
+    const session = calls.session;
+    const call = calls.view;
+    if (!session || !config || call?.phase !== 'active' || call.transferPending) {
+      return this.#transferError('Transfer needs an answered call.');
+    }
+    const target = dialTarget(input, sipDomain(config));
+    if (!target.ok) return this.#transferError(target.error);
+    const uri = UserAgent.makeURI(target.uri);
+    if (!uri) return this.#transferError(`"${input}" is not a valid SIP address.`);
+    this.#notes.callError = undefined;
+    const reason = `Transferred to ${target.display}`;
+    calls.expectEnd(reason);
+    calls.patch({ transferPending: true });
+    const outcome = await blindTransfer(session, uri, this.#hooks.mark);
+    if (calls.session !== session) return undefined; // the far end ended it already
+    if (outcome.ok) {
+      // the caller is on its way: the transferor ends its own leg (RFC 5589)
+      await calls.hangUp(reason);
+      return undefined;
+    }
+    calls.expectEnd(undefined);
+    calls.patch({ transferPending: false });
+    return this.#transferError(outcome.error);
+  }
+
+  #transferError(error: string): string {
+    this.#notes.callError = error;
+    this.#hooks.changed();
+    return error;
   }
 
   setMute(muted: boolean): void {

@@ -101,7 +101,12 @@ export class CallSession {
    * transcoder, operator render/outbound.ts). The call view stays the same.
    */
   async #invite(ua: UserAgent, uri: URI, display: string, g711: boolean): Promise<void> {
-    const inviter = new Inviter(ua, uri, { sessionDescriptionHandlerOptions: this.#microphone() });
+    // earlyMedia: the ring-back (or busy tone) Asterisk plays into its 183
+    // answer is heard before the call is answered (render/pjsip.ts inband_progress)
+    const inviter = new Inviter(ua, uri, {
+      earlyMedia: true,
+      sessionDescriptionHandlerOptions: this.#microphone(),
+    });
     const previous = g711 ? this.#call : undefined;
     this.#adopt(inviter, 'outgoing', { name: display, user: display });
     if (previous) this.#call = { ...previous, id: inviter.id };
@@ -112,6 +117,11 @@ export class CallSession {
     try {
       await inviter.invite({
         requestDelegate: {
+          onProgress: ({ message }) => {
+            if (inviter !== this.#session || !message.body) return;
+            this.#hooks.mark('early-media');
+            this.#playRemote(inviter);
+          },
           onReject: ({ message }) => {
             if (message.statusCode === 488 && !g711 && inviter === this.#session)
               this.#retry = () => this.#invite(ua, uri, display, true);
@@ -211,6 +221,15 @@ export class CallSession {
     this.#hooks.changed();
   }
 
+  /**
+   * How the call in progress will be said to have ended when the far end
+   * ends it (a transfer: Asterisk hangs up the transferring leg itself);
+   * undefined takes that back.
+   */
+  expectEnd(reason: string | undefined): void {
+    this.#endReason = reason;
+  }
+
   /** Updates the view of the call in progress (none: nothing to do). */
   patch(patch: Partial<CallView>): void {
     if (!this.#call) return;
@@ -256,7 +275,8 @@ export class CallSession {
     this.end(this.#endReason ?? unexplainedEndReason(call));
   }
 
-  #attachMedia(session: Session): void {
+  /** Plays what the far end sends: from its early media (ring-back) or its answer on. */
+  #playRemote(session: Session): void {
     const sdh = handlerOf(session);
     if (!sdh) return;
     this.#audio.attach(sdh, () => {
@@ -265,6 +285,12 @@ export class CallSession {
         if (session === this.#session) this.end('Media connection lost');
       });
     });
+  }
+
+  #attachMedia(session: Session): void {
+    const sdh = handlerOf(session);
+    if (!sdh) return;
+    this.#playRemote(session);
     onTonePlayed(sdh.peerConnection, (tone) => {
       if (session !== this.#session) return;
       this.#notes.dtmfPlayed += tone;

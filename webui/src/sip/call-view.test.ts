@@ -34,6 +34,7 @@ test('a new call rings when incoming and dials when outgoing', () => {
     held: false,
     muted: false,
     holdPending: false,
+    transferPending: false,
   });
   assert.equal(newCallView('c2', 'outgoing', remote).phase, 'dialing');
 });

@@ -18,6 +18,8 @@ export interface CallView {
   readonly answeredAt?: number | undefined;
   /** A hold/unhold re-INVITE is in flight. */
   readonly holdPending: boolean;
+  /** A transfer (REFER) is in flight: the call may end any moment. */
+  readonly transferPending: boolean;
 }
 
 export interface EndedCall {
@@ -63,6 +65,7 @@ export function newCallView(
     held: false,
     muted: false,
     holdPending: false,
+    transferPending: false,
   };
 }
 

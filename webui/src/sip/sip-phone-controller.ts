@@ -145,6 +145,11 @@ export class SipPhoneController implements ReactiveController, CallNotes {
     this.#controls.setMute(muted);
   }
 
+  /** Blind transfer of the answered call to an extension, queue number or outside number. */
+  transfer(input: string): Promise<string | undefined> {
+    return this.#controls.transfer(input, this.#connection.config);
+  }
+
   /** Sends one DTMF digit as RTP telephone-event (RFC 4733); SIP INFO when none was negotiated. */
   sendDtmf(tone: string): boolean {
     return this.#controls.sendDtmf(tone);

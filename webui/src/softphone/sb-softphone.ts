@@ -11,7 +11,9 @@ import { STATUS_LABEL } from '../sip/registration-status.ts';
 import { SipPhoneController } from '../sip/sip-phone-controller.ts';
 import type { DialPadKeyDetail } from './dial-pad.ts';
 import './dial-pad.ts';
+import '../transfer/sb-transfer-panel.ts';
 import { microphoneHelp } from '../sip/media-help.ts';
+import type { TransferDetail } from '../transfer/sb-transfer-panel.ts';
 import { LINE_NOTICE, lineReaction, provisionedFor } from './line-change.ts';
 import { LineWatch } from './line-watch.ts';
 import {
@@ -38,6 +40,8 @@ export class SbSoftphone extends LitElement {
     username: { type: String },
     extension: { type: String },
     lineEvents: { type: String, attribute: 'line-events' },
+    directory: { type: String },
+    _transferOpen: { state: true },
     agentState: { type: Boolean, attribute: 'agent-state' },
     _notice: { state: true },
     _rotation: { state: true },
@@ -58,6 +62,10 @@ export class SbSoftphone extends LitElement {
   declare extension: string;
   /** GET /softphone/events for a signed-in agent: news of its own line (rotation, suspension). */
   declare lineEvents: string | undefined;
+  /** Where the transfer panel finds agents and queues by name (GET /softphone/directory). */
+  declare directory: string | undefined;
+  /** The transfer panel is open during the call. */
+  declare _transferOpen: boolean;
   /** A signed-in agent's page: show its queue state (Available / Paused / Signed out) and its controls. */
   declare agentState: boolean;
   /** Why the line stopped or must change (rotation, suspension, deletion), until the agent registers again. */
@@ -95,6 +103,8 @@ export class SbSoftphone extends LitElement {
     this.username = '';
     this.extension = '';
     this.lineEvents = undefined;
+    this.directory = undefined;
+    this._transferOpen = false;
     this.agentState = false;
     this._notice = undefined;
     this._rotation = undefined;
@@ -143,6 +153,8 @@ export class SbSoftphone extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('lineEvents')) this.#line.watch(this.lineEvents || undefined);
+    // the next call starts with the call controls, not a stale transfer panel
+    if (this.phone.call?.phase !== 'active') this._transferOpen = false;
   }
 
   #onLine(prev: LineState | undefined, next: LineState): void {
@@ -537,12 +549,35 @@ export class SbSoftphone extends LitElement {
           >
             ${call.muted ? 'Unmute' : 'Mute'}
           </button>
+          <button
+            class="transfer"
+            type="button"
+            aria-expanded=${this._transferOpen ? 'true' : 'false'}
+            ?disabled=${call.phase !== 'active' || call.transferPending}
+            @click=${() => {
+              this._transferOpen = !this._transferOpen;
+            }}
+          >
+            Transfer
+          </button>
           <button class="danger hangup" type="button" @click=${() => this.phone.hangUp()}>
             Hang up
           </button>
         </div>
         ${
-          call.phase === 'active'
+          this._transferOpen && call.phase === 'active'
+            ? html`<sb-transfer-panel
+              directory-url=${this.directory ?? nothing}
+              ?pending=${call.transferPending}
+              @sb-transfer=${this.#onTransfer}
+              @sb-transfer-cancel=${() => {
+                this._transferOpen = false;
+              }}
+            ></sb-transfer-panel>`
+            : nothing
+        }
+        ${
+          call.phase === 'active' && !this._transferOpen
             ? html`<h3 class="visually-hidden" id="dtmf-title">Keypad (DTMF)</h3>
               <sb-dial-pad
                 class="dtmf"
@@ -602,6 +637,11 @@ export class SbSoftphone extends LitElement {
       ${this.#renderCallErrors()}
     </section>`;
   }
+
+  readonly #onTransfer = async (e: CustomEvent<TransferDetail>) => {
+    const error = await this.phone.transfer(e.detail.target);
+    if (!error) this._transferOpen = false;
+  };
 
   #renderCallErrors() {
     return this.phone.callError

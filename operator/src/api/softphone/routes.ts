@@ -4,10 +4,29 @@ import type { FastifyInstance } from 'fastify';
 import { iceServersFor } from '../../webrtcconfig/ice-servers.ts';
 import { type ApiContext, requireRole } from '../context.ts';
 import { HttpError } from '../errors.ts';
+import { directoryOf } from './directory.ts';
 
 export function registerSoftphoneRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { caches, settings, writes } = ctx;
   const ns = settings.namespace;
+
+  // Transfer targets by name (directory.ts): read from the caches, never the API server.
+  app.get(
+    '/softphone/directory',
+    { onRequest: requireRole('agent', 'admin') },
+    async (request, reply) => {
+      const p = request.principal;
+      reply.header('cache-control', 'no-store');
+      return {
+        entries: directoryOf(
+          caches.agents.list(ns),
+          caches.queues.list(ns),
+          caches.configs.get('default', ns),
+          p?.role === 'agent' ? p.sub : undefined,
+        ),
+      };
+    },
+  );
 
   app.get(
     '/softphone/config',

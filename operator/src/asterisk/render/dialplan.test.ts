@@ -10,6 +10,7 @@ import {
   SUPERVISE_EVENT,
   SUPERVISOR_VARIABLE,
   shardContext,
+  TRANSFER_CONTEXT,
 } from './dialplan.ts';
 import { agent, load, render, spec } from './fixtures.ts';
 import { DIALPLAN_MARKER_CONTEXT } from './marker.ts';
@@ -84,7 +85,7 @@ describe('dialplan', () => {
     }
   });
 
-  it('rings for dialTimeoutSeconds, then ends every outcome with a cause', () => {
+  it('rings for dialTimeoutSeconds, then ends every outcome with a tone and a cause', () => {
     // Asterisk variables, spelled without `${` in a JS string.
     const v = (name: string) => `$${'{'}${name}}`;
     assert.deepEqual(route(dialplan, DIAL_SUBROUTINE, 's')?.priorities, [
@@ -93,12 +94,32 @@ describe('dialplan', () => {
       `Goto(s-${v('DIALSTATUS')},1)`,
     ]);
     const cause = (status: string) => route(dialplan, DIAL_SUBROUTINE, `s-${status}`)?.priorities;
-    assert.deepEqual(cause('BUSY'), ['Hangup(17)']);
-    assert.deepEqual(cause('NOANSWER'), ['Hangup(19)']);
-    assert.deepEqual(cause('CHANUNAVAIL'), ['Hangup(20)']);
+    // the caller hears the tone as early media first
+    const tone = (name: string, hangup: string) => [
+      'Progress()',
+      `Playtones(${name})`,
+      'Wait(3)',
+      hangup,
+    ];
+    assert.deepEqual(cause('BUSY'), tone('busy', 'Hangup(17)'));
+    assert.deepEqual(cause('NOANSWER'), tone('congestion', 'Hangup(19)'));
+    assert.deepEqual(cause('CHANUNAVAIL'), tone('congestion', 'Hangup(20)'));
     assert.deepEqual(cause('CONGESTION'), ['Hangup(34)']);
     assert.deepEqual(cause('ANSWER'), ['Hangup(16)']);
     assert.deepEqual(cause('CANCEL'), ['Hangup(16)']);
+  });
+
+  it('lets a transfer reach queue numbers and agents only, never the catch-all refusal', () => {
+    const transfer = dialplan.categories.find((c) => c.name === TRANSFER_CONTEXT);
+    assert.ok(transfer);
+    assert.deepEqual(
+      transfer.lines.filter((l) => l.key === 'include').map((l) => l.value),
+      SHARDS.map((i) => shardContext(i)),
+    );
+    assert.deepEqual(route(dialplan, TRANSFER_CONTEXT, '117')?.priorities, [
+      `Goto(${AGENT_CONTEXT},117,1)`,
+    ]);
+    assert.equal(route(dialplan, TRANSFER_CONTEXT, '*43'), undefined);
   });
 
   it('answers the hotline and queues the caller for a bounded time', () => {
@@ -141,8 +162,8 @@ describe('dialplan', () => {
     const included = empty.categories.flatMap((c) =>
       c.lines.filter((l) => l.key === 'include').map((l) => l.value),
     );
-    // The agents context and the supervisors' lookup include every shard.
-    assert.equal(included.length, 2 * SHARDS.length + 1);
+    // The agents context, the transfer context and the supervisors' lookup include every shard.
+    assert.equal(included.length, 3 * SHARDS.length + 1);
     for (const c of included) assert.ok(contexts.has(c), `${c} is included but not defined`);
   });
 

@@ -2,7 +2,7 @@
 // caller; each agent's extension (in its shard's context, included from
 // AGENT_CONTEXT) dials the agent for dialTimeoutSeconds through one
 // subroutine, which ends every outcome with a hangup cause the caller's
-// browser sees as a SIP status; anything else is refused with "unallocated
+// browser sees as a SIP status (after a busy or unavailable tone); anything else is refused with "unallocated
 // number" (404) instead of silence. The subroutine holds the timeout, so a new
 // dialTimeoutSeconds rewrites only the main ConfigMap, not every shard.
 // Every queue number (the hotline, CallQueues' numbers) queues the caller for
@@ -16,6 +16,16 @@ import { SHARDS, shardSuffix } from './shards.ts';
 export const AGENT_CONTEXT = 'switchboard-agents';
 export const REJECT_CONTEXT = 'switchboard-reject';
 export const DIAL_SUBROUTINE = 'switchboard-dial-agent';
+/**
+ * Where an agent's blind transfer (REFER) looks its target up and sends the
+ * caller (the endpoints' TRANSFER_CONTEXT, render/pjsip.ts): the queue
+ * numbers and the agents' extensions only. Without the catch-all refusal, a
+ * target that does not exist is refused to the agent (404) while the caller
+ * stays with it, instead of the caller being hung up; without feature codes
+ * (echo test, listening in) and outside numbers (the dial-out permission is
+ * the agent's, not the caller's).
+ */
+export const TRANSFER_CONTEXT = 'switchboard-transfer';
 export const shardContext = (shard: number) => `${AGENT_CONTEXT}-${shardSuffix(shard)}`;
 
 /**
@@ -124,6 +134,10 @@ export function dialplanMain(
     // Jumps to an extension that does not exist (e.g. a transfer target).
     `exten => i,1,Hangup(${CAUSE.unallocated})`,
     '',
+    `[${TRANSFER_CONTEXT}]`,
+    ...routes.map((r) => `exten => ${r.number},1,Goto(${AGENT_CONTEXT},${r.number},1)`),
+    ...SHARDS.map((i) => `include => ${shardContext(i)}`),
+    '',
     ...superviseContexts(),
     `[${DIAL_SUBROUTINE}]`,
     // A supervisor's *51/*52/*53 reaches the agent's extension like a call
@@ -131,9 +145,9 @@ export function dialplanMain(
     `exten => s,1,GotoIf($["${v('SWITCHBOARD_SPY')}" != ""]?spy,1)`,
     ` same => n,Dial(PJSIP/${v('ARG1')},${spec.dialTimeoutSeconds})`,
     ` same => n,Goto(s-${v('DIALSTATUS')},1)`,
-    `exten => s-BUSY,1,Hangup(${CAUSE.busy})`,
-    `exten => s-NOANSWER,1,Hangup(${CAUSE.noAnswer})`,
-    `exten => s-CHANUNAVAIL,1,Hangup(${CAUSE.absent})`,
+    ...toneThenHangup('s-BUSY', 'busy', CAUSE.busy),
+    ...toneThenHangup('s-NOANSWER', 'congestion', CAUSE.noAnswer),
+    ...toneThenHangup('s-CHANUNAVAIL', 'congestion', CAUSE.absent),
     `exten => s-CONGESTION,1,Hangup(${CAUSE.congestion})`,
     // ANSWER (the call happened), CANCEL (the caller gave up) and anything new.
     `exten => _s-.,1,Hangup(${CAUSE.normal})`,
@@ -147,6 +161,24 @@ export function dialplanMain(
     `exten => i,1,Hangup(${CAUSE.normal})`,
     '',
   ].join('\n');
+}
+
+/** How long the caller hears the busy or unavailable tone before the hangup. */
+export const END_TONE_SECONDS = 3;
+
+/**
+ * The caller hears why nobody answers, as a telephone does: the busy tone,
+ * or the fast "unavailable" tone (indications.conf), as early media (no
+ * answer, so nothing is billed), then the hangup whose cause the caller's
+ * softphone puts in words.
+ */
+function toneThenHangup(exten: string, tone: 'busy' | 'congestion', cause: number): string[] {
+  return [
+    `exten => ${exten},1,Progress()`,
+    ` same => n,Playtones(${tone})`,
+    ` same => n,Wait(${END_TONE_SECONDS})`,
+    ` same => n,Hangup(${cause})`,
+  ];
 }
 
 /** `*51<ext>` etc.: the mode and the dialled digits, then the checks (superviseContexts). */

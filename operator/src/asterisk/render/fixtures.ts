@@ -109,6 +109,7 @@ const KNOWN: Readonly<Record<string, ReadonlySet<string>>> = {
     'asymmetric_rtp_codec',
     'rtp_timeout',
     'rtp_timeout_hold',
+    'inband_progress',
     'dtls_cert_file',
     'dtls_private_key',
     // SipTrunks (trunks.ts), loaded by the real Asterisk in trunk-asterisk.test.ts

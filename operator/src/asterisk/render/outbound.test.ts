@@ -270,7 +270,8 @@ describe('outbound calls', () => {
     // inherited, beside the endpoint's own revision variable
     const inherited = optionValues(find(everyone, agent(1).sipUsername, 'endpoint'), 'set_var');
     assert.equal(inherited.filter((x) => x === DIALOUT).length, 1);
-    assert.equal(inherited.length, 2, String(inherited));
+    // the template's transfer context, the permission, the revision
+    assert.equal(inherited.length, 3, String(inherited));
 
     const selected = render([agent(1, { dialOut: true }), agent(2)], {
       trunks: [trunk('carrier', { outbound: outbound({ allAgents: false }) })],

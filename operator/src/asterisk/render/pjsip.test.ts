@@ -52,6 +52,8 @@ describe('PJSIP', () => {
         'asymmetric_rtp_codec=yes',
         'rtp_timeout=30',
         'rtp_timeout_hold=300',
+        'inband_progress=yes',
+        'set_var=TRANSFER_CONTEXT=switchboard-transfer',
         'auth=agent_1_1700000000',
         'aors=agent_1_1700000000',
         `callerid="Zoë 'Z' O'Neil drop" <1001>`,

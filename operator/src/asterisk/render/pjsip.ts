@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Codec, WebRTCConfigSpec } from '../../crds/types.ts';
 import type { AcceptedAgent } from './agents.ts';
-import { AGENT_CONTEXT, SUPERVISOR_VARIABLE } from './dialplan.ts';
+import { AGENT_CONTEXT, SUPERVISOR_VARIABLE, TRANSFER_CONTEXT } from './dialplan.ts';
 import { callerId, type Line, section } from './syntax.ts';
 
 export const TRANSPORT_WS = 'switchboard-ws';
@@ -91,6 +91,12 @@ export function pjsipMain(
     ['asymmetric_rtp_codec', 'yes'],
     ['rtp_timeout', RTP_TIMEOUT_SECONDS],
     ['rtp_timeout_hold', RTP_TIMEOUT_HOLD_SECONDS],
+    // A browser makes no ring-back of its own: while the called phone rings,
+    // Asterisk answers the caller 183 with media and plays the ring tone into
+    // it (indications.conf), instead of a bare 180 the caller would not hear.
+    ['inband_progress', 'yes'],
+    // an agent's blind transfer reaches queues and agents only (dialplan.ts)
+    ['set_var', `TRANSFER_CONTEXT=${TRANSFER_CONTEXT}`],
   ];
   if (dtlsCertPath !== undefined) {
     const dir = dtlsCertPath.replace(/\/+$/, '');

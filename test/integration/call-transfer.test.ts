@@ -1,0 +1,316 @@
+// Agents pass callers on (issue 19), proven on the real Asterisk 22 driven
+// by the real operator, with three softphones in headless Chromium (fake
+// microphones: beeps): Cara calls, Ann takes hotline calls, Bob is the
+// specialist (his own extension, and the only member of the "specialists"
+// queue, by skill). Blind transfer is a REFER from Ann's softphone that
+// Asterisk carries out itself (res_pjsip_refer): the caller leaves Ann's call
+// for Bob's extension or the queue's number, Ann's leg is hung up. Ring-back
+// is Asterisk's: the agents' endpoints have inband_progress, so a caller
+// hears the ring tone (and the busy tone) as early media.
+// Audio is asserted with getStats decoded energy on both ends, never with
+// SIP state alone.
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext } from 'playwright-core';
+import {
+  dbov,
+  type InboundAudio,
+  inboundAudio,
+  meanEnergy,
+} from '../browser/support/audio-stats.ts';
+import { launchChromium } from '../browser/support/chromium.ts';
+import { PhoneDriver } from '../browser/support/phone-driver.ts';
+import {
+  mountPhone,
+  type PhonePageServer,
+  startPhonePageServer,
+} from '../browser/support/phone-page.ts';
+import { signInAdmin } from '../support/api-session.ts';
+import { createNamespace, testCluster } from '../support/cluster.ts';
+import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
+import { type RealAsterisk, startRealAsterisk } from '../support/real-asterisk.ts';
+import { condition, decode, Resources } from '../support/resources.ts';
+import { waitUntil } from '../support/wait.ts';
+
+/** Mean audioLevel² above this (−40 dBov) is sound, not silence. */
+const SILENCE = 1e-4;
+const SPECIALISTS = '130';
+
+interface Agent {
+  readonly name: string;
+  readonly displayName: string;
+  username: string;
+  password: string;
+  extension: string;
+  phone: PhoneDriver;
+}
+const agent = (name: string): Agent => ({
+  name,
+  displayName: `${name[0]?.toUpperCase()}${name.slice(1)} Agent`,
+  username: '',
+  password: '',
+  extension: '',
+  phone: undefined as unknown as PhoneDriver,
+});
+const ann = agent('ann');
+const bob = agent('bob');
+const cara = agent('cara');
+const AGENTS = [ann, bob, cara];
+
+const cluster = testCluster();
+let ns: Awaited<ReturnType<typeof createNamespace>>;
+let r: Resources;
+let pbx: RealAsterisk;
+let operator: OperatorProcess;
+let server: PhonePageServer;
+let browser: Browser;
+let hotline = '';
+const contexts: BrowserContext[] = [];
+const figures: Record<string, string> = {};
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+const lastReason = (d: PhoneDriver) =>
+  d.page.evaluate(() => document.querySelector('sb-softphone')?.phone.lastCall?.reason);
+const callError = (d: PhoneDriver) =>
+  d.page.evaluate(() => document.querySelector('sb-softphone')?.phone.callError);
+
+async function epochOf(d: PhoneDriver, at?: number): Promise<number> {
+  return await d.page.evaluate((t) => performance.timeOrigin + (t ?? performance.now()), at);
+}
+
+async function lastEvent(d: PhoneDriver, event: string): Promise<number> {
+  const at = (await d.timeline()).findLast((t) => t.event === event)?.at;
+  assert.ok(at !== undefined, `${event} in the timeline`);
+  return await epochOf(d, at);
+}
+
+/** Mean energy `d` decodes over the next `seconds` of audio. */
+async function energyOver(d: PhoneDriver, seconds: number, what: string): Promise<number> {
+  const start = await inboundAudio(d);
+  let end: InboundAudio = start;
+  await waitUntil(
+    `${what}: ${seconds} s of audio`,
+    async () => {
+      end = await inboundAudio(d);
+      return end.seconds - start.seconds >= seconds;
+    },
+    10_000,
+    20,
+  );
+  return meanEnergy(start, end);
+}
+
+async function dial(d: PhoneDriver, number: string): Promise<void> {
+  await d.locator('#dial').fill(number);
+  await d.locator('button.call').click();
+}
+
+async function answer(d: PhoneDriver): Promise<void> {
+  await d.waitForCall("call?.phase === 'ringing'", 15_000);
+  await d.locator('button.answer').click();
+  await d.waitForCall("call?.phase === 'active'");
+}
+
+/** Both hear each other: decoded energy above silence on both pages. */
+async function talking(a: Agent, b: Agent): Promise<void> {
+  const [ab, ba] = await Promise.all([
+    energyOver(b.phone, 1, `${b.name} hears ${a.name}`),
+    energyOver(a.phone, 1, `${a.name} hears ${b.name}`),
+  ]);
+  assert.ok(ab > SILENCE, `${b.name} hears ${a.name}: ${dbov(ab).toFixed(1)} dBov`);
+  assert.ok(ba > SILENCE, `${a.name} hears ${b.name}: ${dbov(ba).toFixed(1)} dBov`);
+}
+
+/** Cara calls the hotline and Ann answers. */
+async function hotlineCallToAnn(): Promise<void> {
+  await dial(cara.phone, hotline);
+  await answer(ann.phone);
+  await cara.phone.waitForCall("call?.phase === 'active'");
+}
+
+/** Opens Ann's transfer panel and types `text`; clicking is the caller's. */
+async function openTransfer(text: string): Promise<void> {
+  await ann.phone.locator('button.transfer').click();
+  await ann.phone.locator('sb-transfer-panel #transfer-to').fill(text);
+}
+
+async function hangUpAll(): Promise<void> {
+  for (const a of AGENTS) {
+    if (!a.phone || !(await a.phone.call())) continue;
+    await a.phone.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
+    await a.phone.waitForCall('call === undefined').catch(() => undefined);
+  }
+}
+
+before(async () => {
+  ns = await createNamespace(cluster, 'call-transfer');
+  r = new Resources(cluster, ns.name);
+  [pbx, server, browser] = await Promise.all([
+    startRealAsterisk(cluster, r),
+    startPhonePageServer(),
+    launchChromium(),
+  ]);
+  operator = await startOperator(cluster, ns.name, 'call-transfer', { ASTERISK_POLL_MS: '100' });
+  const portStart = 20_000 + randomInt(0, 120) * 100;
+  await r.createConfig({
+    ami: pbx.amiSpec,
+    asteriskWsUrl: pbx.asterisk.wsUrl,
+    transports: { ws: true, wss: false },
+    iceServers: {},
+    rtp: { portStart, portEnd: portStart + 99 },
+  });
+  // Ann alone serves the hotline; Bob only the specialists' queue
+  await r.createAgent(ann.name, { displayName: ann.displayName });
+  await r.createAgent(bob.name, {
+    displayName: bob.displayName,
+    queues: [],
+    skills: { specialist: 1 },
+  });
+  await r.createAgent(cara.name, { displayName: cara.displayName, queues: [] });
+  await r.createQueue('specialists', {
+    numbers: [SPECIALISTS],
+    members: { skills: ['specialist'] },
+  });
+  await pbx.start();
+  if (process.env.DEBUG_ASTERISK_LOG) {
+    await pbx.asterisk.cli('core set verbose 5');
+    await pbx.asterisk.cli('pjsip set logger on');
+  }
+  await waitUntil(
+    'every agent Provisioned=True',
+    async () => {
+      const list = await r.agents();
+      return (
+        list.length === AGENTS.length &&
+        list.every((a) => condition(a, 'Provisioned')?.status === 'True')
+      );
+    },
+    60_000,
+    100,
+  );
+  hotline = (await r.config()).spec.hotline.number;
+  // the directory as the real API answers it (the test page has no API of its own)
+  const base = `http://127.0.0.1:${operator.port}`;
+  const { session: admin } = await signInAdmin(r, base);
+  let directory = '';
+  await waitUntil(
+    'the directory lists the specialists’ queue and Bob',
+    async () => {
+      const res = await admin.call<{ entries: { number: string }[] }>(
+        'GET',
+        '/softphone/directory',
+      );
+      directory = res.text;
+      return res.status === 200 && res.body.entries.some((e) => e.number === SPECIALISTS);
+    },
+    20_000,
+  );
+  const config = { wsUrl: pbx.asterisk.wsUrl, iceServers: [], iceGatheringTimeoutMs: 1000 };
+  await Promise.all(
+    AGENTS.map(async (a) => {
+      const secret = await r.secret(`${a.name}-sip-credentials`);
+      a.username = decode(secret, 'username') ?? '';
+      a.password = decode(secret, 'password') ?? '';
+      a.extension = decode(secret, 'extension') ?? '';
+      assert.ok(a.username && a.password && a.extension, `${a.name}'s credentials Secret`);
+      const context = await browser.newContext({ viewport: { width: 390, height: 1100 } });
+      contexts.push(context);
+      await context.route('**/softphone/directory', (route) =>
+        route.fulfill({ contentType: 'application/json', body: directory }),
+      );
+      a.phone = new PhoneDriver(await context.newPage());
+      await mountPhone(a.phone.page, server, 'sb-softphone', config);
+      await a.phone.page.evaluate(() => {
+        const el = document.querySelector('sb-softphone');
+        if (el) el.directory = '/softphone/directory';
+      });
+      await a.phone.register(a);
+      await a.phone.waitForStatus('registered');
+    }),
+  );
+});
+
+after(async () => {
+  console.log('call transfer figures:', JSON.stringify(figures, null, 2));
+  if (process.env.DEBUG_ASTERISK_LOG)
+    (await import('node:fs')).writeFileSync(process.env.DEBUG_ASTERISK_LOG, pbx.asterisk.log());
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await server?.close();
+  await operator?.stop();
+  await pbx?.close();
+  await ns?.cleanup();
+});
+
+// a failed step must not leave a call up for the next one
+afterEach(hangUpAll);
+
+describe('blind transfer and ring-back on the real Asterisk', { concurrency: false }, () => {
+  it('the caller hears ring-back while an agent’s phone rings, and the busy tone when declined', async () => {
+    await dial(cara.phone, bob.extension);
+    await bob.phone.waitForCall("call?.phase === 'ringing'", 15_000);
+    const e = await energyOver(cara.phone, 1, 'cara hears ring-back');
+    figures['ring-back heard by the caller while ringing'] = `${dbov(e).toFixed(1)} dBov`;
+    assert.ok(e > SILENCE, `ring-back: ${dbov(e).toFixed(1)} dBov`);
+    figures['dial → ring-back starts'] = ms(
+      (await lastEvent(cara.phone, 'early-media')) - (await lastEvent(cara.phone, 'dial')),
+    );
+    await bob.phone.locator('button.decline').click();
+    // the busy tone plays before the hangup: the call is still there for a moment
+    const busy = await energyOver(cara.phone, 1, 'cara hears the busy tone');
+    assert.ok(busy > SILENCE, `busy tone: ${dbov(busy).toFixed(1)} dBov`);
+    await cara.phone.waitForCall('call === undefined', 10_000);
+    assert.match((await lastReason(cara.phone)) ?? '', /^Busy \(486/);
+  });
+
+  it('Ann blind-transfers a hotline caller to Bob’s extension: caller and Bob talk, Ann is free', async () => {
+    await hotlineCallToAnn();
+    await talking(cara, ann);
+    await openTransfer(bob.extension);
+    const clicked = await epochOf(ann.phone);
+    await ann.phone.locator('sb-transfer-panel button.transfer-now').click();
+    await bob.phone.waitForCall("call?.phase === 'ringing'", 15_000);
+    figures['transfer click → target agent ringing'] = ms(
+      (await lastEvent(bob.phone, 'incoming')) - clicked,
+    );
+    await ann.phone.waitForCall('call === undefined', 10_000);
+    assert.equal(await lastReason(ann.phone), `Transferred to ${bob.extension}`);
+    // the caller keeps its call: the same dialog, now bridged to Bob
+    assert.equal((await cara.phone.call())?.phase, 'active');
+    await bob.phone.locator('button.answer').click();
+    await bob.phone.waitForCall("call?.phase === 'active'");
+    assert.match((await bob.phone.call())?.remoteUser ?? '', /./);
+    await talking(cara, bob);
+  });
+
+  it('Ann finds the specialists’ queue by name and transfers the caller into it', async () => {
+    await hotlineCallToAnn();
+    await openTransfer('spec');
+    const target = ann.phone.locator(
+      `sb-transfer-panel button.target[data-number="${SPECIALISTS}"]`,
+    );
+    assert.match((await target.textContent()) ?? '', /specialists/);
+    const clicked = await epochOf(ann.phone);
+    await target.click();
+    await bob.phone.waitForCall("call?.phase === 'ringing'", 15_000);
+    figures['transfer click → queue member ringing'] = ms(
+      (await lastEvent(bob.phone, 'incoming')) - clicked,
+    );
+    await ann.phone.waitForCall('call === undefined', 10_000);
+    await bob.phone.locator('button.answer').click();
+    await bob.phone.waitForCall("call?.phase === 'active'");
+    await talking(cara, bob);
+  });
+
+  it('a transfer to a number that does not exist is refused and Ann keeps the caller', async () => {
+    await hotlineCallToAnn();
+    await openTransfer('99999');
+    await ann.phone.locator('sb-transfer-panel button.transfer-now').click();
+    await waitUntil('Ann sees why', async () => Boolean(await callError(ann.phone)), 10_000);
+    assert.match((await callError(ann.phone)) ?? '', /transfer/i);
+    assert.equal((await ann.phone.call())?.phase, 'active');
+    assert.equal((await ann.phone.call())?.transferPending, false);
+    await talking(cara, ann);
+  });
+});
