@@ -76,17 +76,6 @@ function ownAddress(): string {
   throw new Error('no non-loopback IPv4 address: Asterisk would advertise no ICE candidate');
 }
 
-/** performance.now() of a page as epoch milliseconds (pages have their own time origins). */
-async function epochOf(d: PhoneDriver, at?: number): Promise<number> {
-  return await d.page.evaluate((t) => performance.timeOrigin + (t ?? performance.now()), at);
-}
-
-async function lastEvent(d: PhoneDriver, event: string): Promise<number> {
-  const at = (await d.timeline()).findLast((t) => t.event === event)?.at;
-  assert.ok(at !== undefined, `${event} in the timeline`);
-  return await epochOf(d, at);
-}
-
 async function openPhone(config: PhoneConfig): Promise<PhoneDriver> {
   const context = await browser.newContext({ viewport: { width: 390, height: 1100 } });
   contexts.push(context);
@@ -100,10 +89,10 @@ async function register(d: PhoneDriver, agent: Agent): Promise<number> {
   await d.locator('#username').fill(agent.username);
   await d.locator('#password').fill(agent.password);
   await d.locator('#extension').fill(agent.extension);
-  const clicked = await epochOf(d);
+  const clicked = await d.epoch();
   await d.locator('button.register').click();
   await d.waitForStatus('registered');
-  return (await lastEvent(d, 'registered')) - clicked;
+  return (await d.lastEvent('registered')) - clicked;
 }
 
 /** Waits until a side received `packets` more audio packets and bytes than in `from`. */
@@ -300,7 +289,7 @@ test('ann calls bob by extension: it rings with caller ID, audio flows both ways
   await ann.locator('button.call').click();
   await bob.waitForCall("call?.phase === 'ringing'");
   figures['2. dial → callee ringing'] = ms(
-    (await lastEvent(bob, 'incoming')) - (await lastEvent(ann, 'dial')),
+    (await bob.lastEvent('incoming')) - (await ann.lastEvent('dial')),
   );
   const incoming = await bob.call();
   assert.equal(incoming?.remoteName, agents.ann.displayName);
@@ -328,7 +317,7 @@ test('hold: the held party hears music on hold; unhold: audio resumes both ways'
   await ann.locator('button.hold').click();
   await ann.waitForCall('call?.held === true');
   figures['6. hold re-INVITE round trip'] = ms(
-    (await lastEvent(ann, 'held')) - (await lastEvent(ann, 'hold-sent')),
+    (await ann.lastEvent('held')) - (await ann.lastEvent('hold-sent')),
   );
   // µ-law from Asterisk's own files, not ann's microphone (opus, and muted while holding)
   const music = await listen(bob, 'audio/PCMU', 1, 'bob hears music on hold');
@@ -412,7 +401,7 @@ test('the hotline queues the caller with music; a free agent answers; audio both
   await ann.locator('button.call').click();
   await bob.waitForCall("call?.phase === 'ringing'");
   figures['3. hotline dial → agent ringing (queue)'] = ms(
-    (await lastEvent(bob, 'incoming')) - (await lastEvent(ann, 'dial')),
+    (await bob.lastEvent('incoming')) - (await ann.lastEvent('dial')),
   );
   // the dialplan answers the caller, who waits with music while bob's phone rings
   assert.equal((await ann.call())?.phase, 'active');
@@ -438,7 +427,7 @@ test('the echo test (*43) plays its prompt, then sends the caller’s own audio 
   await ann.locator('#dial').fill('*43');
   await ann.locator('button.call').click();
   await ann.waitForCall("call?.phase === 'active'");
-  const dialed = await lastEvent(ann, 'dial');
+  const dialed = await ann.lastEvent('dial');
   const prompt = await listen(ann, 'audio/PCMU', 0.5, 'the echo test prompt');
   assert.ok(prompt.energy > SILENCE, `prompt energy ${prompt.energy}`);
   // opus coming back can only be ann's own audio: Asterisk cannot encode opus
@@ -461,7 +450,7 @@ test('a relay-only softphone with TURN REST credentials talks through coturn', a
   });
   await register(cara, agents.cara);
   await cara.locator('#dial').fill(agents.ann.extension);
-  const t0 = await epochOf(cara);
+  const t0 = await cara.epoch();
   await cara.locator('button.call').click();
   await ann.waitForCall("call?.phase === 'ringing'");
   await ann.locator('button.answer').click();
@@ -470,7 +459,7 @@ test('a relay-only softphone with TURN REST credentials talks through coturn', a
     audioGrows(ann, NOTHING, 'ann hears cara'),
   ]);
   figures['5. relay: dial click → 10 audio packets each way (incl. answer click)'] = ms(
-    (await epochOf(cara)) - t0,
+    (await cara.epoch()) - t0,
   );
   assert.ok(c.bytes > 0 && a.bytes > 0);
   const pair = await selectedPair(cara);
@@ -566,7 +555,7 @@ test('a REGISTER that reaches Asterisk before it has fully booted is answered or
     async () => {
       const sent = (await ann.timeline()).slice(mark).find((e) => e.event === 'register-sent');
       if (sent) {
-        sentAt = await epochOf(ann, sent.at);
+        sentAt = await ann.epoch(sent.at);
         return true;
       }
       await ann.page.evaluate(() => window.dispatchEvent(new Event('online')));
@@ -611,7 +600,7 @@ test('a call Asterisk lost in a crash ends on both phones within seconds; the ne
     (await bob.timeline()).slice(mark).some((e) => e.event === 'dialog-alive'),
   );
   figures['10. socket dropped mid-call → Asterisk confirms the call'] = ms(
-    (await lastEvent(bob, 'dialog-alive')) - (await lastEvent(bob, 'connected')),
+    (await bob.lastEvent('dialog-alive')) - (await bob.lastEvent('connected')),
   );
   assert.equal((await bob.call())?.phase, 'active');
   await Promise.all([
@@ -638,7 +627,7 @@ test('a call Asterisk lost in a crash ends on both phones within seconds; the ne
   const ended: string[] = [];
   const how: string[] = [];
   for (const [i, d] of [ann, bob].entries()) {
-    ended.push(ms((await lastEvent(d, 'ended')) - booted));
+    ended.push(ms((await d.lastEvent('ended')) - booted));
     const events = (await d.timeline()).slice(marks[i]).map((e) => e.event);
     how.push(
       events.includes('dialog-gone')

@@ -13,12 +13,7 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
-import {
-  dbov,
-  type InboundAudio,
-  inboundAudio,
-  meanEnergy,
-} from '../browser/support/audio-stats.ts';
+import { dbov, energyOver } from '../browser/support/audio-stats.ts';
 import { launchChromium } from '../browser/support/chromium.ts';
 import { PhoneDriver } from '../browser/support/phone-driver.ts';
 import {
@@ -69,37 +64,6 @@ let hotline = '';
 const contexts: BrowserContext[] = [];
 const figures: Record<string, string> = {};
 const ms = (x: number) => `${x.toFixed(0)} ms`;
-
-const lastReason = (d: PhoneDriver) =>
-  d.page.evaluate(() => document.querySelector('sb-softphone')?.phone.lastCall?.reason);
-const callError = (d: PhoneDriver) =>
-  d.page.evaluate(() => document.querySelector('sb-softphone')?.phone.callError);
-
-async function epochOf(d: PhoneDriver, at?: number): Promise<number> {
-  return await d.page.evaluate((t) => performance.timeOrigin + (t ?? performance.now()), at);
-}
-
-async function lastEvent(d: PhoneDriver, event: string): Promise<number> {
-  const at = (await d.timeline()).findLast((t) => t.event === event)?.at;
-  assert.ok(at !== undefined, `${event} in the timeline`);
-  return await epochOf(d, at);
-}
-
-/** Mean energy `d` decodes over the next `seconds` of audio. */
-async function energyOver(d: PhoneDriver, seconds: number, what: string): Promise<number> {
-  const start = await inboundAudio(d);
-  let end: InboundAudio = start;
-  await waitUntil(
-    `${what}: ${seconds} s of audio`,
-    async () => {
-      end = await inboundAudio(d);
-      return end.seconds - start.seconds >= seconds;
-    },
-    10_000,
-    20,
-  );
-  return meanEnergy(start, end);
-}
 
 async function dial(d: PhoneDriver, number: string): Promise<void> {
   await d.locator('#dial').fill(number);
@@ -173,10 +137,6 @@ before(async () => {
     members: { skills: ['specialist'] },
   });
   await pbx.start();
-  if (process.env.DEBUG_ASTERISK_LOG) {
-    await pbx.asterisk.cli('core set verbose 5');
-    await pbx.asterisk.cli('pjsip set logger on');
-  }
   await waitUntil(
     'every agent Provisioned=True',
     async () => {
@@ -233,8 +193,6 @@ before(async () => {
 
 after(async () => {
   console.log('call transfer figures:', JSON.stringify(figures, null, 2));
-  if (process.env.DEBUG_ASTERISK_LOG)
-    (await import('node:fs')).writeFileSync(process.env.DEBUG_ASTERISK_LOG, pbx.asterisk.log());
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await server?.close();
@@ -254,28 +212,28 @@ describe('blind transfer and ring-back on the real Asterisk', { concurrency: fal
     figures['ring-back heard by the caller while ringing'] = `${dbov(e).toFixed(1)} dBov`;
     assert.ok(e > SILENCE, `ring-back: ${dbov(e).toFixed(1)} dBov`);
     figures['dial → ring-back starts'] = ms(
-      (await lastEvent(cara.phone, 'early-media')) - (await lastEvent(cara.phone, 'dial')),
+      (await cara.phone.lastEvent('early-media')) - (await cara.phone.lastEvent('dial')),
     );
     await bob.phone.locator('button.decline').click();
     // the busy tone plays before the hangup: the call is still there for a moment
     const busy = await energyOver(cara.phone, 1, 'cara hears the busy tone');
     assert.ok(busy > SILENCE, `busy tone: ${dbov(busy).toFixed(1)} dBov`);
     await cara.phone.waitForCall('call === undefined', 10_000);
-    assert.match((await lastReason(cara.phone)) ?? '', /^Busy \(486/);
+    assert.match((await cara.phone.lastReason()) ?? '', /^Busy \(486/);
   });
 
   it('Ann blind-transfers a hotline caller to Bob’s extension: caller and Bob talk, Ann is free', async () => {
     await hotlineCallToAnn();
     await talking(cara, ann);
     await openTransfer(bob.extension);
-    const clicked = await epochOf(ann.phone);
+    const clicked = await ann.phone.epoch();
     await ann.phone.locator('sb-transfer-panel button.transfer-now').click();
     await bob.phone.waitForCall("call?.phase === 'ringing'", 15_000);
     figures['transfer click → target agent ringing'] = ms(
-      (await lastEvent(bob.phone, 'incoming')) - clicked,
+      (await bob.phone.lastEvent('incoming')) - clicked,
     );
     await ann.phone.waitForCall('call === undefined', 10_000);
-    assert.equal(await lastReason(ann.phone), `Transferred to ${bob.extension}`);
+    assert.equal(await ann.phone.lastReason(), `Transferred to ${bob.extension}`);
     // the caller keeps its call: the same dialog, now bridged to Bob
     assert.equal((await cara.phone.call())?.phase, 'active');
     await bob.phone.locator('button.answer').click();
@@ -291,11 +249,11 @@ describe('blind transfer and ring-back on the real Asterisk', { concurrency: fal
       `sb-transfer-panel button.target[data-number="${SPECIALISTS}"]`,
     );
     assert.match((await target.textContent()) ?? '', /specialists/);
-    const clicked = await epochOf(ann.phone);
+    const clicked = await ann.phone.epoch();
     await target.click();
     await bob.phone.waitForCall("call?.phase === 'ringing'", 15_000);
     figures['transfer click → queue member ringing'] = ms(
-      (await lastEvent(bob.phone, 'incoming')) - clicked,
+      (await bob.phone.lastEvent('incoming')) - clicked,
     );
     await ann.phone.waitForCall('call === undefined', 10_000);
     await bob.phone.locator('button.answer').click();
@@ -307,8 +265,8 @@ describe('blind transfer and ring-back on the real Asterisk', { concurrency: fal
     await hotlineCallToAnn();
     await openTransfer('99999');
     await ann.phone.locator('sb-transfer-panel button.transfer-now').click();
-    await waitUntil('Ann sees why', async () => Boolean(await callError(ann.phone)), 10_000);
-    assert.match((await callError(ann.phone)) ?? '', /transfer/i);
+    await waitUntil('Ann sees why', async () => Boolean(await ann.phone.callError()), 10_000);
+    assert.match((await ann.phone.callError()) ?? '', /transfer/i);
     assert.equal((await ann.phone.call())?.phase, 'active');
     assert.equal((await ann.phone.call())?.transferPending, false);
     await talking(cara, ann);

@@ -32,12 +32,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { AmiClient } from '../../operator/src/asterisk/ami/client.ts';
-import {
-  dbov,
-  type InboundAudio,
-  inboundAudio,
-  meanEnergy,
-} from '../browser/support/audio-stats.ts';
+import { dbov, energyOver } from '../browser/support/audio-stats.ts';
 import { launchChromium } from '../browser/support/chromium.ts';
 import { PhoneDriver } from '../browser/support/phone-driver.ts';
 import {
@@ -98,35 +93,6 @@ let callerChannel = '';
 const contexts: BrowserContext[] = [];
 const figures: Record<string, string> = {};
 const ms = (x: number) => `${x.toFixed(0)} ms`;
-
-const lastReason = (d: PhoneDriver) =>
-  d.page.evaluate(() => document.querySelector('sb-softphone')?.phone.lastCall?.reason);
-
-async function epochOf(d: PhoneDriver, at?: number): Promise<number> {
-  return await d.page.evaluate((t) => performance.timeOrigin + (t ?? performance.now()), at);
-}
-
-async function lastEvent(d: PhoneDriver, event: string): Promise<number> {
-  const at = (await d.timeline()).findLast((t) => t.event === event)?.at;
-  assert.ok(at !== undefined, `${event} in the timeline`);
-  return await epochOf(d, at);
-}
-
-/** Mean energy `d` decodes over the next `seconds` of audio. */
-async function energyOver(d: PhoneDriver, seconds: number, what: string): Promise<number> {
-  const start = await inboundAudio(d);
-  let end: InboundAudio = start;
-  await waitUntil(
-    `${what}: ${seconds} s of audio`,
-    async () => {
-      end = await inboundAudio(d);
-      return end.seconds - start.seconds >= seconds;
-    },
-    10_000,
-    20,
-  );
-  return meanEnergy(start, end);
-}
 
 /**
  * The share of the tone in what `d`'s person hears for `seconds`: the
@@ -274,7 +240,7 @@ async function dialSpy(d: PhoneDriver, number: string): Promise<number> {
   await d.locator('#dial').fill(number);
   await d.locator('button.call').click();
   await d.waitForCall("call?.phase === 'active'");
-  return await lastEvent(d, 'dial');
+  return await d.lastEvent('dial');
 }
 
 async function hangUp(d: PhoneDriver) {
@@ -421,14 +387,14 @@ describe('supervisor on an agent’s call with a caller', { concurrency: false }
     await bob.phone.locator('button.call').click();
     await waitUntil(
       'bob’s call ended',
-      async () => (await lastReason(bob.phone)) !== undefined,
+      async () => (await bob.phone.lastReason()) !== undefined,
       10_000,
     );
     figures['non-supervisor *51: dial → refused'] = ms(
-      (await lastEvent(bob.phone, 'ended')) - (await lastEvent(bob.phone, 'dial')),
+      (await bob.phone.lastEvent('ended')) - (await bob.phone.lastEvent('dial')),
     );
     assert.equal(
-      await lastReason(bob.phone),
+      await bob.phone.lastReason(),
       'Calls to this number are not allowed (403 Forbidden)',
     );
     const refused = superviseEvents().find((e) => field(e, 'result') === 'refused');
@@ -447,10 +413,10 @@ describe('supervisor on an agent’s call with a caller', { concurrency: false }
     await sue.phone.locator('button.call').click();
     await waitUntil(
       'sue’s call ended',
-      async () => (await lastReason(sue.phone)) !== undefined,
+      async () => (await sue.phone.lastReason()) !== undefined,
       10_000,
     );
-    assert.match((await lastReason(sue.phone)) ?? '', /No such extension.*404/);
+    assert.match((await sue.phone.lastReason()) ?? '', /No such extension.*404/);
     assert.ok(superviseEvents().some((e) => field(e, 'reason') === 'no-such-agent'));
   });
 

@@ -50,13 +50,6 @@ const ms = (x: number) => `${x.toFixed(0)} ms`;
 let calls = 0;
 const nextId = () => `trunk-call-${String(++calls).padStart(2, '0')}`;
 
-/** Epoch milliseconds of the agent's last timeline entry `event`. */
-async function lastEvent(d: PhoneDriver, event: string): Promise<number> {
-  const at = (await d.timeline()).findLast((t) => t.event === event)?.at;
-  assert.ok(at !== undefined, `${event} in the timeline`);
-  return await d.page.evaluate((t) => performance.timeOrigin + t, at);
-}
-
 /** Epoch milliseconds at which the carrier began dialling call `id` (its INVITE goes out). */
 function carrierDialBegan(id: string): number {
   const e = carrier
@@ -202,7 +195,7 @@ describe('a SipTrunk to a real carrier (a second Asterisk)', () => {
     await carrier.call('117', CALLER, id);
     await ann.waitForCall("call?.phase === 'ringing'");
     figures['carrier INVITE (Dial begins) → agent’s browser rings (via the support queue)'] = ms(
-      (await lastEvent(ann, 'incoming')) - carrierDialBegan(id),
+      (await ann.lastEvent('incoming')) - carrierDialBegan(id),
     );
     const incoming = await ann.call();
     assert.equal(incoming?.remoteUser, CALLER, 'the caller’s number is the caller ID');
@@ -249,7 +242,7 @@ describe('a SipTrunk to a real carrier (a second Asterisk)', () => {
     await carrier.call(AGENT_DID, CALLER, id);
     await ann.waitForCall("call?.phase === 'ringing'");
     figures['carrier INVITE → agent’s browser rings (DID routed to the agent)'] = ms(
-      (await lastEvent(ann, 'incoming')) - carrierDialBegan(id),
+      (await ann.lastEvent('incoming')) - carrierDialBegan(id),
     );
     assert.equal((await ann.call())?.remoteUser, CALLER);
     await ann.locator('button.answer').click();

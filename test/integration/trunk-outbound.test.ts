@@ -58,13 +58,6 @@ const figures: Record<string, string> = {};
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const field = (e: CarrierEvent, key: string) => String(e.f[key] ?? '');
 
-/** Epoch milliseconds of the agent's last timeline entry `event`. */
-async function lastEvent(d: PhoneDriver, event: string): Promise<number> {
-  const at = (await d.timeline()).findLast((t) => t.event === event)?.at;
-  assert.ok(at !== undefined, `${event} in the timeline`);
-  return await d.page.evaluate((t) => performance.timeOrigin + t, at);
-}
-
 /** The carrier's channels for calls from us (its customer), created after event index `from`. */
 const customerChannels = (from: number) =>
   carrier
@@ -110,8 +103,6 @@ async function phoneOf(name: string): Promise<PhoneDriver> {
 }
 
 /** The reason the softphone shows for its last call. */
-const lastReason = (d: PhoneDriver) =>
-  d.page.evaluate(() => document.querySelector('sb-softphone')?.phone.lastCall?.reason);
 
 before(async () => {
   ns = await createNamespace(cluster, 'trunk-outbound');
@@ -252,10 +243,10 @@ describe('calls out through a SipTrunk to a real carrier (a second Asterisk)', (
       10_000,
       20,
     );
-    const dialled = await lastEvent(ann, 'dial');
+    const dialled = await ann.lastEvent('dial');
     // Asterisk refused the Opus offer (488, cause 58); the softphone called again with G.711
     figures['dial → second INVITE with G.711 only (after 488)'] = ms(
-      (await lastEvent(ann, 'redial-g711')) - dialled,
+      (await ann.lastEvent('redial-g711')) - dialled,
     );
     figures['dial → the carrier receives the INVITE (Newchannel at the carrier)'] = ms(
       (invite as CarrierEvent).raised - dialled,
@@ -309,9 +300,9 @@ describe('calls out through a SipTrunk to a real carrier (a second Asterisk)', (
     await dial(ann, '090 123 456');
     await ann.waitForCall('call === undefined', 10_000);
     figures['denied number: dial → refusal (softphone timeline)'] = ms(
-      (await lastEvent(ann, 'ended')) - (await lastEvent(ann, 'dial')),
+      (await ann.lastEvent('ended')) - (await ann.lastEvent('dial')),
     );
-    assert.equal(await lastReason(ann), 'Calls to this number are not allowed (403 Forbidden)');
+    assert.equal(await ann.lastReason(), 'Calls to this number are not allowed (403 Forbidden)');
     assert.match(
       (await ann.locator('.last-call').textContent()) ?? '',
       /Calls to this number are not allowed/,
@@ -324,10 +315,10 @@ describe('calls out through a SipTrunk to a real carrier (a second Asterisk)', (
     await dial(bob, '+232 76-123-456');
     await bob.waitForCall('call === undefined', 10_000);
     figures['agent not allowed: dial → refusal (softphone timeline)'] = ms(
-      (await lastEvent(bob, 'ended')) - (await lastEvent(bob, 'dial')),
+      (await bob.lastEvent('ended')) - (await bob.lastEvent('dial')),
     );
     assert.equal(
-      await lastReason(bob),
+      await bob.lastReason(),
       'You are not allowed to call outside numbers (603 Decline)',
     );
     assert.deepEqual(customerChannels(from), [], 'no INVITE reached the carrier');
@@ -353,7 +344,7 @@ describe('calls out through a SipTrunk to a real carrier (a second Asterisk)', (
     const from = carrier.events('Newchannel').length;
     await dial(ann, '0044 20 7946 0958');
     await ann.waitForCall('call === undefined', 10_000);
-    assert.equal(await lastReason(ann), 'Calls to this number are not allowed (403 Forbidden)');
+    assert.equal(await ann.lastReason(), 'Calls to this number are not allowed (403 Forbidden)');
     assert.deepEqual(customerChannels(from), []);
   });
 

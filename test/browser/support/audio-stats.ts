@@ -1,6 +1,7 @@
 // What a softphone's peer connection receives, from getStats(): packets and
 // bytes, the decoded audio's energy (is it more than silence?), which codec
 // the last packets carried, and through which ICE candidates media flows.
+import { waitUntil } from '../../support/wait.ts';
 import type { PhoneDriver } from './phone-driver.ts';
 
 export interface InboundAudio {
@@ -41,6 +42,22 @@ export function inboundAudio(d: PhoneDriver): Promise<InboundAudio> {
 export function meanEnergy(from: InboundAudio, to: InboundAudio): number {
   const seconds = to.seconds - from.seconds;
   return seconds > 0 ? (to.energy - from.energy) / seconds : 0;
+}
+
+/** Mean energy `d` decodes over the next `seconds` of audio (what its person hears). */
+export async function energyOver(d: PhoneDriver, seconds: number, what: string): Promise<number> {
+  const start = await inboundAudio(d);
+  let end: InboundAudio = start;
+  await waitUntil(
+    `${what}: ${seconds} s of audio`,
+    async () => {
+      end = await inboundAudio(d);
+      return end.seconds - start.seconds >= seconds;
+    },
+    10_000,
+    20,
+  );
+  return meanEnergy(start, end);
 }
 
 /** dBov of a mean energy (audioLevel is linear, 1 = 0 dBov). */

@@ -56,6 +56,28 @@ export class PhoneDriver {
     return this.page.evaluate(() => performance.now());
   }
 
+  /** A performance.now() of the page (default: now) as epoch ms: pages have their own time origins. */
+  epoch(at?: number): Promise<number> {
+    return this.page.evaluate((t) => performance.timeOrigin + (t ?? performance.now()), at);
+  }
+
+  /** When (epoch ms) `event` last entered the phone's timeline; fails when it never did. */
+  async lastEvent(event: string): Promise<number> {
+    const at = (await this.timeline()).findLast((t) => t.event === event)?.at;
+    if (at === undefined) throw new Error(`${event} is not in the timeline`);
+    return await this.epoch(at);
+  }
+
+  /** Why the last call ended, as the phone shows it. */
+  lastReason(): Promise<string | undefined> {
+    return this.#eval((el) => el.phone.lastCall?.reason);
+  }
+
+  /** The problem placing, answering or transferring a call the phone shows, if any. */
+  callError(): Promise<string | undefined> {
+    return this.#eval((el) => el.phone.callError);
+  }
+
   async waitForStatus(status: RegistrationStatus, timeoutMs = 10_000): Promise<void> {
     await this.page.waitForFunction(
       ({ tag, status }) =>

@@ -32,6 +32,7 @@ export function directoryOf(
   const byName = (a: DirectoryEntry, b: DirectoryEntry) =>
     a.name.localeCompare(b.name) || a.number.localeCompare(b.number);
   // a number claimed twice (a NumberConflict the queue's status reports) is listed once
-  const unique = lines.filter((l, i) => lines.findIndex((o) => o.number === l.number) === i);
+  const seen = new Set<string>();
+  const unique = lines.filter((l) => !seen.has(l.number) && seen.add(l.number));
   return [...unique.sort(byName), ...people.sort(byName)];
 }
