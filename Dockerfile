@@ -8,9 +8,17 @@
 #
 # The chart runs it as UID/GID 65532 (distroless "nonroot") with a read-only
 # root filesystem; nothing here writes outside /tmp.
+#
+# BUILD_BASE and BASE select the base images; the defaults are the public
+# ones. tools/images/build.sh passes Debian root filesystems it made itself
+# with mmdebstrap instead: a bookworm minbase with Node 24 (the npm package
+# `node`) and npm in /usr/local, as node:24-bookworm-slim has them, and a
+# distroless-like one (libc, libstdc++, /nodejs/bin/node, user nonroot 65532).
+ARG BUILD_BASE=node:24-bookworm-slim
+ARG BASE=gcr.io/distroless/nodejs24-debian12:nonroot
 
 # ---- build: bundle operator and web UI with the repository's esbuild ----
-FROM node:24-bookworm-slim AS build
+FROM ${BUILD_BASE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 # --ignore-scripts: the npm package "node" (the development Node 24) would
@@ -24,7 +32,7 @@ COPY webui webui
 RUN node scripts/build.ts
 
 # ---- runtime: distroless Node 24, no shell, no package manager ----
-FROM gcr.io/distroless/nodejs24-debian12:nonroot
+FROM ${BASE}
 WORKDIR /app
 ENV NODE_ENV=production
 # package.json marks /app as the project root (the API finds dist/webui and

@@ -86,8 +86,8 @@ export function localConfig(
 ): Record<string, string> {
   const files = { ...base };
   const d = (name: string) => join(o.dir, name);
-  // The image's asterisk.conf has [directories](!), a template: the compiled-in
-  // defaults apply there. Here every path is the build's or this folder's.
+  // The image's asterisk.conf names the image's paths. Here every path is the
+  // build's or this folder's.
   files['asterisk.conf'] = `; generated for a local run (scripts/lib/asterisk-process.ts)
 [directories]
 astetcdir => ${d('etc')}

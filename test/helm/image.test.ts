@@ -14,17 +14,26 @@ import { repoRoot } from '../cluster/tools.ts';
 
 const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
 
-/** The Dockerfile's stages: FROM line and instructions (continuations joined). */
-function stages(): { from: string; lines: string[] }[] {
+/**
+ * The Dockerfile's stages: FROM line as written (`raw`) and with the global
+ * ARGs' defaults put in (`from`: what `docker build` without --build-arg
+ * uses), and instructions (continuations joined).
+ */
+function stages(): { from: string; raw: string; lines: string[] }[] {
   const lines = dockerfile
     .replace(/\\\n/g, ' ')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
-  const out: { from: string; lines: string[] }[] = [];
+  const args = new Map<string, string>();
+  const out: { from: string; raw: string; lines: string[] }[] = [];
   for (const line of lines) {
-    if (line.startsWith('FROM ')) out.push({ from: line, lines: [] });
-    else out.at(-1)?.lines.push(line);
+    const arg = /^ARG (\w+)=(\S+)$/.exec(line);
+    if (arg?.[1] && arg[2] && out.length === 0) args.set(arg[1], arg[2]);
+    else if (line.startsWith('FROM ')) {
+      const from = line.replace(/\$\{(\w+)\}/g, (_, name: string) => args.get(name) ?? '');
+      out.push({ from, raw: line, lines: [] });
+    } else out.at(-1)?.lines.push(line);
   }
   return out;
 }
@@ -46,6 +55,13 @@ describe('operator image (Dockerfile)', () => {
     const user = runtime.lines.find((l) => l.startsWith('USER '));
     assert.match(user ?? '', /^USER [1-9]\d*:[1-9]\d*$/);
     assert.ok(runtime.lines.some((l) => /^ENTRYPOINT \[.*"dist\/operator\/main\.mjs"\]$/.test(l)));
+  });
+
+  it('takes both bases from build arguments, so tools/images/build.sh can pass its own', () => {
+    const [build, runtime, ...rest] = stages().map((s) => s.raw);
+    assert.match(build ?? '', /^FROM \$\{BUILD_BASE\} AS build$/);
+    assert.match(runtime ?? '', /^FROM \$\{BASE\}$/);
+    assert.deepEqual(rest, []);
   });
 
   it('ships only the bundles, the web UI page and package.json (no node_modules)', () => {
