@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 TEST_FILES := 'operator/**/*.test.ts' 'webui/**/*.test.ts' 'test/**/*.test.ts'
 
-.PHONY: all deps system-deps tools asterisk typecheck lint format crds build test run bench clean
+.PHONY: all deps system-deps tools asterisk images typecheck lint format crds build test run bench clean
 
 all: test
 
@@ -23,11 +23,14 @@ deps: node_modules/.deps-installed
 # Kamailio as WebSocket registrar/proxy, coturn as TURN server, SIPp,
 # PostgreSQL for call history: scripts/lib/postgres-process.ts), what
 # Asterisk 22 builds from (tools/asterisk/build.sh) and the tools that make its
-# sounds (sox, espeak-ng); installs only the ones missing, so an equipped
-# machine never touches apt.
+# sounds (sox, espeak-ng), and the real node's runtime (containerd, runc, the
+# CNI plugins) and the tool that packs its images (umoci: tools/node/images.sh),
+# mmdebstrap and buildah for the project's images (tools/images/build.sh);
+# installs only the ones missing, so an equipped machine never touches apt.
 SYSTEM_PACKAGES := chromium kamailio kamailio-websocket-modules coturn sip-tester \
   build-essential pkg-config bzip2 libedit-dev libjansson-dev libxml2-dev uuid-dev \
-  libsqlite3-dev libssl-dev libsrtp2-dev libncurses-dev libpq-dev sox espeak-ng postgresql
+  libsqlite3-dev libssl-dev libsrtp2-dev libncurses-dev libpq-dev zlib1g-dev sox espeak-ng postgresql \
+  containerd runc containernetworking-plugins umoci mmdebstrap buildah
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || echo "$$p"; \
@@ -37,8 +40,10 @@ system-deps:
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
 
-# Builds kube-apiserver, kube-controller-manager, kubectl, etcd and helm once
-# (about 9 minutes on 2 cores); later calls find them in the cache.
+# Builds kube-apiserver, kube-controller-manager, kubectl, etcd and helm, and
+# the test node's kubelet, kube-scheduler, kube-proxy and CoreDNS once (about
+# 11 minutes on 2 cores, the node's share under 2); later calls find them in
+# the cache. The node's own images build on first use (tools/node/images.sh).
 tools:
 	tools/build.sh >/dev/null
 
@@ -46,6 +51,13 @@ tools:
 # downloads) once into the same cache (7 minutes cold on 2 cores).
 asterisk: system-deps
 	tools/asterisk/build.sh >/dev/null
+
+# Builds the operator and Asterisk images without a registry (Debian bases
+# made with mmdebstrap, buildah on Dockerfile and asterisk/Dockerfile) into
+# OCI archives in the same cache, printing `name=path` lines; later calls
+# rebuild only what changed (~15 minutes cold, Asterisk compiles).
+images: deps system-deps
+	tools/images/build.sh
 
 typecheck: deps
 	tsc --noEmit -p tsconfig.json

@@ -15,6 +15,8 @@ export async function globalSetup(): Promise<void> {
   controlPlane = await startControlPlane({ dir });
   process.env.SWITCHBOARD_TEST_KUBECONFIG = controlPlane.kubeconfig;
   process.env.SWITCHBOARD_BIN = controlPlane.tools.binDir;
+  // Test files that run Pods add a node to it (test/support/node.ts).
+  process.env.SWITCHBOARD_TEST_CLUSTER_DIR = dir;
   // Installed up front so the garbage collector discovers the kinds early
   // (it rescans every 30 s); test files still call installCrds themselves.
   const { installCrds } = await import('./support/crds.ts');

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the real control-plane binaries the tests and `make run` use
-# (kube-apiserver, kube-controller-manager, kubectl, etcd, helm) from their Go
-# modules into a cache outside the work tree, keyed by the pinned go.mod/go.sum,
-# so a fresh clone on the same machine reuses them and a pin change rebuilds.
+# (kube-apiserver, kube-controller-manager, kubectl, etcd, helm) and the real
+# node's (kubelet, kube-scheduler, kube-proxy, CoreDNS) from their Go modules
+# into a cache outside the work tree, keyed by the pinned go.mod/go.sum, so a
+# fresh clone on the same machine reuses them and a pin change rebuilds.
 # Prints the bin directory on its last line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,7 +39,12 @@ command -v go >/dev/null || { echo "tools/build.sh: Go (1.26+) is required to bu
 build k8s kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver "$ldflags"
 build k8s kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager "$ldflags"
 build k8s kubectl k8s.io/kubernetes/cmd/kubectl "$ldflags"
+build k8s kubelet k8s.io/kubernetes/cmd/kubelet "$ldflags"
+build k8s kube-scheduler k8s.io/kubernetes/cmd/kube-scheduler "$ldflags"
+build k8s kube-proxy k8s.io/kubernetes/cmd/kube-proxy "$ldflags"
 build etcd etcd go.etcd.io/etcd/server/v3
 helm_version=$(awk '$1 == "require" && $2 == "helm.sh/helm/v4" {print $3}' "$here/helm/go.mod")
 build helm helm helm.sh/helm/v4/cmd/helm "-s -w -X helm.sh/helm/v4/internal/version.version=$helm_version"
+# A main of our own with only the plugins the node's cluster DNS uses (tools/coredns/main.go).
+build coredns coredns .
 echo "$bin"

@@ -1,12 +1,13 @@
 // Certificates for the local control plane: one CA, the API server's serving
-// certificate, client certificates for the admin and the controller manager,
-// and the service-account signing key pair. Made with the openssl CLI (EC
+// certificate, client certificates for the admin, the controller manager and
+// the API server's calls to kubelets, and the service-account signing key pair. Made with the openssl CLI (EC
 // P-256 keys: fast to generate, accepted by every Kubernetes component).
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { KUBERNETES_SERVICE_IP, NODE_IP } from './node-network.ts';
 
 const run = promisify(execFile);
 
@@ -20,6 +21,9 @@ export interface ClusterCertificates {
   readonly adminKey: string;
   readonly controllerManagerCert: string;
   readonly controllerManagerKey: string;
+  /** kube-apiserver's client certificate towards kubelets (logs, exec, port-forward). */
+  readonly kubeletClientCert: string;
+  readonly kubeletClientKey: string;
   readonly serviceAccountPublicKey: string;
   readonly serviceAccountPrivateKey: string;
 }
@@ -33,7 +37,10 @@ async function openssl(args: readonly string[]): Promise<void> {
   }
 }
 
-async function signedCertificate(
+export const CLIENT_EXTENSIONS =
+  'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n';
+
+export async function signedCertificate(
   dir: string,
   name: string,
   subject: string,
@@ -94,23 +101,35 @@ export async function createCertificates(dir: string): Promise<ClusterCertificat
     caCert,
   ]);
   const ca = { cert: caCert, key: caKey };
-  const clientExt =
-    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n';
-  const [server, admin, kcm] = await Promise.all([
+  await Promise.all([
     signedCertificate(
       dir,
       'apiserver',
       '/CN=kube-apiserver',
       'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' +
-        'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\n',
+        // Pods reach it as the `kubernetes` Service, which leads to the node's address.
+        `subjectAltName=IP:127.0.0.1,IP:${KUBERNETES_SERVICE_IP},IP:${NODE_IP},DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\n`,
       ca,
     ),
-    signedCertificate(dir, 'admin', '/O=system:masters/CN=switchboard-admin', clientExt, ca),
+    signedCertificate(
+      dir,
+      'admin',
+      '/O=system:masters/CN=switchboard-admin',
+      CLIENT_EXTENSIONS,
+      ca,
+    ),
     signedCertificate(
       dir,
       'controller-manager',
       '/CN=system:kube-controller-manager',
-      clientExt,
+      CLIENT_EXTENSIONS,
+      ca,
+    ),
+    signedCertificate(
+      dir,
+      'apiserver-kubelet-client',
+      '/CN=kube-apiserver-kubelet-client',
+      CLIENT_EXTENSIONS,
       ca,
     ),
   ]);
@@ -123,17 +142,29 @@ export async function createCertificates(dir: string): Promise<ClusterCertificat
     mode: 0o600,
   });
 
+  return certificatePaths(dir);
+}
+
+/** Where createCertificates(dir) put each file (a test process attaching to the run's control plane). */
+export function certificatePaths(dir: string): ClusterCertificates {
+  const pair = (name: string) => [join(dir, `${name}.crt`), join(dir, `${name}.key`)] as const;
+  const [serverCert, serverKey] = pair('apiserver');
+  const [adminCert, adminKey] = pair('admin');
+  const [controllerManagerCert, controllerManagerKey] = pair('controller-manager');
+  const [kubeletClientCert, kubeletClientKey] = pair('apiserver-kubelet-client');
   return {
     dir,
-    caCert,
-    caKey,
-    serverCert: server.cert,
-    serverKey: server.key,
-    adminCert: admin.cert,
-    adminKey: admin.key,
-    controllerManagerCert: kcm.cert,
-    controllerManagerKey: kcm.key,
-    serviceAccountPublicKey,
-    serviceAccountPrivateKey,
+    caCert: join(dir, 'ca.crt'),
+    caKey: join(dir, 'ca.key'),
+    serverCert,
+    serverKey,
+    adminCert,
+    adminKey,
+    controllerManagerCert,
+    controllerManagerKey,
+    kubeletClientCert,
+    kubeletClientKey,
+    serviceAccountPublicKey: join(dir, 'sa.pub'),
+    serviceAccountPrivateKey: join(dir, 'sa.key'),
   };
 }

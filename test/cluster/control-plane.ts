@@ -1,16 +1,20 @@
 // A real Kubernetes control plane on loopback for tests and `make run`:
 // etcd + kube-apiserver + kube-controller-manager (garbage collection and
 // namespace deletion work as in a cluster). No kubelet or scheduler: Pods stay
-// Pending, which is all the operator's tests need.
+// Pending, which is all the operator's tests need; the tests that run Pods add
+// a real node to it (node.ts), which the API server is set up for here.
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { type ClusterCertificates, createCertificates } from './certificates.ts';
+import { parse } from 'yaml';
+import { type ClusterCertificates, certificatePaths, createCertificates } from './certificates.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
+import { NODE_IP, SERVICE_CIDR } from './node-network.ts';
 import { freePort } from './ports.ts';
-import { type ManagedProcess, ProcessGroup } from './processes.ts';
+import { ProcessGroup } from './processes.ts';
 import { type ClusterTools, clusterTools } from './tools.ts';
+import { waitFor } from './wait-for.ts';
 
 export interface ControlPlane {
   readonly server: string;
@@ -22,6 +26,29 @@ export interface ControlPlane {
   stop(): Promise<void>;
   /** Stops kube-apiserver and starts it again on the same port (tests of reconnecting clients). */
   restartApiServer(): Promise<void>;
+}
+
+/** What another process may use of a running control plane (node.ts, from a test file). */
+export type ControlPlaneAccess = Pick<
+  ControlPlane,
+  'server' | 'kubeconfig' | 'dir' | 'tools' | 'certificates'
+>;
+
+/** The control plane startControlPlane({ dir }) runs, seen from another process. */
+export async function attachControlPlane(dir: string): Promise<ControlPlaneAccess> {
+  const kubeconfig = join(dir, 'kubeconfig');
+  const doc = parse(readFileSync(kubeconfig, 'utf8')) as {
+    clusters?: { cluster?: { server?: string } }[];
+  };
+  const server = doc.clusters?.[0]?.cluster?.server;
+  if (!server) throw new Error(`${kubeconfig} names no server`);
+  return {
+    server,
+    kubeconfig,
+    dir,
+    tools: await clusterTools(),
+    certificates: certificatePaths(join(dir, 'pki')),
+  };
 }
 
 export interface ControlPlaneOptions {
@@ -65,7 +92,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const apiserverArgs = [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
+      // The address the `kubernetes` Service leads Pods to: the node's, where
+      // node.ts forwards it to this loopback port (Pods cannot reach loopback).
+      `--advertise-address=${NODE_IP}`,
       `--secure-port=${apiPort}`,
       `--cert-dir=${join(dir, 'apiserver')}`,
       `--tls-cert-file=${c.serverCert}`,
@@ -74,8 +103,17 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       '--service-account-issuer=https://kubernetes.default.svc',
       `--service-account-key-file=${c.serviceAccountPublicKey}`,
       `--service-account-signing-key-file=${c.serviceAccountPrivateKey}`,
-      '--service-cluster-ip-range=10.96.0.0/16',
-      '--authorization-mode=RBAC',
+      `--service-cluster-ip-range=${SERVICE_CIDR}`,
+      // Node: kubelets get exactly their own node's objects (system:nodes has no RBAC role).
+      '--authorization-mode=Node,RBAC',
+      '--enable-admission-plugins=NodeRestriction',
+      // Logs, exec and port-forward: verify the kubelet's serving certificate,
+      // authenticate with a certificate of its own, and dial the node's
+      // InternalIP (never its name: an unknown name would go to the machine's resolver).
+      `--kubelet-certificate-authority=${c.caCert}`,
+      `--kubelet-client-certificate=${c.kubeletClientCert}`,
+      `--kubelet-client-key=${c.kubeletClientKey}`,
+      '--kubelet-preferred-address-types=InternalIP',
       '--profiling=false',
     ];
     let apiserver = group.start('kube-apiserver', tools.kubeApiserver, apiserverArgs);
@@ -108,7 +146,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       `--cert-dir=${join(dir, 'controller-manager')}`,
       `--service-account-private-key-file=${c.serviceAccountPrivateKey}`,
       `--root-ca-file=${c.caCert}`,
-      '--use-service-account-credentials=false',
+      // Each controller acts as its own ServiceAccount with its default RBAC
+      // role: the controller manager's own user may not create ConfigMaps, so
+      // without this kube-root-ca.crt is never published and no Pod with a
+      // ServiceAccount token starts.
+      '--use-service-account-credentials=true',
       '--profiling=false',
     ]);
     // The service-account controller creating "default" proves the controller manager runs.
@@ -159,34 +201,4 @@ function httpsOk(url: string, c: ClusterCertificates): Promise<boolean> {
     req.on('timeout', () => req.destroy());
     req.end();
   });
-}
-
-/** Polls `check` until it holds; fails early with the log tail when a process dies. */
-async function waitFor(
-  what: string,
-  timeoutMs: number,
-  processes: readonly ManagedProcess[],
-  check: () => Promise<boolean>,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const dead = processes.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
-    if (dead)
-      throw new Error(`${dead.name} exited while waiting for ${what}:\n${logTail(dead.logPath)}`);
-    if (await check()) return;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}:\n${processes.map((p) => `--- ${p.name}\n${logTail(p.logPath)}`).join('\n')}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function logTail(path: string, lines = 20): string {
-  try {
-    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }

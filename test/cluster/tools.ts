@@ -15,6 +15,10 @@ export interface ClusterTools {
   readonly kubeControllerManager: string;
   readonly kubectl: string;
   readonly helm: string;
+  readonly kubelet: string;
+  readonly kubeScheduler: string;
+  readonly kubeProxy: string;
+  readonly coredns: string;
 }
 
 let cached: Promise<ClusterTools> | undefined;
@@ -36,6 +40,10 @@ export function clusterTools(): Promise<ClusterTools> {
       kubeControllerManager: join(binDir, 'kube-controller-manager'),
       kubectl: join(binDir, 'kubectl'),
       helm: join(binDir, 'helm'),
+      kubelet: join(binDir, 'kubelet'),
+      kubeScheduler: join(binDir, 'kube-scheduler'),
+      kubeProxy: join(binDir, 'kube-proxy'),
+      coredns: join(binDir, 'coredns'),
     };
   })();
   return cached;
