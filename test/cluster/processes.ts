@@ -23,6 +23,11 @@ for pg in $(cat "$groups" 2>/dev/null); do kill -KILL -- "-$pg" 2>/dev/null; don
 rm -f "$groups"
 `;
 
+// Each group has a file of its own: two groups in one folder (a test file's
+// node after the previous file's, within one process) must not share a list,
+// or the first group's reaper kills the second group's processes.
+let groupCount = 0;
+
 export class ProcessGroup {
   readonly #dir: string;
   readonly #groupsFile: string;
@@ -30,7 +35,7 @@ export class ProcessGroup {
 
   constructor(dir: string) {
     this.#dir = dir;
-    this.#groupsFile = join(dir, 'process-groups');
+    this.#groupsFile = join(dir, `process-groups.${process.pid}.${++groupCount}`);
     writeFileSync(this.#groupsFile, '');
     const reaper = spawn(
       'bash',

@@ -128,7 +128,6 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       useDefaults: false,
       directives: contentSecurityPolicy(
         () => caches.configs.get('default', ns)?.spec.asteriskWsUrl,
-        settings.secureCookies,
       ),
     },
   });

@@ -1,7 +1,11 @@
 // The Content-Security-Policy: everything from this origin only, no inline
 // script, no inline style attribute sources beyond Lit's constructable
 // stylesheets (which CSP does not restrict), and WebSockets only to the
-// Asterisk URL the WebRTCConfig names.
+// Asterisk URL the WebRTCConfig names. No upgrade-insecure-requests: every
+// other source is this origin, and it would silently turn a ws:// Asterisk URL
+// into wss:// (it upgrades WebSockets too), so a softphone behind a plain
+// port-forward (secure cookies on: browsers treat http://localhost as secure)
+// could never connect.
 type Directive = string | ((req: unknown, res: unknown) => string);
 
 export function wsOrigin(url: string | undefined): string | undefined {
@@ -16,7 +20,6 @@ export function wsOrigin(url: string | undefined): string | undefined {
 
 export function contentSecurityPolicy(
   asteriskWsUrl: () => string | undefined,
-  https: boolean,
 ): Record<string, Directive[] | null> {
   return {
     'default-src': ["'self'"],
@@ -30,6 +33,5 @@ export function contentSecurityPolicy(
     'base-uri': ["'none'"],
     'form-action': ["'self'"],
     'frame-ancestors': ["'none'"],
-    ...(https ? { 'upgrade-insecure-requests': [] } : {}),
   };
 }
