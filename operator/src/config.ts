@@ -1,10 +1,13 @@
 // Operator settings from the environment (the Helm chart sets them).
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { type ChartDefaults, parseChartDefaults } from './webrtcconfig/chart-defaults.ts';
 
 export interface OperatorConfig {
   /** Only this namespace, or every namespace when empty. */
   readonly watchNamespace: string;
+  /** The operator's own namespace (the Helm release's). */
+  readonly podNamespace: string;
   /** Where the leader-election Lease lives. */
   readonly leaseNamespace: string;
   readonly leaseName: string;
@@ -22,6 +25,8 @@ export interface OperatorConfig {
   readonly asteriskVisibleTimeoutMs: number;
   /** How often GetConfig is asked while waiting for new files. */
   readonly asteriskPollMs: number;
+  /** The chart's webrtcConfig.* values (WEBRTC_CONFIG_DEFAULTS), applied by the leader. */
+  readonly webrtcConfigDefaults: ChartDefaults | undefined;
 }
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -45,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
   }
   return {
     watchNamespace: env.WATCH_NAMESPACE ?? '',
+    podNamespace,
     leaseNamespace: env.LEASE_NAMESPACE ?? podNamespace,
     leaseName: env.LEASE_NAME ?? 'switchboard-operator',
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
@@ -64,5 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
       180_000,
     ),
     asteriskPollMs: positiveInt('ASTERISK_POLL_MS', env.ASTERISK_POLL_MS, 1_000) || 1_000,
+    webrtcConfigDefaults: parseChartDefaults(env.WEBRTC_CONFIG_DEFAULTS),
   };
 }

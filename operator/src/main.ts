@@ -12,7 +12,15 @@ import { registry } from './metrics.ts';
 import { createControllers } from './operator.ts';
 
 const logger = createLogger();
-const config = loadConfig();
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (err) {
+    // A bad setting (e.g. WEBRTC_CONFIG_DEFAULTS) stops the start with one clear line.
+    logger.fatal({ err: (err as Error).message }, 'invalid operator settings');
+    process.exit(1);
+  }
+})();
 const kc = new PooledKubeConfig();
 kc.loadFromDefault();
 

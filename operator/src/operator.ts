@@ -17,6 +17,7 @@ import { AgentIndex } from './sipagent/agent-index.ts';
 import { SipAgentController } from './sipagent/controller.ts';
 import { readCredentials } from './sipagent/resources.ts';
 import { SipTrunkController } from './siptrunk/controller.ts';
+import { createChartDefaultsApplier } from './webrtcconfig/chart-defaults-applier.ts';
 import { WebRTCConfigController } from './webrtcconfig/controller.ts';
 
 const STATE_EVENT_REASONS: Record<AgentStateRecord['change'], string> = {
@@ -116,6 +117,19 @@ export function createControllers(
     asterisk,
     view,
   });
+
+  // The chart's webrtcConfig.* values become WebRTCConfig "default" in the release namespace.
+  const defaults = config.webrtcConfigDefaults;
+  const chartDefaults =
+    defaults &&
+    createChartDefaultsApplier({
+      custom,
+      events,
+      logger: logger.child({ component: 'chart-values' }),
+      namespace: config.podNamespace,
+      defaults,
+      current: () => caches.configs.get('default', config.podNamespace),
+    });
 
   const callQueues = new CallQueueController({ ...caches, custom, events });
   const callQueueQueue = new WorkQueue(
@@ -279,6 +293,7 @@ export function createControllers(
     view,
     asterisk,
     start() {
+      chartDefaults?.start();
       agentQueue.start();
       configQueue.start();
       callQueueQueue.start();
@@ -290,6 +305,7 @@ export function createControllers(
       for (const t of caches.trunks.list()) trunkQueue.add(keyOf(t));
     },
     async stop() {
+      await chartDefaults?.stop();
       await Promise.all([
         agentQueue.stop(),
         configQueue.stop(),
