@@ -161,7 +161,9 @@ function webrtcConfigSchema(): Schema {
   }
   const dtls = fromCrd(p.dtlsCertificateSecret?.properties?.name ?? {});
   return obj('The namespace\'s WebRTCConfig "default" (fields as in crds/webrtcconfig.yaml).', {
-    create: bool('Create WebRTCConfig "default" from these values.'),
+    create: bool(
+      'Have the operator apply WebRTCConfig "default" from these values (env WEBRTC_CONFIG_DEFAULTS).',
+    ),
     asteriskWsUrl: optionalString({
       ...crd('asteriskWsUrl'),
       description:

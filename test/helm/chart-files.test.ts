@@ -6,12 +6,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { renderAsteriskConfig } from '../../operator/src/asterisk/render/index.ts';
 import { MOUNT_PATH } from '../../operator/src/asterisk/render/layout.ts';
-import type { WebRTCConfig } from '../../operator/src/crds/types.ts';
 import { validateWebRTCConfig } from '../../operator/src/schema/validators.ts';
 import { DTLS_MOUNT_DIR } from '../../operator/src/webrtcconfig/controller.ts';
 import { chartGeneratedFiles } from '../../scripts/chart/generated-files.ts';
 import { repoRoot } from '../cluster/tools.ts';
-import { chartPath, find, render } from './helm.ts';
+import { chartPath, chartWebrtcSpec, find, render } from './helm.ts';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 
@@ -45,12 +44,17 @@ describe('chart ↔ operator and images', () => {
       'webrtcConfig.generated': { configMapName: 'pbx-files', secretName: 'pbx-auth' },
       'webrtcConfig.dtlsCertificateSecret': 'pbx-dtls',
     });
-    const config = find(objects, 'WebRTCConfig', 'default');
-    const valid = validateWebRTCConfig(config);
+    // The spec the operator applies, with the defaults the API server adds.
+    const valid = validateWebRTCConfig({
+      apiVersion: 'switchboard.dev/v1alpha1',
+      kind: 'WebRTCConfig',
+      metadata: { name: 'default' },
+      spec: chartWebrtcSpec(objects),
+    });
     assert.ok(valid.ok, JSON.stringify(valid.ok ? '' : valid.errors));
     const generated = renderAsteriskConfig({
       namespace: 'callcenter',
-      config: (valid.value as WebRTCConfig).spec,
+      config: valid.value.spec,
       agents: [],
       dtlsCertPath: DTLS_MOUNT_DIR,
     });

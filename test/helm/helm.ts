@@ -1,9 +1,13 @@
 // Runs the real helm (built by tools/build.sh) against the chart in
 // charts/switchboard, and parses what it renders.
 import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import type { WebRTCConfigSpec } from '../../operator/src/crds/types.ts';
+import { parseChartDefaults } from '../../operator/src/webrtcconfig/chart-defaults.ts';
 import { repoRoot } from '../cluster/tools.ts';
+import { kubectl, type TestCluster } from '../support/cluster.ts';
 
 export const chartPath = join(repoRoot, 'charts', 'switchboard');
 
@@ -60,20 +64,17 @@ export function valueFlags(values: Record<string, unknown>): string[] {
   ]);
 }
 
-export const WEBRTC_API = 'switchboard.dev/v1alpha1/WebRTCConfig';
-
-/** Renders the chart (as if the CRDs were known, unless told otherwise) and parses every object. */
+/** Renders the chart and parses every object. */
 export async function render(
   values: Record<string, unknown> = {},
-  options: { namespace?: string; release?: string; crdsKnown?: boolean } = {},
+  options: { namespace?: string; release?: string; chart?: string } = {},
 ): Promise<K8sObject[]> {
   const args = [
     'template',
     options.release ?? 'sb',
-    chartPath,
+    options.chart ?? chartPath,
     '--namespace',
     options.namespace ?? 'callcenter',
-    ...(options.crdsKnown === false ? [] : ['--api-versions', WEBRTC_API]),
     ...valueFlags(values),
   ];
   const result = await helm(args);
@@ -83,6 +84,14 @@ export async function render(
     .filter((o): o is K8sObject => o !== null);
 }
 
+/** The operator Deployment's WEBRTC_CONFIG_DEFAULTS (the WebRTCConfig spec JSON), if set. */
+export function webrtcConfigDefaultsEnv(deployment: K8sObject): string | undefined {
+  const [container] = deployment.spec.template.spec.containers as {
+    env: { name: string; value?: string }[];
+  }[];
+  return container?.env.find((e) => e.name === 'WEBRTC_CONFIG_DEFAULTS')?.value;
+}
+
 export function find(objects: readonly K8sObject[], kind: string, name: string): K8sObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found)
@@ -90,4 +99,44 @@ export function find(objects: readonly K8sObject[], kind: string, name: string):
       `no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`,
     );
   return found;
+}
+
+/** The WebRTCConfig spec the chart hands the operator, checked as the operator checks it at start. */
+export function chartWebrtcSpec(
+  objects: readonly K8sObject[],
+  release = 'sb',
+): Partial<WebRTCConfigSpec> {
+  const deployment = find(objects, 'Deployment', `${release}-switchboard-operator`);
+  const parsed = parseChartDefaults(webrtcConfigDefaultsEnv(deployment));
+  if (!parsed) throw new Error('the operator Deployment has no WEBRTC_CONFIG_DEFAULTS');
+  return parsed.spec as Partial<WebRTCConfigSpec>;
+}
+
+/** WEBRTC_CONFIG_DEFAULTS of a release's operator Deployment as the API server has it now. */
+export async function liveChartDefaults(
+  cluster: TestCluster,
+  namespace: string,
+  deployment: string,
+): Promise<string> {
+  const live = await kubectl(cluster, [
+    'get',
+    'deployment',
+    '-n',
+    namespace,
+    deployment,
+    '-o',
+    'json',
+  ]);
+  if (live.code !== 0) throw new Error(`kubectl get deployment ${deployment}: ${live.stderr}`);
+  const env = webrtcConfigDefaultsEnv(JSON.parse(live.stdout) as K8sObject);
+  if (!env) throw new Error(`${deployment} has no WEBRTC_CONFIG_DEFAULTS`);
+  return env;
+}
+
+/** An admin kubeconfig acting as `user` (the admin may impersonate): the release's ServiceAccount. */
+export function impersonatingKubeconfig(admin: string, path: string, user: string): string {
+  const config = parse(readFileSync(admin, 'utf8'));
+  for (const u of config.users) u.user.as = user;
+  writeFileSync(path, stringify(config), { mode: 0o600 });
+  return path;
 }

@@ -1,22 +1,17 @@
 // The chart against the real API server: install (every object validated
 // server-side, pods admitted under Pod Security "restricted"), the operator
 // running with exactly the release's ServiceAccount permissions (impersonated)
-// reconciling a SipAgent through AMI, upgrade (AMI secret and admin password
-// survive), refusals outside the granted RBAC, uninstall (CRDs, agents kept).
+// applying the chart's WebRTCConfig values and reconciling a SipAgent through
+// AMI, upgrade (new values re-applied, a web UI setting, the AMI secret and the
+// admin password survive), refusals outside the granted RBAC, uninstall (CRDs,
+// agents kept).
 // No kubelet runs: pods stay Pending, which is all these checks need.
 import assert from 'node:assert/strict';
-import {
-  copyFileSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { type Projector, startProjector } from '../../scripts/lib/projector.ts';
 import { type AmiServer, startAmiServer } from '../ami-server/server.ts';
 import { repoRoot } from '../cluster/tools.ts';
@@ -26,7 +21,7 @@ import { installCrds } from '../support/crds.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
 import { condition, decode, Resources } from '../support/resources.ts';
 import { waitUntil } from '../support/wait.ts';
-import { chartPath, helm, valueFlags } from './helm.ts';
+import { chartPath, helm, impersonatingKubeconfig, liveChartDefaults, valueFlags } from './helm.ts';
 
 const cluster = testCluster();
 const RELEASE = 'sb';
@@ -51,6 +46,17 @@ const amiSecret = async () => {
   };
 };
 
+/** The operator as the release's ServiceAccount, with the Deployment's chart values. */
+async function startReleaseOperator(): Promise<OperatorProcess> {
+  return await startOperator(cluster, ns.name, 'helm-op', {
+    KUBECONFIG: saKubeconfig,
+    LEASE_NAME: SA,
+    WEBRTC_CONFIG_DEFAULTS: await liveChartDefaults(cluster, ns.name, SA),
+  });
+}
+
+const CHART_VALUES = 'switchboard.dev/chart-values';
+
 /** Submits a pod built from a Deployment's template with a server-side dry run (admission only). */
 function admitPod(template: { metadata: { labels: Record<string, string> }; spec: unknown }) {
   const pod = {
@@ -64,14 +70,6 @@ function admitPod(template: { metadata: { labels: Record<string, string> }; spec
     ['create', '--dry-run=server', '-n', ns.name, '-f', '-'],
     JSON.stringify(pod),
   );
-}
-
-/** The admin kubeconfig, acting as the release's ServiceAccount (the admin may impersonate). */
-function impersonatingKubeconfig(path: string, user: string): string {
-  const config = parse(readFileSync(cluster.kubeconfig, 'utf8'));
-  for (const u of config.users) u.user.as = user;
-  writeFileSync(path, stringify(config), { mode: 0o600 });
-  return path;
 }
 
 before(async () => {
@@ -89,6 +87,7 @@ before(async () => {
   ]);
   assert.equal(labelled.code, 0, labelled.stderr);
   saKubeconfig = impersonatingKubeconfig(
+    cluster.kubeconfig,
     join(dir, 'sa.kubeconfig'),
     `system:serviceaccount:${ns.name}:${SA}`,
   );
@@ -143,7 +142,7 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
       ns.name,
       '-o',
       'name',
-      'deployment,service,serviceaccount,role,rolebinding,networkpolicy,poddisruptionbudget,secret,webrtcconfig',
+      'deployment,service,serviceaccount,role,rolebinding,networkpolicy,poddisruptionbudget,secret',
     ]);
     assert.equal(get.code, 0, get.stderr);
     for (const name of [
@@ -156,9 +155,17 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
       'networkpolicy.networking.k8s.io/sb-switchboard-asterisk',
       'poddisruptionbudget.policy/sb-switchboard-operator',
       `secret/${AMI_SECRET}`,
-      'webrtcconfig.switchboard.dev/default',
     ])
       assert.ok(get.stdout.includes(name), `${name} missing in:\n${get.stdout}`);
+    // The WebRTCConfig is not part of the release: the operator applies it from this env.
+    assert.doesNotMatch(manifest.stdout, /^kind: WebRTCConfig$/m);
+    const values = JSON.parse(await liveChartDefaults(cluster, ns.name, SA));
+    assert.deepEqual(values.ami, {
+      host: '127.0.0.1',
+      port: amiPort,
+      secretName: AMI_SECRET,
+    });
+    assert.deepEqual(values.extensions, { start: 3000, end: 3099 });
 
     // Pod Security admission: every Deployment's pod, as its ReplicaSet would
     // create it, submitted with a server-side dry run (admission runs, nothing is stored).
@@ -205,10 +212,11 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
     });
     projector = await startProjector({ kc: cluster.kc, namespace: ns.name, dir: etc });
 
-    operator = await startOperator(cluster, ns.name, 'helm-op', {
-      KUBECONFIG: saKubeconfig,
-      LEASE_NAME: SA,
-    });
+    operator = await startReleaseOperator();
+    // The leader applies the chart's WebRTCConfig (patch + create of the granted RBAC).
+    await waitUntil('WebRTCConfig default from the chart values', async () =>
+      Boolean((await r.config()).metadata.annotations?.[CHART_VALUES]),
+    );
     await r.createAgent('ada', { displayName: 'Ada Lovelace' });
     await waitUntil(
       'SipAgent ada Ready',
@@ -275,11 +283,13 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
     assert.equal(await can('create', 'secrets'), 'yes');
     assert.equal(await can('patch', 'sipagents.switchboard.dev/status'), 'yes');
     assert.equal(await can('update', `leases.coordination.k8s.io/${SA}`), 'yes');
+    assert.equal(await can('patch', 'webrtcconfigs.switchboard.dev'), 'yes');
     // Refused: everything else.
     assert.equal(await can('delete', 'nodes'), 'no');
     assert.equal(await can('create', 'pods'), 'no');
     assert.equal(await can('delete', 'secrets'), 'no');
     assert.equal(await can('delete', 'configmaps'), 'no');
+    assert.equal(await can('delete', 'webrtcconfigs.switchboard.dev'), 'no');
     assert.equal(await can('get', 'configmaps'), 'no');
     assert.equal(await can('update', 'leases.coordination.k8s.io/someone-elses-lease'), 'no');
     assert.equal(await can('list', 'secrets', '-n', 'default'), 'no');
@@ -300,6 +310,7 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
 
   it('upgrades with changed values: the AMI password and the admin password survive', async () => {
     const admin = await r.secret('switchboard-initial-admin');
+    const firstFingerprint = (await r.config()).metadata.annotations?.[CHART_VALUES];
     const result = await helmIn([
       'upgrade',
       RELEASE,
@@ -348,6 +359,13 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
       "jsonpath={.spec.template.metadata.annotations['switchboard\\.dev/ami-user']}",
     ]);
     assert.equal(rolled.stdout, 'ops');
+    // The new values roll the operator (its env changed); the new leader re-applies them.
+    await operator?.stop();
+    operator = await startReleaseOperator();
+    await waitUntil(
+      'the new chart values applied',
+      async () => (await r.config()).metadata.annotations?.[CHART_VALUES] !== firstFingerprint,
+    );
     const config = await r.config();
     assert.deepEqual(config.spec.hotline, { number: '500', queue: 'sales' });
     assert.equal(config.spec.extensions.start, 3000, '--reuse-values kept the earlier values');

@@ -2,9 +2,16 @@
 // non-default values, and the values it refuses (values.schema.json).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { WebRTCConfig } from '../../operator/src/crds/types.ts';
-import { validateWebRTCConfig } from '../../operator/src/schema/validators.ts';
-import { chartPath, find, helm, type K8sObject, render, valueFlags } from './helm.ts';
+import {
+  chartPath,
+  chartWebrtcSpec,
+  find,
+  helm,
+  type K8sObject,
+  render,
+  valueFlags,
+  webrtcConfigDefaultsEnv,
+} from './helm.ts';
 
 type Container = {
   name: string;
@@ -64,7 +71,6 @@ describe('helm template, default values', async () => {
       'Service',
       'Service',
       'ServiceAccount',
-      'WebRTCConfig',
     ]);
   });
 
@@ -187,23 +193,28 @@ describe('helm template, default values', async () => {
     );
   });
 
-  it('creates a valid WebRTCConfig "default" that points the operator at AMI', () => {
-    const config = find(objects, 'WebRTCConfig', 'default');
-    const valid = validateWebRTCConfig(config);
-    assert.ok(valid.ok, JSON.stringify(valid.ok ? '' : valid.errors));
-    assert.deepEqual(config.spec.ami, {
-      host: 'sb-switchboard-asterisk-ami',
-      port: 5038,
-      secretName: 'sb-switchboard-ami',
+  it('hands the operator the WebRTCConfig spec (WEBRTC_CONFIG_DEFAULTS) instead of templating the object', () => {
+    assert.ok(!objects.some((o) => o.kind === 'WebRTCConfig'));
+    // Exactly the fields the chart sets: empty values (ICE servers, NAT
+    // addresses, DTLS) stay out, so they remain the web UI's to manage.
+    assert.deepEqual(chartWebrtcSpec(objects), {
+      asteriskWsUrl: 'ws://localhost:8088/ws',
+      transports: { ws: true, wss: true },
+      rtp: { portStart: 10000, portEnd: 20000 },
+      extensions: { start: 1000, end: 8999 },
+      hotline: { number: '117', queue: 'support' },
+      dialTimeoutSeconds: 30,
+      ami: { host: 'sb-switchboard-asterisk-ami', port: 5038, secretName: 'sb-switchboard-ami' },
+      generated: { configMapName: 'asterisk-generated', secretName: 'asterisk-generated-auth' },
     });
-    assert.equal(config.spec.asteriskWsUrl, 'ws://localhost:8088/ws');
-    assert.equal(config.metadata.annotations?.['helm.sh/resource-policy'], 'keep');
   });
 
-  it('leaves the WebRTCConfig out while the API server does not know the kind yet', async () => {
-    const fresh = await render({}, { crdsKnown: false });
-    assert.ok(!fresh.some((o) => o.kind === 'WebRTCConfig'));
-    assert.ok(fresh.some((o) => o.kind === 'CustomResourceDefinition'));
+  it('sets no WEBRTC_CONFIG_DEFAULTS with webrtcConfig.create=false', async () => {
+    const off = await render({ 'webrtcConfig.create': false });
+    assert.equal(
+      webrtcConfigDefaultsEnv(find(off, 'Deployment', 'sb-switchboard-operator')),
+      undefined,
+    );
   });
 });
 
@@ -264,7 +275,7 @@ describe('helm template, non-default values', () => {
     );
   });
 
-  it('puts TURN, STUN, NAT addresses, DTLS, RTP and extension ranges into the WebRTCConfig and the policy', async () => {
+  it('puts TURN, STUN, NAT addresses, DTLS, RTP and extension ranges into the WebRTCConfig spec and the policy', async () => {
     const objects = await render({
       'webrtcConfig.asteriskWsUrl': 'wss://pbx.example.org:8089/ws',
       'webrtcConfig.iceServers': {
@@ -288,16 +299,26 @@ describe('helm template, non-default values', () => {
       'webrtcConfig.extensions': { start: 2000, end: 2999 },
       'webrtcConfig.hotline': { number: '500', queue: 'sales' },
     });
-    const config = find(objects, 'WebRTCConfig', 'default');
-    const valid = validateWebRTCConfig(config);
-    assert.ok(valid.ok, JSON.stringify(valid.ok ? '' : valid.errors));
-    const spec = (valid.value as WebRTCConfig).spec;
+    const spec = chartWebrtcSpec(objects);
     assert.equal(spec.asteriskWsUrl, 'wss://pbx.example.org:8089/ws');
-    assert.equal(spec.iceServers.turnServers?.[0]?.sharedSecret?.name, 'turn-secret');
-    assert.deepEqual(spec.iceServers.stunUrls, ['stun:stun.example.org:3478']);
-    assert.equal(spec.transports.ws, false);
-    assert.equal(spec.transports.externalMediaAddress, 'pbx.example.org');
+    assert.deepEqual(spec.iceServers, {
+      stunUrls: ['stun:stun.example.org:3478'],
+      turnServers: [
+        {
+          urls: ['turn:turn.example.org:3478?transport=udp'],
+          sharedSecret: { name: 'turn-secret' },
+        },
+      ],
+    });
+    assert.deepEqual(spec.transports, {
+      ws: false,
+      wss: true,
+      externalMediaAddress: 'pbx.example.org',
+      externalSignalingAddress: 'pbx.example.org',
+      localNets: ['10.0.0.0/8'],
+    });
     assert.deepEqual(spec.dtlsCertificateSecret, { name: 'pbx-dtls' });
+    assert.deepEqual(spec.rtp, { portStart: 12000, portEnd: 12999 });
     assert.deepEqual(spec.extensions, { start: 2000, end: 2999 });
     assert.deepEqual(spec.hotline, { number: '500', queue: 'sales' });
     const policy = find(objects, 'NetworkPolicy', 'sb-switchboard-asterisk');
@@ -366,12 +387,12 @@ describe('helm template, non-default values', () => {
         (o) => o.metadata.name.includes('asterisk') || o.metadata.name.endsWith('-ami'),
       ),
     );
-    assert.deepEqual(find(objects, 'WebRTCConfig', 'default').spec.ami, { port: 5038 });
+    assert.deepEqual(chartWebrtcSpec(objects).ami, { port: 5038 });
     const elsewhere = await render({
       'asterisk.enabled': false,
       'webrtcConfig.ami': { host: 'pbx.internal', port: 15038, secretName: 'pbx-ami' },
     });
-    assert.deepEqual(find(elsewhere, 'WebRTCConfig', 'default').spec.ami, {
+    assert.deepEqual(chartWebrtcSpec(elsewhere).ami, {
       host: 'pbx.internal',
       port: 15038,
       secretName: 'pbx-ami',
@@ -380,7 +401,7 @@ describe('helm template, non-default values', () => {
 });
 
 describe('NOTES.txt', () => {
-  it('tells how to create the WebRTCConfig when the CRDs are new, and warns about hostNetwork', async () => {
+  it('needs no second step on a cluster without the CRDs, and warns about hostNetwork', async () => {
     // A client-side dry run knows no CRDs: the situation of a first install.
     const result = await helm([
       'install',
@@ -393,7 +414,8 @@ describe('NOTES.txt', () => {
     ]);
     assert.equal(result.code, 0, result.stderr);
     const notes = result.stdout.slice(result.stdout.indexOf('NOTES:'));
-    assert.match(notes, /helm upgrade sb <this chart> -n callcenter --reuse-values/);
+    assert.match(notes, /The operator applies WebRTCConfig "default" in "callcenter"/);
+    assert.doesNotMatch(notes, /helm upgrade|--reuse-values/);
     assert.match(notes, /kubectl -n callcenter get secret switchboard-initial-admin/);
     assert.match(notes, /asterisk\.hostNetwork is ON/);
     assert.doesNotMatch(result.stdout, /^kind: WebRTCConfig$/m);

@@ -103,3 +103,37 @@ Number of generated shards: SHARD_COUNT in operator/src/asterisk/render
 (LAYOUT.md). test/helm checks that the two agree.
 */}}
 {{- define "switchboard.shardCount" -}}32{{- end }}
+
+{{/*
+The namespace's WebRTCConfig "default" spec from webrtcConfig.*, as JSON for
+the operator (env WEBRTC_CONFIG_DEFAULTS): the leader applies it, because a
+custom resource cannot be created in the install that creates its CRD (Helm
+maps every object of a release before creating any). Empty values stay out,
+so those fields can be managed in the web UI.
+*/}}
+{{- define "switchboard.webrtcConfigSpec" -}}
+{{- $w := .Values.webrtcConfig }}
+{{- $spec := dict "asteriskWsUrl" (include "switchboard.asteriskWsUrl" .) }}
+{{- $ice := dict }}
+{{- with $w.iceServers.stunUrls }}{{ $_ := set $ice "stunUrls" . }}{{ end }}
+{{- with $w.iceServers.turnServers }}{{ $_ := set $ice "turnServers" . }}{{ end }}
+{{- if $ice }}{{ $_ := set $spec "iceServers" $ice }}{{ end }}
+{{- $tr := dict "ws" $w.transports.ws "wss" $w.transports.wss }}
+{{- with $w.transports.externalSignalingAddress }}{{ $_ := set $tr "externalSignalingAddress" . }}{{ end }}
+{{- with $w.transports.externalMediaAddress }}{{ $_ := set $tr "externalMediaAddress" . }}{{ end }}
+{{- with $w.transports.localNets }}{{ $_ := set $tr "localNets" . }}{{ end }}
+{{- $_ := set $spec "transports" $tr }}
+{{- with $w.dtlsCertificateSecret }}{{ $_ := set $spec "dtlsCertificateSecret" (dict "name" .) }}{{ end }}
+{{- $_ := set $spec "rtp" $w.rtp }}
+{{- $_ := set $spec "extensions" $w.extensions }}
+{{- $_ := set $spec "hotline" $w.hotline }}
+{{- $_ := set $spec "dialTimeoutSeconds" $w.dialTimeoutSeconds }}
+{{- $ami := dict "port" $w.ami.port }}
+{{- $amiHost := $w.ami.host | default (ternary (include "switchboard.asterisk.amiService" .) "" .Values.asterisk.enabled) }}
+{{- $amiSecret := $w.ami.secretName | default (ternary (include "switchboard.amiSecretName" .) "" .Values.asterisk.enabled) }}
+{{- with $amiHost }}{{ $_ := set $ami "host" . }}{{ end }}
+{{- with $amiSecret }}{{ $_ := set $ami "secretName" . }}{{ end }}
+{{- $_ := set $spec "ami" $ami }}
+{{- $_ := set $spec "generated" $w.generated }}
+{{- toJson $spec }}
+{{- end }}
