@@ -266,6 +266,11 @@ describe('the base configuration with a rendered one, as the Pod mounts them', (
     assert.equal(option(http, 'tlscertfile'), `${DTLS_DIR}/tls.crt`);
   });
 
+  it('lets a large call center connect: each agent WebSocket is one HTTP session', () => {
+    // Asterisk's default of 100 refuses the 101st agent's WebSocket
+    assert.ok(Number(option(read('http.conf')[0], 'sessionlimit')) >= 1000);
+  });
+
   it('loads exactly its listed modules and requires every module the operator reloads', () => {
     const modules = read('modules.conf')[0];
     // Nothing by autoload: a module with no configuration here would log errors at every reload.
