@@ -11,7 +11,7 @@
 # as well (test/cluster/node.ts).
 set -uo pipefail
 bin=$(cd "$(dirname "$0")/.." && tools/build.sh)
-for _ in $(seq 1 50); do # reapers notice their parent's exit within a second
+for _ in $(seq 1 100); do # reapers notice their parent's exit within a second (busy machine: more)
   left=$(pgrep -af -- "$bin/|switchboard-reaper|operator/src/main.ts|switchboard-sip-|switchboard-turn-|playwright_chromiumdev_profile|sbin/asterisk -f|switchboard-postgres|/node/containerd/" | grep -v pgrep || true)
   [ -z "$left" ] && break
   sleep 0.1

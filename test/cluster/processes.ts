@@ -14,12 +14,17 @@ export interface ManagedProcess {
   readonly exited: Promise<number | string>;
 }
 
+// The grace before SIGKILL only when a group was still there: after a clean
+// stop the list is empty and the reaper exits at once.
 const REAPER = `
 parent=$1; groups=$2
 while kill -0 "$parent" 2>/dev/null; do sleep 1; done
-for pg in $(cat "$groups" 2>/dev/null); do kill -TERM -- "-$pg" 2>/dev/null; done
-sleep 3
-for pg in $(cat "$groups" 2>/dev/null); do kill -KILL -- "-$pg" 2>/dev/null; done
+alive=
+for pg in $(cat "$groups" 2>/dev/null); do kill -TERM -- "-$pg" 2>/dev/null && alive=1; done
+if [ -n "$alive" ]; then
+  sleep 3
+  for pg in $(cat "$groups" 2>/dev/null); do kill -KILL -- "-$pg" 2>/dev/null; done
+fi
 rm -f "$groups"
 `;
 
