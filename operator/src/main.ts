@@ -11,6 +11,11 @@ import { createLogger } from './log.ts';
 import { registry } from './metrics.ts';
 import { createControllers } from './operator.ts';
 
+// `helm test` runs the chart's checks from this same image (templates/tests/).
+if (process.argv[2] === 'chart-test') {
+  await (await import('./chart-test/main.ts')).runChartTest(process.argv.slice(3));
+}
+
 const logger = createLogger();
 const config = (() => {
   try {

@@ -293,6 +293,12 @@ export function valuesSchema(): Schema {
         ...scheduling,
       }),
       webrtcConfig: webrtcConfigSchema(),
+      tests: obj('`helm test` Pods (templates/tests/).', {
+        enabled: bool('Ship the chart tests.'),
+        networkPolicyEnforced: bool(
+          'Also check that Pods other than the operator cannot reach AMI (needs a network plugin that enforces NetworkPolicy).',
+        ),
+      }),
       networkPolicy: obj('NetworkPolicy of Asterisk.', {
         enabled: bool('Admit only the operator to AMI (5038).'),
         sipFrom: {

@@ -20,7 +20,7 @@ import { launchChromium } from '../browser/support/chromium.ts';
 import type { TestNode } from '../cluster/node.ts';
 import { freePort } from '../cluster/ports.ts';
 import { projectImageTarballs } from '../images/oci.ts';
-import { signInAdmin } from '../support/api-session.ts';
+import { type ApiSession, signInAdmin } from '../support/api-session.ts';
 import { createNamespace, kubectl, testCluster } from '../support/cluster.ts';
 import { type CreatedAgent, createHrAgent } from '../support/hr-agents.ts';
 import { startTestNode } from '../support/node.ts';
@@ -230,6 +230,8 @@ describe('helm install on a real node, with browsers calling through it', () => 
   let bob: CreatedAgent;
   let annPhone: AppPhone;
   let bobPhone: AppPhone;
+  let base = '';
+  let admin: ApiSession;
 
   it('installs: two operator replicas Ready with one leader, Asterisk Ready and connected over AMI', async () => {
     const images = Object.fromEntries(
@@ -323,8 +325,9 @@ describe('helm install on a real node, with browsers calling through it', () => 
   it('the web UI through a port-forward: two agents sign in and take a hotline call, audio both ways', async () => {
     web = await portForward(cluster, ns?.name ?? '', FULL, await freePort(), 80);
     // "localhost": Chromium keeps Secure (__Host-) cookies on plain http only for it
-    const base = `http://localhost:${web.port}`;
+    base = `http://localhost:${web.port}`;
     const { session } = await signInAdmin(r, base);
+    admin = session;
     ann = await createHrAgent(session, 'Ann Agent', LOGIN);
     bob = await createHrAgent(session, 'Bob Agent', LOGIN);
     const [a, b] = await Promise.all(
@@ -351,6 +354,29 @@ describe('helm install on a real node, with browsers calling through it', () => 
     );
     await hangUp(annPhone, bobPhone);
     assert.deepEqual([...annPhone.errors, ...bobPhone.errors], []);
+  });
+
+  it('helm test passes; its AMI-closed check finds that this node does not enforce NetworkPolicy', async () => {
+    const closed = `${FULL}-test-ami-closed`;
+    const started = Date.now();
+    const passed = await helmIn(['test', RELEASE, '--logs', '--filter', `!name=${closed}`]);
+    assert.equal(passed.code, 0, `${passed.stdout}\n${passed.stderr}`);
+    figure('helm test (operator, AMI, WebSocket)', seconds(Date.now() - started));
+    for (const line of [
+      /ok: http:\/\/callcenter-switchboard\.\S+:80 is ready and serves the web UI/,
+      /ok: AMI \S+:5038 \(Asterisk Call Manager\/[\d.]+\) accepts the operator's user and refuses a wrong secret/,
+      /ok: ws:\/\/\S+:8088\/ws upgrades to a SIP WebSocket/,
+    ])
+      assert.match(passed.stdout, line);
+    // The node's bridge CNI has no NetworkPolicy enforcement: a Pod the policy
+    // does not admit reaches AMI, and the check says so (on a cluster that
+    // enforces it this passes; tests.networkPolicyEnforced=false leaves it out).
+    const open = await helmIn(['test', RELEASE, '--logs', '--filter', `name=${closed}`]);
+    assert.notEqual(open.code, 0);
+    assert.match(
+      open.stdout,
+      /FAILED: AMI \S+:5038 answered a Pod that is not the operator: is NetworkPolicy enforced/,
+    );
   });
 
   it('helm upgrade (a changed value) and a rolling restart of the operator leave a call untouched', async () => {
@@ -424,6 +450,102 @@ describe('helm install on a real node, with browsers calling through it', () => 
     await hangUp(annPhone, bobPhone);
   });
 
+  it('an Asterisk upgrade drains: the call goes on, agents are told, new calls are refused, then Asterisk restarts', async () => {
+    // a third agent, to place a new call while Asterisk drains
+    const cara = await createHrAgent(admin, 'Cara Agent', LOGIN);
+    const caraPhone = await AppPhone.signIn(
+      browser as Browser,
+      base,
+      cara.sipCredentials.username,
+      LOGIN,
+    );
+    phones.push(caraPhone);
+    await provisionedTimes([cara.user.id], 60_000);
+    await caraPhone.locator('#password').fill(cara.sipCredentials.password);
+    await caraPhone.locator('button.register').click();
+    await caraPhone.waitForStatus('registered', 30_000);
+
+    await call(annPhone, bobPhone, String(bob.sipCredentials.extension), 'before the drain');
+    const old = (await pods('asterisk')).map(podName);
+    const notice = (p: AppPhone) => p.locator('p.maintenance').textContent({ timeout: 60_000 });
+    const upgradeAt = Date.now();
+    const upgraded = await helmIn([
+      'upgrade',
+      RELEASE,
+      chartPath,
+      '--reuse-values',
+      ...valueFlags({ 'asterisk.podAnnotations': { 'switchboard.test/revision': '2' } }),
+    ]);
+    assert.equal(upgraded.code, 0, upgraded.stderr);
+    const told = await Promise.all([annPhone, bobPhone, caraPhone].map(notice));
+    figure(
+      'helm upgrade (Asterisk) → every agent told of the drain',
+      seconds(Date.now() - upgradeAt),
+    );
+    for (const text of told) assert.match(text ?? '', /restarting for maintenance/);
+    const config = await r.config();
+    assert.equal(condition(config, 'AsteriskConnected')?.reason, 'Draining');
+
+    // a new call is refused with the reason in words; the call in progress goes on
+    await caraPhone.locator('#dial').fill('117');
+    await caraPhone.locator('button.call').click();
+    await waitUntil(
+      'the new call refused',
+      async () =>
+        /restarting for maintenance.*503/.test(
+          (await caraPhone.element.evaluate((el) => (el as SbSoftphone).phone.lastCall?.reason)) ??
+            '',
+        ),
+      15_000,
+    );
+    await Promise.all([
+      hears(annPhone, 'draining: ann hears bob'),
+      hears(bobPhone, 'draining: bob hears ann'),
+    ]);
+    const draining = await pods('asterisk');
+    assert.ok(
+      draining.some((p) => old.includes(podName(p)) && p.metadata?.deletionTimestamp),
+      'the old Asterisk is still there, terminating, while the call lasts',
+    );
+
+    // the call ends naturally: only then does Asterisk stop and the new one start
+    const hungUp = Date.now();
+    await hangUp(annPhone, bobPhone);
+    await waitUntil(
+      'the old Asterisk gone and the new one Ready',
+      async () => {
+        const now = await pods('asterisk');
+        return (
+          now.length === 1 && !old.includes(podName(now[0] as V1Pod)) && ready(now[0] as V1Pod)
+        );
+      },
+      120_000,
+      100,
+    );
+    figure('last call hung up → new Asterisk Ready', seconds(Date.now() - hungUp));
+    await Promise.all([annPhone, bobPhone].map((p) => p.waitForStatus('registered', 60_000)));
+    await waitUntil(
+      'agents back in Asterisk',
+      async () => {
+        const agents = await Promise.all([ann, bob].map((a) => r.agent(a.user.id)));
+        return agents.every((a) => a.status?.registered === true);
+      },
+      60_000,
+      100,
+    );
+    figure(
+      'last call hung up → agents registered to the new Asterisk',
+      seconds(Date.now() - hungUp),
+    );
+    await waitUntil(
+      'the notice gone',
+      async () => (await annPhone.locator('p.maintenance').count()) === 0,
+      30_000,
+    );
+    await call(annPhone, bobPhone, String(bob.sipCredentials.extension), 'after the restart');
+    await hangUp(annPhone, bobPhone);
+  });
+
   it('the leader Pod deleted mid-burst: every agent is provisioned, no extension twice', async () => {
     const burst = Array.from({ length: BURST }, (_, i) => `burst-${String(i).padStart(3, '0')}`);
     const holder = await leader();
@@ -438,7 +560,7 @@ describe('helm install on a real node, with browsers calling through it', () => 
     const extensions = (await r.agents()).map((a) => a.status?.extension);
     assert.ok(extensions.every((e) => e !== undefined));
     assert.equal(new Set(extensions).size, extensions.length, 'no extension allocated twice');
-    assert.equal(extensions.length, AGENTS + BURST + 2);
+    assert.equal(extensions.length, AGENTS + BURST + 3);
   });
 
   it('helm uninstall keeps the CRDs and the agents', async () => {
@@ -458,6 +580,6 @@ describe('helm install on a real node, with browsers calling through it', () => 
     const crds = await ok(['get', 'crd', '-o', 'name']);
     for (const crd of ['sipagents', 'webrtcconfigs', 'callqueues'])
       assert.match(crds, new RegExp(`${crd}\\.switchboard\\.dev`));
-    assert.equal((await r.agents()).length, AGENTS + BURST + 2);
+    assert.equal((await r.agents()).length, AGENTS + BURST + 3);
   });
 });

@@ -2,6 +2,7 @@
 // non-default values, and the values it refuses (values.schema.json).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { PRESTOP_COMMAND } from '../../operator/src/asterisk/drain.ts';
 import {
   chartPath,
   chartWebrtcSpec,
@@ -44,7 +45,7 @@ describe('helm lint', () => {
 describe('helm template, default values', async () => {
   const objects = await render();
 
-  it('labels every object with app.kubernetes.io/*', () => {
+  it('labels every object with app.kubernetes.io/* (the four Pods: `helm test`)', () => {
     for (const o of objects) {
       const l = o.metadata.labels ?? {};
       for (const key of ['name', 'instance', 'version', 'managed-by', 'part-of', 'component'])
@@ -61,6 +62,10 @@ describe('helm template, default values', async () => {
       'Deployment',
       'Deployment',
       'NetworkPolicy',
+      'Pod',
+      'Pod',
+      'Pod',
+      'Pod',
       'PodDisruptionBudget',
       'Role',
       'Role',
@@ -170,7 +175,17 @@ describe('helm template, default values', async () => {
     assert.deepEqual(ports('sb-switchboard'), ['80/TCP']);
   });
 
-  it('admits only operator pods to AMI (5038)', () => {
+  it('drains Asterisk before it stops: the preStop hook is the operator’s drain, bounded by the grace period', () => {
+    const pod = find(objects, 'Deployment', 'sb-switchboard-asterisk').spec.template.spec;
+    assert.deepEqual(pod.containers[0].lifecycle.preStop.exec.command, [
+      'sh',
+      '-c',
+      PRESTOP_COMMAND,
+    ]);
+    assert.equal(pod.terminationGracePeriodSeconds, 600);
+  });
+
+  it('admits only operator pods (and the chart test of AMI) to AMI (5038)', () => {
     const policy = find(objects, 'NetworkPolicy', 'sb-switchboard-asterisk');
     const amiRules = policy.spec.ingress.filter((r: { ports: { port: number }[] }) =>
       r.ports.some((p) => p.port === 5038),
@@ -186,10 +201,72 @@ describe('helm template, default values', async () => {
           },
         },
       },
+      {
+        podSelector: {
+          matchLabels: {
+            'app.kubernetes.io/name': 'switchboard',
+            'app.kubernetes.io/instance': 'sb',
+            'app.kubernetes.io/component': 'test',
+            'switchboard.dev/ami-client': 'true',
+          },
+        },
+      },
     ]);
+    // only the AMI check carries the admitted label
+    const admitted = objects.filter(
+      (o) => o.kind === 'Pod' && o.metadata.labels?.['switchboard.dev/ami-client'] === 'true',
+    );
+    assert.deepEqual(
+      admitted.map((o) => o.metadata.name),
+      ['sb-switchboard-test-ami'],
+    );
     assert.deepEqual(
       policy.spec.podSelector.matchLabels,
       find(objects, 'Deployment', 'sb-switchboard-asterisk').spec.selector.matchLabels,
+    );
+  });
+
+  it('ships `helm test` Pods: restricted, no API token, the operator image in chart-test mode', () => {
+    const tests = objects.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+    assert.deepEqual(
+      tests.map((o) => [o.metadata.name, o.spec.containers[0].args]),
+      [
+        [
+          'sb-switchboard-test-operator',
+          ['chart-test', 'operator', 'http://sb-switchboard.callcenter.svc:80'],
+        ],
+        [
+          'sb-switchboard-test-ami',
+          ['chart-test', 'ami', 'sb-switchboard-asterisk-ami.callcenter.svc', '5038'],
+        ],
+        [
+          'sb-switchboard-test-websocket',
+          ['chart-test', 'websocket', 'ws://sb-switchboard-asterisk.callcenter.svc:8088/ws'],
+        ],
+        [
+          'sb-switchboard-test-ami-closed',
+          ['chart-test', 'ami-closed', 'sb-switchboard-asterisk-ami.callcenter.svc', '5038'],
+        ],
+      ],
+    );
+    const operatorImage = find(objects, 'Deployment', 'sb-switchboard-operator').spec.template.spec
+      .containers[0].image;
+    for (const pod of tests) {
+      assert.equal(pod.spec.automountServiceAccountToken, false);
+      assert.equal(pod.spec.restartPolicy, 'Never');
+      assert.equal(pod.spec.securityContext.runAsNonRoot, true);
+      assert.equal(pod.spec.containers[0].image, operatorImage);
+      assert.deepEqual(pod.spec.containers[0].securityContext.capabilities, { drop: ['ALL'] });
+    }
+    const ami = find(objects, 'Pod', 'sb-switchboard-test-ami');
+    assert.deepEqual(
+      ami.spec.containers[0].env.map(
+        (e: { valueFrom: { secretKeyRef: object } }) => e.valueFrom.secretKeyRef,
+      ),
+      [
+        { name: 'sb-switchboard-ami', key: 'username' },
+        { name: 'sb-switchboard-ami', key: 'secret' },
+      ],
     );
   });
 
@@ -219,6 +296,26 @@ describe('helm template, default values', async () => {
 });
 
 describe('helm template, non-default values', () => {
+  it('leaves out the AMI-closed check where NetworkPolicy is not enforced, and every test when off', async () => {
+    const names = async (values: Record<string, unknown>) =>
+      (await render(values))
+        .filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test')
+        .map((o) => o.metadata.name);
+    assert.deepEqual(await names({ 'tests.networkPolicyEnforced': false }), [
+      'sb-switchboard-test-operator',
+      'sb-switchboard-test-ami',
+      'sb-switchboard-test-websocket',
+    ]);
+    assert.deepEqual(await names({ 'tests.enabled': false }), []);
+    assert.deepEqual(
+      await names({
+        'asterisk.enabled': false,
+        'webrtcConfig.ami': { host: 'pbx', secretName: 'ami' },
+      }),
+      ['sb-switchboard-test-operator'],
+    );
+  });
+
   it('watches every namespace with a ClusterRole named after the release namespace', async () => {
     const objects = await render({ 'operator.watchAllNamespaces': true }, { namespace: 'cc1' });
     const role = find(objects, 'ClusterRole', 'cc1-sb-switchboard-operator');

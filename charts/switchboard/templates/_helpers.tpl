@@ -137,3 +137,67 @@ so those fields can be managed in the web UI.
 {{- $_ := set $spec "generated" $w.generated }}
 {{- toJson $spec }}
 {{- end }}
+
+{{/*
+A `helm test` Pod: (dict "root" $ "check" "<name>" "args" (list ...) "amiClient" bool).
+Pod Security "restricted", no API token, the operator image's chart-test mode.
+*/}}
+{{- define "switchboard.testPod" -}}
+{{- $root := .root }}
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ printf "%s-test-%s" (include "switchboard.fullname" $root) .check | trunc 63 | trimSuffix "-" }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "switchboard.labels" (dict "root" $root "component" "test") | nindent 4 }}
+    {{- if .amiClient }}
+    switchboard.dev/ami-client: "true"
+    {{- end }}
+  annotations:
+    helm.sh/hook: test
+    helm.sh/hook-delete-policy: before-hook-creation
+spec:
+  restartPolicy: Never
+  automountServiceAccountToken: false
+  {{- with $root.Values.operator.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 65532
+    runAsGroup: 65532
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: {{ .check }}
+      image: {{ include "switchboard.operator.image" $root | quote }}
+      imagePullPolicy: {{ $root.Values.operator.image.pullPolicy }}
+      args: {{ prepend .args "chart-test" | toJson }}
+      {{- if .amiClient }}
+      env:
+        - name: AMI_USERNAME
+          valueFrom:
+            secretKeyRef:
+              name: {{ include "switchboard.amiSecretName" $root }}
+              key: username
+        - name: AMI_SECRET
+          valueFrom:
+            secretKeyRef:
+              name: {{ include "switchboard.amiSecretName" $root }}
+              key: secret
+      {{- end }}
+      resources:
+        requests:
+          cpu: 10m
+          memory: 32Mi
+        limits:
+          cpu: 500m
+          memory: 128Mi
+      securityContext:
+        allowPrivilegeEscalation: false
+        readOnlyRootFilesystem: true
+        capabilities:
+          drop: [ALL]
+{{- end }}

@@ -37,6 +37,7 @@ import { registerUserRoutes } from './hr/users-routes.ts';
 import { registerWebRtcRoutes } from './hr/webrtc-routes.ts';
 import { type MonitorAccess, registerMonitorRoutes } from './monitoring/routes.ts';
 import type { ApiSettings } from './settings.ts';
+import { AsteriskNotices } from './softphone/asterisk-notice.ts';
 import { registerSoftphoneEvents } from './softphone/events-route.ts';
 import { LineWatchers } from './softphone/line-watchers.ts';
 import { registerSoftphoneRoutes } from './softphone/routes.ts';
@@ -237,6 +238,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     ctx,
     new LineWatchers(caches.agents, ns),
     new StateWatchers(ctx.agentStates, ns),
+    new AsteriskNotices(caches.configs, ns),
   );
   await registerWebUi(app, settings);
   registerEmbedScript(app, settings);

@@ -18,6 +18,7 @@ import { TrunkRegistrations } from '../siptrunk/registrations.ts';
 import { AmiClient, type AmiClientOptions } from './ami/client.ts';
 import { Applier, type ApplierOptions } from './apply/applier.ts';
 import type { ConfigVersion } from './apply/version.ts';
+import { isDrainEvent } from './drain.ts';
 import { RegistrationTracker } from './registrations.ts';
 import type { AsteriskView } from './view.ts';
 
@@ -183,6 +184,15 @@ export class AsteriskConnections {
     states.onChange((agents) => this.#stateChanges.emit('change', namespace, agents));
     applier.afterReload((v) => states.setDesired(v.members, v.wrapUpSeconds));
     client.onEvent((e) => {
+      if (isDrainEvent(e)) {
+        log.info('Asterisk is draining: calls in progress continue, new calls are refused');
+        view.setConnection(namespace, {
+          state: 'connected',
+          message: `Asterisk at ${host}:${port} is stopping gracefully: calls in progress continue, new calls are refused until it is back`,
+          draining: true,
+        });
+        return;
+      }
       const r = supervisionRecord(e);
       if (!r) return;
       log.info({ supervision: r }, `supervisor ${r.result === 'started' ? r.mode : 'refused'}`);

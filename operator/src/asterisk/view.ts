@@ -15,7 +15,12 @@ import type { ConditionInput } from '../status/conditions.ts';
 
 export type ConnectionState =
   | { readonly state: 'unconfigured'; readonly message: string }
-  | { readonly state: 'connecting' | 'connected' | 'disconnected'; readonly message: string };
+  | {
+      readonly state: 'connecting' | 'connected' | 'disconnected';
+      readonly message: string;
+      /** Connected to an Asterisk that is stopping gracefully (drain.ts): no new calls. */
+      readonly draining?: boolean;
+    };
 
 export type ApplyPhase =
   | { readonly phase: 'idle' }

@@ -58,3 +58,19 @@ describe('WebRTCConfig status: PublicAccess', () => {
     assert.equal(off, undefined);
   });
 });
+
+describe('WebRTCConfig status: AsteriskConnected', () => {
+  const connected = (asterisk: ConfigFacts['asterisk']) =>
+    desiredConfigStatus(config(), { ...facts(), asterisk }, now).conditions?.find(
+      (x) => x.type === 'AsteriskConnected',
+    );
+
+  it('stays True while Asterisk drains, with the reason Draining and why', () => {
+    const c = connected({ state: 'connected', message: 'stopping gracefully', draining: true });
+    assert.equal(c?.status, 'True');
+    assert.equal(c?.reason, 'Draining');
+    assert.equal(c?.message, 'stopping gracefully');
+    assert.equal(connected({ state: 'connected', message: 'logged in' })?.reason, 'Connected');
+    assert.equal(connected({ state: 'disconnected', message: 'gone' })?.status, 'False');
+  });
+});

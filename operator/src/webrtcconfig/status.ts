@@ -44,6 +44,8 @@ const CONNECTION_REASONS: Record<ConnectionState['state'], string> = {
 };
 
 function asteriskConnected(c: ConnectionState): ConditionInput {
+  if (c.state === 'connected' && c.draining)
+    return { type: 'AsteriskConnected', status: 'True', reason: 'Draining', message: c.message };
   return {
     type: 'AsteriskConnected',
     status: c.state === 'connected' ? 'True' : 'False',

@@ -79,6 +79,8 @@ export interface SoftphoneConfig {
  * GET /softphone/events, GET /hr/agent-states, PUT /hr/users/:id/state.
  */
 export type { AgentStateView, Presence } from '../../../operator/src/agentstate/types.ts';
+/** Asterisk's own state for the softphone (event "asterisk" of GET /softphone/events). */
+export type { AsteriskNotice } from '../../../operator/src/api/softphone/asterisk-notice.ts';
 /** The signed-in agent's own line, pushed by GET /softphone/events (event "line"). */
 export type { LineState } from '../../../operator/src/api/softphone/line-state.ts';
 

@@ -14,6 +14,7 @@ const CAUSE_WORDS: Readonly<Record<number, string>> = {
   21: 'Calls to this number are not allowed',
   28: 'That is not a complete phone number',
   34: 'All lines are busy, try again later',
+  42: 'The call center is restarting for maintenance, try again in a minute',
   57: 'You are not allowed to call outside numbers',
   58: 'The other side takes none of the audio codecs offered',
 };

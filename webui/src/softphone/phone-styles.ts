@@ -122,6 +122,13 @@ export const phoneStyles = [
     padding: 0.5rem 0.75rem;
     margin: 0.5rem 0 0;
   }
+  .maintenance {
+    color: #7a4f01;
+    background: #fef7e0;
+    border-radius: 0.375rem;
+    padding: 0.5rem 0.75rem;
+    margin: 0.5rem 0 0;
+  }
   .caller {
     font-size: 1.25rem;
     font-weight: 700;

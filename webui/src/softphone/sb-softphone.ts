@@ -3,7 +3,7 @@
 // the call: hold, mute, DTMF, hang up, call timer, microphone choice.
 // All SIP lives in SipPhoneController; this element only renders it.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { LineState } from '../api/types.ts';
+import type { AsteriskNotice, LineState } from '../api/types.ts';
 import '../agentstate/sb-agent-state.ts';
 import { formatCallDuration } from '../sip/call-timer.ts';
 import { credentialsProblem, type PhoneConfig } from '../sip/phone-config.ts';
@@ -44,6 +44,7 @@ export class SbSoftphone extends LitElement {
     _transferOpen: { state: true },
     agentState: { type: Boolean, attribute: 'agent-state' },
     _notice: { state: true },
+    _maintenance: { state: true },
     _rotation: { state: true },
     _switchWhenReady: { state: true },
     _lineUsername: { state: true },
@@ -70,6 +71,8 @@ export class SbSoftphone extends LitElement {
   declare agentState: boolean;
   /** Why the line stopped or must change (rotation, suspension, deletion), until the agent registers again. */
   declare _notice: string | undefined;
+  /** Asterisk is stopping gracefully (upgrade, restart): the operator's words, until it is back. */
+  declare _maintenance: string | null;
   /** The credentials were rotated to this username and the phone has not switched to it yet. */
   declare _rotation: string | undefined;
   /** The agent gave the new password: register with it once Asterisk has the new endpoint. */
@@ -107,6 +110,11 @@ export class SbSoftphone extends LitElement {
     this._transferOpen = false;
     this.agentState = false;
     this._notice = undefined;
+    this._maintenance = null;
+    // the same stream: Asterisk draining for an upgrade or a restart
+    this.#line.on('asterisk', (data) => {
+      this._maintenance = (data as AsteriskNotice).message;
+    });
     this._rotation = undefined;
     this._switchWhenReady = false;
     this._lineUsername = '';
@@ -372,6 +380,7 @@ export class SbSoftphone extends LitElement {
         </p>
         ${reg.reason ? html`<p class="reason" id="reg-reason">${reg.reason}</p>` : nothing}
         ${this._notice ? html`<p class="error line-notice" role="alert">${this._notice}</p>` : nothing}
+        ${this._maintenance ? html`<p class="maintenance" role="alert">${this._maintenance}</p>` : nothing}
         ${busy ? this.#renderSignedIn() : this.#renderForm()}
       </section>
       ${this.#renderCall()}

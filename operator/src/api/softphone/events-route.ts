@@ -5,11 +5,14 @@
 // its next REGISTER refresh. A suspension or deletion ends the stream (and
 // the session with it); so does a session that stopped being valid. The
 // agent's queue state (event "agent-state", an AgentStateView) comes the same
-// way: a pause an admin set, the wrap-up after a call, a lost Asterisk.
+// way: a pause an admin set, the wrap-up after a call, a lost Asterisk. So
+// does Asterisk's own state (event "asterisk", an AsteriskNotice): draining
+// for an upgrade or a restart.
 import type { FastifyInstance } from 'fastify';
 import type { StateWatchers } from '../agentstate/state-watchers.ts';
 import { type ApiContext, requireRole } from '../context.ts';
 import { HttpError } from '../errors.ts';
+import type { AsteriskNotices } from './asterisk-notice.ts';
 import { type EventStream, openEventStream } from './event-stream.ts';
 import { type LineState, lineStateOf, sameLineState } from './line-state.ts';
 import type { LineWatchers } from './line-watchers.ts';
@@ -19,6 +22,7 @@ export function registerSoftphoneEvents(
   ctx: ApiContext,
   watchers: LineWatchers,
   stateWatchers: StateWatchers,
+  notices: AsteriskNotices,
 ): void {
   const { caches, settings, cookies } = ctx;
   const streams = new Set<EventStream>();
@@ -35,6 +39,7 @@ export function registerSoftphoneEvents(
     let last: LineState | undefined;
     let unwatch = () => {};
     let unwatchState = () => {};
+    let unwatchNotice = () => {};
     const stream = openEventStream(reply, {
       heartbeatMs: settings.eventsHeartbeatMs,
       retryMs: 1000,
@@ -47,6 +52,7 @@ export function registerSoftphoneEvents(
       onClose: () => {
         unwatch();
         unwatchState();
+        unwatchNotice();
         streams.delete(stream);
       },
     });
@@ -69,5 +75,14 @@ export function registerSoftphoneEvents(
     };
     unwatchState = stateWatchers.watch(name, pushState);
     pushState();
+    let lastNotice = '';
+    const pushNotice = (notice = notices.now()) => {
+      const json = JSON.stringify(notice);
+      if (json === lastNotice) return;
+      lastNotice = json;
+      stream.send('asterisk', notice);
+    };
+    unwatchNotice = notices.watch(pushNotice);
+    pushNotice();
   });
 }

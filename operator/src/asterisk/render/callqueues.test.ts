@@ -2,6 +2,7 @@
 // overflow (members are added over AMI: agentstate/desired.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { drainGate } from '../drain.ts';
 import { AGENT_CONTEXT } from './dialplan.ts';
 import { agent, callQueue, find, load, priorities, render } from './fixtures.ts';
 import { optionValue } from './parse.ts';
@@ -96,21 +97,23 @@ describe('CallQueues', () => {
     );
     const at = (n: string) => priorities(dialplan, AGENT_CONTEXT, n);
     assert.deepEqual(at('118'), [
+      drainGate(),
       'Answer()',
       'Queue(billing,,,,300)',
       `Goto(${AGENT_CONTEXT},117,1)`,
     ]);
-    assert.deepEqual(at('117'), ['Answer()', 'Queue(support,,,,600)', 'Hangup(16)']);
+    assert.deepEqual(at('117'), [drainGate(), 'Answer()', 'Queue(support,,,,600)', 'Hangup(16)']);
     assert.deepEqual(at('119'), [
+      drainGate(),
       'Answer()',
       'Queue(sales,,,,90)',
       `Goto(${AGENT_CONTEXT},1002,1)`,
     ]);
     assert.deepEqual(at('120'), at('119'));
-    assert.deepEqual(at('121'), ['Answer()', 'Queue(closed,,,,600)', 'Hangup(34)']);
-    assert.deepEqual(at('122')[2], 'Hangup(16)');
+    assert.deepEqual(at('121'), [drainGate(), 'Answer()', 'Queue(closed,,,,600)', 'Hangup(34)']);
+    assert.deepEqual(at('122')[3], 'Hangup(16)');
     // An overflow queue without a number: hang up normally rather than jump nowhere.
-    assert.deepEqual(at('123')[2], 'Hangup(16)');
+    assert.deepEqual(at('123')[3], 'Hangup(16)');
   });
 
   it('lets the hotline queue CallQueue win, and lets another queue take the hotline number', () => {
@@ -118,19 +121,19 @@ describe('CallQueues', () => {
     const objects = render([], { queues: [support] });
     assert.equal(optionValue(find(load(objects, 'queues.conf'), 'support'), 'strategy'), 'ringall');
     const dialplan = load(objects, 'extensions.conf');
-    assert.deepEqual(priorities(dialplan, AGENT_CONTEXT, '117')[1], 'Queue(support,,,,120)');
+    assert.deepEqual(priorities(dialplan, AGENT_CONTEXT, '117')[2], 'Queue(support,,,,120)');
     const taken = load(
       render([], { queues: [support, callQueue('front', { numbers: ['117'] })] }),
       'extensions.conf',
     );
-    assert.deepEqual(priorities(taken, AGENT_CONTEXT, '117')[1], 'Queue(front,,,,600)');
+    assert.deepEqual(priorities(taken, AGENT_CONTEXT, '117')[2], 'Queue(front,,,,600)');
   });
 
   it('keeps agents off queue numbers and refuses what cannot be config text', () => {
     const queues = [callQueue('sales', { numbers: ['1001'] })];
     const objects = render([agent(1), agent(2)], { queues });
     const dialplan = load(objects, 'extensions.conf');
-    assert.deepEqual(priorities(dialplan, AGENT_CONTEXT, '1001')[1], 'Queue(sales,,,,600)');
+    assert.deepEqual(priorities(dialplan, AGENT_CONTEXT, '1001')[2], 'Queue(sales,,,,600)');
     assert.throws(() => render([], { queues: [callQueue('x', { numbers: ['1;2'] })] }), /digits/);
     assert.throws(
       () => render([], { queues: [callQueue('x', { members: [{ agent: 'a', penalty: -1 }] })] }),
@@ -146,7 +149,7 @@ describe('CallQueues', () => {
     assert.deepEqual(one, two);
     // 150 claimed twice (the operator prevents it): the first queue by name keeps it.
     assert.deepEqual(
-      priorities(load(one, 'extensions.conf'), AGENT_CONTEXT, '150')[1],
+      priorities(load(one, 'extensions.conf'), AGENT_CONTEXT, '150')[2],
       'Queue(a,,,,600)',
     );
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DRAIN_CONTEXT, DRAINING_CONTEXT, drainGate } from '../drain.ts';
 import {
   AGENT_CONTEXT,
   AGENT_LOOKUP_CONTEXT,
@@ -89,6 +90,7 @@ describe('dialplan', () => {
     // Asterisk variables, spelled without `${` in a JS string.
     const v = (name: string) => `$${'{'}${name}}`;
     assert.deepEqual(route(dialplan, DIAL_SUBROUTINE, 's')?.priorities, [
+      drainGate(),
       `GotoIf($["${v('SWITCHBOARD_SPY')}" != ""]?spy,1)`,
       `Dial(PJSIP/${v('ARG1')},45)`,
       `Goto(s-${v('DIALSTATUS')},1)`,
@@ -109,6 +111,31 @@ describe('dialplan', () => {
     assert.deepEqual(cause('CANCEL'), ['Hangup(16)']);
   });
 
+  it('refuses new calls while Asterisk drains: marked by the preStop hook, 503 with cause 42', () => {
+    const v = (name: string) => `$${'{'}${name}}`;
+    assert.equal(
+      drainGate(),
+      `GotoIf($["${v('GLOBAL(SWITCHBOARD_DRAINING)')}" = "1"]?${DRAINING_CONTEXT},s,1)`,
+    );
+    assert.deepEqual(route(dialplan, DRAIN_CONTEXT, 'start')?.priorities, [
+      'Set(GLOBAL(SWITCHBOARD_DRAINING)=1)',
+      'UserEvent(SwitchboardDraining)',
+      'Hangup()',
+    ]);
+    assert.deepEqual(route(dialplan, DRAINING_CONTEXT, 's')?.priorities, [
+      'Progress()',
+      'Playtones(congestion)',
+      'Wait(2)',
+      'Hangup(42)',
+    ]);
+    // nothing reaches the drain context from a phone: it is not included anywhere
+    assert.ok(
+      dialplan.categories.every(
+        (c) => !c.lines.some((l) => l.key === 'include' && l.value === DRAIN_CONTEXT),
+      ),
+    );
+  });
+
   it('lets a transfer reach queue numbers and agents only, never the catch-all refusal', () => {
     const transfer = dialplan.categories.find((c) => c.name === TRANSFER_CONTEXT);
     assert.ok(transfer);
@@ -125,19 +152,19 @@ describe('dialplan', () => {
   it('answers the hotline and queues the caller for a bounded time', () => {
     assert.deepEqual(route(dialplan, AGENT_CONTEXT, '117'), {
       context: AGENT_CONTEXT,
-      priorities: ['Answer()', 'Queue(support,,,,600)', 'Hangup(16)'],
+      priorities: [drainGate(), 'Answer()', 'Queue(support,,,,600)', 'Hangup(16)'],
     });
     const other = load(
       render([], { config: spec({ hotline: { number: '200', queue: 'sales' } }) }),
       'extensions.conf',
     );
-    assert.deepEqual(route(other, AGENT_CONTEXT, '200')?.priorities[1], 'Queue(sales,,,,600)');
+    assert.deepEqual(route(other, AGENT_CONTEXT, '200')?.priorities[2], 'Queue(sales,,,,600)');
   });
 
   it('answers the echo test number with a prompt and Echo()', () => {
     assert.deepEqual(route(dialplan, AGENT_CONTEXT, ECHO_TEST_NUMBER), {
       context: AGENT_CONTEXT,
-      priorities: ['Answer()', 'Playback(demo-echotest)', 'Echo()', 'Hangup(16)'],
+      priorities: [drainGate(), 'Answer()', 'Playback(demo-echotest)', 'Echo()', 'Hangup(16)'],
     });
   });
 

@@ -9,6 +9,7 @@
 // the queue's max wait, then the overflow: Goto another queue's number, Goto
 // an agent's extension (which dials it through the subroutine), or Hangup.
 import type { QueueOverflow, WebRTCConfigSpec } from '../../crds/types.ts';
+import { drainContexts, drainGate } from '../drain.ts';
 import type { AcceptedAgent } from './agents.ts';
 import type { QueueRoute } from './routes.ts';
 import { SHARDS, shardSuffix } from './shards.ts';
@@ -95,6 +96,8 @@ export function queueExtension(
 ): string[] {
   const steps = [
     ...first,
+    // a draining Asterisk takes no new caller (drain.ts): it would never get to stop
+    drainGate(),
     'Answer()',
     `Queue(${route.queue},,,,${route.maxWaitSeconds})`,
     overflowStep(route.overflow, routes),
@@ -114,7 +117,8 @@ export function dialplanMain(
   return [
     `[${AGENT_CONTEXT}]`,
     ...routes.flatMap((r) => queueExtension(r.number, r, routes)),
-    `exten => ${ECHO_TEST_NUMBER},1,Answer()`,
+    `exten => ${ECHO_TEST_NUMBER},1,${drainGate()}`,
+    ' same => n,Answer()',
     ' same => n,Playback(demo-echotest)',
     ' same => n,Echo()',
     ` same => n,Hangup(${CAUSE.normal})`,
@@ -139,10 +143,13 @@ export function dialplanMain(
     ...SHARDS.map((i) => `include => ${shardContext(i)}`),
     '',
     ...superviseContexts(),
+    ...drainContexts(),
     `[${DIAL_SUBROUTINE}]`,
     // A supervisor's *51/*52/*53 reaches the agent's extension like a call
     // (superviseContexts) and spies on the agent instead of ringing it.
-    `exten => s,1,GotoIf($["${v('SWITCHBOARD_SPY')}" != ""]?spy,1)`,
+    // every call to an agent (and every listen-in) passes here: none while draining
+    `exten => s,1,${drainGate()}`,
+    ` same => n,GotoIf($["${v('SWITCHBOARD_SPY')}" != ""]?spy,1)`,
     ` same => n,Dial(PJSIP/${v('ARG1')},${spec.dialTimeoutSeconds})`,
     ` same => n,Goto(s-${v('DIALSTATUS')},1)`,
     ...toneThenHangup('s-BUSY', 'busy', CAUSE.busy),

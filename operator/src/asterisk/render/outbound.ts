@@ -27,6 +27,8 @@
 //                     and Dial sends it to the carrier.
 // Only OUTBOUND_CONTEXT is included anywhere; the other two are reached by
 // Goto from it, so no agent and no carrier can skip a step.
+
+import { drainGate } from '../drain.ts';
 import { CAUSE } from './dialplan.ts';
 import { DIALOUT_VARIABLE } from './pjsip.ts';
 import { TRUNK_LIMIT_SUBROUTINE, trunkCodecs, trunkId } from './trunks.ts';
@@ -98,6 +100,8 @@ export function dialplanOutbound(trunks: readonly RenderTrunk[]): string {
   // only the agents allowed to call out have.
   const e164 = (value: string) => `Set(${E164_VARIABLE}=${value})`;
   const normalise = [
+    // no new outside call while Asterisk drains (emergency numbers never get here)
+    drainGate(),
     `GotoIf($["${v('EXTEN:0:1')}" = "+"]?plus)`,
     `GotoIf($[${startsWith(intl)}]?international)`,
     national === '' ? 'Goto(national)' : `GotoIf($[${startsWith(national)}]?national)`,

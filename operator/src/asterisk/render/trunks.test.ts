@@ -2,6 +2,7 @@
 // PJSIP objects, its password only in a Secret, and its inbound numbers.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { drainGate } from '../drain.ts';
 import { AGENT_CONTEXT } from './dialplan.ts';
 import {
   agent,
@@ -162,11 +163,13 @@ describe('SipTrunks', () => {
     );
     const id = trunkId('carrier');
     assert.deepEqual(priorities(dialplan, id, '117'), [
+      drainGate(),
       'Answer()',
       'Queue(support,,,,600)',
       'Hangup(16)',
     ]);
     assert.deepEqual(priorities(dialplan, id, '+23222000118'), [
+      drainGate(),
       'Answer()',
       'Queue(billing,,,,90)',
       'Hangup(17)',
@@ -182,7 +185,7 @@ describe('SipTrunks', () => {
       ['_[0-9*#+],1,Hangup(1)', '_[0-9*#+].,1,Hangup(1)', 'i,1,Hangup(1)'],
     );
     // the agents' context is as before
-    assert.deepEqual(priorities(dialplan, AGENT_CONTEXT, '117').length, 3);
+    assert.deepEqual(priorities(dialplan, AGENT_CONTEXT, '117').length, 4);
   });
 
   it('limits the calls of a trunk with maxCalls through a counting subroutine', () => {
@@ -193,6 +196,7 @@ describe('SipTrunks', () => {
     const limit = `Gosub(${TRUNK_LIMIT_SUBROUTINE},s,1(${trunkId('carrier')},4))`;
     assert.deepEqual(priorities(dialplan, trunkId('carrier'), '117'), [
       limit,
+      drainGate(),
       'Answer()',
       'Queue(support,,,,600)',
       'Hangup(16)',
@@ -201,7 +205,7 @@ describe('SipTrunks', () => {
       limit,
       `Goto(${AGENT_CONTEXT},1001,1)`,
     ]);
-    assert.equal(priorities(dialplan, trunkId('other'), '117')[0], 'Answer()');
+    assert.equal(priorities(dialplan, trunkId('other'), '117')[0], drainGate());
     assert.deepEqual(priorities(dialplan, TRUNK_LIMIT_SUBROUTINE, 's'), [
       'Set(GROUP(switchboard-trunks)=${ARG1})',
       'GotoIf($[${GROUP_COUNT(${ARG1}@switchboard-trunks)} > ${ARG2}]?full)',
