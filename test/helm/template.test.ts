@@ -160,7 +160,7 @@ describe('helm template, default values', async () => {
       '5060/UDP',
       '5060/TCP',
     ]);
-    assert.deepEqual(ports('sb-switchboard-asterisk-ami'), ['5038/TCP']);
+    assert.deepEqual(ports('sb-switchboard-asterisk-ami'), ['5038/TCP', '8089/TCP']);
     assert.deepEqual(ports('sb-switchboard'), ['80/TCP']);
   });
 
@@ -185,6 +185,12 @@ describe('helm template, default values', async () => {
       policy.spec.podSelector.matchLabels,
       find(objects, 'Deployment', 'sb-switchboard-asterisk').spec.selector.matchLabels,
     );
+    // wss from anyone, so also the operator reading the served certificate
+    const wss = policy.spec.ingress.filter(
+      (r: { from?: unknown; ports: { port: number }[] }) =>
+        !r.from && r.ports.some((p) => p.port === 8089),
+    );
+    assert.equal(wss.length, 1);
   });
 
   it('creates a valid WebRTCConfig "default" that points the operator at AMI', () => {
