@@ -47,6 +47,8 @@ export class CertificateController {
   readonly #d: CertificateControllerDeps;
   /** Key → resourceVersion our last status write was based on: a cache still there has not shown it. */
   readonly #writtenOver = new Map<string, string | undefined>();
+  /** Key → fingerprint of the served certificate whose expiry warning was recorded. */
+  readonly #warned = new Map<string, string>();
 
   constructor(deps: CertificateControllerDeps) {
     this.#d = deps;
@@ -57,6 +59,7 @@ export class CertificateController {
     const config = this.#d.configs.get(name, namespace);
     if (!config || config.metadata.deletionTimestamp) {
       this.#writtenOver.delete(key);
+      this.#warned.delete(key);
       forgetCertificate(namespace);
       return;
     }
@@ -77,10 +80,10 @@ export class CertificateController {
 
     const secret = await this.#readSecret(namespace, ref.name);
     let served = await this.#probe(config);
-    let outcome = this.#decide(config, ref.name, secret, served);
+    let outcome = this.#decide(key, config, ref.name, secret, served);
     if (outcome.reload && (await this.#reload(namespace))) {
       served = await this.#probe(config);
-      outcome = this.#decide(config, ref.name, secret, served);
+      outcome = this.#decide(key, config, ref.name, secret, served);
     }
 
     const now = this.#d.now?.() ?? new Date();
@@ -92,6 +95,7 @@ export class CertificateController {
     await this.#write(key, config, next);
     reportCertificate(namespace, outcome.certificate, outcome.expiring);
     // After the status write: a failed write is retried, and the Events come with it.
+    if (outcome.warned && served.ok) this.#warned.set(key, served.facts.fingerprint);
     for (const e of outcome.events) {
       if (e.type === 'Warning')
         this.#d.events.warning(config, e.reason, 'CheckCertificate', e.note);
@@ -106,8 +110,16 @@ export class CertificateController {
     this.#d.requeueAfter(key, pending ? PENDING_RECHECK_MS : this.#d.checkMs);
   }
 
-  #decide(config: WebRTCConfig, secretName: string, secret: Observed, served: Observed) {
+  #decide(
+    key: string,
+    config: WebRTCConfig,
+    secretName: string,
+    secret: Observed,
+    served: Observed,
+  ) {
+    const warned = this.#warned.get(key);
     return certificateStatus({
+      ...(warned === undefined ? {} : { warnedFingerprint: warned }),
       secretName,
       secret,
       served,

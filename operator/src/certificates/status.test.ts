@@ -85,6 +85,34 @@ describe('certificate status', () => {
     assert.deepEqual(o.events, []);
   });
 
+  it('warns once when a renewal stays pending until the served certificate runs low', () => {
+    const served = ok(old10);
+    // renewed at 30 days left, never mounted: pending, no warning yet
+    const early = certificateStatus(
+      input({ served, now: new Date('2026-11-16T00:00:00Z'), previous: after('Served', old10) }),
+    );
+    assert.equal(early.condition.reason, 'RenewalPending');
+    assert.equal(early.expiring, false);
+    assert.deepEqual(early.events, []);
+    // still pending with 10 days left: one warning naming what is served
+    const late = certificateStatus(input({ served, previous: after('RenewalPending', old10) }));
+    assert.equal(late.condition.reason, 'RenewalPending');
+    assert.deepEqual(
+      late.events.map((e) => e.reason),
+      ['CertificateExpiring'],
+    );
+    assert.match(late.events[0]?.note ?? '', /serves serial 01 .*10 days left/);
+    assert.equal(late.warned, true);
+    const again = certificateStatus(
+      input({
+        served,
+        previous: after('RenewalPending', old10),
+        warnedFingerprint: old10.fingerprint,
+      }),
+    );
+    assert.deepEqual(again.events, []);
+  });
+
   it('CertificateRenewed once the served certificate changes, and the warning ends', () => {
     const o = certificateStatus(input({ previous: after('RenewalPending', old10) }));
     assert.equal(o.condition.reason, 'Served');

@@ -22,6 +22,11 @@ export interface CertificateInput {
   readonly generation: number | undefined;
   readonly now: Date;
   readonly warningDays: number;
+  /**
+   * The served certificate an expiry warning was last recorded for; omitted
+   * (unknown, e.g. after a restart): judged from the previous condition.
+   */
+  readonly warnedFingerprint?: string;
 }
 
 export interface CertificateEvent {
@@ -39,6 +44,8 @@ export interface CertificateOutcome {
   readonly reload: boolean;
   /** The served certificate expires within the warning days (or has expired). */
   readonly expiring: boolean;
+  /** The served certificate has had its expiry warning (now or before). */
+  readonly warned: boolean;
 }
 
 type Reason =
@@ -113,12 +120,24 @@ export function certificateStatus(input: CertificateInput): CertificateOutcome {
       reason: 'CertificateRenewed',
       note: `Asterisk serves ${describeCertificate(servedFacts)}, replacing serial ${previous.certificate.serial}`,
     });
-  if (servedFacts && (before?.reason !== reason || changed)) {
-    if (reason === 'ExpiringSoon')
-      events.push({ type: 'Warning', reason: 'CertificateExpiring', note: message });
-    if (reason === 'Expired')
-      events.push({ type: 'Warning', reason: 'CertificateExpired', note: message });
-  }
+  // One expiry warning per served certificate, also while a renewal is stuck
+  // pending (a Secret renewed but never mounted still lets the old one run out).
+  const warnedBefore =
+    servedFacts !== undefined &&
+    (input.warnedFingerprint !== undefined
+      ? input.warnedFingerprint === servedFacts.fingerprint
+      : !changed && (before?.reason === 'ExpiringSoon' || before?.reason === 'Expired'));
+  if (servedFacts && expiring && !expired && !warnedBefore)
+    events.push({
+      type: 'Warning',
+      reason: 'CertificateExpiring',
+      note:
+        reason === 'ExpiringSoon'
+          ? message
+          : `Asterisk serves ${describeCertificate(servedFacts)}: ${days(left ?? 0)} left (warning below ${warningDays}); ${message}`,
+    });
+  if (servedFacts && reason === 'Expired' && (before?.reason !== reason || changed))
+    events.push({ type: 'Warning', reason: 'CertificateExpired', note: message });
 
   return {
     certificate: servedFacts ?? previous?.certificate,
@@ -132,5 +151,6 @@ export function certificateStatus(input: CertificateInput): CertificateOutcome {
     events,
     reload,
     expiring,
+    warned: warnedBefore || events.some((e) => e.reason === 'CertificateExpiring'),
   };
 }

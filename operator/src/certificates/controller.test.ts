@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { CustomObjectsApi, V1Secret } from '@kubernetes/client-node';
+import {
+  selfSignedCertificate,
+  type TlsCertificate,
+} from '../../../test/support/tls-certificate.ts';
+import type { EventRecorder } from '../clients/events.ts';
+import type { CertificateFacts, WebRTCConfig } from '../crds/types.ts';
+import type { Informer } from '../kube/informer.ts';
+import { silentLogger } from '../log.ts';
+import { parseCertificatePem } from './certificate.ts';
+import { CertificateController, PENDING_RECHECK_MS } from './controller.ts';
+
+// Real certificates (openssl): 10 days left, and a renewed one with 90.
+let oldPair: TlsCertificate;
+let newPair: TlsCertificate;
+let OLD: CertificateFacts;
+let NEW: CertificateFacts;
+before(async () => {
+  [oldPair, newPair] = await Promise.all([
+    selfSignedCertificate({ days: 10 }),
+    selfSignedCertificate({ days: 90 }),
+  ]);
+  OLD = parseCertificatePem(oldPair.cert);
+  NEW = parseCertificatePem(newPair.cert);
+});
+const pairOf = (f: CertificateFacts) => (f === OLD ? oldPair : newPair);
+
+/** One WebRTCConfig in a cache, its DTLS Secret, and what Asterisk serves (reloads swap it for the mounted files). */
+function world(o: { dtls?: boolean; served: CertificateFacts; secret: CertificateFacts }) {
+  let config: WebRTCConfig = {
+    apiVersion: 'switchboard.dev/v1alpha1',
+    kind: 'WebRTCConfig',
+    metadata: { name: 'default', namespace: 'cc', generation: 2, resourceVersion: '10' },
+    spec: {
+      ami: { host: 'pbx-ami', port: 5038, secretName: 'ami' },
+      ...(o.dtls === false ? {} : { dtlsCertificateSecret: { name: 'pbx-tls' } }),
+    } as WebRTCConfig['spec'],
+  };
+  const state = {
+    served: o.served,
+    secret: o.secret,
+    /** What a reload makes Asterisk serve (the mounted files). */
+    mounted: o.served,
+    reloads: 0,
+    patches: [] as Record<string, unknown>[],
+    events: [] as { type: string; reason: string; note: string }[],
+    requeues: [] as number[],
+    failPatch: false,
+    rv: 10,
+  };
+  const configs = {
+    get: () => config,
+  } as unknown as Informer<WebRTCConfig>;
+  const controller = new CertificateController({
+    configs,
+    core: {
+      readNamespacedSecret: async () =>
+        ({
+          type: 'kubernetes.io/tls',
+          data: {
+            'tls.crt': Buffer.from(pairOf(state.secret).cert).toString('base64'),
+            'tls.key': Buffer.from(pairOf(state.secret).key).toString('base64'),
+          },
+        }) as V1Secret,
+    },
+    custom: {
+      patchNamespacedCustomObjectStatus: async ({ body }: { body: Record<string, unknown> }) => {
+        if (state.failPatch) throw Object.assign(new Error('conflict'), { code: 409 });
+        state.patches.push(body);
+        return { metadata: { resourceVersion: String(++state.rv) } };
+      },
+    } as unknown as CustomObjectsApi,
+    events: {
+      normal: (_t, reason, _a, note) => state.events.push({ type: 'Normal', reason, note }),
+      warning: (_t, reason, _a, note) => state.events.push({ type: 'Warning', reason, note }),
+    } as EventRecorder,
+    logger: silentLogger,
+    ami: () => ({
+      state: 'connected',
+      action: async (fields: Record<string, string>) => {
+        assert.deepEqual(fields, { action: 'Reload', module: 'http' });
+        state.reloads++;
+        state.served = state.mounted;
+        return { response: 'Success' } as never;
+      },
+    }),
+    requeueAfter: (_k, ms) => state.requeues.push(ms),
+    httpsPort: 8089,
+    checkMs: 60_000,
+    warningDays: 14,
+    probe: async (host, port) => {
+      assert.deepEqual([host, port], ['pbx-ami', 8089]);
+      return state.served;
+    },
+  });
+  /** The cache catches up with the last write. */
+  const sync = () => {
+    const last = state.patches.at(-1);
+    config = {
+      ...config,
+      metadata: { ...config.metadata, resourceVersion: String(state.rv) },
+      status: JSON.parse(JSON.stringify(last?.status ?? {})),
+    };
+  };
+  return { controller, state, sync, config: () => config };
+}
+
+describe('certificate controller', () => {
+  it('reports the served certificate and checks again after the check interval', async () => {
+    const w = world({ served: NEW, secret: NEW });
+    await w.controller.processItem('cc/default');
+    assert.equal(w.state.reloads, 0);
+    const status = w.state.patches[0]?.status as WebRTCConfig['status'];
+    assert.deepEqual(status?.certificate, NEW);
+    assert.equal(status?.conditions?.[0]?.reason, 'Served');
+    assert.deepEqual(w.state.requeues, [60_000]);
+    w.sync();
+    await w.controller.processItem('cc/default');
+    assert.equal(w.state.patches.length, 1, 'nothing changed: nothing written');
+  });
+
+  it('reloads the HTTP server while the Secret differs; pending until the files change', async () => {
+    const w = world({ served: OLD, secret: NEW });
+    await w.controller.processItem('cc/default');
+    assert.equal(w.state.reloads, 1); // the files are still old: nothing changes
+    assert.equal(
+      (w.state.patches[0]?.status as WebRTCConfig['status'])?.conditions?.[0]?.reason,
+      'RenewalPending',
+    );
+    assert.deepEqual(w.state.requeues, [PENDING_RECHECK_MS]);
+    w.sync();
+    w.state.mounted = NEW; // the kubelet swapped the mounted files
+    await w.controller.processItem('cc/default');
+    assert.equal(w.state.reloads, 2);
+    const status = w.state.patches[1]?.status as WebRTCConfig['status'];
+    assert.deepEqual(status?.certificate, NEW, 'probed again after the reload');
+    assert.equal(status?.conditions?.[0]?.reason, 'Served');
+    assert.deepEqual(
+      w.state.events.map((e) => e.reason),
+      ['CertificateExpiring', 'CertificateRenewed'],
+    );
+    assert.deepEqual(w.state.requeues, [PENDING_RECHECK_MS, 60_000]);
+  });
+
+  it('records Events only after the status write, and not again from a cache that is behind', async () => {
+    const w = world({ served: OLD, secret: OLD });
+    w.state.failPatch = true;
+    await assert.rejects(w.controller.processItem('cc/default'));
+    assert.equal(w.state.events.length, 0);
+    w.state.failPatch = false;
+    await w.controller.processItem('cc/default');
+    assert.deepEqual(
+      w.state.events.map((e) => e.reason),
+      ['CertificateExpiring'],
+    );
+    // the cache has not shown the write yet: wait for it rather than decide on the old status
+    await w.controller.processItem('cc/default');
+    assert.equal(w.state.events.length, 1);
+    assert.equal(w.state.requeues.at(-1), 100);
+    w.sync();
+    await w.controller.processItem('cc/default');
+    assert.equal(w.state.events.length, 1);
+  });
+
+  it('never puts key material in status or Events', async () => {
+    const w = world({ served: OLD, secret: NEW });
+    await w.controller.processItem('cc/default');
+    const written = JSON.stringify([w.state.patches, w.state.events]);
+    const keyBody = newPair.key.split('\n')[1] ?? '';
+    assert.ok(keyBody.length > 20);
+    assert.ok(!written.includes('PRIVATE') && !written.includes(keyBody.slice(0, 20)));
+  });
+
+  it('without a DTLS Secret: no certificate in status and no condition', async () => {
+    const w = world({ dtls: false, served: NEW, secret: NEW });
+    await w.controller.processItem('cc/default');
+    assert.equal(w.state.patches.length, 0, 'nothing to remove');
+    // a config that had one
+    const had = world({ served: NEW, secret: NEW });
+    await had.controller.processItem('cc/default');
+    had.sync();
+    (had.config().spec as { dtlsCertificateSecret?: unknown }).dtlsCertificateSecret = undefined;
+    await had.controller.processItem('cc/default');
+    const body = had.state.patches.at(-1)?.status as Record<string, unknown>;
+    assert.equal(body.certificate, null, 'a merge patch removes it with null');
+    assert.deepEqual(body.conditions, []);
+  });
+});
