@@ -10,7 +10,7 @@ import type { CertificateFacts, WebRTCConfig } from '../crds/types.ts';
 import type { Informer } from '../kube/informer.ts';
 import { silentLogger } from '../log.ts';
 import { parseCertificatePem } from './certificate.ts';
-import { CertificateController, PENDING_RECHECK_MS } from './controller.ts';
+import { CertificateController, PENDING_RECHECK_MS, UNREACHABLE_RECHECK_MS } from './controller.ts';
 
 // Real certificates (openssl): 10 days left, and a renewed one with 90.
 let oldPair: TlsCertificate;
@@ -48,6 +48,7 @@ function world(o: { dtls?: boolean; served: CertificateFacts; secret: Certificat
     events: [] as { type: string; reason: string; note: string }[],
     requeues: [] as number[],
     failPatch: false,
+    down: false,
     rv: 10,
   };
   const configs = {
@@ -92,6 +93,7 @@ function world(o: { dtls?: boolean; served: CertificateFacts; secret: Certificat
     warningDays: 14,
     probe: async (host, port) => {
       assert.deepEqual([host, port], ['pbx-ami', 8089]);
+      if (state.down) throw new Error('TLS handshake with pbx-ami:8089: connect ECONNREFUSED');
       return state.served;
     },
   });
@@ -162,6 +164,20 @@ describe('certificate controller', () => {
     w.sync();
     await w.controller.processItem('cc/default');
     assert.equal(w.state.events.length, 1);
+  });
+
+  it('Unreachable: keeps the last certificate, reloads nothing, checks again within 10 s', async () => {
+    const w = world({ served: NEW, secret: NEW });
+    await w.controller.processItem('cc/default');
+    w.sync();
+    w.state.down = true;
+    await w.controller.processItem('cc/default');
+    const status = w.state.patches.at(-1)?.status as WebRTCConfig['status'];
+    assert.equal(status?.conditions?.[0]?.reason, 'Unreachable');
+    assert.match(status?.conditions?.[0]?.message ?? '', /ECONNREFUSED/);
+    assert.deepEqual(status?.certificate, NEW);
+    assert.equal(w.state.reloads, 0);
+    assert.deepEqual(w.state.requeues, [60_000, UNREACHABLE_RECHECK_MS]);
   });
 
   it('never puts key material in status or Events', async () => {

@@ -25,6 +25,8 @@ import { CERTIFICATE_CONDITION, certificateStatus, type Observed } from './statu
 
 /** While the Secret and the served certificate differ, check (and reload) this often. */
 export const PENDING_RECHECK_MS = 2_000;
+/** While Asterisk's TLS port does not answer, check at most this far apart. */
+export const UNREACHABLE_RECHECK_MS = 10_000;
 
 export interface CertificateControllerDeps {
   readonly configs: Informer<WebRTCConfig>;
@@ -106,8 +108,15 @@ export class CertificateController {
         { namespace, certificate: describeCertificate(served.facts) },
         'Asterisk serves this certificate',
       );
-    const pending = outcome.reload || !served.ok;
-    this.#d.requeueAfter(key, pending ? PENDING_RECHECK_MS : this.#d.checkMs);
+    // Unreachable: soon, but not in a tight loop (an AMI reconnect also queues a check).
+    this.#d.requeueAfter(
+      key,
+      outcome.reload
+        ? PENDING_RECHECK_MS
+        : served.ok
+          ? this.#d.checkMs
+          : Math.min(this.#d.checkMs, UNREACHABLE_RECHECK_MS),
+    );
   }
 
   #decide(
