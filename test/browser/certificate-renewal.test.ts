@@ -379,3 +379,52 @@ test('a new call after the renewal uses the renewed certificate for DTLS', async
     [],
   );
 });
+
+test('a Secret whose key does not match its certificate is not loaded into Asterisk', async () => {
+  const from = reloads.length;
+  // hand-edited: the renewed certificate with the old key
+  await r.core.replaceNamespacedSecret({
+    name: SECRET,
+    namespace: ns.name,
+    body: {
+      metadata: { name: SECRET },
+      type: 'kubernetes.io/tls',
+      data: tlsSecret({ cert: renewed.cert, key: expiring.key }),
+    },
+  });
+  const problem = await waitFor('CertificateServed SecretProblem', async () => {
+    const c = certificateCondition(await r.config());
+    return c?.reason === 'SecretProblem' ? c : undefined;
+  });
+  assert.match(problem.message, /not the private key of the certificate in tls\.crt/);
+  const warning = await waitFor('a CertificateSecretProblem Event', async () => {
+    const e = await events('CertificateSecretProblem');
+    return e.length ? e : undefined;
+  });
+  assert.equal(warning[0]?.type, 'Warning');
+  // two more checks without a reload; wss still serves the renewed certificate
+  const checks = async () =>
+    Number(
+      /^switchboard_workqueue_work_duration_seconds_count\{queue="certificate"\} (\S+)$/m.exec(
+        await operator.metrics(),
+      )?.[1] ?? 0,
+    );
+  const seen = await checks();
+  await waitUntil('two more certificate checks', async () => (await checks()) >= seen + 2);
+  assert.deepEqual(reloads.slice(from), []);
+  assert.equal(
+    (await servedCertificate('127.0.0.1', pbx.asterisk.httpsPort as number)).fingerprint,
+    second.fingerprint,
+  );
+  // fixed: Served again, with nothing to reload
+  await r.core.replaceNamespacedSecret({
+    name: SECRET,
+    namespace: ns.name,
+    body: { metadata: { name: SECRET }, type: 'kubernetes.io/tls', data: tlsSecret(renewed) },
+  });
+  await waitUntil(
+    'CertificateServed Served again',
+    async () => certificateCondition(await r.config())?.reason === 'Served',
+  );
+  assert.deepEqual(reloads.slice(from), []);
+});

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { daysLeft, describeCertificate, parseCertificatePem } from './certificate.ts';
+import { selfSignedCertificate } from '../../../test/support/tls-certificate.ts';
+import {
+  daysLeft,
+  describeCertificate,
+  keyPairProblem,
+  parseCertificatePem,
+} from './certificate.ts';
 
 // Made once with: openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes
 //   -days 3650 -subj /CN=unit.test -addext subjectAltName=IP:127.0.0.1 -set_serial 0x1F2E3D
@@ -67,5 +74,27 @@ describe('certificate facts', () => {
       describeCertificate(FACTS),
       'serial 1F2E3D (CN=unit.test, expires 2036-12-03T02:26:11Z)',
     );
+  });
+
+  it('accepts a key pair only when tls.key is the private key of tls.crt', async () => {
+    const [a, b] = await Promise.all([
+      selfSignedCertificate({ days: 1 }),
+      selfSignedCertificate({ days: 1 }),
+    ]);
+    assert.equal(keyPairProblem(a.cert, a.key), undefined);
+    assert.equal(keyPairProblem(`${a.cert}${b.cert}`, a.key), undefined, 'the leaf counts');
+    const mismatch = keyPairProblem(b.cert, a.key);
+    assert.equal(mismatch, 'tls.key is not the private key of the certificate in tls.crt');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
+    assert.equal(keyPairProblem(a.cert, rsa), mismatch, 'another key type');
+    assert.equal(keyPairProblem(a.cert, 'not a key'), 'tls.key: no PEM private key that parses');
+    assert.equal(keyPairProblem('nothing', a.key), 'tls.crt: no PEM certificate block');
+    // no message carries any of the key
+    const body = a.key.split('\n')[1] ?? '';
+    for (const m of [mismatch, keyPairProblem(a.cert, 'not a key')])
+      assert.ok(!String(m).includes(body.slice(0, 16)));
   });
 });

@@ -49,6 +49,8 @@ function world(o: { dtls?: boolean; served: CertificateFacts; secret: Certificat
     requeues: [] as number[],
     failPatch: false,
     down: false,
+    /** tls.key of another certificate (a Secret edited by hand). */
+    mismatchedKey: false,
     rv: 10,
   };
   const configs = {
@@ -62,7 +64,12 @@ function world(o: { dtls?: boolean; served: CertificateFacts; secret: Certificat
           type: 'kubernetes.io/tls',
           data: {
             'tls.crt': Buffer.from(pairOf(state.secret).cert).toString('base64'),
-            'tls.key': Buffer.from(pairOf(state.secret).key).toString('base64'),
+            'tls.key': Buffer.from(
+              (state.mismatchedKey
+                ? pairOf(state.secret === OLD ? NEW : OLD)
+                : pairOf(state.secret)
+              ).key,
+            ).toString('base64'),
           },
         }) as V1Secret,
     },
@@ -178,6 +185,19 @@ describe('certificate controller', () => {
     assert.deepEqual(status?.certificate, NEW);
     assert.equal(w.state.reloads, 0);
     assert.deepEqual(w.state.requeues, [60_000, UNREACHABLE_RECHECK_MS]);
+  });
+
+  it('a tls.key that does not match tls.crt is never loaded: SecretProblem, no reload', async () => {
+    const w = world({ served: OLD, secret: NEW });
+    w.state.mismatchedKey = true;
+    w.state.mounted = NEW;
+    await w.controller.processItem('cc/default');
+    assert.equal(w.state.reloads, 0);
+    const status = w.state.patches.at(-1)?.status as WebRTCConfig['status'];
+    assert.equal(status?.conditions?.[0]?.reason, 'SecretProblem');
+    assert.match(status?.conditions?.[0]?.message ?? '', /not the private key .*not loaded/);
+    assert.deepEqual(status?.certificate, OLD, 'what Asterisk still serves');
+    assert.ok(w.state.events.some((e) => e.reason === 'CertificateSecretProblem'));
   });
 
   it('never puts key material in status or Events', async () => {

@@ -18,7 +18,7 @@ import type { Informer } from '../kube/informer.ts';
 import type { Logger } from '../log.ts';
 import { splitKey } from '../sipagent/controller.ts';
 import { setCondition } from '../status/conditions.ts';
-import { describeCertificate, parseCertificatePem } from './certificate.ts';
+import { describeCertificate, keyPairProblem, parseCertificatePem } from './certificate.ts';
 import { forgetCertificate, reportCertificate } from './metrics.ts';
 import { servedCertificate } from './served.ts';
 import { CERTIFICATE_CONDITION, certificateStatus, type Observed } from './status.ts';
@@ -139,19 +139,25 @@ export class CertificateController {
     });
   }
 
-  /** tls.crt only; a user Secret, read at each check (not cached: its key stays out of memory). */
+  /**
+   * The Secret's certificate, once its key is known to match (a user Secret,
+   * read at each check and not cached, so the key is in memory only for the check).
+   */
   async #readSecret(namespace: string, name: string): Promise<Observed> {
+    let data: Record<string, string> | undefined;
     try {
-      const secret = await this.#d.core.readNamespacedSecret({ name, namespace });
-      const crt = secret.data?.['tls.crt'];
-      if (!crt) return { ok: false, message: 'has no key "tls.crt"' };
-      return { ok: true, facts: parseCertificatePem(Buffer.from(crt, 'base64')) };
+      data = (await this.#d.core.readNamespacedSecret({ name, namespace })).data;
     } catch (err) {
       if (isNotFound(err)) return { ok: false, message: 'not found' };
-      if (err instanceof Error && /PEM/.test(err.message))
-        return { ok: false, message: `tls.crt: ${err.message}` };
       throw err;
     }
+    const missing = ['tls.crt', 'tls.key'].filter((k) => !data?.[k]);
+    if (missing.length)
+      return { ok: false, message: `has no key ${missing.map((k) => `"${k}"`).join(', ')}` };
+    const crt = Buffer.from(data?.['tls.crt'] ?? '', 'base64');
+    const problem = keyPairProblem(crt, Buffer.from(data?.['tls.key'] ?? '', 'base64'));
+    if (problem) return { ok: false, message: `${problem}: not loaded into Asterisk` };
+    return { ok: true, facts: parseCertificatePem(crt) };
   }
 
   async #probe(config: WebRTCConfig): Promise<Observed> {

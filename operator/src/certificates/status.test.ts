@@ -163,6 +163,16 @@ describe('certificate status', () => {
     assert.equal(o.condition.message, 'Secret "pbx-tls": not found');
     assert.deepEqual(o.certificate, old10);
     assert.equal(o.expiring, true);
-    assert.equal(o.reload, false);
+    assert.equal(o.reload, false, 'a broken Secret is never loaded');
+    assert.ok(
+      o.events.some((e) => e.reason === 'CertificateSecretProblem' && e.type === 'Warning'),
+    );
+    const previous: WebRTCConfigStatus = {
+      conditions: [{ ...o.condition, lastTransitionTime: '2026-12-06T00:00:00Z' }],
+    };
+    const again = certificateStatus(
+      input({ secret: { ok: false, message: 'not found' }, served: ok(old10), previous }),
+    );
+    assert.ok(!again.events.some((e) => e.reason === 'CertificateSecretProblem'), 'once');
   });
 });

@@ -31,7 +31,11 @@ export interface CertificateInput {
 
 export interface CertificateEvent {
   readonly type: 'Normal' | 'Warning';
-  readonly reason: 'CertificateRenewed' | 'CertificateExpiring' | 'CertificateExpired';
+  readonly reason:
+    | 'CertificateRenewed'
+    | 'CertificateExpiring'
+    | 'CertificateExpired'
+    | 'CertificateSecretProblem';
   readonly note: string;
 }
 
@@ -138,6 +142,9 @@ export function certificateStatus(input: CertificateInput): CertificateOutcome {
     });
   if (servedFacts && reason === 'Expired' && (before?.reason !== reason || changed))
     events.push({ type: 'Warning', reason: 'CertificateExpired', note: message });
+  // A broken Secret is not loaded, but the kubelet mounts it anyway: new calls' DTLS would fail.
+  if (reason === 'SecretProblem' && (before?.reason !== reason || before.message !== message))
+    events.push({ type: 'Warning', reason: 'CertificateSecretProblem', note: message });
 
   return {
     certificate: servedFacts ?? previous?.certificate,
