@@ -28,7 +28,12 @@ before(async () => {
 const pairOf = (f: CertificateFacts) => (f === OLD ? oldPair : newPair);
 
 /** One WebRTCConfig in a cache, its DTLS Secret, and what Asterisk serves (reloads swap it for the mounted files). */
-function world(o: { dtls?: boolean; served: CertificateFacts; secret: CertificateFacts }) {
+function world(o: {
+  dtls?: boolean;
+  served: CertificateFacts;
+  secret: CertificateFacts;
+  now?: () => Date;
+}) {
   let config: WebRTCConfig = {
     apiVersion: 'switchboard.dev/v1alpha1',
     kind: 'WebRTCConfig',
@@ -95,6 +100,7 @@ function world(o: { dtls?: boolean; served: CertificateFacts; secret: Certificat
       },
     }),
     requeueAfter: (_k, ms) => state.requeues.push(ms),
+    ...(o.now ? { now: o.now } : {}),
     httpsPort: 8089,
     checkMs: 60_000,
     warningDays: 14,
@@ -198,6 +204,27 @@ describe('certificate controller', () => {
     assert.match(status?.conditions?.[0]?.message ?? '', /not the private key .*not loaded/);
     assert.deepEqual(status?.certificate, OLD, 'what Asterisk still serves');
     assert.ok(w.state.events.some((e) => e.reason === 'CertificateSecretProblem'));
+  });
+
+  it('after a broken Secret is fixed, waits before reloading: the kubelet may still mount the broken pair', async () => {
+    let clock = Date.now();
+    const w = world({ served: OLD, secret: NEW, now: () => new Date(clock) });
+    w.state.mismatchedKey = true;
+    await w.controller.processItem('cc/default');
+    w.sync();
+    w.state.mismatchedKey = false; // fixed
+    w.state.mounted = NEW;
+    clock += 60_000;
+    await w.controller.processItem('cc/default');
+    assert.equal(w.state.reloads, 0);
+    const held = (w.state.patches.at(-1)?.status as WebRTCConfig['status'])?.conditions?.[0];
+    assert.equal(held?.reason, 'RenewalPending');
+    assert.match(held?.message ?? '', /no reload for 90 s more/);
+    w.sync();
+    clock += 91_000;
+    await w.controller.processItem('cc/default');
+    assert.equal(w.state.reloads, 1);
+    assert.deepEqual((w.state.patches.at(-1)?.status as WebRTCConfig['status'])?.certificate, NEW);
   });
 
   it('never puts key material in status or Events', async () => {

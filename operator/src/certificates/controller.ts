@@ -25,6 +25,14 @@ import { CERTIFICATE_CONDITION, certificateStatus, type Observed } from './statu
 
 /** While the Secret and the served certificate differ, check (and reload) this often. */
 export const PENDING_RECHECK_MS = 2_000;
+/**
+ * After a broken Secret, no reload for this long: the kubelet may still have the
+ * broken pair mounted (it refreshes Secret volumes about once a minute, from a
+ * cache of about a minute), and a reload of a broken pair turns Asterisk's TLS
+ * off until a restart.
+ */
+export const BROKEN_SECRET_HOLD_MS = 150_000;
+const NOT_FOUND = 'not found';
 /** While Asterisk's TLS port does not answer, check at most this far apart. */
 export const UNREACHABLE_RECHECK_MS = 10_000;
 
@@ -42,6 +50,8 @@ export interface CertificateControllerDeps {
   readonly checkMs: number;
   readonly warningDays: number;
   readonly probe?: typeof servedCertificate;
+  /** Default BROKEN_SECRET_HOLD_MS. */
+  readonly brokenSecretHoldMs?: number;
   readonly now?: () => Date;
 }
 
@@ -51,6 +61,8 @@ export class CertificateController {
   readonly #writtenOver = new Map<string, string | undefined>();
   /** Key → fingerprint of the served certificate whose expiry warning was recorded. */
   readonly #warned = new Map<string, string>();
+  /** Key → when (epoch ms) reloads may resume after a broken Secret. */
+  readonly #heldUntil = new Map<string, number>();
 
   constructor(deps: CertificateControllerDeps) {
     this.#d = deps;
@@ -62,6 +74,7 @@ export class CertificateController {
     if (!config || config.metadata.deletionTimestamp) {
       this.#writtenOver.delete(key);
       this.#warned.delete(key);
+      this.#heldUntil.delete(key);
       forgetCertificate(namespace);
       return;
     }
@@ -80,15 +93,28 @@ export class CertificateController {
       return;
     }
 
+    const now = this.#d.now?.() ?? new Date();
     const secret = await this.#readSecret(namespace, ref.name);
+    // A Secret that exists but is broken gets mounted as it is; a missing one leaves the files alone.
+    const previous = config.status?.conditions?.find((c) => c.type === CERTIFICATE_CONDITION);
+    const wasBroken =
+      (!secret.ok && secret.message !== NOT_FOUND) ||
+      (!this.#heldUntil.has(key) &&
+        previous?.reason === 'SecretProblem' &&
+        !previous.message.endsWith(`: ${NOT_FOUND}`));
+    if (wasBroken)
+      this.#heldUntil.set(
+        key,
+        now.getTime() + (this.#d.brokenSecretHoldMs ?? BROKEN_SECRET_HOLD_MS),
+      );
+    const heldMs = Math.max(0, (this.#heldUntil.get(key) ?? 0) - now.getTime());
     let served = await this.#probe(config);
-    let outcome = this.#decide(key, config, ref.name, secret, served);
-    if (outcome.reload && (await this.#reload(namespace))) {
+    let outcome = this.#decide(key, config, ref.name, secret, served, heldMs);
+    if (outcome.reload && heldMs === 0 && (await this.#reload(namespace))) {
       served = await this.#probe(config);
-      outcome = this.#decide(key, config, ref.name, secret, served);
+      outcome = this.#decide(key, config, ref.name, secret, served, 0);
     }
 
-    const now = this.#d.now?.() ?? new Date();
     const next: WebRTCConfigStatus = {
       ...config.status,
       ...(outcome.certificate ? { certificate: outcome.certificate } : {}),
@@ -125,10 +151,12 @@ export class CertificateController {
     secretName: string,
     secret: Observed,
     served: Observed,
+    heldMs: number,
   ) {
     const warned = this.#warned.get(key);
     return certificateStatus({
       ...(warned === undefined ? {} : { warnedFingerprint: warned }),
+      ...(heldMs > 0 ? { reloadHeldMs: heldMs } : {}),
       secretName,
       secret,
       served,
@@ -148,7 +176,7 @@ export class CertificateController {
     try {
       data = (await this.#d.core.readNamespacedSecret({ name, namespace })).data;
     } catch (err) {
-      if (isNotFound(err)) return { ok: false, message: 'not found' };
+      if (isNotFound(err)) return { ok: false, message: NOT_FOUND };
       throw err;
     }
     const missing = ['tls.crt', 'tls.key'].filter((k) => !data?.[k]);

@@ -27,6 +27,8 @@ export interface CertificateInput {
    * (unknown, e.g. after a restart): judged from the previous condition.
    */
   readonly warnedFingerprint?: string;
+  /** Reloads are held this much longer (ms): the Secret was broken until recently. */
+  readonly reloadHeldMs?: number;
 }
 
 export interface CertificateEvent {
@@ -103,7 +105,11 @@ export function certificateStatus(input: CertificateInput): CertificateOutcome {
     }`;
   } else if (reload) {
     reason = 'RenewalPending';
-    message = `Secret "${secretName}" holds ${describeCertificate(secret.facts)}; Asterisk still serves ${describeCertificate(servedFacts)} until the mounted files change and its HTTP server reloads them`;
+    message = `Secret "${secretName}" holds ${describeCertificate(secret.facts)}; Asterisk still serves ${describeCertificate(servedFacts)} until the mounted files change and its HTTP server reloads them${
+      input.reloadHeldMs
+        ? `; no reload for ${Math.ceil(input.reloadHeldMs / 1000)} s more: the Secret was broken until recently and its broken files may still be mounted`
+        : ''
+    }`;
   } else if (expiring) {
     reason = 'ExpiringSoon';
     message = `Asterisk serves ${describeCertificate(servedFacts)}: ${days(left ?? 0)} left (warning below ${warningDays}); Secret "${secretName}" has not been renewed`;
