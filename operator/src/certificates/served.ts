@@ -24,8 +24,19 @@ export async function servedCertificate(
       socket.destroy();
       reject(new Error(`TLS handshake with ${host}:${port}: ${message}`));
     };
+    let connected = false;
+    socket.once('connect', () => {
+      connected = true;
+    });
     socket.once('timeout', () => fail(`no answer within ${timeoutMs} ms`));
-    socket.once('error', (err) => fail(err.message));
+    socket.once('error', (err) =>
+      fail(
+        connected
+          ? // what Asterisk does once a broken pair was loaded (asterisk/README.md)
+            `the port accepts connections but the TLS handshake fails (${err.message}): Asterisk's HTTP server may have turned TLS off after loading a broken certificate; restarting Asterisk recovers it`
+          : err.message,
+      ),
+    );
     socket.once('secureConnect', () => {
       const peer = socket.getPeerX509Certificate();
       socket.end();
