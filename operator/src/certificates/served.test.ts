@@ -30,9 +30,11 @@ describe('served certificate', () => {
       servedCertificate('127.0.0.1', port),
       /accepts connections but the TLS handshake fails.*restarting Asterisk/,
     );
-    const closed = await listen(createTcpServer());
-    servers.pop()?.close();
-    await new Promise((r) => setTimeout(r, 10));
+    // a port that was just free: listened on, then closed
+    const gone = createTcpServer();
+    const closed = await listen(gone);
+    servers.pop();
+    await new Promise((resolve) => gone.close(resolve));
     await assert.rejects(
       servedCertificate('127.0.0.1', closed),
       (err: Error) => /ECONNREFUSED/.test(err.message) && !/TLS handshake fails/.test(err.message),
