@@ -27,6 +27,14 @@ export interface OperatorConfig {
   readonly asteriskPollMs: number;
   /** The chart's webrtcConfig.* values (WEBRTC_CONFIG_DEFAULTS), applied by the leader. */
   readonly webrtcConfigDefaults: ChartDefaults | undefined;
+  /** Where Asterisk has the DTLS Secret mounted (dtls_cert_file/dtls_private_key point there). */
+  readonly asteriskDtlsDir: string;
+  /** Asterisk's https/wss port on spec.ami.host: where the served certificate is read. */
+  readonly asteriskHttpsPort: number;
+  /** How often the DTLS Secret and the served certificate are compared (the Secret is not watched). */
+  readonly certificateCheckMs: number;
+  /** A served certificate with fewer days left is a warning (Event, metric, condition). */
+  readonly certificateWarningDays: number;
 }
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -71,5 +79,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
     ),
     asteriskPollMs: positiveInt('ASTERISK_POLL_MS', env.ASTERISK_POLL_MS, 1_000) || 1_000,
     webrtcConfigDefaults: parseChartDefaults(env.WEBRTC_CONFIG_DEFAULTS),
+    asteriskDtlsDir: env.ASTERISK_DTLS_DIR || '/etc/asterisk/dtls',
+    asteriskHttpsPort: positiveInt('ASTERISK_HTTPS_PORT', env.ASTERISK_HTTPS_PORT, 8089) || 8089,
+    certificateCheckMs:
+      positiveInt('CERTIFICATE_CHECK_MS', env.CERTIFICATE_CHECK_MS, 60_000) || 60_000,
+    certificateWarningDays: positiveInt(
+      'CERTIFICATE_WARNING_DAYS',
+      env.CERTIFICATE_WARNING_DAYS,
+      14,
+    ),
   };
 }

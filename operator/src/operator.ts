@@ -5,6 +5,7 @@ import type { AgentStateRecord } from './agentstate/types.ts';
 import { AsteriskConnections } from './asterisk/connections.ts';
 import { AsteriskView } from './asterisk/view.ts';
 import { CallQueueController } from './callqueue/controller.ts';
+import { CertificateController } from './certificates/controller.ts';
 import { createEventRecorder } from './clients/events.ts';
 import type { OperatorConfig } from './config.ts';
 import type { SipAgent } from './crds/types.ts';
@@ -46,6 +47,7 @@ export interface Controllers {
   readonly configQueue: WorkQueue;
   readonly callQueueQueue: WorkQueue;
   readonly trunkQueue: WorkQueue;
+  readonly certificateQueue: WorkQueue;
   readonly view: AsteriskView;
   readonly asterisk: AsteriskConnections;
   start(): void;
@@ -116,6 +118,25 @@ export function createControllers(
     referenceRecheckMs: config.referenceRecheckMs,
     asterisk,
     view,
+    dtlsDir: config.asteriskDtlsDir,
+  });
+
+  // One key per namespace, like the configs: its DTLS Secret against what Asterisk serves.
+  const certificateQueue: WorkQueue = new WorkQueue(
+    { name: 'certificate', concurrency: 2, logger },
+    (key) => certificates.processItem(key),
+  );
+  const certificates = new CertificateController({
+    configs: caches.configs,
+    core,
+    custom,
+    events,
+    logger: logger.child({ controller: 'certificate' }),
+    ami: (namespace) => asterisk.amiClient(namespace),
+    requeueAfter: (key, ms) => certificateQueue.add(key, ms),
+    httpsPort: config.asteriskHttpsPort,
+    checkMs: config.certificateCheckMs,
+    warningDays: config.certificateWarningDays,
   });
 
   // The chart's webrtcConfig.* values become WebRTCConfig "default" in the release namespace.
@@ -183,7 +204,11 @@ export function createControllers(
       for (const n of names) agentQueue.add(`${namespace}/${n}`, ASTERISK_STATUS_BATCH_MS);
     }
   });
-  view.onNamespaceChanged((namespace) => configQueue.add(`${namespace}/default`));
+  view.onNamespaceChanged((namespace) => {
+    configQueue.add(`${namespace}/default`);
+    // AMI (re)connected: Asterisk may have restarted with other files, and can reload now.
+    certificateQueue.add(`${namespace}/default`);
+  });
 
   // Labels are not part of the generation, but CallQueue selectors read them.
   let previousGeneration = new Map<string, string>();
@@ -229,6 +254,7 @@ export function createControllers(
       if (kind === 'delete') configGenerations.delete(key);
       else configGenerations.set(key, generation);
       if (agentsConcerned) {
+        certificateQueue.add(key);
         for (const a of caches.agents.list(c.metadata.namespace)) agentQueue.add(keyOf(a));
         recheckQueues(c.metadata.namespace);
         recheckTrunks(c.metadata.namespace);
@@ -290,6 +316,7 @@ export function createControllers(
     configQueue,
     callQueueQueue,
     trunkQueue,
+    certificateQueue,
     view,
     asterisk,
     start() {
@@ -298,11 +325,13 @@ export function createControllers(
       configQueue.start();
       callQueueQueue.start();
       trunkQueue.start();
+      certificateQueue.start();
       // A new leader reconciles everything once: nothing is assumed from before.
       for (const a of caches.agents.list()) agentQueue.add(keyOf(a));
       for (const c of caches.configs.list()) configQueue.add(keyOf(c));
       for (const q of caches.queues.list()) callQueueQueue.add(keyOf(q));
       for (const t of caches.trunks.list()) trunkQueue.add(keyOf(t));
+      for (const c of caches.configs.list()) certificateQueue.add(keyOf(c));
     },
     async stop() {
       await chartDefaults?.stop();
@@ -311,6 +340,7 @@ export function createControllers(
         configQueue.stop(),
         callQueueQueue.stop(),
         trunkQueue.stop(),
+        certificateQueue.stop(),
       ]);
       await asterisk.stop();
       previousGeneration = new Map();

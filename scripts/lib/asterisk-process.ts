@@ -52,6 +52,12 @@ export interface AsteriskProcessOptions {
   readonly group?: ProcessGroup;
   /** Added to Asterisk's environment, as a Pod's `env` (e.g. PGPASSWORD from a Secret). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * wss on a port of its own with the certificate in <etc>/dtls (tls.crt,
+   * tls.key), where the chart mounts the DTLS Secret; the caller puts the files
+   * there before start (an AtomicWriter, as the kubelet would).
+   */
+  readonly tls?: boolean;
 }
 
 export interface AsteriskProcess {
@@ -61,9 +67,14 @@ export interface AsteriskProcess {
   readonly logDir: string;
   readonly amiPort: number;
   readonly httpPort: number;
+  /** With `tls`: the https/wss port, and the folder standing for /etc/asterisk/dtls. */
+  readonly httpsPort: number | undefined;
+  readonly dtlsDir: string | undefined;
   readonly ami: { readonly username: string; readonly secret: string };
   /** ws://127.0.0.1:<httpPort>/ws */
   readonly wsUrl: string;
+  /** With `tls`: wss://127.0.0.1:<httpsPort>/ws */
+  readonly wssUrl: string | undefined;
   /** uid/gid Asterisk runs as (files it must read are made readable to this group). */
   readonly runAs: { uid: number; gid: number } | undefined;
   /** Starts Asterisk (again) and resolves once it is fully booted. */
@@ -82,7 +93,7 @@ export interface AsteriskProcess {
 /** The base configuration with the changes a loopback run needs. Pure. */
 export function localConfig(
   base: Readonly<Record<string, string>>,
-  o: { prefix: string; dir: string; amiPort: number; httpPort: number },
+  o: { prefix: string; dir: string; amiPort: number; httpPort: number; httpsPort?: number },
 ): Record<string, string> {
   const files = { ...base };
   const d = (name: string) => join(o.dir, name);
@@ -103,12 +114,23 @@ astlogdir => ${d('log')}
 astsbindir => ${join(o.prefix, 'sbin')}
 
 ${(base['asterisk.conf'] ?? '').slice((base['asterisk.conf'] ?? '').indexOf('[options]'))}`;
-  files['http.conf'] = replaceSettings(base['http.conf'] ?? '', {
-    bindaddr: '127.0.0.1',
-    bindport: String(o.httpPort),
-    // No certificate in a local run: browsers use ws:// on loopback.
-    tlsenable: 'no',
-  });
+  files['http.conf'] = replaceSettings(
+    base['http.conf'] ?? '',
+    o.httpsPort === undefined
+      ? {
+          bindaddr: '127.0.0.1',
+          bindport: String(o.httpPort),
+          // No certificate in a local run: browsers use ws:// on loopback.
+          tlsenable: 'no',
+        }
+      : {
+          bindaddr: '127.0.0.1',
+          bindport: String(o.httpPort),
+          tlsbindaddr: `127.0.0.1:${o.httpsPort}`,
+          tlscertfile: join(d('etc'), 'dtls', 'tls.crt'),
+          tlsprivatekey: join(d('etc'), 'dtls', 'tls.key'),
+        },
+  );
   files['manager.conf'] = replaceSettings(base['manager.conf'] ?? '', {
     bindaddr: '127.0.0.1',
     port: String(o.amiPort),
@@ -131,7 +153,11 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
   const { dir } = options;
   const etcDir = join(dir, 'etc');
   const logDir = join(dir, 'log');
-  const [amiPort, httpPort] = await Promise.all([freePort(), freePort()]);
+  const [amiPort, httpPort, httpsPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    options.tls ? freePort() : undefined,
+  ]);
   const asRoot = process.getuid?.() === 0;
   const runAs = asRoot ? NOBODY : undefined;
   mkdirSync(dir, { recursive: true });
@@ -147,7 +173,13 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
   const baseDir = join(repoRoot, 'asterisk', 'etc');
   const base: Record<string, string> = {};
   for (const f of readdirSync(baseDir)) base[f] = readFileSync(join(baseDir, f), 'utf8');
-  const files = localConfig(base, { prefix, dir, amiPort, httpPort });
+  const files = localConfig(base, {
+    prefix,
+    dir,
+    amiPort,
+    httpPort,
+    ...(httpsPort === undefined ? {} : { httpsPort }),
+  });
   for (const sub of ['etc', 'etc/ami', 'etc/switchboard', 'db', 'keys', 'spool', 'run', 'log'])
     mkdirSync(join(dir, sub), { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(etcDir, name), text);
@@ -186,8 +218,11 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
     logDir,
     amiPort,
     httpPort,
+    httpsPort,
+    dtlsDir: options.tls ? join(etcDir, 'dtls') : undefined,
     ami,
     wsUrl: `ws://127.0.0.1:${httpPort}/ws`,
+    wssUrl: httpsPort === undefined ? undefined : `wss://127.0.0.1:${httpsPort}/ws`,
     runAs,
     get running() {
       return proc !== undefined && proc.child.exitCode === null && proc.child.signalCode === null;

@@ -1,22 +1,11 @@
 // Plays the kubelet for an Asterisk outside Kubernetes (tests, `make run`):
 // projects the operator's generated ConfigMaps and Secrets of one namespace
 // into <dir>/switchboard the way a projected volume does, in the kubelet's
-// AtomicWriter layout: the files live in `..data_<n>/`, `..data` links to the
-// current one, and each `<file>` links to `..data/<file>`; a new version is
-// written beside the old one and swapped in with one rename of `..data`, so
-// every file changes at once and none is ever half-written. The directory can
-// be bind-mounted as a whole (never a single file: that is subPath's problem).
+// AtomicWriter layout (atomic-writer.ts): every file changes at once and none
+// is ever half-written. The directory can be bind-mounted as a whole (never a
+// single file: that is subPath's problem).
 
-import {
-  chownSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CoreV1Api,
@@ -26,6 +15,7 @@ import {
 } from '@kubernetes/client-node';
 import { BASE_INCLUDES, INCLUDE_DIR } from '../../operator/src/asterisk/render/index.ts';
 import { createInformer, type Informer } from '../../operator/src/kube/informer.ts';
+import { type AtomicFile, AtomicWriter } from './atomic-writer.ts';
 
 const SELECTOR = 'app.kubernetes.io/component=asterisk-config';
 
@@ -75,43 +65,22 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   let dirty = false;
   let timer: NodeJS.Timeout | undefined;
   let projections = 0;
-  let generation = 0;
 
-  const root = join(dir, INCLUDE_DIR);
-  rmSync(root, { recursive: true, force: true }); // ours: a previous run's projection
-  mkdirSync(root, { recursive: true });
-  let linked = new Set<string>();
+  const writer = new AtomicWriter(join(dir, INCLUDE_DIR), {
+    ...(options.group === undefined ? {} : { group: options.group }),
+  });
   const project = () => {
     timer = undefined;
     if (paused) return;
     dirty = false;
-    const name = `..data_${++generation}`;
-    const data = join(root, name);
-    mkdirSync(data);
-    const files = new Set<string>();
-    const write = (file: string, content: string | Buffer, mode: number) => {
-      const path = join(data, file);
-      if (options.group === undefined) writeFileSync(path, content, { mode });
-      else {
-        writeFileSync(path, content, { mode: 0o440 });
-        chownSync(path, 0, options.group);
-      }
-      files.add(file);
-    };
+    const files = new Map<string, AtomicFile>();
     for (const cm of configMaps.list(namespace))
-      for (const [file, text] of Object.entries(cm.data ?? {})) write(file, text, 0o644);
+      for (const [file, text] of Object.entries(cm.data ?? {}))
+        files.set(file, { content: text, mode: 0o644 });
     for (const s of secrets.list(namespace))
       for (const [file, b64] of Object.entries(s.data ?? {}))
-        write(file, Buffer.from(b64, 'base64'), 0o600);
-    const tmp = join(root, '..data_tmp');
-    rmSync(tmp, { force: true });
-    symlinkSync(name, tmp);
-    renameSync(tmp, join(root, '..data'));
-    for (const file of files)
-      if (!linked.has(file)) symlinkSync(join('..data', file), join(root, file));
-    for (const file of linked) if (!files.has(file)) rmSync(join(root, file), { force: true });
-    linked = files;
-    rmSync(join(root, `..data_${generation - 1}`), { recursive: true, force: true });
+        files.set(file, { content: Buffer.from(b64, 'base64'), mode: 0o600 });
+    writer.write(files);
     projections++;
   };
   const changed = () => {

@@ -30,6 +30,7 @@ import {
   meanEnergy,
   selectedPair,
 } from './support/audio-stats.ts';
+import { audioGrows, connectCall, hangUpBoth, hangUpLeftovers, NOTHING } from './support/calls.ts';
 import { launchChromium } from './support/chromium.ts';
 import { PhoneDriver } from './support/phone-driver.ts';
 import { mountPhone, type PhonePageServer, startPhonePageServer } from './support/phone-page.ts';
@@ -95,21 +96,6 @@ async function register(d: PhoneDriver, agent: Agent): Promise<number> {
   return (await d.lastEvent('registered')) - clicked;
 }
 
-/** Waits until a side received `packets` more audio packets and bytes than in `from`. */
-async function audioGrows(d: PhoneDriver, from: InboundAudio, what: string, packets = 10) {
-  let now = from;
-  await waitUntil(
-    `${what}: ${packets} more audio packets`,
-    async () => {
-      now = await inboundAudio(d);
-      return now.packets >= from.packets + packets && now.bytes > from.bytes;
-    },
-    10_000,
-    5,
-  );
-  return now;
-}
-
 /**
  * Listens for `seconds` of decoded audio carried by `codec` and returns its
  * mean energy (what the person hears, not merely that packets arrive) and
@@ -150,31 +136,6 @@ function slowBoot(etcDir: string, lines: number) {
       conf,
       text.replace('#include switchboard/', '#include bulk.conf\n#include switchboard/'),
     );
-}
-
-/** `caller` dials `extension`, `callee` answers, and audio flows both ways. */
-async function connectCall(
-  caller: PhoneDriver,
-  callee: PhoneDriver,
-  extension: string,
-  names: readonly [caller: string, callee: string],
-) {
-  await caller.locator('#dial').fill(extension);
-  await caller.locator('button.call').click();
-  await callee.waitForCall("call?.phase === 'ringing'");
-  await callee.locator('button.answer').click();
-  await Promise.all([
-    audioGrows(caller, NOTHING, `${names[0]} hears ${names[1]}`),
-    audioGrows(callee, NOTHING, `${names[1]} hears ${names[0]}`),
-  ]);
-}
-
-async function hangUpBoth(caller: PhoneDriver, callee: PhoneDriver) {
-  await callee.locator('button.hangup').click();
-  await Promise.all([
-    caller.waitForCall('call === undefined'),
-    callee.waitForCall('call === undefined'),
-  ]);
 }
 
 before(async () => {
@@ -249,15 +210,8 @@ after(async () => {
 
 // a failed test must not leave a call behind for the next one
 afterEach(async (t) => {
-  if ((t as { passed?: boolean }).passed) return;
-  for (const d of [ann, bob]) {
-    if (!d || !(await d.call())) continue;
-    await d.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
-    await d.waitForCall('call === undefined').catch(() => undefined);
-  }
+  if (!(t as { passed?: boolean }).passed) await hangUpLeftovers([ann, bob]);
 });
-
-const NOTHING: InboundAudio = { packets: 0, bytes: 0, energy: 0, seconds: 0, codec: undefined };
 
 /** AMI DTMF events of one channel direction, for the agent whose channel it is. */
 function dtmfEvents(name: 'DTMFBegin' | 'DTMFEnd', agent: Agent, direction: 'Received' | 'Sent') {

@@ -171,7 +171,7 @@ describe('helm template, default values', async () => {
       '5060/UDP',
       '5060/TCP',
     ]);
-    assert.deepEqual(ports('sb-switchboard-asterisk-ami'), ['5038/TCP']);
+    assert.deepEqual(ports('sb-switchboard-asterisk-ami'), ['5038/TCP', '8089/TCP']);
     assert.deepEqual(ports('sb-switchboard'), ['80/TCP']);
   });
 
@@ -224,6 +224,12 @@ describe('helm template, default values', async () => {
       policy.spec.podSelector.matchLabels,
       find(objects, 'Deployment', 'sb-switchboard-asterisk').spec.selector.matchLabels,
     );
+    // wss from anyone, so also the operator reading the served certificate
+    const wss = policy.spec.ingress.filter(
+      (r: { from?: unknown; ports: { port: number }[] }) =>
+        !r.from && r.ports.some((p) => p.port === 8089),
+    );
+    assert.equal(wss.length, 1);
   });
 
   it('ships `helm test` Pods: restricted, no API token, the operator image in chart-test mode', () => {

@@ -8,9 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AsteriskProcess, createAsterisk } from '../../scripts/lib/asterisk-process.ts';
+import { AtomicWriter } from '../../scripts/lib/atomic-writer.ts';
 import { type Projector, projectionComplete, startProjector } from '../../scripts/lib/projector.ts';
 import type { TestCluster } from './cluster.ts';
 import type { Resources } from './resources.ts';
+import type { TlsCertificate } from './tls-certificate.ts';
 import { waitUntil } from './wait.ts';
 
 export const REAL_AMI_SECRET_NAME = 'asterisk-ami';
@@ -21,6 +23,11 @@ export interface RealAsterisk {
   readonly dir: string;
   /** spec.ami of a WebRTCConfig that reaches this Asterisk. */
   readonly amiSpec: { host: string; port: number; secretName: string };
+  /**
+   * With `tls`: puts a certificate into the folder standing for the mounted
+   * DTLS Secret, in one swap, as the kubelet updates a Secret volume.
+   */
+  mountCertificate(certificate: TlsCertificate): void;
   /** Waits for the first projection, then starts Asterisk (fully booted). */
   start(): Promise<void>;
   /** Log lines at WARNING or ERROR since `from` (an offset into messages.log). */
@@ -31,10 +38,14 @@ export interface RealAsterisk {
 export async function startRealAsterisk(
   cluster: TestCluster,
   r: Resources,
-  options: { env?: Readonly<Record<string, string>> } = {},
+  options: { env?: Readonly<Record<string, string>>; tls?: boolean } = {},
 ): Promise<RealAsterisk> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-asterisk-'));
   const asterisk = await createAsterisk({ dir, ...options });
+  const dtls =
+    asterisk.dtlsDir === undefined
+      ? undefined
+      : new AtomicWriter(asterisk.dtlsDir, asterisk.runAs ? { group: asterisk.runAs.gid } : {});
   await r.core.createNamespacedSecret({
     namespace: r.namespace,
     body: { metadata: { name: REAL_AMI_SECRET_NAME }, stringData: { ...asterisk.ami } },
@@ -50,6 +61,15 @@ export async function startRealAsterisk(
     projector,
     dir,
     amiSpec: { host: '127.0.0.1', port: asterisk.amiPort, secretName: REAL_AMI_SECRET_NAME },
+    mountCertificate(certificate) {
+      if (!dtls) throw new Error('startRealAsterisk without tls: no DTLS folder');
+      dtls.write(
+        new Map([
+          ['tls.crt', { content: certificate.cert, mode: 0o600 }],
+          ['tls.key', { content: certificate.key, mode: 0o600 }],
+        ]),
+      );
+    },
     async start() {
       await waitUntil(
         'the first complete projection of the generated configuration',

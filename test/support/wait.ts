@@ -21,3 +21,23 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** Polls until `find` returns something, and returns it. */
+export async function waitFor<T>(
+  what: string,
+  find: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+  intervalMs = 50,
+): Promise<T> {
+  let found: T | undefined;
+  await waitUntil(
+    what,
+    async () => {
+      found = await find();
+      return found !== undefined;
+    },
+    timeoutMs,
+    intervalMs,
+  );
+  return found as T;
+}

@@ -108,11 +108,26 @@ export interface PublicAccessSpec {
   allowedOrigins?: string[];
 }
 
+/** An X.509 certificate as the operator reports it (public facts only). */
+export interface CertificateFacts {
+  /** Serial number, upper-case hex. */
+  serial: string;
+  subject: string;
+  /** RFC 3339. */
+  notBefore: string;
+  /** RFC 3339. */
+  notAfter: string;
+  /** SHA-256 of the DER, colon-separated upper-case hex (as in an SDP a=fingerprint). */
+  fingerprint: string;
+}
+
 export interface WebRTCConfigStatus {
   observedGeneration?: number;
   agents?: number;
   configHash?: string;
   iceServers?: { urls: string[]; credential: 'none' | 'static' | 'turn-rest' }[];
+  /** The certificate Asterisk serves on its https/wss port (the DTLS Secret's, once loaded). */
+  certificate?: CertificateFacts;
   conditions?: Condition[];
 }
 

@@ -386,6 +386,31 @@ const status: JSONSchemaProps = {
         },
       },
     },
+    certificate: {
+      type: 'object',
+      description:
+        "The certificate Asterisk serves for wss (and DTLS for new calls), read from its TLS port: the DTLS Secret's once Asterisk has loaded it (condition CertificateServed tells whether it is). Public facts only.",
+      properties: {
+        serial: { type: 'string', description: 'Serial number, upper-case hex.', maxLength: 64 },
+        subject: { type: 'string', description: 'Subject distinguished name.', maxLength: 1024 },
+        notBefore: {
+          type: 'string',
+          format: 'date-time',
+          description: 'Start of validity (RFC 3339).',
+        },
+        notAfter: {
+          type: 'string',
+          format: 'date-time',
+          description: 'Expiry (RFC 3339).',
+        },
+        fingerprint: {
+          type: 'string',
+          description:
+            'SHA-256 fingerprint, colon-separated upper-case hex: what the SDP a=fingerprint of a DTLS call shows.',
+          maxLength: 95,
+        },
+      },
+    },
     conditions,
   },
 };
@@ -428,6 +453,12 @@ export const webRtcConfigCrd: CustomResourceDefinition = {
             name: 'Ready',
             type: 'string',
             jsonPath: '.status.conditions[?(@.type=="Ready")].status',
+          },
+          {
+            name: 'Cert Expires',
+            type: 'date',
+            jsonPath: '.status.certificate.notAfter',
+            description: 'Expiry of the certificate Asterisk serves (wss, DTLS).',
           },
           { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
         ],

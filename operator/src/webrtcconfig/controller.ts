@@ -34,7 +34,7 @@ import { renderAgents } from './render-input.ts';
 import { RenderPacing } from './render-pacing.ts';
 import { desiredConfigStatus } from './status.ts';
 
-/** Where the Asterisk workload mounts the DTLS certificate Secret. */
+/** Where the chart's Asterisk workload mounts the DTLS certificate Secret. */
 export const DTLS_MOUNT_DIR = '/etc/asterisk/dtls';
 
 export interface WebRTCConfigControllerDeps {
@@ -55,6 +55,8 @@ export interface WebRTCConfigControllerDeps {
   /** The namespaces' Asterisk connections and apply loops, and what they know. */
   readonly asterisk: AsteriskConnections;
   readonly view: AsteriskView;
+  /** Where the Asterisk workload mounts the DTLS certificate Secret (default DTLS_MOUNT_DIR). */
+  readonly dtlsDir?: string;
   readonly now?: () => Date;
 }
 
@@ -122,7 +124,7 @@ export class WebRTCConfigController {
       agents: renderList,
       queues,
       trunks,
-      ...(dtlsUsable ? { dtlsCertPath: DTLS_MOUNT_DIR } : {}),
+      ...(dtlsUsable ? { dtlsCertPath: this.#d.dtlsDir ?? DTLS_MOUNT_DIR } : {}),
       ...(config.metadata.uid ? { guestPassword: guestPassword(config.metadata.uid) } : {}),
     });
 

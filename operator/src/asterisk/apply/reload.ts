@@ -16,7 +16,8 @@ export type ReloadOutcome = 'reloaded' | 'no-such-module';
 
 export async function reloadModule(
   client: Pick<AmiClient, 'action'>,
-  module: Module,
+  /** 'http': the built-in HTTP server, which re-reads its TLS certificate (certificates/). */
+  module: Module | 'http',
   options: ReloadOptions = {},
 ): Promise<ReloadOutcome> {
   const deadline = performance.now() + (options.busyTimeoutMs ?? 120_000);
