@@ -76,7 +76,7 @@ const ready = (p: V1Pod) =>
   p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 const podName = (p: V1Pod) => p.metadata?.name ?? '';
 
-async function pods(component: 'operator' | 'asterisk'): Promise<V1Pod[]> {
+async function pods(component: 'operator' | 'asterisk' | 'test'): Promise<V1Pod[]> {
   const list = await core.listNamespacedPod({
     namespace: ns?.name ?? '',
     labelSelector: `app.kubernetes.io/instance=${RELEASE},app.kubernetes.io/component=${component}`,
@@ -360,7 +360,13 @@ describe('helm install on a real node, with browsers calling through it', () => 
     const closed = `${FULL}-test-ami-closed`;
     const started = Date.now();
     const passed = await helmIn(['test', RELEASE, '--logs', '--filter', `!name=${closed}`]);
-    assert.equal(passed.code, 0, `${passed.stdout}\n${passed.stderr}`);
+    if (passed.code !== 0) {
+      // how each test Pod ended (an OOM kill shows here, not in the log)
+      const ended = (await pods('test')).map((p) =>
+        JSON.stringify({ pod: podName(p), state: p.status?.containerStatuses?.[0]?.state }),
+      );
+      assert.fail(`${passed.stdout}\n${passed.stderr}\n${ended.join('\n')}`);
+    }
     figure('helm test (operator, AMI, WebSocket)', seconds(Date.now() - started));
     for (const line of [
       /ok: http:\/\/callcenter-switchboard\.\S+:80 is ready and serves the web UI/,

@@ -1,0 +1,103 @@
+// Wiring only: settings, logger, Kubernetes client, caches, leader election,
+// controllers, HTTP server (API, web UI, health, metrics), signals.
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { createApiServer } from './api/server.ts';
+import { loadApiSettings } from './api/settings.ts';
+import { loadConfig } from './config.ts';
+import { createCaches } from './informers.ts';
+import { LeaderElector } from './kube/leader-election.ts';
+import { PooledKubeConfig } from './kube/pooled-kube-config.ts';
+import { createLogger } from './log.ts';
+import { registry } from './metrics.ts';
+import { createControllers } from './operator.ts';
+
+const logger = createLogger();
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (err) {
+    // A bad setting (e.g. WEBRTC_CONFIG_DEFAULTS) stops the start with one clear line.
+    logger.fatal({ err: (err as Error).message }, 'invalid operator settings');
+    process.exit(1);
+  }
+})();
+const kc = new PooledKubeConfig();
+kc.loadFromDefault();
+
+const caches = createCaches(kc, config.watchNamespace, logger);
+const controllers = createControllers(kc, caches, config, logger);
+/** The leader's API endpoint, once the elector runs (requests may come before). */
+const leader = { endpoint: (): string | undefined => undefined };
+let synced = false;
+
+// Every replica serves the API and web UI from its caches; only the leader reconciles.
+const api = await createApiServer({
+  settings: loadApiSettings({
+    watchNamespace: config.watchNamespace,
+    podNamespace: config.leaseNamespace,
+  }),
+  caches,
+  core: kc.makeApiClient(CoreV1Api),
+  custom: kc.makeApiClient(CustomObjectsApi),
+  logger,
+  registry,
+  ready: () => synced,
+  agentStates: {
+    states: (namespace) => controllers.asterisk.agentStates(namespace),
+    onChange: (cb) => controllers.asterisk.onAgentStates(cb),
+    leaderEndpoint: () => leader.endpoint(),
+  },
+  monitor: { queues: (namespace) => controllers.asterisk.queueTracker(namespace) },
+  guests: {
+    ami: (namespace) => controllers.asterisk.amiClient(namespace),
+    leaderEndpoint: () => leader.endpoint(),
+  },
+});
+await api.app.listen({ port: config.httpPort, host: config.httpHost });
+const address = api.app.server.address();
+const port = typeof address === 'object' && address ? address.port : config.httpPort;
+logger.info({ port }, 'API, web UI, health and metrics listening');
+
+const elector = new LeaderElector({
+  kc,
+  namespace: config.leaseNamespace,
+  name: config.leaseName,
+  identity: config.identity,
+  apiEndpoint: config.apiEndpoint(port),
+  // A 10 s term: a replica takes over about 10-12 s after the leader died (the issue asks ~15 s).
+  leaseDurationMs: 10_000,
+  renewDeadlineMs: 7_000,
+  retryPeriodMs: 2_000,
+  logger,
+  onStartedLeading: () => {
+    logger.info({ identity: config.identity }, 'became leader: reconciling');
+    controllers.start();
+  },
+  onStoppedLeading: () => {
+    // Another replica may already be writing: stop at once and let the
+    // Deployment restart us as a follower (client-go does the same).
+    logger.error({ identity: config.identity }, 'lost leadership: exiting');
+    process.exit(1);
+  },
+});
+
+await Promise.all(Object.values(caches).map((c) => c.start()));
+synced = true;
+logger.info({ namespace: config.watchNamespace || '(all)' }, 'caches synced');
+leader.endpoint = () => elector.leaderEndpoint;
+elector.start();
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  await controllers.stop();
+  await elector.stop(); // releases the Lease: another replica takes over at once
+  await Promise.all(Object.values(caches).map((c) => c.stop()));
+  await api.close();
+  await kc.close();
+  process.exit(0);
+};
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
