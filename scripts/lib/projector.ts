@@ -34,6 +34,12 @@ export interface ProjectorOptions {
   readonly namespace: string;
   /** The directory standing for /etc/asterisk: files land in <dir>/switchboard/. */
   readonly dir: string;
+  /**
+   * Project this one Secret's keys instead, into <dir>/<into> (a Pod volume of
+   * one Secret, e.g. the AMI user: `{ name: 'asterisk-ami', into: 'ami',
+   * keys: ['manager_user.conf'] }`).
+   */
+  readonly secret?: { readonly name: string; readonly into: string; readonly keys?: string[] };
   /** How long after a change the files are swapped in (default 0). */
   readonly delayMs?: number;
   /**
@@ -58,18 +64,25 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   const core = options.kc.makeApiClient(CoreV1Api);
   const { namespace, dir } = options;
   const base = `/api/v1/namespaces/${namespace}`;
-  const configMaps: Informer<V1ConfigMap> = createInformer(options.kc, {
-    name: 'projector-configmaps',
-    path: `${base}/configmaps`,
-    labelSelector: SELECTOR,
-    list: () => core.listNamespacedConfigMap({ namespace, labelSelector: SELECTOR }),
-  });
+  const one = options.secret;
+  const configMaps: Informer<V1ConfigMap> | undefined = one
+    ? undefined
+    : createInformer(options.kc, {
+        name: 'projector-configmaps',
+        path: `${base}/configmaps`,
+        labelSelector: SELECTOR,
+        list: () => core.listNamespacedConfigMap({ namespace, labelSelector: SELECTOR }),
+      });
+  const select = one ? { fieldSelector: `metadata.name=${one.name}` } : { labelSelector: SELECTOR };
   const secrets: Informer<V1Secret> = createInformer(options.kc, {
-    name: 'projector-secrets',
+    name: one ? `projector-secret-${one.name}` : 'projector-secrets',
     path: `${base}/secrets`,
-    labelSelector: SELECTOR,
-    list: () => core.listNamespacedSecret({ namespace, labelSelector: SELECTOR }),
+    ...select,
+    list: () => core.listNamespacedSecret({ namespace, ...select }),
   });
+  const informers = [configMaps, secrets].filter((i) => i !== undefined) as Informer<
+    V1ConfigMap | V1Secret
+  >[];
   let delayMs = options.delayMs ?? 0;
   let paused = false;
   let dirty = false;
@@ -77,7 +90,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   let projections = 0;
   let generation = 0;
 
-  const root = join(dir, INCLUDE_DIR);
+  const root = join(dir, one?.into ?? INCLUDE_DIR);
   rmSync(root, { recursive: true, force: true }); // ours: a previous run's projection
   mkdirSync(root, { recursive: true });
   let linked = new Set<string>();
@@ -98,11 +111,11 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
       }
       files.add(file);
     };
-    for (const cm of configMaps.list(namespace))
+    for (const cm of configMaps?.list(namespace) ?? [])
       for (const [file, text] of Object.entries(cm.data ?? {})) write(file, text, 0o644);
     for (const s of secrets.list(namespace))
       for (const [file, b64] of Object.entries(s.data ?? {}))
-        write(file, Buffer.from(b64, 'base64'), 0o600);
+        if (!one?.keys || one.keys.includes(file)) write(file, Buffer.from(b64, 'base64'), 0o600);
     const tmp = join(root, '..data_tmp');
     rmSync(tmp, { force: true });
     symlinkSync(name, tmp);
@@ -118,9 +131,9 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     dirty = true;
     if (!paused && !timer) timer = setTimeout(project, delayMs);
   };
-  for (const inf of [configMaps, secrets] as Informer<V1ConfigMap | V1Secret>[])
+  for (const inf of informers)
     for (const e of ['add', 'update', 'delete'] as const) inf.on(e, changed);
-  await Promise.all([configMaps.start(), secrets.start()]);
+  await Promise.all(informers.map((i) => i.start()));
 
   return {
     get projections() {
@@ -140,7 +153,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     },
     async stop() {
       clearTimeout(timer);
-      await Promise.all([configMaps.stop(), secrets.stop()]);
+      await Promise.all(informers.map((i) => i.stop()));
     },
   };
 }

@@ -332,7 +332,7 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
     assert.equal(now.username, 'ops');
     assert.equal(
       now.file,
-      `[ops]\nsecret = ${firstAmi.secret}\nread = system,agent,user\nwrite = system,agent\n`,
+      `[ops]\nsecret = ${firstAmi.secret}\nread = system,agent,user\nwrite = system,agent,user\n`,
     );
     const adminNow = await r.secret('switchboard-initial-admin');
     assert.equal(decode(adminNow, 'password'), decode(admin, 'password'));

@@ -1,22 +1,33 @@
 // One AMI connection per namespace whose WebRTCConfig names an AMI Secret,
 // with its apply loop and registration tracker. Only the leader runs these
 // (the WebRTCConfig controller drives them). The AMI secret is read from the
-// Secret when the target changes, and again while a connection keeps failing
-// (the secret may have been rotated); it never leaves this module.
+// Secret when the target changes, again while a connection keeps failing, and
+// whenever the watched Secret changes: a new secret is rotated to without an
+// outage (the old session serves until the new one is logged in). It never
+// leaves this module.
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import { AgentStates } from '../agentstate/agent-states.ts';
 import type { AgentStateRecord } from '../agentstate/types.ts';
 import { describeError, isNotFound } from '../clients/errors.ts';
 import type { WebRTCConfigSpec } from '../crds/types.ts';
+import { counter, histogram } from '../kube/metric.ts';
 import type { Logger } from '../log.ts';
 import { countOutcome, reportQueues } from '../monitoring/metrics.ts';
 import { QueueTracker } from '../monitoring/queue-tracker.ts';
 import { type SupervisionRecord, supervisionRecord } from '../monitoring/supervision.ts';
 import { TrunkRegistrations } from '../siptrunk/registrations.ts';
-import { AmiClient, type AmiClientOptions } from './ami/client.ts';
+import {
+  AmiClient,
+  type AmiClientOptions,
+  type AmiCredentials,
+  AmiLoginRefused,
+} from './ami/client.ts';
+import { type RotationStepOptions, rotationStep } from './ami/rotation.ts';
 import { Applier, type ApplierOptions } from './apply/applier.ts';
+import { reloadModule } from './apply/reload.ts';
 import type { ConfigVersion } from './apply/version.ts';
 import { RegistrationTracker } from './registrations.ts';
 import type { AsteriskView } from './view.ts';
@@ -35,28 +46,77 @@ export interface ConnectionsOptions {
   readonly agentExists?: (namespace: string, agent: string) => boolean;
   /** Every supervisor listen/whisper/barge and refusal (already logged here). */
   readonly recordSupervision?: (namespace: string, r: SupervisionRecord) => void;
+  /**
+   * Watches the AMI Secret of a namespace: `onSecret` with every version seen
+   * (the first included). Returns the stop. Without it, a new secret is
+   * noticed only while the connection fails.
+   */
+  readonly watchSecret?: (
+    namespace: string,
+    name: string,
+    onSecret: (secret: V1Secret) => void,
+  ) => () => Promise<void>;
+  /** The operator now logs in with the new AMI secret (Event, no secret in it). */
+  readonly onRotated?: (namespace: string, r: RotationRecord) => void;
+  readonly rotation?: RotationStepOptions;
 }
+
+export interface RotationRecord {
+  readonly secretName: string;
+  /** From noticing the new secret to serving from the new session. */
+  readonly ms: number;
+  /** Logins tried with the new secret, and AMI user reloads asked of Asterisk. */
+  readonly attempts: number;
+  readonly reloads: number;
+  /** 'ordered': events spliced at a marker both sessions saw (nothing lost or repeated). */
+  readonly handover: 'ordered' | 'unordered' | 'reconnect';
+}
+
+const rotations = counter({
+  name: 'switchboard_ami_credential_rotations_total',
+  help: 'AMI secret changes the operator moved to (handover: ordered, unordered, reconnect).',
+  labelNames: ['namespace', 'handover'],
+});
+const rotationSeconds = histogram({
+  name: 'switchboard_ami_credential_rotation_seconds',
+  help: 'From noticing a new AMI secret to serving from a session logged in with it.',
+  buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+});
 
 interface Connection {
   readonly target: string;
-  /** sha256 of the AMI user and secret, to notice a rotated Secret. */
-  readonly digest: string;
+  readonly secretName: string;
+  /** sha256 of the AMI user and secret the client uses, to notice a rotated Secret. */
+  digest: string;
+  /** A rotation under way, to the credentials of this digest. */
+  rotation?: { readonly digest: string; readonly abort: AbortController };
+  readonly unwatch: (() => Promise<void>) | undefined;
+  readonly log: Logger;
   readonly client: AmiClient;
   readonly applier: Applier;
   readonly states: AgentStates;
   readonly queues: QueueTracker;
   readonly trunks: TrunkRegistrations;
   readonly unreport: () => void;
-  readonly readAt: number;
+  readAt: number;
 }
 
-function digest(c: { username: string; secret: string }): string {
+function digest(c: AmiCredentials): string {
   return createHash('sha256').update(`${c.username}\n${c.secret}`).digest('hex');
 }
 
 function decode(secret: V1Secret, key: string): string | undefined {
   const v = secret.data?.[key];
   return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8').trim();
+}
+
+/** The AMI user of a Secret, or what is wrong with it (names only, never values). */
+function credentialsOf(secret: V1Secret, name: string): AmiCredentials | string {
+  const username = decode(secret, 'username');
+  const password = decode(secret, 'secret');
+  if (!username || !password)
+    return `the AMI Secret "${name}" needs the keys "username" and "secret"`;
+  return { username, secret: password };
 }
 
 export class AsteriskConnections {
@@ -147,13 +207,18 @@ export class AsteriskConnections {
         view.setConnection(namespace, { state: 'disconnected', message: credentials });
         return;
       }
-      if (conn?.target === target && conn.digest === digest(credentials)) {
-        // Same Secret, still failing: the client keeps retrying on its own.
-        conn = { ...conn, readAt: performance.now() };
-        this.#connections.set(namespace, conn);
+      if (conn?.target === target) {
+        // Same Secret: the client keeps retrying on its own (with the new secret if it changed).
+        conn.readAt = performance.now();
+        this.#credentialsSeen(namespace, conn, credentials);
       } else {
         await this.remove(namespace);
-        conn = this.#connect(namespace, target, ami.host, ami.port, credentials);
+        conn = this.#connect(
+          namespace,
+          target,
+          { ...ami, secretName: ami.secretName },
+          credentials,
+        );
       }
     }
     if (version) conn.applier.setDesired(version);
@@ -162,11 +227,11 @@ export class AsteriskConnections {
   #connect(
     namespace: string,
     target: string,
-    host: string,
-    port: number,
-    credentials: { username: string; secret: string },
+    ami: { host: string; port: number; secretName: string },
+    credentials: AmiCredentials,
   ): Connection {
     const { view, logger } = this.#o;
+    const { host, port } = ami;
     const log = logger.child({ namespace, ami: `${host}:${port}` });
     const client = new AmiClient({ host, port, ...credentials, ...this.#o.ami, logger: log });
     const applier = new Applier(namespace, client, view, log, this.#o.applier);
@@ -214,8 +279,18 @@ export class AsteriskConnections {
     });
     client.start();
     applier.start();
+    const unwatch = this.#o.watchSecret?.(namespace, ami.secretName, (secret) => {
+      const current = this.#connections.get(namespace);
+      if (current?.target !== target) return;
+      const seen = credentialsOf(secret, ami.secretName);
+      // A Secret broken by hand: keep the working session; the WebRTCConfig reports it.
+      if (typeof seen !== 'string') this.#credentialsSeen(namespace, current, seen);
+    });
     const conn: Connection = {
       target,
+      secretName: ami.secretName,
+      log,
+      unwatch,
       digest: digest(credentials),
       client,
       applier,
@@ -240,17 +315,107 @@ export class AsteriskConnections {
       if (isNotFound(err)) return `the AMI Secret "${name}" does not exist`;
       return `reading the AMI Secret "${name}" failed: ${describeError(err)}`;
     }
-    const username = decode(secret, 'username');
-    const password = decode(secret, 'secret');
-    if (!username || !password)
-      return `the AMI Secret "${name}" needs the keys "username" and "secret"`;
-    return { username, secret: password };
+    return credentialsOf(secret, name);
+  }
+
+  /** The Secret holds `credentials`: rotate to them if they are new. */
+  #credentialsSeen(namespace: string, conn: Connection, credentials: AmiCredentials): void {
+    const d = digest(credentials);
+    if (conn.rotation?.digest === d) return; // on its way
+    conn.rotation?.abort.abort();
+    conn.rotation = undefined;
+    if (conn.digest === d) return; // unchanged, or changed back before the rotation ended
+    if (conn.client.state !== 'connected') {
+      // No session to keep: the next reconnect logs in with the new secret.
+      conn.client.setCredentials(credentials);
+      conn.digest = d;
+      conn.log.info({ secretName: conn.secretName }, 'new AMI secret: the next login uses it');
+      return;
+    }
+    const abort = new AbortController();
+    conn.rotation = { digest: d, abort };
+    this.#rotate(namespace, conn, credentials, abort.signal).then(
+      (record) => {
+        if (conn.rotation?.abort !== abort) return;
+        conn.rotation = undefined;
+        if (!record) return;
+        conn.digest = d;
+        rotations.inc({ namespace, handover: record.handover });
+        rotationSeconds.observe(record.ms / 1000);
+        conn.log.info({ ...record }, 'AMI credentials rotated');
+        this.#o.onRotated?.(namespace, record);
+      },
+      (err) => conn.log.error({ err: describeError(err) }, 'AMI credential rotation failed'),
+    );
+  }
+
+  /**
+   * Logs in with the new secret on a second session until Asterisk accepts
+   * it, asking Asterisk (through the serving session) to re-read its AMI users
+   * after each refusal: the kubelet projects the new manager_user.conf some
+   * time after the Secret changed. Undefined when aborted.
+   */
+  async #rotate(
+    namespace: string,
+    conn: Connection,
+    credentials: AmiCredentials,
+    signal: AbortSignal,
+  ): Promise<RotationRecord | undefined> {
+    const started = performance.now();
+    let attempts = 0;
+    let reloads = 0;
+    const record = (handover: RotationRecord['handover']): RotationRecord => ({
+      secretName: conn.secretName,
+      ms: Math.round(performance.now() - started),
+      attempts,
+      reloads,
+      handover,
+    });
+    conn.log.info({ secretName: conn.secretName }, 'new AMI secret: rotating');
+    while (!signal.aborted && this.#connections.get(namespace) === conn) {
+      if (conn.client.state !== 'connected') {
+        // The serving session was lost: the reconnect tries both secrets.
+        await conn.client.ready(60_000).catch(() => {});
+        if (conn.client.usesCredentials(credentials)) return record('reconnect');
+        continue;
+      }
+      attempts++;
+      let outcome: 'refused' | 'failed';
+      try {
+        return record(await conn.client.rotate(credentials));
+      } catch (err) {
+        outcome = err instanceof AmiLoginRefused ? 'refused' : 'failed';
+        conn.log.debug(
+          { attempt: attempts, err: describeError(err) },
+          'new AMI secret not accepted yet',
+        );
+      }
+      const step = rotationStep(attempts, outcome, performance.now() - started, this.#o.rotation);
+      if (step.warn)
+        conn.log.warn(
+          { secretName: conn.secretName, attempts },
+          'Asterisk still refuses the new AMI secret: does its manager_user.conf (the same Secret) carry it?',
+        );
+      if (step.waitMs) await sleep(step.waitMs, undefined, { signal }).catch(() => {});
+      if (signal.aborted) break;
+      if (step.reload) {
+        try {
+          await reloadModule(conn.client, 'manager', { signal });
+          reloads++;
+        } catch (err) {
+          conn.log.debug({ err: describeError(err) }, 'Reload manager failed');
+        }
+      }
+    }
+    return undefined;
   }
 
   async remove(namespace: string): Promise<void> {
     const conn = this.#connections.get(namespace);
     if (!conn) return;
     this.#connections.delete(namespace);
+    conn.rotation?.abort.abort();
+    await conn.unwatch?.();
     conn.states.close();
     conn.queues.close();
     conn.trunks.close();

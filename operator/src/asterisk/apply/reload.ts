@@ -16,7 +16,8 @@ export type ReloadOutcome = 'reloaded' | 'no-such-module';
 
 export async function reloadModule(
   client: Pick<AmiClient, 'action'>,
-  module: Module,
+  // 'manager': Asterisk re-reads its AMI users (manager.conf), as after a rotated secret.
+  module: Module | 'manager',
   options: ReloadOptions = {},
 ): Promise<ReloadOutcome> {
   const deadline = performance.now() + (options.busyTimeoutMs ?? 120_000);
