@@ -10,9 +10,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CustomObjectsApi } from '@kubernetes/client-node';
+import pino from 'pino';
+import { AmiClient } from '../../operator/src/asterisk/ami/client.ts';
 import type { SipAgent, WebRTCConfig } from '../../operator/src/crds/types.ts';
 import { createInformer, type Informer } from '../../operator/src/kube/informer.ts';
 import { managerUserConf } from '../../scripts/lib/asterisk-process.ts';
@@ -39,6 +41,8 @@ const agentReasons = new Map<string, Set<string>>();
 const configStates: string[] = [];
 const agentsNow = new Map<string, SipAgent>();
 const figures: Record<string, string> = {};
+/** The AMI secret Asterisk has now. */
+let currentSecret = '';
 
 const custom = () => cluster.kc.makeApiClient(CustomObjectsApi);
 function watch<T extends SipAgent | WebRTCConfig>(plural: string, see: (o: T) => void) {
@@ -67,6 +71,22 @@ async function sessions(): Promise<{ start: number }[]> {
   ].map((m) => ({ start: Number(m[1]) }));
 }
 
+/** Replaces the AMI Secret as a rotation does: secret and manager_user.conf in one write. */
+async function replaceAmiSecret(secret: string): Promise<void> {
+  await r.core.replaceNamespacedSecret({
+    name: REAL_AMI_SECRET_NAME,
+    namespace: ns.name,
+    body: {
+      metadata: { name: REAL_AMI_SECRET_NAME },
+      stringData: {
+        username: pbx.asterisk.ami.username,
+        secret,
+        'manager_user.conf': managerUserConf({ ...pbx.asterisk.ami, secret }),
+      },
+    },
+  });
+}
+
 /** One raw AMI login: Asterisk's answer ("Success" or "Error"). */
 function login(secret: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -84,6 +104,28 @@ function login(secret: string): Promise<string> {
       `Action: Login\r\nUsername: ${pbx.asterisk.ami.username}\r\nSecret: ${secret}\r\nEvents: off\r\n\r\n`,
     );
   });
+}
+
+/** A TCP proxy to `port` that delays what the server sends on its first connection by `ms`. */
+async function lagging(port: number, ms: number): Promise<Server> {
+  let connections = 0;
+  const server = createServer((down) => {
+    const delay = connections++ === 0 ? ms : 0;
+    const up = connect(port, '127.0.0.1');
+    // Same delay for every chunk: timers of equal delay fire in order.
+    up.on('data', (d) => (delay ? setTimeout(() => down.write(d), delay) : down.write(d)));
+    down.on('data', (d) => up.write(d));
+    const close = () => {
+      up.destroy();
+      down.destroy();
+    };
+    up.on('close', () => setTimeout(close, delay));
+    down.on('close', close);
+    up.on('error', close);
+    down.on('error', close);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
 }
 
 const provisioned = (a: SipAgent | undefined) =>
@@ -108,6 +150,7 @@ before(async () => {
   });
   await r.createConfig(pbx.configSpec);
   await pbx.start();
+  currentSecret = pbx.asterisk.ami.secret;
 });
 after(async () => {
   console.log(`figures (real Asterisk): ${JSON.stringify(figures, null, 1)}`);
@@ -154,18 +197,8 @@ describe('AMI password rotation on a real Asterisk 22', () => {
     let projectedAt: number | undefined;
 
     const changedAt = performance.now();
-    await r.core.replaceNamespacedSecret({
-      name: REAL_AMI_SECRET_NAME,
-      namespace: ns.name,
-      body: {
-        metadata: { name: REAL_AMI_SECRET_NAME },
-        stringData: {
-          username: pbx.asterisk.ami.username,
-          secret: newSecret,
-          'manager_user.conf': managerUserConf({ ...pbx.asterisk.ami, secret: newSecret }),
-        },
-      },
-    });
+    await replaceAmiSecret(newSecret);
+    currentSecret = newSecret;
 
     // Agents created every 250 ms from the change until a second after the rotation.
     const created: { name: string; at: number }[] = [];
@@ -255,5 +288,91 @@ describe('AMI password rotation on a real Asterisk 22', () => {
     figures['operator: noticed -> on the new session'] = note;
     figures['agents created during the rotation, all Provisioned'] = String(created.length);
     figures['fewest operator AMI sessions in a poll'] = `${fewest} (${polls} polls)`;
+  });
+
+  it('hands the event stream over with no event lost or repeated, and no action failed', async () => {
+    // A client of its own (the operator rotates too, and reloads Asterisk's AMI users),
+    // through a proxy that holds its first session's traffic from Asterisk back
+    // 40 ms: the old session lags the new one, as a busy connection would, so a
+    // hand-over that merely switched sessions at some instant would lose events.
+    const proxy = await lagging(pbx.asterisk.amiPort, 40);
+    const client = new AmiClient({
+      host: '127.0.0.1',
+      port: (proxy.address() as { port: number }).port,
+      username: pbx.asterisk.ami.username,
+      secret: currentSecret,
+      logger: pino({ level: 'silent' }),
+    });
+    const seen: number[] = [];
+    client.onEvent((e) => {
+      if ('fields' in e && e.fields.userevent === 'rotation-seq') seen.push(Number(e.fields.seq));
+    });
+    const states: string[] = [];
+    client.onState((st) => states.push(st));
+    client.start();
+    await client.ready();
+
+    // Another session floods numbered UserEvents all along, in bursts of 20
+    // every 5 ms: both sessions then read them in chunks, so a hand-over that
+    // merely switched sessions at some instant would lose or repeat some.
+    const flood = connect(pbx.asterisk.amiPort, '127.0.0.1');
+    flood.write(
+      `Action: Login\r\nUsername: ${pbx.asterisk.ami.username}\r\nSecret: ${currentSecret}\r\nEvents: off\r\n\r\n`,
+    );
+    let sent = 0;
+    const burst = () =>
+      Array.from(
+        { length: 20 },
+        () => `Action: UserEvent\r\nUserEvent: rotation-seq\r\nSeq: ${sent++}\r\n\r\n`,
+      ).join('');
+    const flooding = setInterval(() => flood.write(burst()), 5);
+    // And actions keep going through the client: none may fail.
+    let pinging = true;
+    let pings = 0;
+    const pinger = (async () => {
+      while (pinging) {
+        await client.action({ action: 'Ping' });
+        pings++;
+      }
+    })();
+    try {
+      await waitUntil('the flood reaching the client', () => seen.length > 100);
+      const third = randomBytes(16).toString('hex');
+      const projections = pbx.amiProjector?.projections ?? 0;
+      await replaceAmiSecret(third);
+      await waitUntil(
+        'the third secret projected',
+        () => (pbx.amiProjector?.projections ?? 0) > projections,
+        HOLD_MS + 10_000,
+      );
+      currentSecret = third;
+      await client.action({ action: 'Reload', module: 'manager' });
+      const atSwitch = seen.length;
+      assert.equal(
+        await client.rotate({ username: pbx.asterisk.ami.username, secret: third }),
+        'ordered',
+      );
+      await waitUntil('more events after the hand-over', () => seen.length > atSwitch + 2_000);
+      clearInterval(flooding);
+      const last = sent - 1;
+      await waitUntil(`event ${last} delivered`, () => seen.includes(last));
+      pinging = false;
+      await pinger;
+
+      const first = seen[0] ?? 0;
+      const expected = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+      assert.deepEqual(seen, expected, 'every event once, in order');
+      assert.deepEqual(states, ['connecting', 'connected'], 'the client never disconnected');
+      assert.ok(client.usesCredentials({ username: pbx.asterisk.ami.username, secret: third }));
+      figures['UserEvents through the hand-over (bursts, ~4,000/s), lost / repeated'] =
+        `${expected.length} delivered, 0 / 0`;
+      figures['Pings through the hand-over, failed'] = `${pings}, 0`;
+    } finally {
+      clearInterval(flooding);
+      pinging = false;
+      flood.destroy();
+      await client.stop();
+      proxy.close();
+    }
   });
 });
