@@ -47,6 +47,21 @@ const amiSecret = async () => {
   };
 };
 
+/** One field of a Deployment of the release (a kubectl jsonpath). */
+async function deploymentField(name: string, path: string): Promise<string> {
+  const got = await kubectl(cluster, [
+    'get',
+    'deployment',
+    '-n',
+    ns.name,
+    name,
+    '-o',
+    `jsonpath={${path}}`,
+  ]);
+  assert.equal(got.code, 0, got.stderr);
+  return got.stdout;
+}
+
 /** The operator as the release's ServiceAccount, with the Deployment's chart values. */
 async function startReleaseOperator(): Promise<OperatorProcess> {
   return await startOperator(cluster, ns.name, 'helm-op', {
@@ -339,27 +354,15 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
     assert.equal(decode(adminNow, 'password'), decode(admin, 'password'));
     assert.equal(adminNow?.metadata?.resourceVersion, admin?.metadata?.resourceVersion);
 
-    const deployment = await kubectl(cluster, [
-      'get',
-      'deployment',
-      '-n',
-      ns.name,
-      SA,
-      '-o',
-      'jsonpath={.spec.replicas}',
-    ]);
-    assert.equal(deployment.stdout, '3');
+    assert.equal(await deploymentField(SA, '.spec.replicas'), '3');
     // Asterisk reads its AMI user only at start: the new name rolls its pod.
-    const rolled = await kubectl(cluster, [
-      'get',
-      'deployment',
-      '-n',
-      ns.name,
-      'sb-switchboard-asterisk',
-      '-o',
-      "jsonpath={.spec.template.metadata.annotations['switchboard\\.dev/ami-user']}",
-    ]);
-    assert.equal(rolled.stdout, 'ops');
+    assert.equal(
+      await deploymentField(
+        'sb-switchboard-asterisk',
+        ".spec.template.metadata.annotations['switchboard\\.dev/ami-user']",
+      ),
+      'ops',
+    );
     // The new values roll the operator (its env changed); the new leader re-applies them.
     await operator?.stop();
     operator = await startReleaseOperator();
@@ -379,18 +382,7 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
 
   it('rotates the AMI password with a new asterisk.ami.rotation, without touching the Asterisk Pod', async () => {
     const before = await amiSecret();
-    const generation = async () =>
-      (
-        await kubectl(cluster, [
-          'get',
-          'deployment',
-          '-n',
-          ns.name,
-          'sb-switchboard-asterisk',
-          '-o',
-          'jsonpath={.metadata.generation}',
-        ])
-      ).stdout;
+    const generation = () => deploymentField('sb-switchboard-asterisk', '.metadata.generation');
     const generationBefore = await generation();
     const upgrade = async (rotation: string) => {
       const result = await helmIn([
