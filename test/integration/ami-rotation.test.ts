@@ -375,4 +375,45 @@ describe('AMI password rotation on a real Asterisk 22', () => {
       proxy.close();
     }
   });
+
+  it('logs in with whichever secret a restarted Asterisk has, mid-rotation', async () => {
+    // The new file is held back; the operator's rotation is refused meanwhile.
+    pbx.amiProjector?.pause();
+    const fourth = randomBytes(16).toString('hex');
+    const logFrom = readFileSync(operator.logPath, 'utf8').length;
+    await replaceAmiSecret(fourth);
+    await waitUntil('the operator trying the new secret', () =>
+      readFileSync(operator.logPath, 'utf8').slice(logFrom).includes('"attempt":1'),
+    );
+    // Asterisk goes down and comes back having read the new file: the old
+    // secret is refused now, and the operator's old session is gone.
+    await pbx.asterisk.kill();
+    const projections = pbx.amiProjector?.projections ?? 0;
+    pbx.amiProjector?.resume();
+    await waitUntil(
+      'the new file projected',
+      () => (pbx.amiProjector?.projections ?? 0) > projections,
+      HOLD_MS + 10_000,
+    );
+    const restartedAt = performance.now();
+    await pbx.asterisk.start();
+    currentSecret = fourth;
+    await waitUntil(
+      'Event AmiCredentialsRotated after a reconnect',
+      async () =>
+        (await r.events()).some(
+          (e) => e.reason === 'AmiCredentialsRotated' && e.note?.includes('after a reconnect'),
+        ),
+      30_000,
+    );
+    figures['Asterisk restarted mid-rotation -> operator on the new secret'] =
+      `${Math.round(performance.now() - restartedAt)} ms`;
+    await waitUntil(
+      'AsteriskConnected again and every agent provisioned',
+      () => configStates.at(-1) === 'True' && [...agentsNow.values()].every((a) => provisioned(a)),
+      60_000,
+    );
+    assert.equal(await login(fourth), 'Success');
+    assert.equal((await sessions()).length, 1);
+  });
 });
