@@ -7,7 +7,6 @@
 // leaves this module.
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import { AgentStates } from '../agentstate/agent-states.ts';
 import type { AgentStateRecord } from '../agentstate/types.ts';
@@ -19,15 +18,10 @@ import { countOutcome, reportQueues } from '../monitoring/metrics.ts';
 import { QueueTracker } from '../monitoring/queue-tracker.ts';
 import { type SupervisionRecord, supervisionRecord } from '../monitoring/supervision.ts';
 import { TrunkRegistrations } from '../siptrunk/registrations.ts';
-import {
-  AmiClient,
-  type AmiClientOptions,
-  type AmiCredentials,
-  AmiLoginRefused,
-} from './ami/client.ts';
-import { type RotationStepOptions, rotationStep } from './ami/rotation.ts';
+import { AmiClient, type AmiClientOptions, type AmiCredentials } from './ami/client.ts';
+import { type RotationOutcome, rotateUntilAccepted } from './ami/rotate.ts';
+import type { RotationStepOptions } from './ami/rotation.ts';
 import { Applier, type ApplierOptions } from './apply/applier.ts';
-import { reloadModule } from './apply/reload.ts';
 import type { ConfigVersion } from './apply/version.ts';
 import { RegistrationTracker } from './registrations.ts';
 import type { AsteriskView } from './view.ts';
@@ -61,15 +55,8 @@ export interface ConnectionsOptions {
   readonly rotation?: RotationStepOptions;
 }
 
-export interface RotationRecord {
+export interface RotationRecord extends RotationOutcome {
   readonly secretName: string;
-  /** From noticing the new secret to serving from the new session. */
-  readonly ms: number;
-  /** Logins tried with the new secret, and AMI user reloads asked of Asterisk. */
-  readonly attempts: number;
-  readonly reloads: number;
-  /** 'ordered': events spliced at a marker both sessions saw (nothing lost or repeated). */
-  readonly handover: 'ordered' | 'unordered' | 'reconnect';
 }
 
 const rotations = counter({
@@ -86,9 +73,7 @@ const rotationSeconds = histogram({
 interface Connection {
   readonly target: string;
   readonly secretName: string;
-  /** sha256 of the AMI user and secret the client uses, to notice a rotated Secret. */
-  digest: string;
-  /** A rotation under way, to the credentials of this digest. */
+  /** A rotation under way, to the credentials of this digest (sha256 of user and secret). */
   rotation?: { readonly digest: string; readonly abort: AbortController };
   readonly unwatch: (() => Promise<void>) | undefined;
   readonly log: Logger;
@@ -291,7 +276,6 @@ export class AsteriskConnections {
       secretName: ami.secretName,
       log,
       unwatch,
-      digest: digest(credentials),
       client,
       applier,
       states,
@@ -324,22 +308,28 @@ export class AsteriskConnections {
     if (conn.rotation?.digest === d) return; // on its way
     conn.rotation?.abort.abort();
     conn.rotation = undefined;
-    if (conn.digest === d) return; // unchanged, or changed back before the rotation ended
+    // Unchanged, or changed back (the client is the truth: an aborted rotation may have ended).
+    if (conn.client.usesCredentials(credentials)) return;
     if (conn.client.state !== 'connected') {
       // No session to keep: the next reconnect logs in with the new secret.
       conn.client.setCredentials(credentials);
-      conn.digest = d;
       conn.log.info({ secretName: conn.secretName }, 'new AMI secret: the next login uses it');
       return;
     }
     const abort = new AbortController();
     conn.rotation = { digest: d, abort };
-    this.#rotate(namespace, conn, credentials, abort.signal).then(
-      (record) => {
+    const { secretName } = conn;
+    conn.log.info({ secretName }, 'new AMI secret: rotating');
+    rotateUntilAccepted(conn.client, credentials, {
+      signal: abort.signal,
+      logger: conn.log.child({ secretName }),
+      ...this.#o.rotation,
+    }).then(
+      (outcome) => {
         if (conn.rotation?.abort !== abort) return;
         conn.rotation = undefined;
-        if (!record) return;
-        conn.digest = d;
+        if (!outcome) return;
+        const record = { secretName, ...outcome };
         rotations.inc({ namespace, handover: record.handover });
         rotationSeconds.observe(record.ms / 1000);
         conn.log.info({ ...record }, 'AMI credentials rotated');
@@ -347,67 +337,6 @@ export class AsteriskConnections {
       },
       (err) => conn.log.error({ err: describeError(err) }, 'AMI credential rotation failed'),
     );
-  }
-
-  /**
-   * Logs in with the new secret on a second session until Asterisk accepts
-   * it, asking Asterisk (through the serving session) to re-read its AMI users
-   * after each refusal: the kubelet projects the new manager_user.conf some
-   * time after the Secret changed. Undefined when aborted.
-   */
-  async #rotate(
-    namespace: string,
-    conn: Connection,
-    credentials: AmiCredentials,
-    signal: AbortSignal,
-  ): Promise<RotationRecord | undefined> {
-    const started = performance.now();
-    let attempts = 0;
-    let reloads = 0;
-    const record = (handover: RotationRecord['handover']): RotationRecord => ({
-      secretName: conn.secretName,
-      ms: Math.round(performance.now() - started),
-      attempts,
-      reloads,
-      handover,
-    });
-    conn.log.info({ secretName: conn.secretName }, 'new AMI secret: rotating');
-    while (!signal.aborted && this.#connections.get(namespace) === conn) {
-      if (conn.client.state !== 'connected') {
-        // The serving session was lost: the reconnect tries both secrets.
-        await conn.client.ready(60_000).catch(() => {});
-        if (conn.client.usesCredentials(credentials)) return record('reconnect');
-        continue;
-      }
-      attempts++;
-      let outcome: 'refused' | 'failed';
-      try {
-        return record(await conn.client.rotate(credentials));
-      } catch (err) {
-        outcome = err instanceof AmiLoginRefused ? 'refused' : 'failed';
-        conn.log.debug(
-          { attempt: attempts, err: describeError(err) },
-          'new AMI secret not accepted yet',
-        );
-      }
-      const step = rotationStep(attempts, outcome, performance.now() - started, this.#o.rotation);
-      if (step.warn)
-        conn.log.warn(
-          { secretName: conn.secretName, attempts },
-          'Asterisk still refuses the new AMI secret: does its manager_user.conf (the same Secret) carry it?',
-        );
-      if (step.waitMs) await sleep(step.waitMs, undefined, { signal }).catch(() => {});
-      if (signal.aborted) break;
-      if (step.reload) {
-        try {
-          await reloadModule(conn.client, 'manager', { signal });
-          reloads++;
-        } catch (err) {
-          conn.log.debug({ err: describeError(err) }, 'Reload manager failed');
-        }
-      }
-    }
-    return undefined;
   }
 
   async remove(namespace: string): Promise<void> {

@@ -309,8 +309,8 @@ export class AmiClient {
       throw err;
     }
     if (this.#manager !== old || this.#stopped) {
+      // #abortHandover closes the new session too (it never served).
       this.#abortHandover(new AmiError('AMI connection lost during the rotation'));
-      await this.#logoff(next);
       throw new AmiError('AMI connection lost during the rotation');
     }
     let kind: HandOverKind = 'ordered';
@@ -415,9 +415,15 @@ export class AmiClient {
     });
     return new Promise<ManagerInstance>((resolve, reject) => {
       let settled = false;
+      // A login never answered (a silent peer) must not hold a rotation or a reconnect forever.
+      const timer = setTimeout(
+        () => fail(new AmiError(`AMI login not answered after ${this.#o.actionTimeoutMs} ms`)),
+        this.#o.actionTimeoutMs,
+      );
       const fail = (err: AmiError) => {
         if (settled) return;
         settled = true;
+        clearTimeout(timer);
         m.removeAllListeners('close');
         m.disconnect();
         this.#emitter.emit('dropped', m);
@@ -428,7 +434,9 @@ export class AmiClient {
         if (err) return fail(new AmiError(String(err)));
         m.login((loginErr) => {
           if (loginErr) return fail(new AmiLoginRefused(`login refused: ${str(loginErr.message)}`));
+          if (settled) return; // timed out meanwhile
           settled = true;
+          clearTimeout(timer);
           m.removeAllListeners('close');
           m.on('close', () => onLost(closed()));
           resolve(m);
@@ -488,10 +496,8 @@ export class AmiClient {
     if (!h) return;
     this.#handover = undefined;
     h.switched.reject(err);
-    if (h.next !== this.#manager) {
-      h.next.removeAllListeners('close');
-      h.next.disconnect();
-    }
+    // Its 'close' settles a login still in flight (rejects #open) or reports the loss.
+    if (h.next !== this.#manager) h.next.disconnect();
   }
 
   #onManagerEvent(m: ManagerInstance, e: RawMessage): void {

@@ -1,7 +1,7 @@
 // AMI credential rotation, the pure parts: what to do after a refused login
 // with the new secret, and how two sessions' event streams are spliced into
-// one at the hand-over. The client (client.ts) and the connections
-// (connections.ts) do the I/O.
+// one at the hand-over. The client (client.ts) and the loop (rotate.ts)
+// do the I/O.
 import { reconnectDelay } from './client.ts';
 
 export interface RotationStepOptions {
