@@ -25,6 +25,8 @@ export interface OperatorConfig {
   readonly asteriskVisibleTimeoutMs: number;
   /** How often GetConfig is asked while waiting for new files. */
   readonly asteriskPollMs: number;
+  /** A Warning Event when Asterisk still refuses a new AMI secret after this long. */
+  readonly amiRotationWarnMs: number;
   /** The chart's webrtcConfig.* values (WEBRTC_CONFIG_DEFAULTS), applied by the leader. */
   readonly webrtcConfigDefaults: ChartDefaults | undefined;
 }
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
       180_000,
     ),
     asteriskPollMs: positiveInt('ASTERISK_POLL_MS', env.ASTERISK_POLL_MS, 1_000) || 1_000,
+    amiRotationWarnMs: positiveInt('AMI_ROTATION_WARN_MS', env.AMI_ROTATION_WARN_MS, 300_000),
     webrtcConfigDefaults: parseChartDefaults(env.WEBRTC_CONFIG_DEFAULTS),
   };
 }

@@ -92,6 +92,7 @@ export function createControllers(
       else events.warning(supervisor, supervisionReason(r), 'Supervise', note);
     },
     applier: { visibleTimeoutMs: config.asteriskVisibleTimeoutMs, pollMs: config.asteriskPollMs },
+    rotation: { warnAfterMs: config.amiRotationWarnMs },
     // The AMI Secret is a user's (or the chart's) Secret, outside the managed-label cache: one watch of it by name.
     watchSecret: (namespace, name, onSecret) => {
       const fieldSelector = `metadata.name=${name}`;
@@ -106,6 +107,16 @@ export function createControllers(
       informer.on('update', onSecret);
       informer.start().catch(() => {}); // stopped before its first LIST: nothing to report
       return () => informer.stop();
+    },
+    onRotationStuck: (namespace, r) => {
+      const config = caches.configs.get('default', namespace);
+      if (!config) return;
+      events.warning(
+        config,
+        'AmiCredentialsRefused',
+        'RotateCredentials',
+        `Asterisk still refuses the new secret of Secret "${r.secretName}" after ${Math.round(r.afterMs / 60_000)} min (${r.attempts} login attempts); the operator keeps its session with the old one. Does manager_user.conf of the same Secret carry the new secret?`,
+      );
     },
     onRotated: (namespace, r) => {
       const config = caches.configs.get('default', namespace);

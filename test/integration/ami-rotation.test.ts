@@ -72,7 +72,7 @@ async function sessions(): Promise<{ start: number }[]> {
 }
 
 /** Replaces the AMI Secret as a rotation does: secret and manager_user.conf in one write. */
-async function replaceAmiSecret(secret: string): Promise<void> {
+async function replaceAmiSecret(secret: string, fileSecret = secret): Promise<void> {
   await r.core.replaceNamespacedSecret({
     name: REAL_AMI_SECRET_NAME,
     namespace: ns.name,
@@ -81,7 +81,7 @@ async function replaceAmiSecret(secret: string): Promise<void> {
       stringData: {
         username: pbx.asterisk.ami.username,
         secret,
-        'manager_user.conf': managerUserConf({ ...pbx.asterisk.ami, secret }),
+        'manager_user.conf': managerUserConf({ ...pbx.asterisk.ami, secret: fileSecret }),
       },
     },
   });
@@ -135,7 +135,10 @@ before(async () => {
   ns = await createNamespace(cluster, 'ami-rotation');
   r = new Resources(cluster, ns.name);
   pbx = await startRealAsterisk(cluster, r, { amiProjection: { delayMs: HOLD_MS } });
-  operator = await startOperator(cluster, ns.name, 'ami-rotation', { ASTERISK_POLL_MS: '100' });
+  operator = await startOperator(cluster, ns.name, 'ami-rotation', {
+    ASTERISK_POLL_MS: '100',
+    AMI_ROTATION_WARN_MS: '3000',
+  });
   await watch<SipAgent>('sipagents', (a) => {
     agentsNow.set(a.metadata.name, a);
     for (const c of a.status?.conditions ?? []) {
@@ -415,5 +418,43 @@ describe('AMI password rotation on a real Asterisk 22', () => {
     );
     assert.equal(await login(fourth), 'Success');
     assert.equal((await sessions()).length, 1);
+  });
+
+  it('warns while Asterisk refuses a secret its file does not carry, and serves on with the old one', async () => {
+    const rotatedEvents = async () =>
+      (await r.events()).filter((e) => e.reason === 'AmiCredentialsRotated').length;
+    const rotatedBefore = await rotatedEvents();
+    // (The 5 s hold of the first rotation outlasted AMI_ROTATION_WARN_MS too: count from here.)
+    const refusals = async () =>
+      (await r.events()).filter((e) => e.reason === 'AmiCredentialsRefused');
+    const refusedBefore = (await refusals()).length;
+    // Only the operator's key changed (manager_user.conf still has the current secret).
+    const fifth = randomBytes(16).toString('hex');
+    await replaceAmiSecret(fifth, currentSecret);
+    let warning: { note?: string; type?: string } | undefined;
+    await waitUntil(
+      'Warning AmiCredentialsRefused',
+      async () => {
+        warning = (await refusals())[refusedBefore];
+        return warning !== undefined;
+      },
+      30_000,
+    );
+    assert.equal(warning?.type, 'Warning');
+    assert.match(warning?.note ?? '', /Secret "asterisk-ami"/);
+    assert.ok(!warning?.note?.includes(fifth) && !warning?.note?.includes(currentSecret));
+    // The old session serves on: a new agent is provisioned, nothing went down.
+    await r.createAgent('while-refused', { displayName: 'While Refused' });
+    await waitUntil('while-refused provisioned', () => provisioned(agentsNow.get('while-refused')));
+    assert.equal(configStates.at(-1), 'True');
+    // Fixed (both keys): the rotation that kept trying gets in.
+    await replaceAmiSecret(fifth);
+    await waitUntil(
+      'Event AmiCredentialsRotated for the fixed Secret',
+      async () => (await rotatedEvents()) > rotatedBefore,
+      HOLD_MS + 30_000,
+    );
+    currentSecret = fifth;
+    assert.equal(await login(fifth), 'Success');
   });
 });

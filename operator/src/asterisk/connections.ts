@@ -20,7 +20,7 @@ import { type SupervisionRecord, supervisionRecord } from '../monitoring/supervi
 import { TrunkRegistrations } from '../siptrunk/registrations.ts';
 import { AmiClient, type AmiClientOptions, type AmiCredentials } from './ami/client.ts';
 import { type RotationOutcome, rotateUntilAccepted } from './ami/rotate.ts';
-import type { RotationStepOptions } from './ami/rotation.ts';
+import { type RotationStepOptions, WARN_AFTER_MS } from './ami/rotation.ts';
 import { Applier, type ApplierOptions } from './apply/applier.ts';
 import type { ConfigVersion } from './apply/version.ts';
 import { RegistrationTracker } from './registrations.ts';
@@ -52,6 +52,11 @@ export interface ConnectionsOptions {
   ) => () => Promise<void>;
   /** The operator now logs in with the new AMI secret (Event, no secret in it). */
   readonly onRotated?: (namespace: string, r: RotationRecord) => void;
+  /** Asterisk still refuses the new secret after a while (a Warning Event; the old session serves on). */
+  readonly onRotationStuck?: (
+    namespace: string,
+    r: { secretName: string; attempts: number; afterMs: number },
+  ) => void;
   readonly rotation?: RotationStepOptions;
 }
 
@@ -324,6 +329,12 @@ export class AsteriskConnections {
       signal: abort.signal,
       logger: conn.log.child({ secretName }),
       ...this.#o.rotation,
+      onStuck: (attempts) =>
+        this.#o.onRotationStuck?.(namespace, {
+          secretName,
+          attempts,
+          afterMs: this.#o.rotation?.warnAfterMs ?? WARN_AFTER_MS,
+        }),
     }).then(
       (outcome) => {
         if (conn.rotation?.abort !== abort) return;

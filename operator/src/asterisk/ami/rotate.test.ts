@@ -100,6 +100,19 @@ describe('rotateUntilAccepted', () => {
     assert.equal(out?.handover, 'reconnect');
   });
 
+  it('reports once when Asterisk still refuses after warnAfterMs, and goes on trying', async () => {
+    const { client } = scripted([refused, refused, refused, refused, accepted]);
+    const stuck: number[] = [];
+    const out = await rotateUntilAccepted(client, NEW, {
+      ...fast,
+      warnAfterMs: 2,
+      signal: new AbortController().signal,
+      onStuck: (attempts) => stuck.push(attempts),
+    });
+    assert.equal(stuck.length, 1);
+    assert.equal(out?.attempts, 5);
+  });
+
   it('stops when aborted (the Secret changed again or the connection went away)', async () => {
     const abort = new AbortController();
     const { client, calls } = scripted([

@@ -35,6 +35,8 @@ export interface RotateOptions extends RotationStepOptions {
   readonly logger: Logger;
   /** Asks Asterisk to re-read its AMI users (default: Reload, module manager). */
   readonly reloadUsers?: () => Promise<void>;
+  /** Once, when Asterisk still refuses after warnAfterMs (logged too). */
+  readonly onStuck?: (attempts: number) => void;
 }
 
 /** Resolves once the client serves with `credentials`; undefined when aborted first. */
@@ -52,6 +54,7 @@ export async function rotateUntilAccepted(
   const started = performance.now();
   let attempts = 0;
   let reloads = 0;
+  let warned = false;
   const outcome = (handover: RotationOutcome['handover']): RotationOutcome => ({
     ms: Math.round(performance.now() - started),
     attempts,
@@ -75,11 +78,14 @@ export async function rotateUntilAccepted(
       log.debug({ attempt: attempts, err: describeError(err) }, 'new AMI secret not accepted yet');
     }
     const step = rotationStep(attempts, result, performance.now() - started, options);
-    if (step.warn)
+    if (step.overdue && !warned) {
+      warned = true;
       log.warn(
         { attempts },
         'Asterisk still refuses the new AMI secret: does its manager_user.conf (the same Secret) carry it?',
       );
+      options.onStuck?.(attempts);
+    }
     if (step.waitMs) await sleep(step.waitMs, undefined, { signal }).catch(() => {});
     if (signal.aborted) break;
     if (step.reload) {

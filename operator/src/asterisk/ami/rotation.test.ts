@@ -5,7 +5,7 @@ import { EventSplice, rotationStep } from './rotation.ts';
 describe('rotationStep', () => {
   const half = () => 0.5;
   it('reloads the AMI users and retries at once after the first refusal', () => {
-    assert.deepEqual(rotationStep(1, 'refused', 0), { waitMs: 0, reload: true, warn: false });
+    assert.deepEqual(rotationStep(1, 'refused', 0), { waitMs: 0, reload: true, overdue: false });
   });
 
   it('backs off from 500 ms to 5 s between later refusals, reloading before each retry', () => {
@@ -21,15 +21,14 @@ describe('rotationStep', () => {
     assert.deepEqual(rotationStep(1, 'failed', 0, { random: half }), {
       waitMs: 375,
       reload: false,
-      warn: false,
+      overdue: false,
     });
   });
 
-  it('warns once, at the step that crosses warnAfterMs', () => {
+  it('is overdue once Asterisk has refused for warnAfterMs', () => {
     const o = { warnAfterMs: 10_000, random: half };
-    assert.equal(rotationStep(9, 'refused', 5_000, o).warn, false);
-    assert.equal(rotationStep(9, 'refused', 9_000, o).warn, true);
-    assert.equal(rotationStep(9, 'refused', 10_500, o).warn, false);
+    assert.equal(rotationStep(9, 'refused', 9_999, o).overdue, false);
+    assert.equal(rotationStep(9, 'refused', 10_000, o).overdue, true);
   });
 });
 

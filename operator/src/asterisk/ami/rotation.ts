@@ -4,6 +4,9 @@
 // do the I/O.
 import { reconnectDelay } from './client.ts';
 
+/** Warn when Asterisk still refuses the new secret after this long (the kubelet takes about a minute). */
+export const WARN_AFTER_MS = 300_000;
+
 export interface RotationStepOptions {
   /** First wait after a second refusal (default 500 ms), doubling… */
   readonly minWaitMs?: number;
@@ -19,8 +22,8 @@ export interface RotationStep {
   readonly waitMs: number;
   /** …then ask Asterisk to re-read its AMI users (Reload manager) first. */
   readonly reload: boolean;
-  /** Log a warning now (once): the new secret is still refused after warnAfterMs. */
-  readonly warn: boolean;
+  /** The new secret is still refused after warnAfterMs (the caller warns once). */
+  readonly overdue: boolean;
 }
 
 /**
@@ -38,7 +41,7 @@ export function rotationStep(
 ): RotationStep {
   const min = options.minWaitMs ?? 500;
   const max = options.maxWaitMs ?? 5_000;
-  const warnAfter = options.warnAfterMs ?? 300_000;
+  const warnAfter = options.warnAfterMs ?? WARN_AFTER_MS;
   const waitMs =
     outcome === 'refused' && attempt === 1
       ? 0
@@ -46,7 +49,7 @@ export function rotationStep(
   return {
     waitMs,
     reload: outcome === 'refused',
-    warn: elapsedMs < warnAfter && elapsedMs + waitMs >= warnAfter,
+    overdue: elapsedMs >= warnAfter,
   };
 }
 
