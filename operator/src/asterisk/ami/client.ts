@@ -479,11 +479,11 @@ export class AmiClient {
     this.#retiring.delete(m);
     const h = this.#handover;
     if (h && (h.old === m || h.next === m)) {
-      if (h.splice.switched) this.#handover = undefined;
-      else {
+      if (!h.splice.switched) {
         this.#abortHandover(new AmiError('AMI connection lost during the rotation'));
         if (h.next === m) return; // the old session serves on
-      }
+      } else if (h.next === m) this.#handover = undefined;
+      // (The old one lost after the switch: the new stream still needs splicing up to its marker.)
     }
     if (m !== this.#manager) return;
     this.#manager = undefined;
