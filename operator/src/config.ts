@@ -25,6 +25,8 @@ export interface OperatorConfig {
   readonly asteriskVisibleTimeoutMs: number;
   /** How often GetConfig is asked while waiting for new files. */
   readonly asteriskPollMs: number;
+  /** A Warning Event when Asterisk still refuses a new AMI secret after this long. */
+  readonly amiRotationWarnMs: number;
   /** The chart's webrtcConfig.* values (WEBRTC_CONFIG_DEFAULTS), applied by the leader. */
   readonly webrtcConfigDefaults: ChartDefaults | undefined;
   /** Where Asterisk has the DTLS Secret mounted (dtls_cert_file/dtls_private_key point there). */
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
       180_000,
     ),
     asteriskPollMs: positiveInt('ASTERISK_POLL_MS', env.ASTERISK_POLL_MS, 1_000) || 1_000,
+    amiRotationWarnMs: positiveInt('AMI_ROTATION_WARN_MS', env.AMI_ROTATION_WARN_MS, 300_000),
     webrtcConfigDefaults: parseChartDefaults(env.WEBRTC_CONFIG_DEFAULTS),
     asteriskDtlsDir: env.ASTERISK_DTLS_DIR || '/etc/asterisk/dtls',
     asteriskHttpsPort: positiveInt('ASTERISK_HTTPS_PORT', env.ASTERISK_HTTPS_PORT, 8089) || 8089,

@@ -1,6 +1,12 @@
 // The controllers and the events that feed their queues. Informers run on
 // every replica; the queues (and so every write) only on the leader.
-import { CoreV1Api, CustomObjectsApi, EventsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  EventsV1Api,
+  type KubeConfig,
+  type V1Secret,
+} from '@kubernetes/client-node';
 import type { AgentStateRecord } from './agentstate/types.ts';
 import { AsteriskConnections } from './asterisk/connections.ts';
 import { AsteriskView } from './asterisk/view.ts';
@@ -10,6 +16,7 @@ import { createEventRecorder } from './clients/events.ts';
 import type { OperatorConfig } from './config.ts';
 import type { SipAgent } from './crds/types.ts';
 import type { Caches } from './informers.ts';
+import { createInformer } from './kube/informer.ts';
 import { WorkQueue } from './kube/workqueue.ts';
 import { AGENT_LABEL } from './labels.ts';
 import type { Logger } from './log.ts';
@@ -87,6 +94,48 @@ export function createControllers(
       else events.warning(supervisor, supervisionReason(r), 'Supervise', note);
     },
     applier: { visibleTimeoutMs: config.asteriskVisibleTimeoutMs, pollMs: config.asteriskPollMs },
+    rotation: { warnAfterMs: config.amiRotationWarnMs },
+    // The AMI Secret is a user's (or the chart's) Secret, outside the managed-label cache: one watch of it by name.
+    watchSecret: (namespace, name, onSecret) => {
+      const fieldSelector = `metadata.name=${name}`;
+      const informer = createInformer<V1Secret>(kc, {
+        name: `ami-secret/${namespace}`,
+        path: `/api/v1/namespaces/${namespace}/secrets`,
+        fieldSelector,
+        list: () => core.listNamespacedSecret({ namespace, fieldSelector }),
+        logger,
+      });
+      informer.on('add', onSecret);
+      informer.on('update', onSecret);
+      informer.start().catch(() => {}); // stopped before its first LIST: nothing to report
+      return () => informer.stop();
+    },
+    onRotationStuck: (namespace, r) => {
+      const config = caches.configs.get('default', namespace);
+      if (!config) return;
+      events.warning(
+        config,
+        'AmiCredentialsRefused',
+        'RotateCredentials',
+        `Asterisk still refuses the new secret of Secret "${r.secretName}" after ${Math.round(r.afterMs / 60_000)} min (${r.attempts} login attempts); the operator keeps its session with the old one. Does manager_user.conf of the same Secret carry the new secret?`,
+      );
+    },
+    onRotated: (namespace, r) => {
+      const config = caches.configs.get('default', namespace);
+      if (!config) return;
+      const handover =
+        r.handover === 'ordered'
+          ? 'no action or event lost'
+          : r.handover === 'reconnect'
+            ? 'after a reconnect'
+            : 'without an ordered hand-over (no UserEvent permission): events around it may be missed';
+      events.normal(
+        config,
+        'AmiCredentialsRotated',
+        'RotateCredentials',
+        `logged in to AMI with the new secret of Secret "${r.secretName}" ${(r.ms / 1000).toFixed(1)} s after it changed (${r.attempts} login attempts, ${r.reloads} AMI user reloads); ${handover}`,
+      );
+    },
   });
 
   const agents = new SipAgentController({

@@ -278,6 +278,12 @@ export function valuesSchema(): Schema {
           username: str('AMI user name (its password is generated).', {
             pattern: '^[A-Za-z0-9_-]{1,32}$',
           }),
+          rotation: {
+            type: ['string', 'integer'],
+            description:
+              'A new value (e.g. a date) generates a new AMI password at this upgrade; the operator moves to it without an outage.',
+            maxLength: 63,
+          },
         }),
         terminationGracePeriodSeconds: int('How long calls may take to end on stop.', 0, 86400),
         logSizeLimit: { ...quantity, description: 'Size limit of the log emptyDir.' },

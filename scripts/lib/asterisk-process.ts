@@ -149,6 +149,11 @@ function replaceSettings(text: string, values: Record<string, string>): string {
   return out;
 }
 
+/** The AMI user file the chart's Secret holds (key manager_user.conf). */
+export function managerUserConf(ami: { username: string; secret: string }): string {
+  return `[${ami.username}]\nsecret = ${ami.secret}\nread = system,agent,user\nwrite = system,agent,user\n`;
+}
+
 export async function createAsterisk(options: AsteriskProcessOptions): Promise<AsteriskProcess> {
   const { dir } = options;
   const etcDir = join(dir, 'etc');
@@ -187,13 +192,9 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
     username: options.amiUsername ?? 'switchboard',
     secret: randomBytes(16).toString('hex'),
   };
-  // The AMI Secret's file, as the chart mounts it (read = system,agent,user, write = system,agent).
+  // The AMI Secret's file, as the chart mounts it (read = system,agent,user, write = system,agent,user).
   const userFile = join(etcDir, 'ami', 'manager_user.conf');
-  writeFileSync(
-    userFile,
-    `[${ami.username}]\nsecret = ${ami.secret}\nread = system,agent,user\nwrite = system,agent\n`,
-    { mode: 0o440 },
-  );
+  writeFileSync(userFile, managerUserConf(ami), { mode: 0o440 });
   if (runAs) {
     chownSync(userFile, 0, runAs.gid);
     // The folder itself and what Asterisk writes: its own.

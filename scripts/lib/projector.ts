@@ -24,6 +24,12 @@ export interface ProjectorOptions {
   readonly namespace: string;
   /** The directory standing for /etc/asterisk: files land in <dir>/switchboard/. */
   readonly dir: string;
+  /**
+   * Project this one Secret's keys instead, into <dir>/<into> (a Pod volume of
+   * one Secret, e.g. the AMI user: `{ name: 'asterisk-ami', into: 'ami',
+   * keys: ['manager_user.conf'] }`).
+   */
+  readonly secret?: { readonly name: string; readonly into: string; readonly keys?: string[] };
   /** How long after a change the files are swapped in (default 0). */
   readonly delayMs?: number;
   /**
@@ -48,25 +54,32 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   const core = options.kc.makeApiClient(CoreV1Api);
   const { namespace, dir } = options;
   const base = `/api/v1/namespaces/${namespace}`;
-  const configMaps: Informer<V1ConfigMap> = createInformer(options.kc, {
-    name: 'projector-configmaps',
-    path: `${base}/configmaps`,
-    labelSelector: SELECTOR,
-    list: () => core.listNamespacedConfigMap({ namespace, labelSelector: SELECTOR }),
-  });
+  const one = options.secret;
+  const configMaps: Informer<V1ConfigMap> | undefined = one
+    ? undefined
+    : createInformer(options.kc, {
+        name: 'projector-configmaps',
+        path: `${base}/configmaps`,
+        labelSelector: SELECTOR,
+        list: () => core.listNamespacedConfigMap({ namespace, labelSelector: SELECTOR }),
+      });
+  const select = one ? { fieldSelector: `metadata.name=${one.name}` } : { labelSelector: SELECTOR };
   const secrets: Informer<V1Secret> = createInformer(options.kc, {
-    name: 'projector-secrets',
+    name: one ? `projector-secret-${one.name}` : 'projector-secrets',
     path: `${base}/secrets`,
-    labelSelector: SELECTOR,
-    list: () => core.listNamespacedSecret({ namespace, labelSelector: SELECTOR }),
+    ...select,
+    list: () => core.listNamespacedSecret({ namespace, ...select }),
   });
+  const informers = [configMaps, secrets].filter((i) => i !== undefined) as Informer<
+    V1ConfigMap | V1Secret
+  >[];
   let delayMs = options.delayMs ?? 0;
   let paused = false;
   let dirty = false;
   let timer: NodeJS.Timeout | undefined;
   let projections = 0;
 
-  const writer = new AtomicWriter(join(dir, INCLUDE_DIR), {
+  const writer = new AtomicWriter(join(dir, one?.into ?? INCLUDE_DIR), {
     ...(options.group === undefined ? {} : { group: options.group }),
   });
   const project = () => {
@@ -74,12 +87,13 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     if (paused) return;
     dirty = false;
     const files = new Map<string, AtomicFile>();
-    for (const cm of configMaps.list(namespace))
+    for (const cm of configMaps?.list(namespace) ?? [])
       for (const [file, text] of Object.entries(cm.data ?? {}))
         files.set(file, { content: text, mode: 0o644 });
     for (const s of secrets.list(namespace))
       for (const [file, b64] of Object.entries(s.data ?? {}))
-        files.set(file, { content: Buffer.from(b64, 'base64'), mode: 0o600 });
+        if (!one?.keys || one.keys.includes(file))
+          files.set(file, { content: Buffer.from(b64, 'base64'), mode: 0o600 });
     writer.write(files);
     projections++;
   };
@@ -87,9 +101,9 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     dirty = true;
     if (!paused && !timer) timer = setTimeout(project, delayMs);
   };
-  for (const inf of [configMaps, secrets] as Informer<V1ConfigMap | V1Secret>[])
+  for (const inf of informers)
     for (const e of ['add', 'update', 'delete'] as const) inf.on(e, changed);
-  await Promise.all([configMaps.start(), secrets.start()]);
+  await Promise.all(informers.map((i) => i.start()));
 
   return {
     get projections() {
@@ -109,7 +123,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     },
     async stop() {
       clearTimeout(timer);
-      await Promise.all([configMaps.stop(), secrets.stop()]);
+      await Promise.all(informers.map((i) => i.stop()));
     },
   };
 }

@@ -3,8 +3,9 @@
 // running with exactly the release's ServiceAccount permissions (impersonated)
 // applying the chart's WebRTCConfig values and reconciling a SipAgent through
 // AMI, upgrade (new values re-applied, a web UI setting, the AMI secret and the
-// admin password survive), refusals outside the granted RBAC, uninstall (CRDs,
-// agents kept).
+// admin password survive), a new asterisk.ami.rotation (a new password in both
+// keys, the Asterisk Pod template untouched), refusals outside the granted
+// RBAC, uninstall (CRDs, agents kept).
 // No kubelet runs: pods stay Pending, which is all these checks need.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -45,6 +46,21 @@ const amiSecret = async () => {
     uid: s?.metadata?.uid,
   };
 };
+
+/** One field of a Deployment of the release (a kubectl jsonpath). */
+async function deploymentField(name: string, path: string): Promise<string> {
+  const got = await kubectl(cluster, [
+    'get',
+    'deployment',
+    '-n',
+    ns.name,
+    name,
+    '-o',
+    `jsonpath={${path}}`,
+  ]);
+  assert.equal(got.code, 0, got.stderr);
+  return got.stdout;
+}
 
 /** The operator as the release's ServiceAccount, with the Deployment's chart values. */
 async function startReleaseOperator(): Promise<OperatorProcess> {
@@ -332,33 +348,21 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
     assert.equal(now.username, 'ops');
     assert.equal(
       now.file,
-      `[ops]\nsecret = ${firstAmi.secret}\nread = system,agent,user\nwrite = system,agent\n`,
+      `[ops]\nsecret = ${firstAmi.secret}\nread = system,agent,user\nwrite = system,agent,user\n`,
     );
     const adminNow = await r.secret('switchboard-initial-admin');
     assert.equal(decode(adminNow, 'password'), decode(admin, 'password'));
     assert.equal(adminNow?.metadata?.resourceVersion, admin?.metadata?.resourceVersion);
 
-    const deployment = await kubectl(cluster, [
-      'get',
-      'deployment',
-      '-n',
-      ns.name,
-      SA,
-      '-o',
-      'jsonpath={.spec.replicas}',
-    ]);
-    assert.equal(deployment.stdout, '3');
+    assert.equal(await deploymentField(SA, '.spec.replicas'), '3');
     // Asterisk reads its AMI user only at start: the new name rolls its pod.
-    const rolled = await kubectl(cluster, [
-      'get',
-      'deployment',
-      '-n',
-      ns.name,
-      'sb-switchboard-asterisk',
-      '-o',
-      "jsonpath={.spec.template.metadata.annotations['switchboard\\.dev/ami-user']}",
-    ]);
-    assert.equal(rolled.stdout, 'ops');
+    assert.equal(
+      await deploymentField(
+        'sb-switchboard-asterisk',
+        ".spec.template.metadata.annotations['switchboard\\.dev/ami-user']",
+      ),
+      'ops',
+    );
     // The new values roll the operator (its env changed); the new leader re-applies them.
     await operator?.stop();
     operator = await startReleaseOperator();
@@ -376,9 +380,48 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
     );
   });
 
+  it('rotates the AMI password with a new asterisk.ami.rotation, without touching the Asterisk Pod', async () => {
+    const before = await amiSecret();
+    const generation = () => deploymentField('sb-switchboard-asterisk', '.metadata.generation');
+    const generationBefore = await generation();
+    const upgrade = async (rotation: string) => {
+      const result = await helmIn([
+        'upgrade',
+        RELEASE,
+        chartPath,
+        '--wait=hookOnly',
+        '--reuse-values',
+        ...valueFlags({ 'asterisk.ami.rotation': rotation }),
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      return await amiSecret();
+    };
+    const rotated = await upgrade('2026-12-06');
+    assert.notEqual(rotated.secret, before.secret, 'a new password');
+    assert.match(rotated.secret ?? '', /^[A-Za-z0-9]{40}$/);
+    assert.equal(rotated.uid, before.uid, 'the same Secret, updated in place');
+    assert.equal(
+      rotated.file,
+      `[ops]\nsecret = ${rotated.secret}\nread = system,agent,user\nwrite = system,agent,user\n`,
+      'both keys in one write',
+    );
+    const annotations = (await r.secret(AMI_SECRET))?.metadata?.annotations ?? {};
+    assert.equal(annotations['switchboard.dev/ami-rotation'], '2026-12-06');
+    // The Pod template is unchanged: Asterisk is not restarted (it re-reads its AMI users).
+    assert.equal(await generation(), generationBefore);
+    // The operator, with the release's RBAC, watches the Secret by name and noticed.
+    await waitUntil('the operator noticed the new AMI secret', () =>
+      readFileSync(operator?.logPath ?? '', 'utf8').includes('new AMI secret'),
+    );
+    // The same value again keeps the new password; another value rotates again.
+    assert.equal((await upgrade('2026-12-06')).secret, rotated.secret);
+    assert.notEqual((await upgrade('2026-12-07')).secret, rotated.secret);
+  });
+
   it('uninstalls, keeping the CRDs, the SipAgents, the WebRTCConfig and the AMI Secret', async () => {
     await operator?.stop();
     operator = undefined;
+    const amiBefore = (await amiSecret()).secret;
     const result = await helmIn(['uninstall', RELEASE, '--wait=hookOnly']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout + result.stderr, /kept due to the resource policy/);
@@ -389,7 +432,7 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
     }
     assert.equal((await r.agent('ada')).spec.displayName, 'Ada Lovelace');
     assert.equal((await r.config()).metadata.name, 'default');
-    assert.equal((await amiSecret()).secret, firstAmi.secret);
+    assert.equal((await amiSecret()).secret, amiBefore);
     await waitUntil('release objects gone', async () => {
       const left = await kubectl(cluster, [
         'get',

@@ -1,8 +1,10 @@
 // One AMI connection per namespace whose WebRTCConfig names an AMI Secret,
 // with its apply loop and registration tracker. Only the leader runs these
 // (the WebRTCConfig controller drives them). The AMI secret is read from the
-// Secret when the target changes, and again while a connection keeps failing
-// (the secret may have been rotated); it never leaves this module.
+// Secret when the target changes, again while a connection keeps failing, and
+// whenever the watched Secret changes: a new secret is rotated to without an
+// outage (the old session serves until the new one is logged in). It never
+// leaves this module.
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
@@ -10,12 +12,15 @@ import { AgentStates } from '../agentstate/agent-states.ts';
 import type { AgentStateRecord } from '../agentstate/types.ts';
 import { describeError, isNotFound } from '../clients/errors.ts';
 import type { WebRTCConfigSpec } from '../crds/types.ts';
+import { counter, histogram } from '../kube/metric.ts';
 import type { Logger } from '../log.ts';
 import { countOutcome, reportQueues } from '../monitoring/metrics.ts';
 import { QueueTracker } from '../monitoring/queue-tracker.ts';
 import { type SupervisionRecord, supervisionRecord } from '../monitoring/supervision.ts';
 import { TrunkRegistrations } from '../siptrunk/registrations.ts';
-import { AmiClient, type AmiClientOptions } from './ami/client.ts';
+import { AmiClient, type AmiClientOptions, type AmiCredentials } from './ami/client.ts';
+import { type RotationOutcome, rotateUntilAccepted } from './ami/rotate.ts';
+import { type RotationStepOptions, WARN_AFTER_MS } from './ami/rotation.ts';
 import { Applier, type ApplierOptions } from './apply/applier.ts';
 import type { ConfigVersion } from './apply/version.ts';
 import { isDrainEvent } from './drain.ts';
@@ -36,28 +41,73 @@ export interface ConnectionsOptions {
   readonly agentExists?: (namespace: string, agent: string) => boolean;
   /** Every supervisor listen/whisper/barge and refusal (already logged here). */
   readonly recordSupervision?: (namespace: string, r: SupervisionRecord) => void;
+  /**
+   * Watches the AMI Secret of a namespace: `onSecret` with every version seen
+   * (the first included). Returns the stop. Without it, a new secret is
+   * noticed only while the connection fails.
+   */
+  readonly watchSecret?: (
+    namespace: string,
+    name: string,
+    onSecret: (secret: V1Secret) => void,
+  ) => () => Promise<void>;
+  /** The operator now logs in with the new AMI secret (Event, no secret in it). */
+  readonly onRotated?: (namespace: string, r: RotationRecord) => void;
+  /** Asterisk still refuses the new secret after a while (a Warning Event; the old session serves on). */
+  readonly onRotationStuck?: (
+    namespace: string,
+    r: { secretName: string; attempts: number; afterMs: number },
+  ) => void;
+  readonly rotation?: RotationStepOptions;
 }
+
+export interface RotationRecord extends RotationOutcome {
+  readonly secretName: string;
+}
+
+const rotations = counter({
+  name: 'switchboard_ami_credential_rotations_total',
+  help: 'AMI secret changes the operator moved to (handover: ordered, unordered, reconnect).',
+  labelNames: ['namespace', 'handover'],
+});
+const rotationSeconds = histogram({
+  name: 'switchboard_ami_credential_rotation_seconds',
+  help: 'From noticing a new AMI secret to serving from a session logged in with it.',
+  buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+});
 
 interface Connection {
   readonly target: string;
-  /** sha256 of the AMI user and secret, to notice a rotated Secret. */
-  readonly digest: string;
+  readonly secretName: string;
+  /** A rotation under way, to the credentials of this digest (sha256 of user and secret). */
+  rotation?: { readonly digest: string; readonly abort: AbortController };
+  readonly unwatch: (() => Promise<void>) | undefined;
+  readonly log: Logger;
   readonly client: AmiClient;
   readonly applier: Applier;
   readonly states: AgentStates;
   readonly queues: QueueTracker;
   readonly trunks: TrunkRegistrations;
   readonly unreport: () => void;
-  readonly readAt: number;
+  readAt: number;
 }
 
-function digest(c: { username: string; secret: string }): string {
+function digest(c: AmiCredentials): string {
   return createHash('sha256').update(`${c.username}\n${c.secret}`).digest('hex');
 }
 
 function decode(secret: V1Secret, key: string): string | undefined {
   const v = secret.data?.[key];
   return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8').trim();
+}
+
+/** The AMI user of a Secret, or what is wrong with it (names only, never values). */
+function credentialsOf(secret: V1Secret, name: string): AmiCredentials | string {
+  const username = decode(secret, 'username');
+  const password = decode(secret, 'secret');
+  if (!username || !password)
+    return `the AMI Secret "${name}" needs the keys "username" and "secret"`;
+  return { username, secret: password };
 }
 
 export class AsteriskConnections {
@@ -148,13 +198,18 @@ export class AsteriskConnections {
         view.setConnection(namespace, { state: 'disconnected', message: credentials });
         return;
       }
-      if (conn?.target === target && conn.digest === digest(credentials)) {
-        // Same Secret, still failing: the client keeps retrying on its own.
-        conn = { ...conn, readAt: performance.now() };
-        this.#connections.set(namespace, conn);
+      if (conn?.target === target) {
+        // Same Secret: the client keeps retrying on its own (with the new secret if it changed).
+        conn.readAt = performance.now();
+        this.#credentialsSeen(namespace, conn, credentials);
       } else {
         await this.remove(namespace);
-        conn = this.#connect(namespace, target, ami.host, ami.port, credentials);
+        conn = this.#connect(
+          namespace,
+          target,
+          { ...ami, secretName: ami.secretName },
+          credentials,
+        );
       }
     }
     if (version) conn.applier.setDesired(version);
@@ -163,11 +218,11 @@ export class AsteriskConnections {
   #connect(
     namespace: string,
     target: string,
-    host: string,
-    port: number,
-    credentials: { username: string; secret: string },
+    ami: { host: string; port: number; secretName: string },
+    credentials: AmiCredentials,
   ): Connection {
     const { view, logger } = this.#o;
+    const { host, port } = ami;
     const log = logger.child({ namespace, ami: `${host}:${port}` });
     const client = new AmiClient({ host, port, ...credentials, ...this.#o.ami, logger: log });
     const applier = new Applier(namespace, client, view, log, this.#o.applier);
@@ -224,9 +279,18 @@ export class AsteriskConnections {
     });
     client.start();
     applier.start();
+    const unwatch = this.#o.watchSecret?.(namespace, ami.secretName, (secret) => {
+      const current = this.#connections.get(namespace);
+      if (current?.target !== target) return;
+      const seen = credentialsOf(secret, ami.secretName);
+      // A Secret broken by hand: keep the working session; the WebRTCConfig reports it.
+      if (typeof seen !== 'string') this.#credentialsSeen(namespace, current, seen);
+    });
     const conn: Connection = {
       target,
-      digest: digest(credentials),
+      secretName: ami.secretName,
+      log,
+      unwatch,
       client,
       applier,
       states,
@@ -250,17 +314,58 @@ export class AsteriskConnections {
       if (isNotFound(err)) return `the AMI Secret "${name}" does not exist`;
       return `reading the AMI Secret "${name}" failed: ${describeError(err)}`;
     }
-    const username = decode(secret, 'username');
-    const password = decode(secret, 'secret');
-    if (!username || !password)
-      return `the AMI Secret "${name}" needs the keys "username" and "secret"`;
-    return { username, secret: password };
+    return credentialsOf(secret, name);
+  }
+
+  /** The Secret holds `credentials`: rotate to them if they are new. */
+  #credentialsSeen(namespace: string, conn: Connection, credentials: AmiCredentials): void {
+    const d = digest(credentials);
+    if (conn.rotation?.digest === d) return; // on its way
+    conn.rotation?.abort.abort();
+    conn.rotation = undefined;
+    // Unchanged, or changed back (the client is the truth: an aborted rotation may have ended).
+    if (conn.client.usesCredentials(credentials)) return;
+    if (conn.client.state !== 'connected') {
+      // No session to keep: the next reconnect logs in with the new secret.
+      conn.client.setCredentials(credentials);
+      conn.log.info({ secretName: conn.secretName }, 'new AMI secret: the next login uses it');
+      return;
+    }
+    const abort = new AbortController();
+    conn.rotation = { digest: d, abort };
+    const { secretName } = conn;
+    conn.log.info({ secretName }, 'new AMI secret: rotating');
+    rotateUntilAccepted(conn.client, credentials, {
+      signal: abort.signal,
+      logger: conn.log.child({ secretName }),
+      ...this.#o.rotation,
+      onStuck: (attempts) =>
+        this.#o.onRotationStuck?.(namespace, {
+          secretName,
+          attempts,
+          afterMs: this.#o.rotation?.warnAfterMs ?? WARN_AFTER_MS,
+        }),
+    }).then(
+      (outcome) => {
+        if (conn.rotation?.abort !== abort) return;
+        conn.rotation = undefined;
+        if (!outcome) return;
+        const record = { secretName, ...outcome };
+        rotations.inc({ namespace, handover: record.handover });
+        rotationSeconds.observe(record.ms / 1000);
+        conn.log.info({ ...record }, 'AMI credentials rotated');
+        this.#o.onRotated?.(namespace, record);
+      },
+      (err) => conn.log.error({ err: describeError(err) }, 'AMI credential rotation failed'),
+    );
   }
 
   async remove(namespace: string): Promise<void> {
     const conn = this.#connections.get(namespace);
     if (!conn) return;
     this.#connections.delete(namespace);
+    conn.rotation?.abort.abort();
+    await conn.unwatch?.();
     conn.states.close();
     conn.queues.close();
     conn.trunks.close();

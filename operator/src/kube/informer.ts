@@ -34,9 +34,11 @@ export interface InformerOptions<T extends ObjectLike> {
   name: string;
   /** Watch path, e.g. '/apis/switchboard.dev/v1alpha1/sipagents' or '/api/v1/secrets'. */
   path: string;
-  /** The LIST matching `path` and `labelSelector`. */
+  /** The LIST matching `path`, `labelSelector` and `fieldSelector`. */
   list: () => Promise<KubernetesListObject<T>>;
   labelSelector?: string;
+  /** e.g. `metadata.name=<name>`: one object, which RBAC's resourceNames can then limit. */
+  fieldSelector?: string;
   logger?: Logger;
   /** Cap of the restart backoff (default 30 s; the first restart waits about 200 ms). */
   maxRestartDelayMs?: number;
@@ -136,7 +138,7 @@ export function createInformerWithWatch<T extends ObjectLike>(
     },
     false,
     options.labelSelector,
-    undefined,
+    options.fieldSelector,
     // ListWatch waits up to 30 s before re-opening a watch that ended cleanly: stop() cuts that short.
     { delayFn: (ms) => abortableDelay(ms, stopping.signal) },
   );

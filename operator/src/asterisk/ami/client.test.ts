@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { type AmiServer, startAmiServer } from '../../../../test/ami-server/server.ts';
 import { repoRoot } from '../../../../test/cluster/tools.ts';
 import { waitUntil } from '../../../../test/support/wait.ts';
-import { AmiClient, AmiError, reconnectDelay } from './client.ts';
+import { AmiClient, AmiError, AmiLoginRefused, reconnectDelay } from './client.ts';
 import { configCategories, endpointListItem } from './messages.ts';
 
 let server: AmiServer;
@@ -193,5 +193,64 @@ describe('AmiClient reconnect delays', () => {
       await c.stop();
       await back?.close();
     }
+  });
+});
+
+describe('AmiClient.rotate (AMI test server: no UserEvent, so the hand-over is unordered)', () => {
+  const OLD = { username: 'admin', secret: 'verifysecret123' };
+  const NEW = { username: 'rotated', secret: 'newsecret456' };
+  let s: AmiServer;
+  let c: AmiClient;
+  const states: string[] = [];
+  before(async () => {
+    s = await startAmiServer({ ...OLD, configDir: dir, users: [NEW] });
+    c = new AmiClient({
+      host: '127.0.0.1',
+      port: s.port,
+      ...OLD,
+      actionTimeoutMs: 1000,
+      minBackoffMs: 50,
+      maxBackoffMs: 200,
+      logger: pino({ level: 'silent' }),
+    });
+    c.onState((st) => states.push(st));
+    c.start();
+    await c.ready();
+  });
+  after(async () => {
+    await c?.stop();
+    await s?.close();
+  });
+
+  it('is refused while Asterisk does not know the new secret, leaving the session serving', async () => {
+    await assert.rejects(
+      c.rotate({ ...OLD, secret: 'not-yet' }),
+      (e: unknown) => e instanceof AmiLoginRefused,
+    );
+    assert.ok(c.usesCredentials(OLD));
+    assert.equal((await c.action({ action: 'Ping' })).response, 'Success');
+  });
+
+  it('rejects (never hangs) when the serving session is lost while the new one logs in', async () => {
+    s.setResponseDelay(300);
+    const rotating = c.rotate(NEW);
+    setTimeout(() => s.dropConnections(), 100);
+    await assert.rejects(rotating, (e: unknown) => e instanceof AmiError);
+    s.setResponseDelay(0);
+    await waitUntil('the drop noticed', () => states.includes('disconnected'));
+    await c.ready(5000); // reconnected with the old secret, which the server still knows
+    assert.ok(c.usesCredentials(OLD));
+  });
+
+  it('moves to the new credentials without a state change; actions in flight finish', async () => {
+    states.length = 0;
+    s.setResponseDelay(50);
+    const inFlight = c.action({ action: 'Ping' });
+    assert.equal(await c.rotate(NEW), 'unordered');
+    assert.equal((await inFlight).response, 'Success');
+    s.setResponseDelay(0);
+    assert.ok(c.usesCredentials(NEW));
+    assert.equal((await c.action({ action: 'Ping' })).response, 'Success');
+    assert.deepEqual(states, [], 'no disconnect, no reconnect');
   });
 });

@@ -6,15 +6,24 @@
 // - a dropped connection is re-established with capped exponential backoff
 //   (250 ms doubling to 3 s, equal jitter) and a fresh login, each time on a
 //   new asterisk-manager instance;
-// - list actions (PJSIPShowEndpoints, …) collect their events up to *Complete.
+// - list actions (PJSIPShowEndpoints, …) collect their events up to *Complete;
+// - rotate() moves to new credentials on a second session while the first
+//   keeps serving, and hands over without losing an action or an event.
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import Manager, { type RawMessage } from 'asterisk-manager';
 import { Gauge } from 'prom-client';
 import type { Logger } from '../../log.ts';
 import { registry } from '../../metrics.ts';
 import { type AmiEvent, type AmiResponse, typedEvent } from './messages.ts';
+import { EventSplice } from './rotation.ts';
 
 export type AmiState = 'disconnected' | 'connecting' | 'connected';
+
+export interface AmiCredentials {
+  readonly username: string;
+  readonly secret: string;
+}
 
 export interface AmiClientOptions {
   readonly host: string;
@@ -56,6 +65,12 @@ export class AmiError extends Error {
   }
 }
 
+/** Asterisk refused the login (wrong user or secret): retrying the same will not help by itself. */
+export class AmiLoginRefused extends AmiError {}
+
+/** How a rotation handed over: at a marker both sessions saw, or (marker refused) at once. */
+export type HandOverKind = 'ordered' | 'unordered';
+
 const connectedGauge = new Gauge({
   name: 'switchboard_ami_connected',
   help: '1 while logged in to Asterisk AMI.',
@@ -64,12 +79,35 @@ const connectedGauge = new Gauge({
 });
 
 let nextId = 0;
+type ManagerInstance = ReturnType<typeof Manager>;
+/** A rotation between logging in on the new session and both streams passing the marker. */
+interface HandOver {
+  readonly old: ManagerInstance;
+  readonly next: ManagerInstance;
+  readonly credentials: AmiCredentials;
+  readonly splice: EventSplice<RawMessage>;
+  readonly switched: PromiseWithResolvers<void>;
+}
+const same = (a: AmiCredentials, b: AmiCredentials) =>
+  a.username === b.username && a.secret === b.secret;
 const str = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('\n') : (v ?? ''));
 
 export class AmiClient {
-  readonly #o: Required<Omit<AmiClientOptions, 'logger'>> & { logger?: Logger };
+  readonly #o: Required<Omit<AmiClientOptions, 'logger' | 'username' | 'secret'>> & {
+    logger?: Logger;
+  };
   readonly #emitter = new EventEmitter();
-  #manager: ReturnType<typeof Manager> | undefined;
+  /** The session that serves actions and events. */
+  #manager: ManagerInstance | undefined;
+  #credentials: AmiCredentials;
+  /** While a rotation is pending: the other credentials, tried after a refused login. */
+  #alternate: AmiCredentials | undefined;
+  /** A rotation between logging in on the new session and both streams passing the marker. */
+  #handover: HandOver | undefined;
+  /** Sessions handed over, logging off once their actions are answered. */
+  readonly #retiring = new Set<ManagerInstance>();
+  /** Actions and lists in flight per session (a retiring session waits for them). */
+  readonly #inFlight = new Map<ManagerInstance, Set<Promise<unknown>>>();
   #state: AmiState = 'disconnected';
   #stopped = true;
   #failures = 0;
@@ -77,18 +115,34 @@ export class AmiClient {
   #commands: Promise<unknown> = Promise.resolve();
 
   constructor(options: AmiClientOptions) {
+    const { username, secret, ...rest } = options;
+    this.#credentials = { username, secret };
     this.#o = {
       actionTimeoutMs: 10_000,
       minBackoffMs: 250,
       maxBackoffMs: 3_000,
       random: Math.random,
-      ...options,
+      ...rest,
     };
     this.#emitter.setMaxListeners(0);
   }
 
   get state(): AmiState {
     return this.#state;
+  }
+
+  /** Whether the serving session logs in (or will, on the next reconnect) with these. */
+  usesCredentials(c: AmiCredentials): boolean {
+    return same(this.#credentials, c);
+  }
+
+  /**
+   * Credentials for the next login, when there is no session to rotate
+   * (disconnected): a reconnect uses them.
+   */
+  setCredentials(c: AmiCredentials): void {
+    this.#credentials = c;
+    this.#alternate = undefined;
   }
 
   start(): void {
@@ -100,9 +154,20 @@ export class AmiClient {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
-    const m = this.#manager;
+    const sessions = new Set([
+      ...(this.#manager ? [this.#manager] : []),
+      ...(this.#handover ? [this.#handover.next] : []),
+      ...this.#retiring,
+    ]);
+    this.#abortHandover(new AmiError('AMI client stopped'));
     this.#manager = undefined;
-    if (m) await new Promise<void>((resolve) => m.disconnect(resolve));
+    this.#retiring.clear();
+    await Promise.all(
+      [...sessions].map((m) => {
+        m.removeAllListeners('close');
+        return new Promise<void>((resolve) => m.disconnect(resolve));
+      }),
+    );
     this.#setState('disconnected');
   }
 
@@ -138,31 +203,7 @@ export class AmiClient {
     await this.ready();
     const m = this.#manager;
     if (!m) throw new AmiError('AMI not connected');
-    const actionid = `sb-${++nextId}`;
-    return await new Promise<AmiResponse>((resolve, reject) => {
-      const onDrop = () => finish(new AmiError(`AMI connection lost during ${fields.action}`));
-      const timer = setTimeout(
-        () =>
-          finish(
-            new AmiError(`AMI ${fields.action} timed out after ${this.#o.actionTimeoutMs} ms`),
-          ),
-        this.#o.actionTimeoutMs,
-      );
-      const callback = (err: RawMessage | undefined, res: RawMessage) => {
-        const response = toResponse(err ?? res, actionid);
-        if (err) finish(new AmiError(response.message ?? 'AMI error', response));
-        else finish(undefined, response);
-      };
-      const finish = (error?: Error, response?: AmiResponse) => {
-        clearTimeout(timer);
-        m.removeListener(actionid, callback);
-        this.#emitter.off('dropped', onDrop);
-        if (error) reject(error);
-        else resolve(response as AmiResponse);
-      };
-      this.#emitter.once('dropped', onDrop);
-      m.action({ ...fields, actionid }, callback);
-    });
+    return await this.#track(m, this.#actionWithId(m, fields, `sb-${++nextId}`));
   }
 
   /** A CLI command through AMI, one at a time. */
@@ -178,67 +219,228 @@ export class AmiClient {
     itemEvent: string | readonly string[],
     completeEvent: string,
   ): Promise<RawMessage[]> {
-    const wanted = typeof itemEvent === 'string' ? [itemEvent] : itemEvent;
     await this.ready();
     const m = this.#manager;
     if (!m) throw new AmiError('AMI not connected');
+    return await this.#track(m, this.#list(m, fields, itemEvent, completeEvent));
+  }
+
+  async #list(
+    m: ManagerInstance,
+    fields: Record<string, string>,
+    itemEvent: string | readonly string[],
+    completeEvent: string,
+  ): Promise<RawMessage[]> {
+    const wanted = typeof itemEvent === 'string' ? [itemEvent] : itemEvent;
     const items: RawMessage[] = [];
-    let id = '';
+    const actionid = `sb-${++nextId}`;
+    let onEvent: ((e: RawMessage) => void) | undefined;
     const done = new Promise<void>((resolve) => {
-      const onEvent = (e: RawMessage) => {
-        if (str(e.actionid) !== id) return;
+      onEvent = (e: RawMessage) => {
+        if (str(e.actionid) !== actionid) return;
         if (wanted.includes(str(e.event))) items.push(e);
-        else if (str(e.event) === completeEvent) {
-          m.removeListener('managerevent', onEvent);
-          resolve();
-        }
+        else if (str(e.event) === completeEvent) resolve();
       };
       m.on('managerevent', onEvent);
     });
-    const actionid = `sb-${++nextId}`;
-    id = actionid;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.#actionWithId(m, fields, actionid);
+      try {
+        await this.#actionWithId(m, fields, actionid);
+      } catch (err) {
+        if (err instanceof AmiError && /^No .* found/.test(err.message)) return [];
+        throw err;
+      }
+      await Promise.race([
+        done,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new AmiError(
+                  `AMI ${fields.action} list not complete after ${this.#o.actionTimeoutMs} ms`,
+                ),
+              ),
+            this.#o.actionTimeoutMs,
+          );
+        }),
+      ]);
+      return items;
+    } finally {
+      clearTimeout(timer);
+      if (onEvent) m.removeListener('managerevent', onEvent);
+    }
+  }
+
+  /**
+   * Moves to `credentials` without an outage: logs in with them on a second
+   * session while the current one keeps serving; once Asterisk accepts,
+   * splices the two event streams at a marker (a UserEvent, needs write class
+   * "user") and serves every later action from the new session; the old one
+   * answers what it was asked, then logs off. Rejects with AmiLoginRefused
+   * while Asterisk refuses the new secret (it has not read it yet), with
+   * AmiError when the new session could not log in for another reason or the
+   * current one was lost meanwhile; the current session is untouched then.
+   */
+  async rotate(credentials: AmiCredentials): Promise<HandOverKind> {
+    const old = this.#manager;
+    if (this.#state !== 'connected' || !old) throw new AmiError('AMI not connected');
+    if (this.#handover) throw new AmiError('a rotation is already in progress');
+    // Until it is done, a reconnect (the current session lost) tries both.
+    this.#alternate = credentials;
+    const marker = `switchboard-handover-${randomUUID()}`;
+    const splice = new EventSplice<RawMessage>((e) => str(e.userevent) === marker);
+    const switched = Promise.withResolvers<void>();
+    switched.promise.catch(() => {});
+    let created: ManagerInstance | undefined;
+    let next: ManagerInstance;
+    try {
+      next = await this.#open(
+        credentials,
+        (reason) => this.#lost(created, reason),
+        (m) => {
+          created = m;
+          // Spliced from its first event on (FullyBooted right after the login).
+          this.#handover = { old, next: m, credentials, splice, switched };
+        },
+      );
     } catch (err) {
-      if (err instanceof AmiError && /^No .* found/.test(err.message)) return [];
+      if ((this.#handover as HandOver | undefined)?.next === created) this.#handover = undefined;
       throw err;
     }
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      done,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new AmiError(
-                `AMI ${fields.action} list not complete after ${this.#o.actionTimeoutMs} ms`,
-              ),
-            ),
-          this.#o.actionTimeoutMs,
-        );
-      }),
-    ]).finally(() => clearTimeout(timer));
-    return items;
+    if (this.#manager !== old || this.#stopped) {
+      // #abortHandover closes the new session too (it never served).
+      this.#abortHandover(new AmiError('AMI connection lost during the rotation'));
+      throw new AmiError('AMI connection lost during the rotation');
+    }
+    let kind: HandOverKind = 'ordered';
+    try {
+      await this.#actionWithId(next, { action: 'UserEvent', userevent: marker }, `sb-${++nextId}`);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        switched.promise,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new AmiError('the hand-over marker did not arrive')),
+            this.#o.actionTimeoutMs,
+          );
+        }),
+      ]).finally(() => clearTimeout(timer));
+    } catch (err) {
+      const h = this.#handover as HandOver | undefined;
+      if (h?.next !== next) throw err; // aborted: a session was lost
+      if (h.splice.switched) return kind;
+      // No marker (the new user may not send UserEvent): switch now, unordered.
+      this.#o.logger?.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'AMI hand-over without a marker: events around it may be missed or repeated',
+      );
+      kind = 'unordered';
+      this.#deliver(h.splice.force());
+      this.#switchTo(h);
+      this.#handover = undefined;
+    }
+    return kind;
+  }
+
+  /** Runs `p` as in flight on session `m`. */
+  #track<T>(m: ManagerInstance, p: Promise<T>): Promise<T> {
+    const own = this.#inFlight.get(m) ?? new Set<Promise<unknown>>();
+    this.#inFlight.set(m, own);
+    own.add(p);
+    return p.finally(() => {
+      own.delete(p);
+      if (own.size === 0 && this.#inFlight.get(m) === own) this.#inFlight.delete(m);
+    });
   }
 
   async #actionWithId(
-    m: ReturnType<typeof Manager>,
+    m: ManagerInstance,
     fields: Record<string, string>,
     actionid: string,
   ): Promise<AmiResponse> {
     return await new Promise<AmiResponse>((resolve, reject) => {
+      const onDrop = (dropped: ManagerInstance) => {
+        if (dropped === m) finish(new AmiError(`AMI connection lost during ${fields.action}`));
+      };
       const timer = setTimeout(
         () =>
-          reject(
+          finish(
             new AmiError(`AMI ${fields.action} timed out after ${this.#o.actionTimeoutMs} ms`),
           ),
         this.#o.actionTimeoutMs,
       );
-      m.action({ ...fields, actionid }, (err, res) => {
-        clearTimeout(timer);
+      const callback = (err: RawMessage | undefined, res: RawMessage) => {
         const response = toResponse(err ?? res, actionid);
-        if (err) reject(new AmiError((response.message ?? 'AMI error').trim(), response));
-        else resolve(response);
+        if (err) finish(new AmiError((response.message ?? 'AMI error').trim(), response));
+        else finish(undefined, response);
+      };
+      const finish = (error?: Error, response?: AmiResponse) => {
+        clearTimeout(timer);
+        m.removeListener(actionid, callback);
+        this.#emitter.off('dropped', onDrop);
+        if (error) reject(error);
+        else resolve(response as AmiResponse);
+      };
+      this.#emitter.on('dropped', onDrop);
+      m.action({ ...fields, actionid }, callback);
+    });
+  }
+
+  /**
+   * Connects and logs in one session. `onLost` runs when it closes after the
+   * login; `onCreated` sees it before the first event can arrive.
+   */
+  #open(
+    credentials: AmiCredentials,
+    onLost: (reason: string) => void,
+    onCreated?: (m: ManagerInstance) => void,
+  ): Promise<ManagerInstance> {
+    const m = Manager();
+    m.options = {
+      port: this.#o.port,
+      host: this.#o.host,
+      username: credentials.username,
+      password: credentials.secret,
+      events: true,
+    };
+    onCreated?.(m);
+    m.on('managerevent', (e: RawMessage) => this.#onManagerEvent(m, e));
+    // A refused or reset socket reports its cause only as an 'error' before 'close'.
+    let socketError = '';
+    const closed = () => `connection closed${socketError ? ` (${socketError})` : ''}`;
+    m.on('error', (err: Error) => {
+      socketError = err.message;
+      this.#o.logger?.debug({ err: err.message }, 'AMI socket error');
+    });
+    return new Promise<ManagerInstance>((resolve, reject) => {
+      let settled = false;
+      // A login never answered (a silent peer) must not hold a rotation or a reconnect forever.
+      const timer = setTimeout(
+        () => fail(new AmiError(`AMI login not answered after ${this.#o.actionTimeoutMs} ms`)),
+        this.#o.actionTimeoutMs,
+      );
+      const fail = (err: AmiError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        m.removeAllListeners('close');
+        m.disconnect();
+        this.#emitter.emit('dropped', m);
+        reject(err);
+      };
+      m.on('close', () => fail(new AmiError(closed())));
+      m.connect(this.#o.port, this.#o.host, (err) => {
+        if (err) return fail(new AmiError(String(err)));
+        m.login((loginErr) => {
+          if (loginErr) return fail(new AmiLoginRefused(`login refused: ${str(loginErr.message)}`));
+          if (settled) return; // timed out meanwhile
+          settled = true;
+          clearTimeout(timer);
+          m.removeAllListeners('close');
+          m.on('close', () => onLost(closed()));
+          resolve(m);
+        });
       });
     });
   }
@@ -246,48 +448,104 @@ export class AmiClient {
   #connect(): void {
     if (this.#stopped) return;
     this.#setState('connecting');
-    const m = Manager();
-    m.options = {
-      port: this.#o.port,
-      host: this.#o.host,
-      username: this.#o.username,
-      password: this.#o.secret,
-      events: true,
-    };
-    this.#manager = m;
-    let settled = false;
-    const fail = (reason: string) => {
-      if (settled) return;
-      settled = true;
-      if (this.#manager === m) this.#manager = undefined;
-      m.removeAllListeners('close');
-      m.disconnect();
-      this.#emitter.emit('dropped');
-      this.#setState('disconnected', reason);
-      this.#scheduleReconnect(reason);
-    };
-    m.on('managerevent', (e: RawMessage) => this.#emitter.emit('event', typedEvent(e)));
-    // A refused or reset socket reports its cause only as an 'error' before 'close'.
-    let socketError = '';
-    const closed = () => `connection closed${socketError ? ` (${socketError})` : ''}`;
-    m.on('close', () => fail(closed()));
-    m.on('error', (err: Error) => {
-      socketError = err.message;
-      this.#o.logger?.debug({ err: err.message }, 'AMI socket error');
-    });
-    m.connect(this.#o.port, this.#o.host, (err) => {
-      if (err) return fail(String(err));
-      m.login((loginErr) => {
-        if (loginErr) return fail(`login refused: ${str(loginErr.message)}`);
+    let session: ManagerInstance | undefined;
+    this.#open(this.#credentials, (reason) => this.#lost(session, reason)).then(
+      (m) => {
+        session = m;
+        if (this.#stopped) return void m.disconnect();
         this.#failures = 0;
-        m.removeAllListeners('close');
-        m.on('close', () => {
-          settled = false;
-          fail(closed());
-        });
+        // Logged in: a rotation still pending starts again from this session.
+        this.#alternate = undefined;
+        this.#manager = m;
         this.#setState('connected');
-      });
-    });
+      },
+      (err: AmiError) => {
+        // During a rotation the other secret may be the one Asterisk has (it restarted meanwhile).
+        if (err instanceof AmiLoginRefused && this.#alternate) {
+          [this.#credentials, this.#alternate] = [this.#alternate, this.#credentials];
+        }
+        this.#setState('disconnected', err.message);
+        this.#scheduleReconnect(err.message);
+      },
+    );
+  }
+
+  /** A logged-in session closed. */
+  #lost(m: ManagerInstance | undefined, reason: string): void {
+    if (!m) return;
+    m.removeAllListeners('close');
+    m.disconnect();
+    this.#emitter.emit('dropped', m);
+    this.#retiring.delete(m);
+    const h = this.#handover;
+    if (h && (h.old === m || h.next === m)) {
+      if (!h.splice.switched) {
+        this.#abortHandover(new AmiError('AMI connection lost during the rotation'));
+        if (h.next === m) return; // the old session serves on
+      } else if (h.next === m) this.#handover = undefined;
+      // (The old one lost after the switch: the new stream still needs splicing up to its marker.)
+    }
+    if (m !== this.#manager) return;
+    this.#manager = undefined;
+    this.#setState('disconnected', reason);
+    this.#scheduleReconnect(reason);
+  }
+
+  #abortHandover(err: AmiError): void {
+    const h = this.#handover;
+    if (!h) return;
+    this.#handover = undefined;
+    h.switched.reject(err);
+    // Its 'close' settles a login still in flight (rejects #open) or reports the loss.
+    if (h.next !== this.#manager) h.next.disconnect();
+  }
+
+  #onManagerEvent(m: ManagerInstance, e: RawMessage): void {
+    const h = this.#handover;
+    if (h && (m === h.old || m === h.next)) {
+      const wasSwitched = h.splice.switched;
+      this.#deliver(m === h.old ? h.splice.fromOld(e) : h.splice.fromNew(e));
+      if (!wasSwitched && h.splice.switched) this.#switchTo(h);
+      if (h.splice.complete && this.#handover === h) this.#handover = undefined;
+      return;
+    }
+    if (m === this.#manager) this.#emitter.emit('event', typedEvent(e));
+  }
+
+  #deliver(events: readonly RawMessage[]): void {
+    for (const e of events) this.#emitter.emit('event', typedEvent(e));
+  }
+
+  /** The new session serves from now on; the old one answers what it was asked, then logs off. */
+  #switchTo(h: HandOver): void {
+    const old = h.old;
+    this.#manager = h.next;
+    this.#credentials = h.credentials;
+    this.#alternate = undefined;
+    if (h.splice.complete) this.#handover = undefined;
+    h.switched.resolve();
+    if (old === h.next) return;
+    this.#retiring.add(old);
+    void this.#retire(old);
+  }
+
+  async #retire(m: ManagerInstance): Promise<void> {
+    for (let set = this.#inFlight.get(m); set?.size; set = this.#inFlight.get(m))
+      await Promise.allSettled([...set]);
+    if (!this.#retiring.has(m)) return; // lost or stopped meanwhile
+    await this.#logoff(m);
+    this.#retiring.delete(m);
+  }
+
+  async #logoff(m: ManagerInstance): Promise<void> {
+    m.removeAllListeners('close');
+    m.on('close', () => this.#emitter.emit('dropped', m));
+    try {
+      await this.#actionWithId(m, { action: 'Logoff' }, `sb-${++nextId}`);
+    } catch {
+      // Asterisk closes the socket after "Goodbye" anyway; nothing to wait for.
+    }
+    await new Promise<void>((resolve) => m.disconnect(resolve));
   }
 
   #scheduleReconnect(reason: string): void {

@@ -16,8 +16,12 @@ export type ReloadOutcome = 'reloaded' | 'no-such-module';
 
 export async function reloadModule(
   client: Pick<AmiClient, 'action'>,
-  /** 'http': the built-in HTTP server, which re-reads its TLS certificate (certificates/). */
-  module: Module | 'http',
+  /**
+   * 'http': the built-in HTTP server, which re-reads its TLS certificate
+   * (certificates/); 'manager': Asterisk re-reads its AMI users (manager.conf),
+   * as after a rotated secret.
+   */
+  module: Module | 'http' | 'manager',
   options: ReloadOptions = {},
 ): Promise<ReloadOutcome> {
   const deadline = performance.now() + (options.busyTimeoutMs ?? 120_000);
