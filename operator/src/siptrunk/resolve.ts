@@ -136,6 +136,11 @@ export function renderTrunks(
       name: t.metadata.name,
       host: s.host,
       port: s.port,
+      // tls is refused by the CRD until it is rendered
+      transport: s.transport === 'tcp' ? 'tcp' : 'udp',
+      ...(s.registrationRetrySeconds !== undefined
+        ? { registrationRetrySeconds: s.registrationRetrySeconds }
+        : {}),
       match: s.match ?? [],
       ...(r.credentials.state === 'ok' ? { credentials: r.credentials.credentials } : {}),
       register: s.register && r.credentials.state === 'ok',

@@ -81,7 +81,7 @@ function registeredCondition(view: RegistrationView): ConditionInput {
     reason: status === 'Rejected' ? 'Rejected' : 'Unregistered',
     message:
       status === 'Rejected'
-        ? 'the carrier refused the registration (wrong credentials or account?); Asterisk retries every 5 minutes'
+        ? 'Asterisk reports the registration Rejected: the carrier refused it (wrong credentials or account?) or could not be reached (stopped, or its connection closed); Asterisk tries again after registrationRetrySeconds (300 s after a refusal)'
         : view.status === undefined
           ? 'Asterisk has not loaded the registration yet'
           : 'Asterisk is not registered with the carrier (yet); it retries every minute',
