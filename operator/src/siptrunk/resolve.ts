@@ -17,6 +17,7 @@ import type {
   WebRTCConfigSpec,
 } from '../crds/types.ts';
 import type { CredentialsResult } from './credentials.ts';
+import { type ShadowedNumber, shadowedEmergencyNumbers } from './emergency.ts';
 
 export interface ResolvedTrunk {
   readonly name: string;
@@ -29,6 +30,8 @@ export interface ResolvedTrunk {
   readonly missing: readonly { readonly number: string; readonly target: string }[];
   /** Whether the trunk carries outbound calls; `conflict`: the older trunk that does. */
   readonly outbound: 'off' | 'active' | { readonly conflict: string };
+  /** Emergency numbers that ring inside instead (only for the trunk whose outbound is active). */
+  readonly shadowed: readonly ShadowedNumber[];
 }
 
 const older = (a: SipTrunk, b: SipTrunk): number => {
@@ -99,6 +102,15 @@ export function resolveTrunks(
       conflicts,
       missing,
       outbound,
+      shadowed:
+        outbound === 'active'
+          ? shadowedEmergencyNumbers(
+              t.spec.outbound?.emergencyNumbers ?? [],
+              config,
+              queues,
+              agents,
+            )
+          : [],
     });
   }
   return out;
