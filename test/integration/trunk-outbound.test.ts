@@ -16,7 +16,12 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { agentPhone, dialNumber } from '../browser/support/agent-phone.ts';
 import { dbov, heardSound } from '../browser/support/audio-stats.ts';
 import type { PhoneDriver } from '../browser/support/phone-driver.ts';
-import { CARRIER_CUSTOMER, type Carrier, type CarrierEvent } from '../support/carrier-asterisk.ts';
+import {
+  CARRIER_CUSTOMER,
+  type Carrier,
+  type CarrierEvent,
+  UNALLOCATED_NUMBER,
+} from '../support/carrier-asterisk.ts';
 import type { RealAsterisk } from '../support/real-asterisk.ts';
 import { condition, decode, type Resources } from '../support/resources.ts';
 import { CARRIER_SECRET, startTrunkBed, type TrunkBed } from '../support/trunk-bed.ts';
@@ -228,6 +233,18 @@ describe('calls out through a SipTrunk to a real carrier (a second Asterisk)', (
     assert.deepEqual(customerChannels(from), [], 'no INVITE reached the carrier');
   });
 
+  it('passes the carrier’s own refusal through: a number nobody has is shown as such, not as busy lines', async () => {
+    const from = carrier.events('Newchannel').length;
+    await dial(ann, '076 000 001');
+    await ann.waitForCall('call === undefined', 10_000);
+    figures['carrier refuses (cause 1): dial → refusal (softphone timeline)'] = ms(
+      (await ann.lastEvent('ended')) - (await ann.lastEvent('dial')),
+    );
+    // the carrier refused with cause 1 (404); Asterisk hands the same cause to the agent
+    assert.equal(await ann.lastReason(), 'No such extension or number (404 Not Found)');
+    assert.equal(field(customerChannels(from)[0] as CarrierEvent, 'exten'), UNALLOCATED_NUMBER);
+  });
+
   it('sends an emergency number from any agent, exactly as dialled, with the caller ID', async () => {
     const from = carrier.events('Newchannel').length;
     await dial(bob, '112');
@@ -242,6 +259,44 @@ describe('calls out through a SipTrunk to a real carrier (a second Asterisk)', (
     assert.equal(field(invite as CarrierEvent, 'calleridnum'), CALLER_ID);
     await bob.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
     await bob.waitForCall('call === undefined');
+  });
+
+  it('warns when an emergency number is an inside number (the hotline), and clears it when fixed', async () => {
+    const reachable = async () => condition(await r.trunk('carrier'), 'EmergencyNumbersReachable');
+    assert.equal((await reachable())?.status, 'True');
+    const outbound = (await r.trunk('carrier')).spec.outbound;
+    await r.patchTrunk('carrier', {
+      spec: { outbound: { ...outbound, emergencyNumbers: ['112', '117'] } },
+    });
+    await waitUntil(
+      'EmergencyNumbersReachable=False',
+      async () => (await reachable())?.status === 'False',
+      10_000,
+      50,
+    );
+    assert.equal((await reachable())?.reason, 'Shadowed');
+    assert.match((await reachable())?.message ?? '', /emergency number 117 is the hotline number/);
+    await waitUntil(
+      'a warning Event EmergencyNumberShadowed',
+      async () =>
+        (await r.events()).some(
+          (e) =>
+            e.reason === 'EmergencyNumberShadowed' &&
+            e.type === 'Warning' &&
+            e.regarding?.name === 'carrier',
+        ),
+      10_000,
+      50,
+    );
+    await r.patchTrunk('carrier', {
+      spec: { outbound: { ...outbound, emergencyNumbers: ['112'] } },
+    });
+    await waitUntil(
+      'EmergencyNumbersReachable=True',
+      async () => (await reachable())?.status === 'True',
+      10_000,
+      50,
+    );
   });
 
   it('an international prefix is E.164 too, and outside the allow-list it is refused (cause 21)', async () => {

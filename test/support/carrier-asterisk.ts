@@ -13,7 +13,8 @@
 // Calls from the customer (outbound, to "the phone network") land in
 // carrier-in: any number rings for CALLED_RINGING_SECONDS, then answers with
 // Echo(), so an agent who called out hears itself only if audio goes both
-// ways. The carrier trusts the customer's P-Asserted-Identity
+// ways; UNALLOCATED_NUMBER is refused (cause 1, 404) as a carrier refuses a
+// number nobody has. The carrier trusts the customer's P-Asserted-Identity
 // (trust_id_inbound) as carriers do, so its events show the caller ID we sent.
 // The carrier's AMI user reads and writes everything: it is the test's.
 // Over TCP the carrier rewrites our contact to the connection we registered
@@ -33,6 +34,8 @@ import { freePort } from '../cluster/ports.ts';
 import { waitUntil } from './wait.ts';
 
 export const CARRIER_CUSTOMER = 'customer';
+/** A number the carrier does not know: it refuses calls to it with cause 1 (404). */
+export const UNALLOCATED_NUMBER = '+23276000001';
 /** How long a number called through the carrier rings before it answers. */
 export const CALLED_RINGING_SECONDS = 1;
 
@@ -139,6 +142,7 @@ exten => _[+0-9].,1,Dial(PJSIP/\${EXTEN}@${CARRIER_CUSTOMER},30,g)
  same => n,Hangup()
 
 [carrier-in]
+exten => ${UNALLOCATED_NUMBER},1,Hangup(1)
 exten => _[+0-9].,1,Ringing()
  same => n,Wait(${CALLED_RINGING_SECONDS})
  same => n,Answer()
