@@ -9,7 +9,8 @@
 // (the carrier's channel has its TCP port as local address),
 // audio both ways; and when the carrier stops, status shows the registration
 // lost (Registered False, Asterisk's "Rejected") and, once it is back,
-// registered again, both measured.
+// registered again, both measured; deleting the trunk unregisters it and
+// takes the TCP transport out.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { agentPhone, dialNumber } from '../browser/support/agent-phone.ts';
@@ -178,5 +179,31 @@ describe('a SipTrunk over TCP to a real carrier (a second Asterisk)', () => {
       performance.now() - started,
     );
     assert.equal(condition(await r.trunk('carrier'), 'Registered')?.status, 'True');
+  });
+  it('deleting the trunk takes it and the TCP transport out; the carrier forgets us', async () => {
+    const from = bed.pbx.asterisk.log().length;
+    await r.custom.deleteNamespacedCustomObject({
+      group: 'switchboard.dev',
+      version: 'v1alpha1',
+      namespace: r.namespace,
+      plural: 'siptrunks',
+      name: 'carrier',
+    });
+    await waitUntil(
+      'no trunk endpoint and no TCP transport in Asterisk',
+      async () => {
+        const endpoints = await bed.pbx.asterisk.cli('pjsip show endpoints');
+        const transports = await bed.pbx.asterisk.cli('pjsip show transports');
+        return !endpoints.includes('switchboard-trunk-') && !transports.includes('switchboard-tcp');
+      },
+      30_000,
+      100,
+    );
+    // unregistered over TCP before the transport went
+    await waitUntil(
+      'the carrier has no contact of ours',
+      async () => (await carrier.contacts()).length === 0,
+    );
+    assert.deepEqual(bed.pbx.problems(from), []);
   });
 });
