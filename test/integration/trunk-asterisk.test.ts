@@ -11,22 +11,15 @@
 // to a queue that does not exist are refused with cause 1 (unallocated);
 // a missing Secret and a number another trunk routes show in status.
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { dbov, inboundAudio, meanEnergy } from '../browser/support/audio-stats.ts';
-import { launchChromium } from '../browser/support/chromium.ts';
-import { PhoneDriver } from '../browser/support/phone-driver.ts';
-import {
-  mountPhone,
-  type PhonePageServer,
-  startPhonePageServer,
-} from '../browser/support/phone-page.ts';
-import { type Carrier, freeUdpPort, startCarrier } from '../support/carrier-asterisk.ts';
-import { createNamespace, kubectl, testCluster } from '../support/cluster.ts';
-import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
-import { type RealAsterisk, startRealAsterisk } from '../support/real-asterisk.ts';
-import { condition, decode, Resources } from '../support/resources.ts';
+import { agentPhone } from '../browser/support/agent-phone.ts';
+import { dbov, heardSound } from '../browser/support/audio-stats.ts';
+import type { PhoneDriver } from '../browser/support/phone-driver.ts';
+import type { Carrier } from '../support/carrier-asterisk.ts';
+import { kubectl, testCluster } from '../support/cluster.ts';
+import type { RealAsterisk } from '../support/real-asterisk.ts';
+import { condition, type Resources } from '../support/resources.ts';
+import { CARRIER_SECRET, startTrunkBed, type TrunkBed } from '../support/trunk-bed.ts';
 import { waitUntil } from '../support/wait.ts';
 
 /** Mean audioLevel² above this (−40 dBov) is sound, not silence. */
@@ -35,16 +28,11 @@ const CALLER = '+23276123456';
 const AGENT_DID = '+23222000000';
 
 const cluster = testCluster();
-let ns: Awaited<ReturnType<typeof createNamespace>>;
+let bed: TrunkBed;
 let r: Resources;
 let pbx: RealAsterisk;
 let carrier: Carrier;
-let operator: OperatorProcess;
-let server: PhonePageServer;
-let browser: Browser;
-let context: BrowserContext;
 let ann: PhoneDriver;
-let sipPort: number;
 const figures: Record<string, string> = {};
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 let calls = 0;
@@ -61,89 +49,32 @@ function carrierDialBegan(id: string): number {
 }
 
 before(async () => {
-  ns = await createNamespace(cluster, 'trunk-asterisk');
-  r = new Resources(cluster, ns.name);
-  [pbx, carrier, server, browser, sipPort] = await Promise.all([
-    startRealAsterisk(cluster, r),
-    startCarrier(),
-    startPhonePageServer(),
-    launchChromium(),
-    freeUdpPort(),
-  ]);
-  operator = await startOperator(cluster, ns.name, 'trunk-asterisk', {
-    ASTERISK_POLL_MS: '100',
-    // the carrier's Secret is not watched: read it again often
-    REFERENCE_RECHECK_MS: '500',
-  });
-  const portStart = 20_000 + randomInt(0, 10) * 100;
-  await r.createConfig({
-    ami: pbx.amiSpec,
-    asteriskWsUrl: pbx.asterisk.wsUrl,
-    transports: { ws: true, wss: false, udp: { port: sipPort } },
-    iceServers: {},
-    rtp: { portStart, portEnd: portStart + 99 },
-  });
+  bed = await startTrunkBed('trunk-asterisk');
+  ({ r, pbx, carrier } = bed);
   await r.createAgent('ann', { displayName: 'Ann Agent' });
-  await pbx.start();
-  await waitUntil(
-    'ann Provisioned=True',
-    async () => condition(await r.agent('ann'), 'Provisioned')?.status === 'True',
-    60_000,
-    100,
-  );
-  const secret = await r.secret('ann-sip-credentials');
-  context = await browser.newContext();
-  ann = new PhoneDriver(await context.newPage());
-  await mountPhone(ann.page, server, 'sb-softphone', {
-    wsUrl: pbx.asterisk.wsUrl,
-    iceServers: [],
-    iceGatheringTimeoutMs: 1000,
-  });
-  await ann.register({
-    username: decode(secret, 'username') ?? '',
-    password: decode(secret, 'password') ?? '',
-    extension: decode(secret, 'extension') ?? '',
-  });
-  await ann.waitForStatus('registered');
+  await bed.startPbx(['ann']);
+  ann = await agentPhone(r, bed.context, bed.server, pbx.asterisk.wsUrl, 'ann');
 });
 
 after(async () => {
   console.log(`figures (SipTrunk, real carrier): ${JSON.stringify(figures, null, 1)}`);
-  await context?.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  await operator?.stop();
-  await carrier?.close();
-  await pbx?.close();
-  await ns?.cleanup();
+  await bed?.close();
 });
 
 // a failed test must not leave a call behind for the next one
 afterEach(async (t) => {
-  if ((t as { passed?: boolean }).passed) return;
-  if (ann && (await ann.call())) {
-    await ann.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
-    await ann.waitForCall('call === undefined').catch(() => undefined);
-  }
-  await carrier?.hangUpAll().catch(() => undefined);
+  if (!(t as { passed?: boolean }).passed) await bed?.cleanUpCalls([ann]);
 });
 
 describe('a SipTrunk to a real carrier (a second Asterisk)', () => {
   it('registers with the carrier, and status shows it', async () => {
-    await r.core.createNamespacedSecret({
-      namespace: r.namespace,
-      body: {
-        metadata: { name: 'carrier-credentials' },
-        stringData: { ...carrier.credentials },
-      },
-    });
     const started = performance.now();
     await r.createTrunk('carrier', {
       host: '127.0.0.1',
       port: carrier.sipPort,
       register: true,
       credentialsSecret: {
-        name: 'carrier-credentials',
+        name: CARRIER_SECRET,
         usernameKey: 'username',
         passwordKey: 'password',
       },
@@ -169,8 +100,8 @@ describe('a SipTrunk to a real carrier (a second Asterisk)', () => {
     // the carrier's registrar holds exactly our contact, on our UDP port
     const contacts = await carrier.contacts();
     assert.equal(contacts.length, 1, String(contacts));
-    assert.match(contacts[0] ?? '', new RegExp(`:${sipPort}\\b`));
-    const got = await kubectl(cluster, ['get', 'trunk', '-n', ns.name]);
+    assert.match(contacts[0] ?? '', new RegExp(`:${bed.udpPort}\\b`));
+    const got = await kubectl(cluster, ['get', 'trunk', '-n', r.namespace]);
     assert.equal(got.code, 0, got.stderr);
     const [header, row] = got.stdout.trim().split('\n');
     assert.deepEqual(header?.split(/\s+/), [
@@ -207,28 +138,15 @@ describe('a SipTrunk to a real carrier (a second Asterisk)', () => {
     await ann.locator('button.answer').click();
     // the carrier echoes: the agent hears its own (fake) microphone only if
     // audio goes agent → Asterisk → carrier and back
-    let first = await inboundAudio(ann);
-    let last = first;
-    let heardAt = 0;
-    await waitUntil(
+    const heard = await heardSound(
+      ann,
+      SILENCE,
       'the agent hears its own voice back through the carrier',
-      async () => {
-        last = await inboundAudio(ann);
-        if (last.seconds - first.seconds < 0.2) return false;
-        if (meanEnergy(first, last) <= SILENCE) {
-          first = last; // still silence (the bridge is being set up): start over
-          return false;
-        }
-        heardAt ||= Date.now();
-        return last.seconds - first.seconds >= 1;
-      },
-      15_000,
-      20,
     );
-    const energy = meanEnergy(first, last);
-    figures['answer → agent hears its voice back through the carrier'] = ms(heardAt - answered);
+    const { energy } = heard;
+    figures['answer → agent hears its voice back through the carrier'] = ms(heard.at - answered);
     figures['echoed audio at the agent'] =
-      `${dbov(energy).toFixed(1)} dBov over ${last.packets - first.packets} packets, ${last.codec}`;
+      `${dbov(energy).toFixed(1)} dBov over ${heard.packets} packets, ${heard.codec}`;
     assert.ok(energy > SILENCE, `echo energy ${energy}`);
 
     await ann.locator('button.hangup').click();

@@ -12,48 +12,33 @@
 // carrier never hears of them; an emergency number goes out from any agent,
 // exactly as dialled.
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { dbov, inboundAudio, meanEnergy } from '../browser/support/audio-stats.ts';
-import { launchChromium } from '../browser/support/chromium.ts';
-import { PhoneDriver } from '../browser/support/phone-driver.ts';
-import {
-  mountPhone,
-  type PhonePageServer,
-  startPhonePageServer,
-} from '../browser/support/phone-page.ts';
+import { agentPhone, dialNumber } from '../browser/support/agent-phone.ts';
+import { dbov, heardSound } from '../browser/support/audio-stats.ts';
+import type { PhoneDriver } from '../browser/support/phone-driver.ts';
 import {
   CARRIER_CUSTOMER,
   type Carrier,
   type CarrierEvent,
-  freeUdpPort,
-  startCarrier,
+  UNALLOCATED_NUMBER,
 } from '../support/carrier-asterisk.ts';
-import { createNamespace, testCluster } from '../support/cluster.ts';
-import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
-import { type RealAsterisk, startRealAsterisk } from '../support/real-asterisk.ts';
-import { condition, decode, Resources } from '../support/resources.ts';
+import type { RealAsterisk } from '../support/real-asterisk.ts';
+import { condition, decode, type Resources } from '../support/resources.ts';
+import { CARRIER_SECRET, startTrunkBed, type TrunkBed } from '../support/trunk-bed.ts';
 import { waitUntil } from '../support/wait.ts';
 
 /** Mean audioLevel² above this (−40 dBov) is sound, not silence. */
 const SILENCE = 1e-4;
 const CALLER_ID = '+23222000000';
 
-const cluster = testCluster();
-let ns: Awaited<ReturnType<typeof createNamespace>>;
+let bed: TrunkBed;
 let r: Resources;
 let pbx: RealAsterisk;
 let carrier: Carrier;
-let operator: OperatorProcess;
-let server: PhonePageServer;
-let browser: Browser;
-let context: BrowserContext;
 /** May call out (labelled dial-out: "yes"). */
 let ann: PhoneDriver;
 /** May not. */
 let bob: PhoneDriver;
-let sipPort: number;
 const figures: Record<string, string> = {};
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const field = (e: CarrierEvent, key: string) => String(e.f[key] ?? '');
@@ -65,10 +50,7 @@ const customerChannels = (from: number) =>
     .slice(from)
     .filter((e) => field(e, 'channel').startsWith(`PJSIP/${CARRIER_CUSTOMER}-`));
 
-async function dial(d: PhoneDriver, typed: string): Promise<void> {
-  await d.locator('#dial').fill(typed);
-  await d.locator('button.call').click();
-}
+const dial = dialNumber;
 
 async function agentWithLabels(name: string, labels: Record<string, string>) {
   await r.custom.createNamespacedCustomObject({
@@ -85,59 +67,19 @@ async function agentWithLabels(name: string, labels: Record<string, string>) {
   });
 }
 
-async function phoneOf(name: string): Promise<PhoneDriver> {
-  const secret = await r.secret(`${name}-sip-credentials`);
-  const d = new PhoneDriver(await context.newPage());
-  await mountPhone(d.page, server, 'sb-softphone', {
-    wsUrl: pbx.asterisk.wsUrl,
-    iceServers: [],
-    iceGatheringTimeoutMs: 1000,
-  });
-  await d.register({
-    username: decode(secret, 'username') ?? '',
-    password: decode(secret, 'password') ?? '',
-    extension: decode(secret, 'extension') ?? '',
-  });
-  await d.waitForStatus('registered');
-  return d;
-}
-
-/** The reason the softphone shows for its last call. */
+const phoneOf = (name: string) => agentPhone(r, bed.context, bed.server, pbx.asterisk.wsUrl, name);
 
 before(async () => {
-  ns = await createNamespace(cluster, 'trunk-outbound');
-  r = new Resources(cluster, ns.name);
-  [pbx, carrier, server, browser, sipPort] = await Promise.all([
-    startRealAsterisk(cluster, r),
-    startCarrier(),
-    startPhonePageServer(),
-    launchChromium(),
-    freeUdpPort(),
-  ]);
-  operator = await startOperator(cluster, ns.name, 'trunk-outbound', {
-    ASTERISK_POLL_MS: '100',
-    REFERENCE_RECHECK_MS: '500',
-  });
-  const portStart = 20_000 + randomInt(0, 10) * 100;
-  await r.createConfig({
-    ami: pbx.amiSpec,
-    asteriskWsUrl: pbx.asterisk.wsUrl,
-    transports: { ws: true, wss: false, udp: { port: sipPort } },
-    iceServers: {},
-    rtp: { portStart, portEnd: portStart + 99 },
-  });
+  bed = await startTrunkBed('trunk-outbound');
+  ({ r, pbx, carrier } = bed);
   await agentWithLabels('ann', { 'dial-out': 'yes' });
   await agentWithLabels('bob', {});
-  await r.core.createNamespacedSecret({
-    namespace: r.namespace,
-    body: { metadata: { name: 'carrier-credentials' }, stringData: { ...carrier.credentials } },
-  });
   await r.createTrunk('carrier', {
     host: '127.0.0.1',
     port: carrier.sipPort,
     register: true,
     credentialsSecret: {
-      name: 'carrier-credentials',
+      name: CARRIER_SECRET,
       usernameKey: 'username',
       passwordKey: 'password',
     },
@@ -152,38 +94,18 @@ before(async () => {
       agents: { selector: { matchLabels: { 'dial-out': 'yes' } } },
     } as never,
   });
-  await pbx.start();
-  for (const name of ['ann', 'bob'])
-    await waitUntil(
-      `${name} Provisioned=True`,
-      async () => condition(await r.agent(name), 'Provisioned')?.status === 'True',
-      60_000,
-      100,
-    );
-  context = await browser.newContext();
+  await bed.startPbx(['ann', 'bob']);
   [ann, bob] = [await phoneOf('ann'), await phoneOf('bob')];
 });
 
 after(async () => {
   console.log(`figures (SipTrunk outbound, real carrier): ${JSON.stringify(figures, null, 1)}`);
-  await context?.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  await operator?.stop();
-  await carrier?.close();
-  await pbx?.close();
-  await ns?.cleanup();
+  await bed?.close();
 });
 
 // a failed test must not leave a call behind for the next one
 afterEach(async (t) => {
-  if ((t as { passed?: boolean }).passed) return;
-  for (const d of [ann, bob])
-    if (d && (await d.call())) {
-      await d.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
-      await d.waitForCall('call === undefined').catch(() => undefined);
-    }
-  await carrier?.hangUpAll().catch(() => undefined);
+  if (!(t as { passed?: boolean }).passed) await bed?.cleanUpCalls([ann, bob]);
 });
 
 describe('calls out through a SipTrunk to a real carrier (a second Asterisk)', () => {
@@ -259,30 +181,17 @@ describe('calls out through a SipTrunk to a real carrier (a second Asterisk)', (
     const answered = Date.now();
     // the carrier echoes: the agent hears its own (fake) microphone only if
     // audio goes agent → Asterisk → carrier and back
-    let first = await inboundAudio(ann);
-    let last = first;
-    let heardAt = 0;
-    await waitUntil(
+    const heard = await heardSound(
+      ann,
+      SILENCE,
       'the agent hears its own voice back through the carrier',
-      async () => {
-        last = await inboundAudio(ann);
-        if (last.seconds - first.seconds < 0.2) return false;
-        if (meanEnergy(first, last) <= SILENCE) {
-          first = last;
-          return false;
-        }
-        heardAt ||= Date.now();
-        return last.seconds - first.seconds >= 1;
-      },
-      15_000,
-      20,
     );
-    const energy = meanEnergy(first, last);
+    const { energy } = heard;
     figures['carrier answers → agent hears its voice back through the carrier'] = ms(
-      heardAt - answered,
+      heard.at - answered,
     );
     figures['echoed audio at the calling agent'] =
-      `${dbov(energy).toFixed(1)} dBov over ${last.packets - first.packets} packets, ${last.codec}`;
+      `${dbov(energy).toFixed(1)} dBov over ${heard.packets} packets, ${heard.codec}`;
     assert.ok(energy > SILENCE, `echo energy ${energy}`);
 
     await ann.locator('button.hangup').click();
@@ -324,6 +233,18 @@ describe('calls out through a SipTrunk to a real carrier (a second Asterisk)', (
     assert.deepEqual(customerChannels(from), [], 'no INVITE reached the carrier');
   });
 
+  it('passes the carrier’s own refusal through: a number nobody has is shown as such, not as busy lines', async () => {
+    const from = carrier.events('Newchannel').length;
+    await dial(ann, '076 000 001');
+    await ann.waitForCall('call === undefined', 10_000);
+    figures['carrier refuses (cause 1): dial → refusal (softphone timeline)'] = ms(
+      (await ann.lastEvent('ended')) - (await ann.lastEvent('dial')),
+    );
+    // the carrier refused with cause 1 (404); Asterisk hands the same cause to the agent
+    assert.equal(await ann.lastReason(), 'No such extension or number (404 Not Found)');
+    assert.equal(field(customerChannels(from)[0] as CarrierEvent, 'exten'), UNALLOCATED_NUMBER);
+  });
+
   it('sends an emergency number from any agent, exactly as dialled, with the caller ID', async () => {
     const from = carrier.events('Newchannel').length;
     await dial(bob, '112');
@@ -338,6 +259,44 @@ describe('calls out through a SipTrunk to a real carrier (a second Asterisk)', (
     assert.equal(field(invite as CarrierEvent, 'calleridnum'), CALLER_ID);
     await bob.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
     await bob.waitForCall('call === undefined');
+  });
+
+  it('warns when an emergency number is an inside number (the hotline), and clears it when fixed', async () => {
+    const reachable = async () => condition(await r.trunk('carrier'), 'EmergencyNumbersReachable');
+    assert.equal((await reachable())?.status, 'True');
+    const outbound = (await r.trunk('carrier')).spec.outbound;
+    await r.patchTrunk('carrier', {
+      spec: { outbound: { ...outbound, emergencyNumbers: ['112', '117'] } },
+    });
+    await waitUntil(
+      'EmergencyNumbersReachable=False',
+      async () => (await reachable())?.status === 'False',
+      10_000,
+      50,
+    );
+    assert.equal((await reachable())?.reason, 'Shadowed');
+    assert.match((await reachable())?.message ?? '', /emergency number 117 is the hotline number/);
+    await waitUntil(
+      'a warning Event EmergencyNumberShadowed',
+      async () =>
+        (await r.events()).some(
+          (e) =>
+            e.reason === 'EmergencyNumberShadowed' &&
+            e.type === 'Warning' &&
+            e.regarding?.name === 'carrier',
+        ),
+      10_000,
+      50,
+    );
+    await r.patchTrunk('carrier', {
+      spec: { outbound: { ...outbound, emergencyNumbers: ['112'] } },
+    });
+    await waitUntil(
+      'EmergencyNumbersReachable=True',
+      async () => (await reachable())?.status === 'True',
+      10_000,
+      50,
+    );
   });
 
   it('an international prefix is E.164 too, and outside the allow-list it is refused (cause 21)', async () => {

@@ -1,7 +1,7 @@
 // A second real Asterisk 22 that plays the carrier of a SipTrunk test: the
 // same build (scripts/lib/asterisk-process.ts) in a folder of its own, with
 // a configuration of its own instead of the project's generated one. It
-// listens for SIP over UDP on a loopback port, knows one customer (us) with
+// listens for SIP over UDP on a loopback port (and TCP on another), knows one customer (us) with
 // digest authentication and a registration (max one contact), and places
 // "telephone" calls to the customer: an AMI Originate of
 // Local/<number>@carrier-out, whose ;2 leg dials PJSIP/<number>@customer (to
@@ -13,9 +13,13 @@
 // Calls from the customer (outbound, to "the phone network") land in
 // carrier-in: any number rings for CALLED_RINGING_SECONDS, then answers with
 // Echo(), so an agent who called out hears itself only if audio goes both
-// ways. The carrier trusts the customer's P-Asserted-Identity
+// ways; UNALLOCATED_NUMBER is refused (cause 1, 404) as a carrier refuses a
+// number nobody has. The carrier trusts the customer's P-Asserted-Identity
 // (trust_id_inbound) as carriers do, so its events show the caller ID we sent.
 // The carrier's AMI user reads and writes everything: it is the test's.
+// Over TCP the carrier rewrites our contact to the connection we registered
+// on and sends its calls down that connection, as carriers do for customers
+// behind NAT. Stopping and starting carrier.asterisk keeps our contact (astdb).
 
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -26,9 +30,12 @@ import type { RawMessage } from 'asterisk-manager';
 import pino from 'pino';
 import { AmiClient } from '../../operator/src/asterisk/ami/client.ts';
 import { type AsteriskProcess, createAsterisk } from '../../scripts/lib/asterisk-process.ts';
+import { freePort } from '../cluster/ports.ts';
 import { waitUntil } from './wait.ts';
 
 export const CARRIER_CUSTOMER = 'customer';
+/** A number the carrier does not know: it refuses calls to it with cause 1 (404). */
+export const UNALLOCATED_NUMBER = '+23276000001';
 /** How long a number called through the carrier rings before it answers. */
 export const CALLED_RINGING_SECONDS = 1;
 
@@ -47,6 +54,8 @@ export interface Carrier {
   readonly asterisk: AsteriskProcess;
   /** The carrier's SIP port on 127.0.0.1 (UDP). */
   readonly sipPort: number;
+  /** The carrier's SIP port on 127.0.0.1 (TCP). */
+  readonly tcpPort: number;
   /** What the customer must authenticate with (the SipTrunk's Secret). */
   readonly credentials: { readonly username: string; readonly password: string };
   readonly ami: AmiClient;
@@ -81,7 +90,7 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-function pjsipConf(port: number, password: string): string {
+function pjsipConf(port: number, tcpPort: number, password: string): string {
   return `; the carrier (test/support/carrier-asterisk.ts)
 [global]
 type = global
@@ -92,10 +101,15 @@ type = transport
 protocol = udp
 bind = 127.0.0.1:${port}
 
+[carrier-tcp]
+type = transport
+protocol = tcp
+bind = 127.0.0.1:${tcpPort}
+
 [${CARRIER_CUSTOMER}]
 type = endpoint
-transport = carrier-udp
 context = carrier-in
+rewrite_contact = yes
 disallow = all
 allow = ulaw,alaw
 auth = ${CARRIER_CUSTOMER}
@@ -128,6 +142,7 @@ exten => _[+0-9].,1,Dial(PJSIP/\${EXTEN}@${CARRIER_CUSTOMER},30,g)
  same => n,Hangup()
 
 [carrier-in]
+exten => ${UNALLOCATED_NUMBER},1,Hangup(1)
 exten => _[+0-9].,1,Ringing()
  same => n,Wait(${CALLED_RINGING_SECONDS})
  same => n,Answer()
@@ -137,10 +152,10 @@ exten => _[+0-9].,1,Ringing()
 export async function startCarrier(): Promise<Carrier> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-carrier-'));
   const asterisk = await createAsterisk({ dir, amiUsername: 'carrier' });
-  const sipPort = await freeUdpPort();
+  const [sipPort, tcpPort] = await Promise.all([freeUdpPort(), freePort()]);
   const password = randomBytes(12).toString('hex');
   const etc = (name: string, text: string) => writeFileSync(join(asterisk.etcDir, name), text);
-  etc('pjsip.conf', pjsipConf(sipPort, password));
+  etc('pjsip.conf', pjsipConf(sipPort, tcpPort, password));
   etc('extensions.conf', EXTENSIONS);
   // No generated files here: the project's includes of switchboard/ would be missing.
   etc('queues.conf', '[general]\n');
@@ -187,6 +202,7 @@ export async function startCarrier(): Promise<Carrier> {
   return {
     asterisk,
     sipPort,
+    tcpPort,
     credentials: { username: CARRIER_CUSTOMER, password },
     ami,
     events,

@@ -18,7 +18,7 @@ import {
 import type { CustomResourceDefinition, JSONSchemaProps } from './schema-types.ts';
 import { SIPAGENT_CODECS } from './sipagent.crd.ts';
 
-/** Transports the schema names; only udp is rendered so far (a CEL rule refuses the others). */
+/** Transports the schema names; udp and tcp are rendered (a CEL rule refuses tls so far). */
 export const TRUNK_TRANSPORTS = ['udp', 'tcp', 'tls'] as const;
 
 /** 0–255 without leading zeros (RE2 and ECMAScript alike). */
@@ -194,8 +194,9 @@ const spec: JSONSchemaProps = {
   required: ['host'],
   'x-kubernetes-validations': [
     {
-      rule: "self.transport == 'udp'",
-      message: 'only "udp" is rendered so far; tcp and tls come with a later release',
+      rule: "self.transport != 'tls'",
+      message:
+        'tls is not rendered yet (it needs a CA to verify the carrier with); use "udp" or "tcp"',
       fieldPath: '.transport',
     },
     {
@@ -218,7 +219,8 @@ const spec: JSONSchemaProps = {
     },
     transport: {
       type: 'string',
-      description: 'The SIP transport to the carrier: udp (tcp and tls are not rendered yet).',
+      description:
+        "The SIP transport to the carrier: udp or tcp (WebRTCConfig spec.transports.udp/tcp give our port); tls is not rendered yet. Over tcp a carrier that stops is noticed at once (the connection closes) and Asterisk registers again after registrationRetrySeconds; over udp only at the registration's next refresh.",
       default: 'udp',
       enum: TRUNK_TRANSPORTS,
     },
@@ -238,6 +240,14 @@ const spec: JSONSchemaProps = {
       description:
         'Register with the carrier (outbound registration), so it knows where to send calls. Needs credentialsSecret.',
       default: false,
+    },
+    registrationRetrySeconds: {
+      type: 'integer',
+      description:
+        'Seconds between registration attempts while the carrier does not answer or refuses temporarily (a 403 or other fatal answer waits 300 s).',
+      default: 60,
+      minimum: 5,
+      maximum: 3600,
     },
     match: {
       type: 'array',

@@ -81,6 +81,8 @@ export interface WebRTCConfigSpec {
     localNets?: string[];
     /** SIP over UDP for SipTrunks; defaulted by the schema, absent in objects read before the field existed. */
     udp?: { port: number };
+    /** SIP over TCP for SipTrunks; as udp. */
+    tcp?: { port: number };
   };
   dtlsCertificateSecret?: SecretKeyRef;
   rtp: { portStart: number; portEnd: number };
@@ -232,6 +234,8 @@ export interface SipTrunkSpec {
   transport: TrunkTransport;
   credentialsSecret?: { name: string; usernameKey: string; passwordKey: string };
   register: boolean;
+  /** Defaulted by the schema; absent in objects read before the field existed. */
+  registrationRetrySeconds?: number;
   match?: string[];
   fromUser?: string;
   fromDomain?: string;

@@ -203,6 +203,17 @@ const spec: JSONSchemaProps = {
             ),
           },
         }),
+        tcp: objectWithDefaults({
+          type: 'object',
+          description:
+            'SIP over TCP for carriers (SipTrunks with transport tcp): bound on every address only while the namespace has such a trunk, with the same external addresses and local networks.',
+          properties: {
+            port: port(
+              'The TCP port carriers connect to. Asterisk binds a transport once: changing the port of a bound transport takes an Asterisk restart.',
+              5060,
+            ),
+          },
+        }),
       },
     }),
     dtlsCertificateSecret: {

@@ -132,5 +132,16 @@ export class SipTrunkController {
       (was?.reason !== now.reason || was?.message !== now.message)
     )
       this.#d.events.warning(trunk, now.reason, 'ConfigureTrunk', now.message);
+    // An emergency call that rings inside is dangerous: warn once per change.
+    const shadowed = (st: typeof status | undefined) =>
+      st?.conditions?.find((c) => c.type === 'EmergencyNumbersReachable' && c.status === 'False');
+    const nowShadowed = shadowed(status);
+    if (nowShadowed && nowShadowed.message !== shadowed(trunk.status)?.message)
+      this.#d.events.warning(
+        trunk,
+        'EmergencyNumberShadowed',
+        'ConfigureTrunk',
+        nowShadowed.message,
+      );
   }
 }

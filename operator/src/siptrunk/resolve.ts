@@ -17,6 +17,7 @@ import type {
   WebRTCConfigSpec,
 } from '../crds/types.ts';
 import type { CredentialsResult } from './credentials.ts';
+import { type ShadowedNumber, shadowedEmergencyNumbers } from './emergency.ts';
 
 export interface ResolvedTrunk {
   readonly name: string;
@@ -29,6 +30,8 @@ export interface ResolvedTrunk {
   readonly missing: readonly { readonly number: string; readonly target: string }[];
   /** Whether the trunk carries outbound calls; `conflict`: the older trunk that does. */
   readonly outbound: 'off' | 'active' | { readonly conflict: string };
+  /** Emergency numbers that ring inside instead (only for the trunk whose outbound is active). */
+  readonly shadowed: readonly ShadowedNumber[];
 }
 
 const older = (a: SipTrunk, b: SipTrunk): number => {
@@ -99,6 +102,15 @@ export function resolveTrunks(
       conflicts,
       missing,
       outbound,
+      shadowed:
+        outbound === 'active'
+          ? shadowedEmergencyNumbers(
+              t.spec.outbound?.emergencyNumbers ?? [],
+              config,
+              queues,
+              agents,
+            )
+          : [],
     });
   }
   return out;
@@ -136,6 +148,11 @@ export function renderTrunks(
       name: t.metadata.name,
       host: s.host,
       port: s.port,
+      // tls is refused by the CRD until it is rendered
+      transport: s.transport === 'tcp' ? 'tcp' : 'udp',
+      ...(s.registrationRetrySeconds !== undefined
+        ? { registrationRetrySeconds: s.registrationRetrySeconds }
+        : {}),
       match: s.match ?? [],
       ...(r.credentials.state === 'ok' ? { credentials: r.credentials.credentials } : {}),
       register: s.register && r.credentials.state === 'ok',

@@ -12,6 +12,7 @@ const resolved = (extra: Partial<ResolvedTrunk> = {}): ResolvedTrunk => ({
   conflicts: [],
   missing: [],
   outbound: 'off',
+  shadowed: [],
   ...extra,
 });
 const registers = sipTrunk('carrier', {
@@ -95,5 +96,30 @@ describe('desiredTrunkStatus', () => {
   it('never writes a password into status', () => {
     const s = desiredTrunkStatus(registers, resolved(), true, known('Registered'), now);
     assert.ok(!JSON.stringify(s).includes('pw-123456'));
+  });
+  it('says when an emergency number rings inside, only for the trunk carrying calls out', () => {
+    const calls = sipTrunk('carrier', {
+      outbound: { callerId: '+23222000000', countryCode: '232', emergencyNumbers: ['112', '117'] },
+    });
+    const shadowed = [{ number: '117', by: 'the hotline number' }];
+    const bad = desiredTrunkStatus(
+      calls,
+      resolved({ outbound: 'active', shadowed }),
+      true,
+      known(),
+      now,
+    );
+    assert.equal(cond(bad, 'EmergencyNumbersReachable')?.status, 'False');
+    assert.equal(cond(bad, 'EmergencyNumbersReachable')?.reason, 'Shadowed');
+    assert.match(
+      cond(bad, 'EmergencyNumbersReachable')?.message ?? '',
+      /^emergency number 117 is the hotline number: agents dialling it reach that/,
+    );
+    assert.equal(cond(bad, 'Ready')?.status, 'True', 'calls still go out');
+    const good = desiredTrunkStatus(calls, resolved({ outbound: 'active' }), true, known(), now);
+    assert.equal(cond(good, 'EmergencyNumbersReachable')?.status, 'True');
+    // no longer carrying calls out: the condition goes
+    const off = desiredTrunkStatus({ ...calls, status: good }, resolved(), true, known(), now);
+    assert.equal(cond(off, 'EmergencyNumbersReachable'), undefined);
   });
 });

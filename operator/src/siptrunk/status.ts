@@ -81,10 +81,31 @@ function registeredCondition(view: RegistrationView): ConditionInput {
     reason: status === 'Rejected' ? 'Rejected' : 'Unregistered',
     message:
       status === 'Rejected'
-        ? 'the carrier refused the registration (wrong credentials or account?); Asterisk retries every 5 minutes'
+        ? 'Asterisk reports the registration Rejected: the carrier refused it (wrong credentials or account?) or could not be reached (stopped, or its connection closed); Asterisk tries again after registrationRetrySeconds (300 s after a refusal)'
         : view.status === undefined
           ? 'Asterisk has not loaded the registration yet'
           : 'Asterisk is not registered with the carrier (yet); it retries every minute',
+  };
+}
+
+/** Only for the trunk that carries calls out: can agents reach every emergency number? */
+function emergencyCondition(resolved: ResolvedTrunk): ConditionInput {
+  if (resolved.shadowed.length === 0)
+    return {
+      type: 'EmergencyNumbersReachable',
+      status: 'True',
+      reason: 'Reachable',
+      message: 'every emergency number goes to the carrier',
+    };
+  return {
+    type: 'EmergencyNumbersReachable',
+    status: 'False',
+    reason: 'Shadowed',
+    message: `${resolved.shadowed
+      .map((s) => `emergency number ${s.number} is ${s.by}`)
+      .join(
+        '; ',
+      )}: agents dialling it reach that inside the call center, not the carrier (inside numbers win); change the inside number`,
   };
 }
 
@@ -97,10 +118,16 @@ export function desiredTrunkStatus(
 ): SipTrunkStatus {
   const generation = trunk.metadata.generation;
   const registers = trunk.spec.register && resolved.credentials.state === 'ok' && hasConfig;
-  const existing = trunk.status?.conditions?.filter((c) => registers || c.type !== 'Registered');
+  const callsOut = resolved.outbound === 'active' && resolved.credentials.state !== 'problem';
+  const existing = trunk.status?.conditions?.filter(
+    (c) =>
+      (registers || c.type !== 'Registered') &&
+      (callsOut || c.type !== 'EmergencyNumbersReachable'),
+  );
   const next = [{ ...ready(resolved, hasConfig), observedGeneration: generation }];
   if (registers)
     next.push({ ...registeredCondition(registration), observedGeneration: generation });
+  if (callsOut) next.push({ ...emergencyCondition(resolved), observedGeneration: generation });
   const status: SipTrunkStatus = {
     observedGeneration: generation,
     numbers: resolved.credentials.state === 'problem' ? [] : resolved.routes.map((r) => r.number),

@@ -89,3 +89,43 @@ export function selectedPair(d: PhoneDriver) {
     };
   }, d.tag);
 }
+
+/** What `d` heard once sound began: when, how loud, over how many packets, in which codec. */
+export interface Heard {
+  /** Date.now() when the first reading above `silence` came. */
+  readonly at: number;
+  readonly energy: number;
+  readonly packets: number;
+  readonly codec: string | undefined;
+}
+
+/**
+ * Waits until `d` decodes sound (mean energy above `silence` over 0.2 s, then
+ * measured over 1 s); silence before it (a bridge being set up) starts over.
+ */
+export async function heardSound(d: PhoneDriver, silence: number, what: string): Promise<Heard> {
+  let first = await inboundAudio(d);
+  let last = first;
+  let at = 0;
+  await waitUntil(
+    what,
+    async () => {
+      last = await inboundAudio(d);
+      if (last.seconds - first.seconds < 0.2) return false;
+      if (meanEnergy(first, last) <= silence) {
+        first = last;
+        return false;
+      }
+      at ||= Date.now();
+      return last.seconds - first.seconds >= 1;
+    },
+    15_000,
+    20,
+  );
+  return {
+    at,
+    energy: meanEnergy(first, last),
+    packets: last.packets - first.packets,
+    codec: last.codec,
+  };
+}

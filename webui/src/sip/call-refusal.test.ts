@@ -33,3 +33,18 @@ test('without a known cause the status line is all', () => {
   assert.equal(refusalReason(480, 'Temporarily Unavailable'), '480 Temporarily Unavailable');
   assert.equal(refusalReason(500, 'Server Error', 'Q.850;cause=99'), '500 Server Error');
 });
+
+test('a carrier’s own refusal, passed through by the dialplan, is shown in words too', () => {
+  const cases: [number, string, number, string][] = [
+    [410, 'Gone', 22, 'That number has changed (410 Gone)'],
+    [502, 'Bad Gateway', 27, 'The number called is out of order (502 Bad Gateway)'],
+    [
+      503,
+      'Service Unavailable',
+      41,
+      'The phone network failed for a moment, try again (503 Service Unavailable)',
+    ],
+  ];
+  for (const [status, phrase, cause, words] of cases)
+    assert.equal(refusalReason(status, phrase, `Q.850;cause=${cause}`), words);
+});

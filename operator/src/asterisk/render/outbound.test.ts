@@ -252,6 +252,13 @@ describe('outbound calls', () => {
       ),
     );
     assert.deepEqual(extension(dialplan, DIAL_CONTEXT, 's-BUSY')?.[0]?.app, 'Hangup(17)');
+    // the carrier's own refusal cause goes to the agent; none or normal clearing: congestion
+    const cause = '$' + '{HANGUPCAUSE}';
+    for (const status of ['CHANUNAVAIL', 'CONGESTION'])
+      assert.deepEqual(
+        extension(dialplan, DIAL_CONTEXT, `s-${status}`)?.map((s) => s.app),
+        [`ExecIf($[0${cause} > 0 & 0${cause} != 16]?Hangup(${cause}))`, 'Hangup(34)'],
+      );
     const pjsip = load(
       render([], { trunks: [trunk('carrier', { outbound: outbound() })] }),
       'pjsip.conf',

@@ -49,6 +49,9 @@ const EMERGENCY = /^[0-9]{2,6}$/;
 // Asterisk variables, built without `${` inside JS template literals.
 const v = (name: string) => `$${'{'}${name}}`;
 
+/** The carrier gave a cause of its own: not empty (0) and not normal clearing. */
+const carrierCause = `0${v('HANGUPCAUSE')} > 0 & 0${v('HANGUPCAUSE')} != ${CAUSE.normal}`;
+
 /** The trunk that carries outbound calls, if any (resolution lets at most one through). */
 export function outboundTrunk(
   trunks: readonly RenderTrunk[],
@@ -171,9 +174,14 @@ export function dialplanOutbound(trunks: readonly RenderTrunk[]): string {
     // The carrier's answer, as the agent's softphone gets it.
     `exten => s-BUSY,1,Hangup(${CAUSE.busy})`,
     `exten => s-NOANSWER,1,Hangup(${CAUSE.noAnswer})`,
-    `exten => s-CONGESTION,1,Hangup(${CAUSE.congestion})`,
-    // The carrier is unreachable or refused the call.
-    `exten => s-CHANUNAVAIL,1,Hangup(${CAUSE.congestion})`,
+    // The carrier refused the call (CHANUNAVAIL: a 4xx/5xx/6xx; CONGESTION: its
+    // 503) or was unreachable: Dial leaves its Q.850 cause in HANGUPCAUSE,
+    // which goes to the agent as it is (a carrier's "unallocated number" is
+    // worth more than our "congestion"); none, or normal clearing: congestion.
+    ...(['CONGESTION', 'CHANUNAVAIL'] as const).flatMap((status) => [
+      `exten => s-${status},1,ExecIf($[${carrierCause}]?Hangup(${v('HANGUPCAUSE')}))`,
+      ` same => n,Hangup(${CAUSE.congestion})`,
+    ]),
     // ANSWER (the call happened), CANCEL (the agent gave up) and anything new.
     `exten => _s-.,1,Hangup(${CAUSE.normal})`,
     `exten => i,1,Hangup(${CAUSE.normal})`,

@@ -24,10 +24,10 @@ const PATH = /^\/[A-Za-z0-9._/-]*$/;
 /** Host names, IPv4 addresses and CIDRs (the CRD's patterns); anything else is not written. */
 const ADDRESS = /^[A-Za-z0-9.:/-]{1,253}$/;
 
-/** A transport with the WebRTCConfig's NAT settings (trunks.ts renders the UDP one). */
+/** A transport with the WebRTCConfig's NAT settings (trunks.ts renders the UDP and TCP ones). */
 export function transport(
   name: string,
-  protocol: 'ws' | 'wss' | 'udp',
+  protocol: 'ws' | 'wss' | 'udp' | 'tcp',
   t: WebRTCConfigSpec['transports'],
   bind = '0.0.0.0',
 ): string {

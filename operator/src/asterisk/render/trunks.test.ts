@@ -18,7 +18,13 @@ import {
 } from './fixtures.ts';
 import { PJSIP_MARKER_CATEGORY } from './marker.ts';
 import { optionValue, optionValues } from './parse.ts';
-import { TRANSPORT_UDP, TRUNK_LIMIT_SUBROUTINE, trunkId, trunkRegistrationIds } from './trunks.ts';
+import {
+  TRANSPORT_TCP,
+  TRANSPORT_UDP,
+  TRUNK_LIMIT_SUBROUTINE,
+  trunkId,
+  trunkRegistrationIds,
+} from './trunks.ts';
 
 const carrier = trunk('carrier');
 const lines = (c: { lines: { key: string; value: string }[] } | undefined) =>
@@ -117,6 +123,56 @@ describe('SipTrunks', () => {
     assert.equal(find(plain, id, 'registration'), undefined);
     assert.equal(optionValue(find(plain, id, 'endpoint'), 'outbound_auth'), undefined);
     assert.equal(find(plain, id, 'auth'), undefined);
+  });
+
+  it('binds a TCP transport only while a trunk uses tcp; that trunk speaks TCP throughout', () => {
+    const config = spec({ transports: { udp: { port: 5070 }, tcp: { port: 5071 } } });
+    const udpOnly = load(render([], { config, trunks: [carrier] }), 'pjsip.conf');
+    assert.equal(find(udpOnly, TRANSPORT_TCP, 'transport'), undefined);
+    const tcp = trunk('tcp', { transport: 'tcp', port: 5080, registrationRetrySeconds: 5 });
+    const both = render([], { config, trunks: [carrier, tcp] });
+    const pjsip = load(both, 'pjsip.conf');
+    lintPjsip(pjsip, PJSIP_MARKER_CATEGORY);
+    assert.deepEqual(lines(find(pjsip, TRANSPORT_TCP, 'transport')), [
+      'type=transport',
+      'protocol=tcp',
+      'bind=0.0.0.0:5071',
+    ]);
+    const id = trunkId('tcp');
+    assert.equal(optionValue(find(pjsip, id, 'endpoint'), 'transport'), TRANSPORT_TCP);
+    // the transport option chooses TCP; no ";transport=tcp" (";" starts a comment in Asterisk's files)
+    assert.equal(optionValue(find(pjsip, id, 'aor'), 'contact'), 'sip:sip.carrier.example:5080');
+    assert.ok(!both.some((o) => Object.values(o.files).some((f) => f.includes(';transport'))));
+    const registration = find(pjsip, id, 'registration');
+    assert.deepEqual(
+      ['transport', 'server_uri', 'client_uri', 'retry_interval'].map((k) =>
+        optionValue(registration, k),
+      ),
+      [
+        TRANSPORT_TCP,
+        'sip:sip.carrier.example:5080',
+        'sip:acct-1001@sip.carrier.example:5080',
+        '5',
+      ],
+    );
+    // the UDP trunk is unchanged: UDP transport, default retry
+    const udp = trunkId('carrier');
+    assert.equal(optionValue(find(pjsip, udp, 'endpoint'), 'transport'), TRANSPORT_UDP);
+    assert.equal(optionValue(find(pjsip, udp, 'registration'), 'retry_interval'), '60');
+    // a WebRTCConfig from before transports.tcp existed: the SIP port
+    const legacy = load(render([], { trunks: [tcp] }), 'pjsip.conf');
+    assert.equal(optionValue(find(legacy, TRANSPORT_TCP, 'transport'), 'bind'), '0.0.0.0:5060');
+  });
+
+  it('refuses to render a transport or retry interval the CRD would not let through', () => {
+    assert.throws(
+      () => render([], { trunks: [trunk('t', { transport: 'tls' as never })] }),
+      /trunk "t": bad transport/,
+    );
+    assert.throws(
+      () => render([], { trunks: [trunk('t', { registrationRetrySeconds: 0 })] }),
+      /trunk "t": bad registrationRetrySeconds/,
+    );
   });
 
   it('writes the password into a Secret shard only, never into a ConfigMap', () => {

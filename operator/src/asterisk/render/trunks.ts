@@ -2,7 +2,9 @@
 //
 // PJSIP (main ConfigMap, after the templates): one UDP transport shared by
 // every trunk, rendered only while the namespace has a trunk (a namespace
-// without one binds no SIP port and renders byte for byte as before); per
+// without one binds no SIP port and renders byte for byte as before), and a
+// TCP one only while a trunk uses tcp (that trunk's endpoint and
+// registration name it, so its calls and REGISTERs go over TCP); per
 // trunk an endpoint whose context is the trunk's own, an AOR with the
 // carrier's address as contact, an identify matching the carrier's source
 // addresses (calls from it carry no credentials of ours), and, when it
@@ -27,6 +29,7 @@ import { type Line, section } from './syntax.ts';
 import type { RenderQueue, RenderTrunk } from './types.ts';
 
 export const TRANSPORT_UDP = 'switchboard-udp';
+export const TRANSPORT_TCP = 'switchboard-tcp';
 export const TRUNK_PREFIX = 'switchboard-trunk-';
 /** Counts a trunk's calls (GROUP_COUNT) when it has maxCalls; not a trunk name (no "switchboard-trunk-" prefix). */
 export const TRUNK_LIMIT_SUBROUTINE = 'switchboard-limit-trunk';
@@ -75,6 +78,11 @@ export function assertTrunksRenderable(trunks: readonly RenderTrunk[]): void {
     seen.add(t.name);
     if (!HOST.test(t.host)) bad.push(`${where}: bad host`);
     if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535) bad.push(`${where}: bad port`);
+    if (t.transport !== undefined && t.transport !== 'udp' && t.transport !== 'tcp')
+      bad.push(`${where}: bad transport`);
+    const retry = t.registrationRetrySeconds;
+    if (retry !== undefined && (!Number.isInteger(retry) || retry < 1))
+      bad.push(`${where}: bad registrationRetrySeconds`);
     for (const m of t.match) if (!MATCH.test(m)) bad.push(`${where}: bad match address`);
     if (t.fromUser !== undefined && !USER.test(t.fromUser)) bad.push(`${where}: bad fromUser`);
     if (t.fromDomain !== undefined && !HOST.test(t.fromDomain))
@@ -99,6 +107,12 @@ export const trunkCodecs = (t: Pick<RenderTrunk, 'codecs'>) =>
 export const byTrunkName = (trunks: readonly RenderTrunk[]) =>
   [...trunks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
+const isTcp = (t: Pick<RenderTrunk, 'transport'>) => t.transport === 'tcp';
+// The endpoint's and registration's transport option picks TCP (Asterisk then
+// connects over TCP whatever the URI says); a ";transport=tcp" URI parameter
+// cannot be written: ";" starts a comment in Asterisk's configuration files.
+const transportOf = (t: RenderTrunk) => (isTcp(t) ? TRANSPORT_TCP : TRANSPORT_UDP);
+
 const uri = (t: RenderTrunk, user?: string) =>
   `sip:${user === undefined ? '' : `${user}@`}${t.host}:${t.port}`;
 
@@ -119,7 +133,7 @@ function trunkSections(t: RenderTrunk): string {
   const endpoint: Line[] = [
     ['type', 'endpoint'],
     ['context', id],
-    ['transport', TRANSPORT_UDP],
+    ['transport', transportOf(t)],
     ['disallow', 'all'],
     ['allow', trunkCodecs(t).join(',')],
     ['aors', id],
@@ -157,11 +171,11 @@ function trunkSections(t: RenderTrunk): string {
     parts.push(
       section(id, [
         ['type', 'registration'],
-        ['transport', TRANSPORT_UDP],
+        ['transport', transportOf(t)],
         ['outbound_auth', id],
         ['server_uri', uris.server],
         ['client_uri', uris.client],
-        ['retry_interval', 60],
+        ['retry_interval', t.registrationRetrySeconds ?? 60],
         // A refused or failed registration is retried, never given up for good:
         // the carrier may be down, or its account fixed later.
         ['forbidden_retry_interval', 300],
@@ -175,17 +189,19 @@ function trunkSections(t: RenderTrunk): string {
   return parts.join('\n');
 }
 
-/** The UDP transport and every trunk's sections; '' without trunks. */
+/** The UDP transport (the TCP one too while a trunk uses tcp) and every trunk's sections; '' without trunks. */
 export function pjsipTrunks(
   transports: WebRTCConfigSpec['transports'],
   trunks: readonly RenderTrunk[],
 ): string {
   if (trunks.length === 0) return '';
   const port = transports.udp?.port ?? DEFAULT_SIP_PORT;
-  return [
-    transport(TRANSPORT_UDP, 'udp', transports, `0.0.0.0:${port}`),
-    ...byTrunkName(trunks).map(trunkSections),
-  ].join('\n');
+  const parts = [transport(TRANSPORT_UDP, 'udp', transports, `0.0.0.0:${port}`)];
+  if (trunks.some(isTcp)) {
+    const tcpPort = transports.tcp?.port ?? DEFAULT_SIP_PORT;
+    parts.push(transport(TRANSPORT_TCP, 'tcp', transports, `0.0.0.0:${tcpPort}`));
+  }
+  return [...parts, ...byTrunkName(trunks).map(trunkSections)].join('\n');
 }
 
 /** A trunk's auth section (Secret shard only). */

@@ -50,6 +50,10 @@ export interface RenderTrunk {
   name: string;
   host: string;
   port: number;
+  /** Absent: udp. */
+  transport?: 'udp' | 'tcp';
+  /** Seconds between registration attempts after a temporary failure; absent: 60. */
+  registrationRetrySeconds?: number;
   /** Source addresses of the carrier's requests; empty: the host. */
   match: readonly string[];
   /** From the trunk's Secret; the password is written only into Secret output. */
