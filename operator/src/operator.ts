@@ -87,6 +87,7 @@ export function createControllers(
       else events.warning(supervisor, supervisionReason(r), 'Supervise', note);
     },
     applier: { visibleTimeoutMs: config.asteriskVisibleTimeoutMs, pollMs: config.asteriskPollMs },
+    guestSweepMs: config.guestSweepMs,
   });
 
   const agents = new SipAgentController({

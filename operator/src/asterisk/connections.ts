@@ -19,6 +19,7 @@ import { AmiClient, type AmiClientOptions } from './ami/client.ts';
 import { Applier, type ApplierOptions } from './apply/applier.ts';
 import type { ConfigVersion } from './apply/version.ts';
 import { isDrainEvent } from './drain.ts';
+import { GuestSweep } from './guest-sweep.ts';
 import { RegistrationTracker } from './registrations.ts';
 import type { AsteriskView } from './view.ts';
 
@@ -36,6 +37,8 @@ export interface ConnectionsOptions {
   readonly agentExists?: (namespace: string, agent: string) => boolean;
   /** Every supervisor listen/whisper/barge and refusal (already logged here). */
   readonly recordSupervision?: (namespace: string, r: SupervisionRecord) => void;
+  /** How often expired guest permissions are removed from AstDB (default 60 s; also at each connect). */
+  readonly guestSweepMs?: number;
 }
 
 interface Connection {
@@ -47,6 +50,7 @@ interface Connection {
   readonly states: AgentStates;
   readonly queues: QueueTracker;
   readonly trunks: TrunkRegistrations;
+  readonly guests: GuestSweep;
   readonly unreport: () => void;
   readonly readAt: number;
 }
@@ -208,10 +212,12 @@ export class AsteriskConnections {
       synced: () => queues.synced,
       queues: () => queues.model.queues(),
     });
+    const guests = new GuestSweep(client, log, this.#o.guestSweepMs ?? 60_000);
     const where = `AMI at ${host}:${port}`;
     view.setConnection(namespace, { state: 'connecting', message: `connecting to ${where}` });
     client.onState((state, reason) => {
       applier.connectionChanged(state === 'connected');
+      if (state === 'connected') void guests.sweep();
       // Each retry passes through "connecting": keep showing why the last attempt failed.
       if (state === 'connecting' && view.connection(namespace).state === 'disconnected') return;
       view.setConnection(namespace, {
@@ -232,6 +238,7 @@ export class AsteriskConnections {
       states,
       queues,
       trunks,
+      guests,
       unreport,
       readAt: performance.now(),
     };
@@ -264,6 +271,7 @@ export class AsteriskConnections {
     conn.states.close();
     conn.queues.close();
     conn.trunks.close();
+    conn.guests.stop();
     conn.unreport();
     await Promise.all([conn.applier.stop(), conn.client.stop()]);
     this.#stateChanges.emit('trunks', namespace);
