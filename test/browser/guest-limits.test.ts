@@ -16,9 +16,11 @@
 // so an admitted call shows Asterisk read the zone.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import type { OpeningHours } from '../../operator/src/crds/types.ts';
+import { repoRoot } from '../cluster/tools.ts';
 import type { OperatorProcess } from '../support/operator-process.ts';
 import type { RealAsterisk } from '../support/real-asterisk.ts';
 import type { Resources } from '../support/resources.ts';
@@ -160,11 +162,14 @@ test('expired permissions leave AstDB: the sweep empties the family, also of an 
   const put = Date.now();
   await waitUntil(
     'the stale permissions swept',
-    async () => !(await pbx.asterisk.cli(`database show ${FAMILY}`)).includes('aaaa'),
+    async () => {
+      const keys = await pbx.asterisk.cli(`database show ${FAMILY}`);
+      return !['a', 'b', 'c'].some((c) => keys.includes(c.repeat(64)));
+    },
     SWEEP_MS * 5,
     50,
   );
-  figures['stale permissions written → swept'] = ms(Date.now() - put);
+  figures['stale permissions written → all swept'] = ms(Date.now() - put);
   assert.equal(await stored(), MINTS_PER_MINUTE + 1, 'unexpired permissions stay');
   await waitUntil('the minted permissions swept', async () => (await stored()) === 0, 30_000, 50);
   const late = Date.now() - lastExpiry;
@@ -195,7 +200,8 @@ test(`Asterisk ends an answered guest call at maxCallSeconds (${MAX_CALL_SECONDS
   const lasted = end - start;
   figures['gate admitted → Asterisk hangs up the guest'] = ms(lasted);
   assert.ok(
-    lasted >= MAX_CALL_SECONDS * 1000 - 100 && lasted < (MAX_CALL_SECONDS + 2) * 1000,
+    // both times are when this AMI client read the events: ±a few hundred ms on a busy machine
+    lasted > (MAX_CALL_SECONDS - 1) * 1000 && lasted < (MAX_CALL_SECONDS + 2) * 1000,
     `the call lasted ${lasted} ms`,
   );
   assert.equal((await guestState(guest.page)).phase, 'ended', 'the page saw the call end');
@@ -246,6 +252,9 @@ test('outside the opening hours: the page says closed and when it opens, no perm
   await waitPhase(closed.page, 'closed');
   assert.equal((await guestState(closed.page)).message, access.message);
   assert.equal(await closed.page.locator('sb-guest-call button.call').isDisabled(), true);
+  await closed.page.screenshot({
+    path: join(repoRoot, 'docs', 'screenshots', 'guest-call-closed.png'),
+  });
 
   // a caller who gets through anyway: a valid permission in AstDB, a page told it is open
   const token = 'd'.repeat(64);
