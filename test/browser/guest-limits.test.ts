@@ -4,7 +4,7 @@
 //   - the per-address mint rate: the N+1-th permission within a minute is a
 //     429 with Retry-After, another address still gets one;
 //   - expired permissions leave AstDB (the leader's sweep), also those an
-//     earlier leader left behind;
+//     earlier leader left behind, and 3000 of them in one pass;
 //   - maxCallSeconds: Asterisk ends an answered guest call at the limit;
 //   - opening hours in a time zone: outside them the page says the hotline is
 //     closed and when it opens, no permission is given, and a caller who gets
@@ -15,15 +15,19 @@
 // hours (11:00-14:00 there) would be closed read as UTC unless UTC is 11-13 h,
 // so an admitted call shows Asterisk read the zone.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import pino from 'pino';
 import type { BrowserContext } from 'playwright-core';
+import { AmiClient } from '../../operator/src/asterisk/ami/client.ts';
 import type { OpeningHours } from '../../operator/src/crds/types.ts';
 import { repoRoot } from '../cluster/tools.ts';
 import type { OperatorProcess } from '../support/operator-process.ts';
-import type { RealAsterisk } from '../support/real-asterisk.ts';
-import type { Resources } from '../support/resources.ts';
+import { REAL_AMI_SECRET_NAME, type RealAsterisk } from '../support/real-asterisk.ts';
+import { decode, type Resources } from '../support/resources.ts';
 import { waitUntil } from '../support/wait.ts';
 import { guestAudio, guestState, openGuest, waitPhase } from './support/guest-page.ts';
 import { type GuestStage, startGuestStage } from './support/guest-stage.ts';
@@ -176,6 +180,50 @@ test('expired permissions leave AstDB: the sweep empties the family, also of an 
   figures['last permission expired → AstDB family empty'] = ms(late);
   // expiry is whole epoch seconds, the sweep runs every SWEEP_MS
   assert.ok(late < 1000 + SWEEP_MS + 1000, `swept ${late} ms after expiry`);
+});
+
+test('the sweep keeps up: 3000 expired permissions (five minutes at 10 guests a second) are gone within a few sweeps', async () => {
+  // written with the operator's own AMI user, as its mints would be
+  const secret = await r.secret(REAL_AMI_SECRET_NAME);
+  const writer = new AmiClient({
+    host: '127.0.0.1',
+    port: pbx.asterisk.amiPort,
+    username: decode(secret, 'username') ?? '',
+    secret: decode(secret, 'secret') ?? '',
+    logger: pino({ level: 'silent' }),
+  });
+  writer.start();
+  try {
+    await writer.ready(10_000);
+    const expired = String(Math.floor(Date.now() / 1000) - 1);
+    const started = Date.now();
+    for (let batch = 0; batch < 3000; batch += 100)
+      await Promise.all(
+        Array.from({ length: 100 }, () =>
+          writer.action({
+            action: 'DBPut',
+            family: FAMILY,
+            key: randomBytes(32).toString('hex'),
+            val: expired,
+          }),
+        ),
+      );
+    const written = Date.now();
+    figures['3000 DBPut (100 at a time)'] = ms(written - started);
+    await waitUntil('3000 swept', async () => (await stored()) === 0, 30_000, 50);
+    const emptied = Date.now() - written;
+    figures['3000 expired written → AstDB family empty (1 s sweep)'] = ms(emptied);
+    assert.ok(emptied < 5 * SWEEP_MS, `emptied after ${emptied} ms`);
+    // the operator logs each pass that removed something: the largest one's size and time
+    const passes = readFileSync(operator.logPath, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('expired guest permissions removed'))
+      .map((l) => JSON.parse(l) as { removed: number; ms: number });
+    const largest = passes.reduce((a, b) => (b.removed > a.removed ? b : a), { removed: 0, ms: 0 });
+    figures['largest sweep pass'] = `${largest.removed} removed in ${largest.ms} ms`;
+  } finally {
+    await writer.stop();
+  }
 });
 
 test(`Asterisk ends an answered guest call at maxCallSeconds (${MAX_CALL_SECONDS} s)`, async () => {

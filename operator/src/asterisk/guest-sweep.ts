@@ -45,6 +45,7 @@ export class GuestSweep {
   async sweep(now = Date.now()): Promise<number> {
     if (this.#running || this.#client.state !== 'connected') return 0;
     this.#running = true;
+    const started = performance.now();
     try {
       const entries = await this.#client.list(
         { action: 'DBGetTree', family: GUEST_DB_FAMILY },
@@ -59,7 +60,11 @@ export class GuestSweep {
           .then(() => removed++)
           .catch(() => undefined);
       }
-      if (removed) this.#log.info({ removed }, 'expired guest permissions removed from AstDB');
+      if (removed)
+        this.#log.info(
+          { removed, ms: Math.round(performance.now() - started) },
+          'expired guest permissions removed from AstDB',
+        );
       return removed;
     } catch (err) {
       this.#log.warn({ err: describeError(err) }, 'sweeping expired guest permissions failed');
