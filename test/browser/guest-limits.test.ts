@@ -27,7 +27,7 @@ import type { OpeningHours } from '../../operator/src/crds/types.ts';
 import { repoRoot } from '../cluster/tools.ts';
 import type { OperatorProcess } from '../support/operator-process.ts';
 import { REAL_AMI_SECRET_NAME, type RealAsterisk } from '../support/real-asterisk.ts';
-import { decode, type Resources } from '../support/resources.ts';
+import { condition, decode, type Resources } from '../support/resources.ts';
 import { waitUntil } from '../support/wait.ts';
 import { guestAudio, guestState, openGuest, waitPhase } from './support/guest-page.ts';
 import { type GuestStage, startGuestStage } from './support/guest-stage.ts';
@@ -213,7 +213,7 @@ test('the sweep keeps up: 3000 expired permissions (five minutes at 10 guests a 
     await waitUntil('3000 swept', async () => (await stored()) === 0, 30_000, 50);
     const emptied = Date.now() - written;
     figures['3000 expired written → AstDB family empty (1 s sweep)'] = ms(emptied);
-    assert.ok(emptied < 5 * SWEEP_MS, `emptied after ${emptied} ms`);
+    assert.ok(emptied < 10 * SWEEP_MS, `emptied after ${emptied} ms`);
     // the operator logs each pass that removed something: the largest one's size and time
     const passes = readFileSync(operator.logPath, 'utf8')
       .split('\n')
@@ -289,6 +289,15 @@ test('outside the opening hours: the page says closed and when it opens, no perm
     new RegExp(
       `^The hotline is closed\\. It opens again \\w+ 09:00 \\(${ZONE.replace('+', '\\+')} time\\)\\.$`,
     ),
+  );
+  // kubectl shows the hours on the WebRTCConfig
+  await waitUntil(
+    'PublicAccess names the hours',
+    async () =>
+      condition(await r.config(), 'PublicAccess')?.message ===
+      `guests may call 117, open mon,tue,wed,thu,fri,sat,sun 09:00-11:00 (${ZONE})`,
+    10_000,
+    50,
   );
   const mint = await fromAddress('127.0.0.4', 'POST', '/public/guest-calls');
   assert.equal(mint.status, 403);

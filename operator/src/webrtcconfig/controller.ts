@@ -29,7 +29,7 @@ import { type CredentialsResult, readTrunkCredentials } from '../siptrunk/creden
 import { dialOutAgents } from '../siptrunk/outbound.ts';
 import { renderTrunks, resolveTrunks } from '../siptrunk/resolve.ts';
 import { guestPassword } from './guest-credentials.ts';
-import { unknownTimeZone } from './opening-hours.ts';
+import { hoursFacts } from './opening-hours.ts';
 import { referenceProblems, secretReferences } from './references.ts';
 import { renderAgents } from './render-input.ts';
 import { RenderPacing } from './render-pacing.ts';
@@ -187,7 +187,7 @@ export class WebRTCConfigController {
           ? {
               publicNumbers: {
                 ...guestNumbers(config.spec, queueRoutes(config.spec, queues)),
-                ...unknownTimeZone(config.spec.publicAccess),
+                ...hoursFacts(config.spec.publicAccess),
               },
             }
           : {}),

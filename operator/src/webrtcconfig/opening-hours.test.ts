@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OpeningHours } from '../crds/types.ts';
-import { closedMessage, isOpen, knownTimeZone, nextOpening } from './opening-hours.ts';
+import {
+  closedMessage,
+  describeHours,
+  hoursFacts,
+  isOpen,
+  knownTimeZone,
+  nextOpening,
+} from './opening-hours.ts';
 
 const weekdays: OpeningHours = {
   timeZone: 'Europe/Berlin',
@@ -51,5 +58,15 @@ describe('opening hours', () => {
   it('tells a zone Node does not know', () => {
     assert.equal(knownTimeZone('Africa/Freetown'), true);
     assert.equal(knownTimeZone('Mars/Olympus_Mons'), false);
+    const mars = { timeZone: 'Mars/Olympus_Mons', windows: weekdays.windows };
+    assert.equal(hoursFacts({ openingHours: mars }).unknownTimeZone, 'Mars/Olympus_Mons');
+    assert.deepEqual(hoursFacts({}), {});
+  });
+
+  it('sums the hours up in one line', () => {
+    assert.equal(
+      describeHours(weekdays),
+      'mon,tue,wed,thu,fri 08:00-17:00; sat 10:00-24:00 (Europe/Berlin)',
+    );
   });
 });

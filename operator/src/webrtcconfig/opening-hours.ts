@@ -122,12 +122,28 @@ export function closedMessage(hours: OpeningHours, nowMs: number): string {
   return `The hotline is closed. It opens again ${when} (${hours.timeZone} time).`;
 }
 
+/** The hours in one line for the PublicAccess condition, e.g. "mon,tue 08:00-17:00; sat 09:00-13:00 (Africa/Freetown)". */
+export function describeHours(hours: OpeningHours): string {
+  const periods = hours.windows.map((w) => `${w.days.join(',')} ${w.from}-${w.to}`);
+  return `${periods.join('; ')} (${hours.timeZone})`;
+}
+
 /** The configured zone when Node knows no zone of that name (the status says so). */
 export function unknownTimeZone(access: {
   openingHours?: OpeningHours;
 }): { unknownTimeZone: string } | Record<string, never> {
   const zone = access.openingHours?.timeZone;
   return zone !== undefined && !knownTimeZone(zone) ? { unknownTimeZone: zone } : {};
+}
+
+/** What the status says of the hours: their summary, or the zone nobody knows. */
+export function hoursFacts(access: { openingHours?: OpeningHours }): {
+  hours?: string;
+  unknownTimeZone?: string;
+} {
+  const hours = access.openingHours;
+  if (!hours) return {};
+  return { hours: describeHours(hours), ...unknownTimeZone(access) };
 }
 
 /** Why guests cannot call now by the hours (undefined: open or no hours), with the next opening. */

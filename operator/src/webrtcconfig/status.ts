@@ -13,6 +13,8 @@ export interface ConfigFacts {
   readonly publicNumbers?: {
     readonly allowed: readonly string[];
     readonly dropped: readonly string[];
+    /** spec.publicAccess.openingHours in one line (absent: always open). */
+    readonly hours?: string;
     /** spec.publicAccess.openingHours.timeZone when no zone of that name is known. */
     readonly unknownTimeZone?: string;
   };
@@ -41,7 +43,7 @@ function publicAccess(numbers: NonNullable<ConfigFacts['publicNumbers']>): Condi
     type: 'PublicAccess',
     status: 'True',
     reason: numbers.dropped.length ? 'NumbersDropped' : 'Open',
-    message: `guests may call ${numbers.allowed.join(', ')}${dropped}`,
+    message: `guests may call ${numbers.allowed.join(', ')}${numbers.hours ? `, open ${numbers.hours}` : ''}${dropped}`,
   };
 }
 
