@@ -35,6 +35,8 @@ export interface OperatorConfig {
   readonly asteriskHttpsPort: number;
   /** How often the DTLS Secret and the served certificate are compared (the Secret is not watched). */
   readonly certificateCheckMs: number;
+  /** How often expired guest permissions are removed from AstDB. */
+  readonly guestSweepMs: number;
   /** A served certificate with fewer days left is a warning (Event, metric, condition). */
   readonly certificateWarningDays: number;
 }
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
     asteriskHttpsPort: positiveInt('ASTERISK_HTTPS_PORT', env.ASTERISK_HTTPS_PORT, 8089) || 8089,
     certificateCheckMs:
       positiveInt('CERTIFICATE_CHECK_MS', env.CERTIFICATE_CHECK_MS, 60_000) || 60_000,
+    guestSweepMs: positiveInt('GUEST_SWEEP_MS', env.GUEST_SWEEP_MS, 60_000) || 60_000,
     certificateWarningDays: positiveInt(
       'CERTIFICATE_WARNING_DAYS',
       env.CERTIFICATE_WARNING_DAYS,

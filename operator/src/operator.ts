@@ -136,6 +136,7 @@ export function createControllers(
         `logged in to AMI with the new secret of Secret "${r.secretName}" ${(r.ms / 1000).toFixed(1)} s after it changed (${r.attempts} login attempts, ${r.reloads} AMI user reloads); ${handover}`,
       );
     },
+    guestSweepMs: config.guestSweepMs,
   });
 
   const agents = new SipAgentController({

@@ -10,47 +10,30 @@
 //  - a page on an origin not in the list is refused: the browser gets no CORS
 //    grant and the API refuses to mint (403) before any permission exists.
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PhoneConfig } from '../../webui/src/sip/phone-config.ts';
+import type { BrowserContext, Page } from 'playwright-core';
 import { repoRoot } from '../cluster/tools.ts';
-import { type AmiObserver, addAmiObserver } from '../support/asterisk-observer.ts';
-import { createNamespace, testCluster } from '../support/cluster.ts';
-import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
-import { type RealAsterisk, startRealAsterisk } from '../support/real-asterisk.ts';
-import { condition, decode, Resources } from '../support/resources.ts';
+import type { AmiObserver } from '../support/asterisk-observer.ts';
+import type { OperatorProcess } from '../support/operator-process.ts';
+import type { RealAsterisk } from '../support/real-asterisk.ts';
 import { waitUntil } from '../support/wait.ts';
-import { launchChromium } from './support/chromium.ts';
-import { PhoneDriver } from './support/phone-driver.ts';
-import { mountPhone, type PhonePageServer, startPhonePageServer } from './support/phone-page.ts';
-import { bundleWebUi } from './support/webui-bundle.ts';
+import { type GuestStage, startGuestStage } from './support/guest-stage.ts';
+import type { PhoneDriver } from './support/phone-driver.ts';
 
-const cluster = testCluster();
-let ns: Awaited<ReturnType<typeof createNamespace>>;
-let r: Resources;
+let stage: GuestStage;
 let pbx: RealAsterisk;
 let operator: OperatorProcess;
-let server: PhonePageServer;
-let browser: Browser;
 let ami: AmiObserver;
 let ann: PhoneDriver;
+let contexts: BrowserContext[];
 let allowedSite: EmbedSite;
 let otherSite: EmbedSite;
-const contexts: BrowserContext[] = [];
 const figures: Record<string, string> = {};
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const api = () => `http://127.0.0.1:${operator.port}`;
-
-function hasOwnAddress(): boolean {
-  return Object.values(networkInterfaces()).some((l) =>
-    (l ?? []).some((a) => a.family === 'IPv4' && !a.internal),
-  );
-}
 
 interface EmbedSite {
   readonly origin: string;
@@ -163,29 +146,11 @@ const guestDtmf = () =>
     .filter((e) => e.direction === 'Received' && String(e.channel).includes('switchboard-guest'));
 
 before(async () => {
-  assert.ok(hasOwnAddress(), 'no non-loopback IPv4 address: Asterisk would offer no candidate');
-  ns = await createNamespace(cluster, 'guest-embed');
-  r = new Resources(cluster, ns.name);
-  let webuiDir: string;
-  [pbx, server, browser, webuiDir] = await Promise.all([
-    startRealAsterisk(cluster, r),
-    startPhonePageServer(),
-    launchChromium(),
-    bundleWebUi(),
-  ]);
-  const observer = addAmiObserver(pbx.asterisk, ['call', 'dtmf', 'agent', 'user']);
-  operator = await startOperator(cluster, ns.name, 'guest-embed', {
-    ASTERISK_POLL_MS: '100',
-    WEBUI_DIR: webuiDir,
-  });
+  // the sites read the operator's and Asterisk's addresses per request
   [allowedSite, otherSite] = await Promise.all([startEmbedSite(), startEmbedSite()]);
-  const portStart = 20_000 + randomInt(0, 120) * 100;
-  await r.createConfig({
-    ami: pbx.amiSpec,
-    asteriskWsUrl: pbx.asterisk.wsUrl,
-    transports: { ws: true, wss: false },
-    iceServers: {},
-    rtp: { portStart, portEnd: portStart + 99 },
+  stage = await startGuestStage({
+    name: 'guest-embed',
+    amiClasses: ['call', 'dtmf', 'agent', 'user'],
     publicAccess: {
       enabled: true,
       numbers: [],
@@ -196,32 +161,7 @@ before(async () => {
       allowedOrigins: [allowedSite.origin],
     },
   });
-  await r.createAgent('ann', { displayName: 'Ann Agent' });
-  await pbx.start();
-  ami = await observer.connect();
-  await waitUntil(
-    'ann Provisioned=True',
-    async () => condition(await r.agent('ann'), 'Provisioned')?.status === 'True',
-    60_000,
-    100,
-  );
-  const secret = await r.secret('ann-sip-credentials');
-  const agent = {
-    username: decode(secret, 'username') ?? '',
-    password: decode(secret, 'password') ?? '',
-    extension: decode(secret, 'extension') ?? '',
-  };
-  const phoneConfig: PhoneConfig = {
-    wsUrl: pbx.asterisk.wsUrl,
-    iceServers: [],
-    iceGatheringTimeoutMs: 1000,
-  };
-  const context = await browser.newContext({ viewport: { width: 390, height: 1100 } });
-  contexts.push(context);
-  ann = new PhoneDriver(await context.newPage());
-  await mountPhone(ann.page, server, 'sb-softphone', phoneConfig);
-  await ann.register(agent);
-  await ann.waitForStatus('registered');
+  ({ pbx, operator, ami, ann, contexts } = stage);
 });
 
 after(async () => {
@@ -229,15 +169,9 @@ after(async () => {
     'guest page on a phone and embedded ↔ real Asterisk figures:',
     JSON.stringify(figures, null, 2),
   );
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
+  await stage?.close();
   await allowedSite?.close();
   await otherSite?.close();
-  await ami?.stop();
-  await operator?.stop();
-  await pbx?.close();
-  await ns?.cleanup();
 });
 
 /** The agent answers the ringing guest; resolves when the guest is connected. */
@@ -253,7 +187,7 @@ async function annHangsUpAfter(guest: Page): Promise<void> {
 }
 
 test('on a phone, keyboard only: Tab to Call, Enter, keypad digits reach Asterisk as DTMF; the timer runs', async () => {
-  const context = await browser.newContext({
+  const context = await stage.browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 3,
     isMobile: true,
@@ -340,7 +274,7 @@ test('on a phone, keyboard only: Tab to Call, Enter, keypad digits reach Asteris
 });
 
 test('<switchboard-call-button> on another origin calls the hotline through the operator’s API (CORS)', async () => {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const context = await stage.browser.newContext({ viewport: { width: 1024, height: 768 } });
   contexts.push(context);
   const page = await context.newPage();
   const problems: string[] = [];
@@ -376,7 +310,7 @@ test('<switchboard-call-button> on another origin calls the hotline through the 
 });
 
 test('a page on an origin not in allowedOrigins is refused: no CORS grant, no permission minted', async () => {
-  const context = await browser.newContext();
+  const context = await stage.browser.newContext();
   contexts.push(context);
   const page = await context.newPage();
   const errors: string[] = [];

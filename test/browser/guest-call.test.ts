@@ -7,136 +7,35 @@
 // as an attacker would; the gate's verdict is read from its AMI UserEvent,
 // and no refused guest ever joins a queue (no QueueCallerJoin).
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
-import { networkInterfaces } from 'node:os';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PhoneConfig } from '../../webui/src/sip/phone-config.ts';
-import { type AmiObserver, addAmiObserver } from '../support/asterisk-observer.ts';
-import { createNamespace, testCluster } from '../support/cluster.ts';
-import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
-import { type RealAsterisk, startRealAsterisk } from '../support/real-asterisk.ts';
-import { condition, decode, Resources } from '../support/resources.ts';
+import type { BrowserContext } from 'playwright-core';
+import type { OperatorProcess } from '../support/operator-process.ts';
+import type { RealAsterisk } from '../support/real-asterisk.ts';
 import { waitUntil } from '../support/wait.ts';
-import { launchChromium } from './support/chromium.ts';
-import { PhoneDriver } from './support/phone-driver.ts';
-import { mountPhone, type PhonePageServer, startPhonePageServer } from './support/phone-page.ts';
-import { bundleWebUi } from './support/webui-bundle.ts';
+import {
+  type GuestPage,
+  guestAudio,
+  guestState,
+  openGuest as openGuestPage,
+  type Tamper,
+  waitPhase,
+} from './support/guest-page.ts';
+import { type GuestStage, startGuestStage } from './support/guest-stage.ts';
+import type { PhoneDriver } from './support/phone-driver.ts';
 
-const cluster = testCluster();
-let ns: Awaited<ReturnType<typeof createNamespace>>;
-let r: Resources;
+let stage: GuestStage;
 let pbx: RealAsterisk;
 let operator: OperatorProcess;
-let server: PhonePageServer;
-let browser: Browser;
-let ami: AmiObserver;
 let ann: PhoneDriver;
-const contexts: BrowserContext[] = [];
+let contexts: BrowserContext[];
 const agent = { username: '', password: '', extension: '' };
 const figures: Record<string, string> = {};
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
-/** Asterisk never offers loopback candidates: media runs on the machine's own address. */
-function hasOwnAddress(): boolean {
-  return Object.values(networkInterfaces()).some((l) =>
-    (l ?? []).some((a) => a.family === 'IPv4' && !a.internal),
-  );
-}
-
-/** How the permission the page receives is changed on its way (undefined: untouched). */
-type Tamper = (permission: Record<string, unknown>) => Record<string, unknown>;
-
-interface GuestPage {
-  readonly page: Page;
-  /** The next permission's change (reset after use). */
-  tamper: Tamper | undefined;
-  /** Tokens the page received, untampered, in order. */
-  readonly tokens: string[];
-}
-
-async function openGuest(): Promise<GuestPage & { readyMs: number }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  const guest: GuestPage = { page, tamper: undefined, tokens: [] };
-  await page.route('**/public/guest-calls', async (route) => {
-    const response = await route.fetch();
-    const body = (await response.json()) as Record<string, unknown>;
-    if (typeof body.token === 'string') guest.tokens.push(body.token);
-    const change = guest.tamper;
-    guest.tamper = undefined;
-    await route.fulfill({ response, json: change ? change(body) : body });
-  });
-  const started = Date.now();
-  await page.goto(`http://127.0.0.1:${operator.port}/call`);
-  await page.locator('sb-guest-call button.call:not([disabled])').waitFor();
-  return Object.assign(guest, { readyMs: Date.now() - started });
-}
-
-/** The guest element's state (it lives in <sb-app>'s shadow root). */
-function guestState(page: Page) {
-  return page.evaluate(() => {
-    const el = document
-      .querySelector('sb-app')
-      ?.shadowRoot?.querySelector('sb-guest-call') as unknown as {
-      phone: {
-        phase: string;
-        message?: string;
-        timeline: { event: string; at: number }[];
-        peerConnection?: RTCPeerConnection;
-      };
-    } | null;
-    const p = el?.phone;
-    return {
-      phase: p?.phase,
-      message: p?.message,
-      timeline: (p?.timeline ?? []).map((t) => ({ ...t, at: performance.timeOrigin + t.at })),
-    };
-  });
-}
-
-/** The guest's inbound audio packets and codec (getStats). */
-function guestAudio(page: Page) {
-  return page.evaluate(async () => {
-    const el = document
-      .querySelector('sb-app')
-      ?.shadowRoot?.querySelector('sb-guest-call') as unknown as {
-      phone: { peerConnection?: RTCPeerConnection };
-    } | null;
-    const pc = el?.phone.peerConnection;
-    if (!pc) return { packets: 0, codec: undefined as string | undefined };
-    const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
-    const rtp = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
-    const codec = stats.find((s) => s.id === rtp?.codecId);
-    return {
-      packets: Number(rtp?.packetsReceived ?? 0),
-      codec: codec?.mimeType as string | undefined,
-    };
-  });
-}
-
-async function waitPhase(page: Page, phase: string, timeoutMs = 10_000) {
-  await waitUntil(
-    `the guest page is "${phase}"`,
-    async () => (await guestState(page)).phase === phase,
-    timeoutMs,
-    20,
-  );
-}
-
-const verdicts = () =>
-  ami
-    .events('UserEvent')
-    .filter((e) => String(e.userevent) === 'SwitchboardGuest')
-    .map((e) => String(e.result));
-const queueJoins = () => ami.events('QueueCallerJoin').length;
-
-/** The gate's next verdict after `from` verdicts so far. */
-async function nextVerdict(from: number): Promise<string> {
-  await waitUntil('the guest gate decided', () => verdicts().length > from, 10_000, 10);
-  return verdicts()[from] ?? '';
-}
+const openGuest = () => openGuestPage(stage.browser, contexts, operator.port);
+const verdicts = () => stage.gate.verdicts();
+const queueJoins = () => stage.gate.queueJoins();
+const nextVerdict = (from: number) => stage.gate.next(from);
 
 /**
  * Places a call from the page with a tampered permission and asserts that
@@ -173,28 +72,8 @@ async function refused(
 }
 
 before(async () => {
-  assert.ok(hasOwnAddress(), 'no non-loopback IPv4 address: Asterisk would offer no candidate');
-  ns = await createNamespace(cluster, 'guest-call');
-  r = new Resources(cluster, ns.name);
-  let webuiDir: string;
-  [pbx, server, browser, webuiDir] = await Promise.all([
-    startRealAsterisk(cluster, r),
-    startPhonePageServer(),
-    launchChromium(),
-    bundleWebUi(),
-  ]);
-  const observer = addAmiObserver(pbx.asterisk, ['call', 'agent', 'user']);
-  operator = await startOperator(cluster, ns.name, 'guest-call', {
-    ASTERISK_POLL_MS: '100',
-    WEBUI_DIR: webuiDir,
-  });
-  const portStart = 20_000 + randomInt(0, 120) * 100;
-  await r.createConfig({
-    ami: pbx.amiSpec,
-    asteriskWsUrl: pbx.asterisk.wsUrl,
-    transports: { ws: true, wss: false },
-    iceServers: {},
-    rtp: { portStart, portEnd: portStart + 99 },
+  stage = await startGuestStage({
+    name: 'guest-call',
     publicAccess: {
       enabled: true,
       numbers: [],
@@ -204,41 +83,13 @@ before(async () => {
       mintsPerMinutePerAddress: 60,
     },
   });
-  await r.createAgent('ann', { displayName: 'Ann Agent' });
-  await pbx.start();
-  ami = await observer.connect();
-  await waitUntil(
-    'ann Provisioned=True',
-    async () => condition(await r.agent('ann'), 'Provisioned')?.status === 'True',
-    60_000,
-    100,
-  );
-  const secret = await r.secret('ann-sip-credentials');
-  agent.username = decode(secret, 'username') ?? '';
-  agent.password = decode(secret, 'password') ?? '';
-  agent.extension = decode(secret, 'extension') ?? '';
-  const phoneConfig: PhoneConfig = {
-    wsUrl: pbx.asterisk.wsUrl,
-    iceServers: [],
-    iceGatheringTimeoutMs: 1000,
-  };
-  const context = await browser.newContext({ viewport: { width: 390, height: 1100 } });
-  contexts.push(context);
-  ann = new PhoneDriver(await context.newPage());
-  await mountPhone(ann.page, server, 'sb-softphone', phoneConfig);
-  await ann.register(agent);
-  await ann.waitForStatus('registered');
+  ({ pbx, operator, ann, contexts } = stage);
+  Object.assign(agent, stage.line);
 });
 
 after(async () => {
   console.log('guest calls ↔ real Asterisk figures:', JSON.stringify(figures, null, 2));
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  await ami?.stop();
-  await operator?.stop();
-  await pbx?.close();
-  await ns?.cleanup();
+  await stage?.close();
 });
 
 let first: GuestPage;

@@ -24,6 +24,7 @@ import { type RotationStepOptions, WARN_AFTER_MS } from './ami/rotation.ts';
 import { Applier, type ApplierOptions } from './apply/applier.ts';
 import type { ConfigVersion } from './apply/version.ts';
 import { isDrainEvent } from './drain.ts';
+import { GuestSweep } from './guest-sweep.ts';
 import { RegistrationTracker } from './registrations.ts';
 import type { AsteriskView } from './view.ts';
 
@@ -59,6 +60,8 @@ export interface ConnectionsOptions {
     r: { secretName: string; attempts: number; afterMs: number },
   ) => void;
   readonly rotation?: RotationStepOptions;
+  /** How often expired guest permissions are removed from AstDB (default 60 s; also at each connect). */
+  readonly guestSweepMs?: number;
 }
 
 export interface RotationRecord extends RotationOutcome {
@@ -88,6 +91,7 @@ interface Connection {
   readonly states: AgentStates;
   readonly queues: QueueTracker;
   readonly trunks: TrunkRegistrations;
+  readonly guests: GuestSweep;
   readonly unreport: () => void;
   readAt: number;
 }
@@ -263,10 +267,12 @@ export class AsteriskConnections {
       synced: () => queues.synced,
       queues: () => queues.model.queues(),
     });
+    const guests = new GuestSweep(client, log, this.#o.guestSweepMs ?? 60_000);
     const where = `AMI at ${host}:${port}`;
     view.setConnection(namespace, { state: 'connecting', message: `connecting to ${where}` });
     client.onState((state, reason) => {
       applier.connectionChanged(state === 'connected');
+      if (state === 'connected') void guests.sweep();
       // Each retry passes through "connecting": keep showing why the last attempt failed.
       if (state === 'connecting' && view.connection(namespace).state === 'disconnected') return;
       view.setConnection(namespace, {
@@ -296,6 +302,7 @@ export class AsteriskConnections {
       states,
       queues,
       trunks,
+      guests,
       unreport,
       readAt: performance.now(),
     };
@@ -369,6 +376,7 @@ export class AsteriskConnections {
     conn.states.close();
     conn.queues.close();
     conn.trunks.close();
+    conn.guests.stop();
     conn.unreport();
     await Promise.all([conn.applier.stop(), conn.client.stop()]);
     this.#stateChanges.emit('trunks', namespace);

@@ -13,6 +13,63 @@ export const PUBLIC_ACCESS_DEFAULTS = {
   mintsPerMinutePerAddress: 6,
 } as const;
 
+const HHMM = '([01][0-9]|2[0-3]):[0-5][0-9]';
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const openingHoursSchema: JSONSchemaProps = {
+  type: 'object',
+  description:
+    'When guests may call, in one time zone. Absent: always. Outside these hours the page says the hotline is closed and when it opens, no permission is given, and Asterisk refuses a guest call (cause 20, SIP 480).',
+  required: ['timeZone', 'windows'],
+  properties: {
+    timeZone: {
+      type: 'string',
+      description:
+        'An IANA time zone, e.g. Africa/Freetown or Europe/Berlin; Asterisk reads it from its zoneinfo files.',
+      pattern: '^(UTC|[A-Z][A-Za-z_-]+(/[A-Za-z0-9_+-]+){1,2})$',
+      maxLength: 64,
+    },
+    windows: {
+      type: 'array',
+      description: 'The open periods; guests may call inside any of them.',
+      minItems: 1,
+      maxItems: 14,
+      items: {
+        type: 'object',
+        required: ['days', 'from', 'to'],
+        properties: {
+          days: {
+            type: 'array',
+            description: 'Days of the week this period applies to.',
+            minItems: 1,
+            maxItems: 7,
+            'x-kubernetes-list-type': 'set',
+            items: { type: 'string', enum: [...WEEKDAYS] },
+          },
+          from: {
+            type: 'string',
+            description: 'Opening time, HH:MM (24-hour clock, local time of timeZone).',
+            pattern: `^${HHMM}$`,
+          },
+          to: {
+            type: 'string',
+            description:
+              'Closing time, HH:MM, after from on the same day (24:00 for midnight); calls are refused from this minute on.',
+            pattern: `^(${HHMM}|24:00)$`,
+          },
+        },
+        'x-kubernetes-validations': [
+          {
+            rule: 'self.from < self.to',
+            message: 'to must be after from on the same day (use two periods to cross midnight)',
+            fieldPath: '.to',
+          },
+        ],
+      },
+    },
+  },
+};
+
 export const publicAccessSchema: JSONSchemaProps = {
   type: 'object',
   description:
@@ -66,6 +123,7 @@ export const publicAccessSchema: JSONSchemaProps = {
       minimum: 1,
       maximum: 600,
     },
+    openingHours: openingHoursSchema,
     allowedOrigins: {
       type: 'array',
       description:

@@ -108,7 +108,25 @@ export interface PublicAccessSpec {
   mintsPerMinutePerAddress: number;
   /** Origins whose pages may call /public/* cross-origin; absent in objects read before the field existed. */
   allowedOrigins?: string[];
+  /** Absent: always open. */
+  openingHours?: OpeningHours;
 }
+
+/** WebRTCConfig spec.publicAccess.openingHours. */
+export interface OpeningHours {
+  timeZone: string;
+  windows: OpeningWindow[];
+}
+
+export interface OpeningWindow {
+  days: Weekday[];
+  /** HH:MM, local time. */
+  from: string;
+  /** HH:MM after from, up to 24:00; exclusive. */
+  to: string;
+}
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
 /** An X.509 certificate as the operator reports it (public facts only). */
 export interface CertificateFacts {

@@ -29,6 +29,7 @@ import { type CredentialsResult, readTrunkCredentials } from '../siptrunk/creden
 import { dialOutAgents } from '../siptrunk/outbound.ts';
 import { renderTrunks, resolveTrunks } from '../siptrunk/resolve.ts';
 import { guestPassword } from './guest-credentials.ts';
+import { hoursFacts } from './opening-hours.ts';
 import { referenceProblems, secretReferences } from './references.ts';
 import { renderAgents } from './render-input.ts';
 import { RenderPacing } from './render-pacing.ts';
@@ -183,7 +184,12 @@ export class WebRTCConfigController {
         generated: failure ? { ok: false, message: failure } : { ok: true },
         asterisk: this.#d.view.connection(namespace),
         ...(guestsEnabled(config.spec)
-          ? { publicNumbers: guestNumbers(config.spec, queueRoutes(config.spec, queues)) }
+          ? {
+              publicNumbers: {
+                ...guestNumbers(config.spec, queueRoutes(config.spec, queues)),
+                ...hoursFacts(config.spec.publicAccess),
+              },
+            }
           : {}),
       },
       this.#d.now?.() ?? new Date(),

@@ -52,6 +52,25 @@ describe('WebRTCConfig status: PublicAccess', () => {
     );
   });
 
+  it('says when guests may call', () => {
+    const c = publicAccess(
+      config(),
+      facts({ allowed: ['117'], dropped: [], hours: 'mon,tue 08:00-17:00 (Africa/Freetown)' }),
+    );
+    assert.equal(c?.reason, 'Open');
+    assert.equal(c?.message, 'guests may call 117, open mon,tue 08:00-17:00 (Africa/Freetown)');
+  });
+
+  it('names an opening-hours time zone nobody knows', () => {
+    const c = publicAccess(
+      config(),
+      facts({ allowed: ['117'], dropped: [], unknownTimeZone: 'Mars/Olympus_Mons' }),
+    );
+    assert.equal(c?.status, 'False');
+    assert.equal(c?.reason, 'UnknownTimeZone');
+    assert.match(c?.message ?? '', /openingHours\.timeZone "Mars\/Olympus_Mons" is not a known/);
+  });
+
   it('drops the condition once public access is off', () => {
     const on = desiredConfigStatus(config(), facts({ allowed: ['117'], dropped: [] }), now);
     const off = publicAccess(config(on.conditions), facts());

@@ -13,6 +13,10 @@ export interface ConfigFacts {
   readonly publicNumbers?: {
     readonly allowed: readonly string[];
     readonly dropped: readonly string[];
+    /** spec.publicAccess.openingHours in one line (absent: always open). */
+    readonly hours?: string;
+    /** spec.publicAccess.openingHours.timeZone when no zone of that name is known. */
+    readonly unknownTimeZone?: string;
   };
 }
 
@@ -21,6 +25,13 @@ function publicAccess(numbers: NonNullable<ConfigFacts['publicNumbers']>): Condi
   const dropped = numbers.dropped.length
     ? `; ${numbers.dropped.join(', ')} ${numbers.dropped.length > 1 ? 'reach' : 'reaches'} no queue, so guests calling ${numbers.dropped.length > 1 ? 'them are' : 'it are'} refused`
     : '';
+  if (numbers.unknownTimeZone !== undefined)
+    return {
+      type: 'PublicAccess',
+      status: 'False',
+      reason: 'UnknownTimeZone',
+      message: `spec.publicAccess.openingHours.timeZone "${numbers.unknownTimeZone}" is not a known time zone: guests are refused as if closed`,
+    };
   if (numbers.allowed.length === 0)
     return {
       type: 'PublicAccess',
@@ -32,7 +43,7 @@ function publicAccess(numbers: NonNullable<ConfigFacts['publicNumbers']>): Condi
     type: 'PublicAccess',
     status: 'True',
     reason: numbers.dropped.length ? 'NumbersDropped' : 'Open',
-    message: `guests may call ${numbers.allowed.join(', ')}${dropped}`,
+    message: `guests may call ${numbers.allowed.join(', ')}${numbers.hours ? `, open ${numbers.hours}` : ''}${dropped}`,
   };
 }
 

@@ -7,6 +7,7 @@ test('Asterisk refusals read as what the citizen can do about them', () => {
   assert.match(refusalText(403, 'Q.850;cause=21'), /not allowed/);
   assert.match(refusalText(404, 'Q.850;cause=1'), /cannot be called from the web/);
   assert.match(refusalText(480), /\(480\)/);
+  assert.match(refusalText(480, 'Q.850;cause=20'), /closed now/);
 });
 
 test('the API refusing a permission keeps its message', () => {

@@ -29,6 +29,7 @@ export function refusalText(statusCode: number, reasonHeader?: string): string {
   const cause = q850Cause(reasonHeader);
   if (cause === 34 || statusCode === 503)
     return 'All lines are busy. Please try again in a few minutes.';
+  if (cause === 20) return 'The hotline is closed now. Please call again during its opening hours.';
   if (cause === 1 || statusCode === 404) return 'This number cannot be called from the web.';
   if (cause === 21 || statusCode === 403)
     return 'The call was not allowed (the permission was missing, used or expired). Please try again.';

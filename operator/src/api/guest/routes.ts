@@ -5,6 +5,8 @@
 //       forwards), with the guest endpoint's SIP identity, the WebSocket URL
 //       and ICE servers. Asterisk checks the token (asterisk/render/guests.ts).
 // Rate limited per client address (spec.publicAccess.mintsPerMinutePerAddress).
+// Outside spec.publicAccess.openingHours the page is told when it opens and
+// no permission is minted (webrtcconfig/opening-hours.ts).
 // The token is in the answer only: never in a log line, Event or status.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AmiClient } from '../../asterisk/ami/client.ts';
@@ -21,6 +23,7 @@ import { PUBLIC_ACCESS_DEFAULTS } from '../../crds/public-access.crd.ts';
 import type { WebRTCConfig } from '../../crds/types.ts';
 import { guestIdentity } from '../../webrtcconfig/guest-credentials.ts';
 import { iceServersFor } from '../../webrtcconfig/ice-servers.ts';
+import { closedNow } from '../../webrtcconfig/opening-hours.ts';
 import { wasForwarded } from '../agentstate/forward.ts';
 import type { ApiContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
@@ -38,6 +41,15 @@ export interface GuestAccess {
 }
 
 const MINUTE_MS = 60_000;
+
+/** Outside the opening hours: a 403 that knows the next opening. */
+class ClosedError extends HttpError {
+  readonly opensAt: string | undefined;
+  constructor(message: string, opensAt: string | undefined) {
+    super(403, message);
+    this.opensAt = opensAt;
+  }
+}
 
 export function registerGuestRoutes(
   app: FastifyInstance,
@@ -66,6 +78,9 @@ export function registerGuestRoutes(
     const { allowed } = guestNumbers(c.spec, queueRoutes(c.spec, queues));
     if (!allowed.length)
       throw new HttpError(403, 'calling from the web has no number to call right now');
+    // the gate refuses outside the hours too (cause 20): this spares the permission
+    const closed = closedNow(c.spec.publicAccess, Date.now());
+    if (closed) throw new ClosedError(closed.message, closed.opensAt);
     return { config: c, spec: c.spec, uid: c.metadata.uid, numbers: allowed };
   };
 
@@ -82,6 +97,14 @@ export function registerGuestRoutes(
       const { numbers } = openConfig();
       return { enabled: true, numbers };
     } catch (err) {
+      if (err instanceof ClosedError)
+        return {
+          enabled: false,
+          closed: true,
+          message: err.message,
+          opensAt: err.opensAt,
+          numbers: [],
+        };
       if (err instanceof HttpError) return { enabled: false, message: err.message, numbers: [] };
       throw err;
     }
@@ -128,15 +151,7 @@ export function registerGuestRoutes(
         ctx.logger.warn({ err: describeError(err) }, 'writing a guest permission failed');
         throw new HttpError(503, 'the call service could not reach the PBX; try again');
       }
-      // An unused permission leaves AstDB when it expires (best effort: the
-      // gate refuses it anyway by its expiry).
-      setTimeout(
-        () =>
-          void ami
-            .action({ action: 'DBDel', family: GUEST_DB_FAMILY, key: minted.token })
-            .catch(() => undefined),
-        (ttl + 5) * 1000,
-      ).unref();
+      // An unused permission leaves AstDB by the leader's sweep (asterisk/guest-sweep.ts).
       // TURN Secrets are the platform team's own (not cached): read the few referenced now.
       const values = new Map<string, Record<string, string> | undefined>();
       for (const t of spec.iceServers.turnServers ?? []) {

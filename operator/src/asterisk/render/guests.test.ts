@@ -88,4 +88,32 @@ describe('guests (public access)', () => {
     assert.deepEqual(guestNumbers(config, routes), { allowed: ['117', '200'], dropped: ['999'] });
     assert.deepEqual(guestNumbers(on(), routes), { allowed: ['117'], dropped: [] });
   });
+
+  it('checks the opening hours in their time zone first, ends exclusive, and refuses with 20', () => {
+    const openingHours = {
+      timeZone: 'Africa/Freetown',
+      windows: [
+        { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '17:00' },
+        { days: ['sat'], from: '09:30', to: '24:00' },
+      ],
+    };
+    const out = render([agent(1)], { config: on({ openingHours }), guestPassword: PASSWORD });
+    const gate = priorities(load(out, 'extensions.conf'), GUEST_GATE, 's');
+    assert.deepEqual(gate.slice(0, 4), [
+      'GotoIfTime(08:00-16:59,mon&tue&wed&thu&fri,*,*,Africa/Freetown?open)',
+      'GotoIfTime(09:30-23:59,sat,*,*,Africa/Freetown?open)',
+      'Goto(closed,1)',
+      'Set(GROUP(switchboard)=guests)',
+    ]);
+    assert.deepEqual(priorities(load(out, 'extensions.conf'), GUEST_GATE, 'closed'), [
+      'UserEvent(SwitchboardGuest,Result: closed)',
+      'Hangup(20)',
+    ]);
+    // without hours: no time check and no closed refusal
+    const always = render([agent(1)], { config: on(), guestPassword: PASSWORD });
+    assert.ok(
+      !priorities(load(always, 'extensions.conf'), GUEST_GATE, 's').join().includes('Time'),
+    );
+    assert.deepEqual(priorities(load(always, 'extensions.conf'), GUEST_GATE, 'closed'), []);
+  });
 });

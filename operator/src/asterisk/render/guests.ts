@@ -5,6 +5,7 @@
 // is a single-use token the API writes into AstDB over AMI (no reload per
 // guest); the guest context checks it itself, so a page that skips the API,
 // replays a token or invents one is refused by Asterisk:
+//   0. outside the opening hours (GotoIfTime in their time zone) → 20 (480);
 //   1. the concurrent-guest cap (GROUP_COUNT) → 34 "all lines busy" (503);
 //   2. the X-Switchboard-Guest header must be exactly TOKEN_HEX_LENGTH
 //      lowercase hex characters (checked before the value is used anywhere);
@@ -17,6 +18,7 @@
 // Each refusal raises an AMI UserEvent with its reason (never the token).
 import type { PublicAccessSpec, WebRTCConfigSpec } from '../../crds/types.ts';
 import { AGENT_CONTEXT, CAUSE, REJECT_CONTEXT } from './dialplan.ts';
+import { openingSteps } from './opening-hours.ts';
 import { ENDPOINT_TEMPLATE } from './pjsip.ts';
 import type { QueueRoute } from './routes.ts';
 import { type Line, section } from './syntax.ts';
@@ -41,6 +43,7 @@ export const GUEST_CALLER_NUMBER = 'web';
 
 /** Why the gate refused (the UserEvent's Result), with the cause the guest's browser sees. */
 export const GUEST_REFUSALS = {
+  closed: CAUSE.absent, // 480: outside the opening hours
   busy: CAUSE.congestion, // 503: all lines busy
   malformed: CAUSE.rejected, // 403: no token, or not a token at all
   unknown: CAUSE.rejected, // 403: never minted, or already used
@@ -126,7 +129,16 @@ export function dialplanGuests(access: PublicAccessSpec, numbers: readonly strin
     `include => ${REJECT_CONTEXT}`,
     '',
     `[${GUEST_GATE}]`,
-    `exten => s,1,Set(GROUP(${GUEST_GROUP_CATEGORY})=${GUEST_GROUP})`,
+    // Closed first: outside the hours a permission is neither counted nor used.
+    ...(access.openingHours
+      ? [
+          ...openingSteps(access.openingHours, 'open').map(
+            (step, i) => `${i ? ' same => n' : 'exten => s,1'},${step}`,
+          ),
+          ' same => n,Goto(closed,1)',
+          ` same => n(open),Set(GROUP(${GUEST_GROUP_CATEGORY})=${GUEST_GROUP})`,
+        ]
+      : [`exten => s,1,Set(GROUP(${GUEST_GROUP_CATEGORY})=${GUEST_GROUP})`]),
     ` same => n,GotoIf($[${v(`GROUP_COUNT(${GUEST_GROUP}@${GUEST_GROUP_CATEGORY})`)} > ${access.maxConcurrentGuests}]?busy,1)`,
     // The header is read once into a variable; only its length and its
     // filtered copy's length enter expressions, never the raw text.
@@ -147,6 +159,7 @@ export function dialplanGuests(access: PublicAccessSpec, numbers: readonly strin
     ` same => n,Set(CALLERID(num)=${GUEST_CALLER_NUMBER})`,
     ` same => n,UserEvent(${GUEST_EVENT},Result: admitted)`,
     ' same => n,Return()',
+    ...(access.openingHours ? refusal('closed') : []),
     ...refusal('busy'),
     ...refusal('malformed'),
     ...refusal('unknown'),
