@@ -6,7 +6,10 @@
 // Asterisk carries out itself (res_pjsip_refer): the caller leaves Ann's call
 // for Bob's extension or the queue's number, Ann's leg is hung up. Ring-back
 // is Asterisk's: the agents' endpoints have inband_progress, so a caller
-// hears the ring tone (and the busy tone) as early media.
+// hears the ring tone (and the busy tone) as early media. Attended transfer:
+// Ann holds the caller (Asterisk plays it music on hold) and calls Bob on a
+// second line, then sends a REFER whose Refer-To replaces her call to Bob
+// (RFC 3891): Asterisk bridges Cara with Bob and hangs up both of Ann's legs.
 // Audio is asserted with getStats decoded energy on both ends, never with
 // SIP state alone.
 import assert from 'node:assert/strict';
@@ -101,7 +104,12 @@ async function openTransfer(text: string): Promise<void> {
 
 async function hangUpAll(): Promise<void> {
   for (const a of AGENTS) {
-    if (!a.phone || !(await a.phone.call())) continue;
+    if (!a.phone) continue;
+    await a.phone.page.evaluate(async () => {
+      const phone = document.querySelector('sb-softphone')?.phone;
+      if (phone?.consultCall) await phone.backToCaller();
+    });
+    if (!(await a.phone.call())) continue;
     await a.phone.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
     await a.phone.waitForCall('call === undefined').catch(() => undefined);
   }
@@ -270,5 +278,101 @@ describe('blind transfer and ring-back on the real Asterisk', { concurrency: fal
     assert.equal((await ann.phone.call())?.phase, 'active');
     assert.equal((await ann.phone.call())?.transferPending, false);
     await talking(cara, ann);
+  });
+});
+
+/** Ann presses Consult, picks Bob and Bob answers; returns when the consult click happened (epoch ms). */
+async function annConsultsBob(): Promise<number> {
+  await ann.phone.locator('button.consult').click();
+  await ann.phone.locator('sb-transfer-panel #transfer-to').fill(bob.extension);
+  const clicked = await ann.phone.epoch();
+  await ann.phone.locator('sb-transfer-panel button.transfer-now').click();
+  await bob.phone.waitForCall("call?.phase === 'ringing'", 15_000);
+  await ann.phone.waitForCall('call?.held === true');
+  return clicked;
+}
+
+/** Ann and Bob hear each other on Ann's consult line. */
+async function consulting(): Promise<void> {
+  const [toBob, toAnn] = await Promise.all([
+    energyOver(bob.phone, 1, 'bob hears ann'),
+    energyOver(ann.phone, 1, 'ann hears bob on the consult line', 'consult'),
+  ]);
+  assert.ok(toBob > SILENCE, `bob hears ann: ${dbov(toBob).toFixed(1)} dBov`);
+  assert.ok(toAnn > SILENCE, `ann hears bob: ${dbov(toAnn).toFixed(1)} dBov`);
+}
+
+/** Cara falls silent when Bob mutes and hears him again after: the sound is Bob's, not music. */
+async function caraHearsBob(): Promise<void> {
+  await bob.phone.page.evaluate(() => document.querySelector('sb-softphone')?.phone.setMute(true));
+  // the jitter buffer still plays what came before the mute: wait for a silent half second
+  let muted = 1;
+  await waitUntil(
+    'cara hears silence while bob is muted',
+    async () => {
+      muted = await energyOver(cara.phone, 0.5, 'cara with bob muted');
+      return muted < SILENCE;
+    },
+    5_000,
+  ).catch(() =>
+    assert.fail(`cara still hears sound with bob muted: ${dbov(muted).toFixed(1)} dBov`),
+  );
+  await bob.phone.page.evaluate(() => document.querySelector('sb-softphone')?.phone.setMute(false));
+  const unmuted = await energyOver(cara.phone, 1, 'cara with bob unmuted');
+  assert.ok(unmuted > SILENCE, `cara hears bob: ${dbov(unmuted).toFixed(1)} dBov`);
+}
+
+describe('attended (consult) transfer on the real Asterisk', { concurrency: false }, () => {
+  it('Ann consults Bob with the caller on music, goes back to the caller, consults again and completes', async () => {
+    await hotlineCallToAnn();
+    await talking(cara, ann);
+    const caller = (await ann.phone.call())?.remoteName;
+
+    const clicked = await annConsultsBob();
+    figures['consult click → colleague ringing'] = ms(
+      (await bob.phone.lastEvent('incoming')) - clicked,
+    );
+    // Ann's microphone is off while the caller is held: what Cara hears is Asterisk's music
+    const moh = await energyOver(cara.phone, 1, 'cara hears music on hold');
+    figures['music on hold heard by the held caller'] = `${dbov(moh).toFixed(1)} dBov`;
+    assert.ok(moh > SILENCE, `music on hold: ${dbov(moh).toFixed(1)} dBov`);
+    await bob.phone.locator('button.answer').click();
+    await ann.phone.waitForCall("call?.phase === 'active'", 10_000, 'consult');
+    // both lines, each named for a screen reader
+    const lines = await ann.phone
+      .locator('li.line')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.deepEqual(lines, [
+      `Caller ${caller}: On hold, hearing music`,
+      `Consulting ${bob.extension}: Talking`,
+    ]);
+    await consulting();
+
+    await ann.phone.locator('button.back-to-caller').click();
+    await ann.phone.waitForCall('call === undefined', 10_000, 'consult');
+    await ann.phone.waitForCall("call?.phase === 'active' && call.held === false");
+    await bob.phone.waitForCall('call === undefined');
+    await talking(cara, ann);
+
+    await annConsultsBob();
+    await bob.phone.locator('button.answer').click();
+    await ann.phone.waitForCall("call?.phase === 'active'", 10_000, 'consult');
+    await consulting();
+    const completed = await ann.phone.epoch();
+    await ann.phone.locator('button.complete-transfer').click();
+    await ann.phone.waitForCall('call === undefined', 10_000);
+    await ann.phone.waitForCall('call === undefined', 10_000, 'consult');
+    figures['complete click → Asterisk reports the transfer done (NOTIFY 200)'] = ms(
+      (await ann.phone.lastEvent('transferred')) - completed,
+    );
+    assert.equal(await ann.phone.lastReason(), `Transferred to ${bob.extension}`);
+    // the caller keeps its call, now bridged to Bob
+    assert.equal((await cara.phone.call())?.phase, 'active');
+    assert.equal((await bob.phone.call())?.phase, 'active');
+    await talking(cara, bob);
+    figures['complete click → caller and colleague heard talking (incl. 1 s measured)'] = ms(
+      Date.now() - completed,
+    );
+    await caraHearsBob();
   });
 });
