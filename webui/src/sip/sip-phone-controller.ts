@@ -54,8 +54,11 @@ export class SipPhoneController implements ReactiveController, CallNotes {
     };
     this.#connection = new SipConnection(options.register, {
       ...this.#hooks,
-      invite: (invitation) => this.#calls.incoming(invitation),
-      reconnected: () => this.#calls.checkDialog(() => this.#connection.connected),
+      invite: (invitation) => this.#calls.incoming(invitation, Boolean(this.#consultCall.view)),
+      reconnected: () => {
+        this.#calls.checkDialog(() => this.#connection.connected);
+        this.#consultCall.checkDialog(() => this.#connection.connected);
+      },
       refused: (reason) => options.refused?.(reason),
     });
     this.#calls = new CallSession(this, this.#connection, this.#hooks);
