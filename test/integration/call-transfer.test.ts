@@ -302,24 +302,33 @@ async function consulting(): Promise<void> {
   assert.ok(toAnn > SILENCE, `ann hears bob: ${dbov(toAnn).toFixed(1)} dBov`);
 }
 
-/** Cara falls silent when Bob mutes and hears him again after: the sound is Bob's, not music. */
-async function caraHearsBob(): Promise<void> {
-  await bob.phone.page.evaluate(() => document.querySelector('sb-softphone')?.phone.setMute(true));
+async function setMute(a: Agent, muted: boolean): Promise<void> {
+  await a.phone.page.evaluate(
+    (m) => document.querySelector('sb-softphone')?.phone.setMute(m),
+    muted,
+  );
+}
+
+/** `listener` falls silent when `speaker` mutes and hears them again after: the sound is the speaker's (not music, not a third party). */
+async function hearsOnly(listener: Agent, speaker: Agent): Promise<void> {
+  await setMute(speaker, true);
   // the jitter buffer still plays what came before the mute: wait for a silent half second
   let muted = 1;
   await waitUntil(
-    'cara hears silence while bob is muted',
+    `${listener.name} hears silence while ${speaker.name} is muted`,
     async () => {
-      muted = await energyOver(cara.phone, 0.5, 'cara with bob muted');
+      muted = await energyOver(listener.phone, 0.5, `${listener.name} with ${speaker.name} muted`);
       return muted < SILENCE;
     },
     5_000,
   ).catch(() =>
-    assert.fail(`cara still hears sound with bob muted: ${dbov(muted).toFixed(1)} dBov`),
+    assert.fail(
+      `${listener.name} still hears sound with ${speaker.name} muted: ${dbov(muted).toFixed(1)} dBov`,
+    ),
   );
-  await bob.phone.page.evaluate(() => document.querySelector('sb-softphone')?.phone.setMute(false));
-  const unmuted = await energyOver(cara.phone, 1, 'cara with bob unmuted');
-  assert.ok(unmuted > SILENCE, `cara hears bob: ${dbov(unmuted).toFixed(1)} dBov`);
+  await setMute(speaker, false);
+  const e = await energyOver(listener.phone, 1, `${listener.name} with ${speaker.name} unmuted`);
+  assert.ok(e > SILENCE, `${listener.name} hears ${speaker.name}: ${dbov(e).toFixed(1)} dBov`);
 }
 
 describe('attended (consult) transfer on the real Asterisk', { concurrency: false }, () => {
@@ -373,6 +382,52 @@ describe('attended (consult) transfer on the real Asterisk', { concurrency: fals
     figures['complete click → caller and colleague heard talking (incl. 1 s measured)'] = ms(
       Date.now() - completed,
     );
-    await caraHearsBob();
+    await hearsOnly(cara, bob);
+  });
+
+  it('from the consult state the three talk together: with Ann muted, Cara and Bob hear each other through her', async () => {
+    await hotlineCallToAnn();
+    await annConsultsBob();
+    await bob.phone.locator('button.answer').click();
+    await ann.phone.waitForCall("call?.phase === 'active'", 10_000, 'consult');
+    const clicked = await ann.phone.epoch();
+    await ann.phone.locator('button.conference').click();
+    await ann.phone.waitForCall("call?.phase === 'active' && call.held === false");
+    await ann.phone.page.waitForFunction(
+      () => document.querySelector('sb-softphone')?.phone.inConference === true,
+    );
+    figures['conference click → mixing'] = ms((await ann.phone.lastEvent('conference')) - clicked);
+    const lines = await ann.phone
+      .locator('li.line')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.ok(
+      lines.every((l) => l?.endsWith(': In conference')),
+      String(lines),
+    );
+    // Ann's microphone off: Cara and Bob can only hear each other, through Ann's mix
+    await setMute(ann, true);
+    await hearsOnly(cara, bob);
+    await hearsOnly(bob, cara);
+    const [fromCara, fromBob] = await Promise.all([
+      energyOver(ann.phone, 1, 'ann hears cara'),
+      energyOver(ann.phone, 1, 'ann hears bob', 'consult'),
+    ]);
+    assert.ok(fromCara > SILENCE, `ann hears cara: ${dbov(fromCara).toFixed(1)} dBov`);
+    assert.ok(fromBob > SILENCE, `ann hears bob: ${dbov(fromBob).toFixed(1)} dBov`);
+    // and Ann is heard by both once she unmutes (Cara and Bob muted)
+    await Promise.all([setMute(cara, true), setMute(bob, true)]);
+    await setMute(ann, false);
+    await waitUntil(
+      'cara and bob hear ann',
+      async () => {
+        const [c, b] = await Promise.all([
+          energyOver(cara.phone, 0.5, 'cara hears ann'),
+          energyOver(bob.phone, 0.5, 'bob hears ann'),
+        ]);
+        return c > SILENCE && b > SILENCE;
+      },
+      5_000,
+    );
+    await Promise.all([setMute(cara, false), setMute(bob, false)]);
   });
 });

@@ -3,7 +3,9 @@
 // caller is sent to the colleague (a REFER on the caller's call whose
 // Refer-To replaces the consult call: call-transfer.ts) or the consult call
 // ends and the caller is resumed. The consult call is a CallSession of its
-// own, so placing, ringing and ending it work as for any call.
+// own, so placing, ringing and ending it work as for any call. From the
+// consult state the three can also talk together (call-conference.ts).
+import { LocalConference } from './call-conference.ts';
 import type { CallControls } from './call-controls.ts';
 import type { CallSession } from './call-session.ts';
 import { referTransfer } from './call-transfer.ts';
@@ -16,6 +18,7 @@ export class ConsultLine {
   readonly #consult: CallSession;
   readonly #notes: CallNotes;
   readonly #hooks: PhoneHooks;
+  #conference: LocalConference | undefined;
 
   constructor(
     caller: CallSession,
@@ -39,14 +42,47 @@ export class ConsultLine {
     }
     if (!call.held) await this.#controls.setHold(true);
     if (!this.#caller.view?.held) return this.#error('The caller could not be put on hold.');
+    await this.#endConference(); // one left over from calls that ended by themselves
     this.#hooks.mark('consult');
     await this.#consult.dial(input);
     return this.#notes.callError;
   }
 
+  get inConference(): boolean {
+    return this.#conference !== undefined;
+  }
+
+  /** Resumes the caller and mixes the two calls: caller, colleague and agent all hear each other. */
+  async conference(): Promise<string | undefined> {
+    if (this.#conference || this.#consult.view?.phase !== 'active') {
+      return this.#error('A conference needs the colleague to answer first.');
+    }
+    await this.#controls.setHold(false);
+    const caller = this.#caller.peerConnection;
+    const consult = this.#consult.peerConnection;
+    if (this.#caller.view?.held !== false || !caller || !consult) {
+      return this.#error('The caller could not be taken off hold.');
+    }
+    this.#conference = await LocalConference.start(caller, consult);
+    if (!this.#conference) return this.#error('The calls have no audio to mix.');
+    this.#hooks.mark('conference');
+    this.#hooks.changed();
+    return undefined;
+  }
+
+  /** In a conference, mute silences the agent only; false: not in one (an ordinary mute). */
+  setMute(muted: boolean): boolean {
+    if (!this.#conference) return false;
+    this.#conference.setMicrophoneEnabled(!muted);
+    this.#caller.patch({ muted });
+    this.#consult.patch({ muted });
+    return true;
+  }
+
   /** Ends the consult call (ringing or answered) and resumes the caller. */
   async back(): Promise<void> {
     this.#hooks.mark('consult-back');
+    await this.#endConference();
     await this.#consult.hangUp('Back to the caller');
     this.#consult.end('Back to the caller');
     await this.#controls.setHold(false);
@@ -76,6 +112,7 @@ export class ConsultLine {
     if (outcome.ok) {
       // Asterisk hangs both legs up itself; a BYE of ours covers one it did not
       await Promise.all([this.#caller.hangUp(reason), this.#consult.hangUp(reason)]);
+      await this.#endConference();
       return undefined;
     }
     this.#caller.expectEnd(undefined);
@@ -83,6 +120,12 @@ export class ConsultLine {
     this.#caller.patch({ transferPending: false });
     this.#consult.patch({ transferPending: false });
     return this.#error(outcome.error);
+  }
+
+  async #endConference(): Promise<void> {
+    const conference = this.#conference;
+    this.#conference = undefined;
+    await conference?.stop();
   }
 
   #error(error: string): string {

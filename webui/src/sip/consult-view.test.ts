@@ -57,4 +57,17 @@ describe('consultView', () => {
     assert.equal(v.canGoBack, true);
     assert.equal(v.backLabel, 'Hang up');
   });
+
+  it('offers the conference once the colleague answered, and names both lines in it', () => {
+    const talking = consultView(caller({ held: true }), colleague({ phase: 'active' }));
+    assert.equal(talking.canConference, true);
+    assert.equal(consultView(caller({ held: true }), colleague()).canConference, false);
+    const joined = consultView(caller(), colleague({ phase: 'active' }), true);
+    assert.equal(joined.canConference, false);
+    assert.equal(joined.canComplete, true);
+    assert.deepEqual(
+      joined.lines.map((l) => l.label),
+      ['Caller Cara: In conference', 'Consulting 1002: In conference'],
+    );
+  });
 });

@@ -18,6 +18,8 @@ export interface ConsultView {
   readonly lines: readonly ConsultLineView[];
   readonly canConsult: boolean;
   readonly canComplete: boolean;
+  /** The three can be joined (the colleague answered, not joined yet). */
+  readonly canConference: boolean;
   readonly canGoBack: boolean;
   /** "Back to caller", or "Hang up" once the caller is gone. */
   readonly backLabel: string;
@@ -25,8 +27,9 @@ export interface ConsultView {
   readonly completeHint: string;
 }
 
-function consultStatus(consult: CallView): string {
+function consultStatus(consult: CallView, conference: boolean): string {
   if (consult.transferPending) return 'Transferring…';
+  if (conference) return 'In conference';
   if (consult.phase === 'active') return 'Talking';
   return 'Ringing…';
 }
@@ -34,6 +37,7 @@ function consultStatus(consult: CallView): string {
 export function consultView(
   caller: CallView | undefined,
   consult: CallView | undefined,
+  conference = false,
 ): ConsultView {
   const pending = Boolean(caller?.transferPending || consult?.transferPending);
   const canConsult =
@@ -43,6 +47,7 @@ export function consultView(
       lines: [],
       canConsult,
       canComplete: false,
+      canConference: false,
       canGoBack: false,
       backLabel: '',
       completeHint: '',
@@ -50,7 +55,11 @@ export function consultView(
   }
   const lines: ConsultLineView[] = [];
   if (caller) {
-    const status = caller.held ? 'On hold, hearing music' : 'Connected';
+    const status = conference
+      ? 'In conference'
+      : caller.held
+        ? 'On hold, hearing music'
+        : 'Connected';
     lines.push({
       role: 'caller',
       name: caller.remoteName,
@@ -58,7 +67,7 @@ export function consultView(
       label: `Caller ${caller.remoteName}: ${status}`,
     });
   }
-  const status = consultStatus(consult);
+  const status = consultStatus(consult, conference);
   lines.push({
     role: 'colleague',
     name: consult.remoteName,
@@ -70,6 +79,7 @@ export function consultView(
     lines,
     canConsult: false,
     canComplete,
+    canConference: canComplete && !conference,
     canGoBack: !pending,
     backLabel: caller ? 'Back to caller' : 'Hang up',
     completeHint: caller

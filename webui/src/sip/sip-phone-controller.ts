@@ -169,6 +169,7 @@ export class SipPhoneController implements ReactiveController, CallNotes {
   }
 
   setMute(muted: boolean): void {
+    if (this.#consult.setMute(muted)) return;
     this.#controls.setMute(muted);
   }
 
@@ -185,6 +186,15 @@ export class SipPhoneController implements ReactiveController, CallNotes {
   /** Ends the consult call and resumes the caller. */
   backToCaller(): Promise<void> {
     return this.#consult.back();
+  }
+
+  /** The caller, the colleague and the agent talk together (mixed in this browser). */
+  conference(): Promise<string | undefined> {
+    return this.#consult.conference();
+  }
+
+  get inConference(): boolean {
+    return this.#consult.inConference;
   }
 
   /** Sends the held caller to the colleague on the consult call (REFER with Replaces). */

@@ -1,12 +1,31 @@
 // The call view during an attended transfer: both lines (the held caller
 // and the colleague) and the two ways out of it. consult-view.ts decides
 // what is shown; this only draws it.
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import type { ConsultView } from '../sip/consult-view.ts';
 
 export interface ConsultActions {
   readonly complete: () => void;
+  readonly conference: () => void;
   readonly back: () => void;
+}
+
+function action(
+  className: string,
+  text: string,
+  enabled: boolean,
+  click: () => void,
+  hint?: string,
+) {
+  return html`<button
+    class=${className}
+    type="button"
+    aria-describedby=${hint ?? nothing}
+    ?disabled=${!enabled}
+    @click=${click}
+  >
+    ${text}
+  </button>`;
 }
 
 export function renderConsultLines(view: ConsultView, actions: ConsultActions) {
@@ -21,19 +40,13 @@ export function renderConsultLines(view: ConsultView, actions: ConsultActions) {
       )}
     </ul>
     <p class="visually-hidden" id="complete-hint">${view.completeHint}</p>
+    <p class="visually-hidden" id="conference-hint">
+      The caller, your colleague and you hear each other.
+    </p>
     <div class="row">
-      <button
-        class="primary complete-transfer"
-        type="button"
-        aria-describedby="complete-hint"
-        ?disabled=${!view.canComplete}
-        @click=${actions.complete}
-      >
-        Complete transfer
-      </button>
-      <button class="back-to-caller" type="button" ?disabled=${!view.canGoBack} @click=${actions.back}>
-        ${view.backLabel}
-      </button>
+      ${action('primary complete-transfer', 'Complete transfer', view.canComplete, actions.complete, 'complete-hint')}
+      ${action('conference', 'Conference', view.canConference, actions.conference, 'conference-hint')}
+      ${action('back-to-caller', view.backLabel, view.canGoBack, actions.back)}
     </div>
   </section>`;
 }

@@ -513,10 +513,11 @@ export class SbSoftphone extends LitElement {
   #renderCall() {
     const call = this.phone.call;
     const registered = this.phone.registration.status === 'registered';
-    const consult = consultView(call, this.phone.consultCall);
+    const consult = consultView(call, this.phone.consultCall, this.phone.inConference);
     if (consult.lines.length > 0) {
       return html`${renderConsultLines(consult, {
         complete: () => void this.phone.completeTransfer(),
+        conference: () => void this.phone.conference(),
         back: () => void this.phone.backToCaller(),
       })}${this.#renderCallErrors()}`;
     }
