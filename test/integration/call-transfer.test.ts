@@ -25,6 +25,7 @@ import {
   startPhonePageServer,
 } from '../browser/support/phone-page.ts';
 import { signInAdmin } from '../support/api-session.ts';
+import { type AmiObserver, addAmiObserver } from '../support/asterisk-observer.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
 import { type RealAsterisk, startRealAsterisk } from '../support/real-asterisk.ts';
@@ -60,6 +61,8 @@ const cluster = testCluster();
 let ns: Awaited<ReturnType<typeof createNamespace>>;
 let r: Resources;
 let pbx: RealAsterisk;
+/** Asterisk's call events (music on hold starting and stopping on a channel). */
+let ami: AmiObserver;
 let operator: OperatorProcess;
 let server: PhonePageServer;
 let browser: Browser;
@@ -144,7 +147,9 @@ before(async () => {
     numbers: [SPECIALISTS],
     members: { skills: ['specialist'] },
   });
+  const observer = addAmiObserver(pbx.asterisk, ['call'], 'transfer-observer');
   await pbx.start();
+  ami = await observer.connect();
   await waitUntil(
     'every agent Provisioned=True',
     async () => {
@@ -204,6 +209,7 @@ after(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await server?.close();
+  await ami?.stop();
   await operator?.stop();
   await pbx?.close();
   await ns?.cleanup();
@@ -309,26 +315,29 @@ async function setMute(a: Agent, muted: boolean): Promise<void> {
   );
 }
 
+/**
+ * Waits (up to 5 s) for half a second of `listener`'s audio that is sound
+ * (or silence): a mute or unmute reaches the ear after the jitter buffer
+ * (and, in a conference, the mix) played what came before.
+ */
+async function awaitLevel(listener: Agent, sound: boolean, what: string): Promise<void> {
+  let e = sound ? 0 : 1;
+  await waitUntil(
+    what,
+    async () => {
+      e = await energyOver(listener.phone, 0.5, what);
+      return sound ? e > SILENCE : e < SILENCE;
+    },
+    5_000,
+  ).catch(() => assert.fail(`${what}: ${dbov(e).toFixed(1)} dBov`));
+}
+
 /** `listener` falls silent when `speaker` mutes and hears them again after: the sound is the speaker's (not music, not a third party). */
 async function hearsOnly(listener: Agent, speaker: Agent): Promise<void> {
   await setMute(speaker, true);
-  // the jitter buffer still plays what came before the mute: wait for a silent half second
-  let muted = 1;
-  await waitUntil(
-    `${listener.name} hears silence while ${speaker.name} is muted`,
-    async () => {
-      muted = await energyOver(listener.phone, 0.5, `${listener.name} with ${speaker.name} muted`);
-      return muted < SILENCE;
-    },
-    5_000,
-  ).catch(() =>
-    assert.fail(
-      `${listener.name} still hears sound with ${speaker.name} muted: ${dbov(muted).toFixed(1)} dBov`,
-    ),
-  );
+  await awaitLevel(listener, false, `${listener.name} silent while ${speaker.name} is muted`);
   await setMute(speaker, false);
-  const e = await energyOver(listener.phone, 1, `${listener.name} with ${speaker.name} unmuted`);
-  assert.ok(e > SILENCE, `${listener.name} hears ${speaker.name}: ${dbov(e).toFixed(1)} dBov`);
+  await awaitLevel(listener, true, `${listener.name} hears ${speaker.name} unmuted`);
 }
 
 describe('attended (consult) transfer on the real Asterisk', { concurrency: false }, () => {
@@ -345,6 +354,9 @@ describe('attended (consult) transfer on the real Asterisk', { concurrency: fals
     const moh = await energyOver(cara.phone, 1, 'cara hears music on hold');
     figures['music on hold heard by the held caller'] = `${dbov(moh).toFixed(1)} dBov`;
     assert.ok(moh > SILENCE, `music on hold: ${dbov(moh).toFixed(1)} dBov`);
+    const onCara = (e: Record<string, unknown>) =>
+      String(e.channel).startsWith(`PJSIP/${cara.username}-`);
+    assert.ok(ami.events('MusicOnHoldStart').some(onCara), 'Asterisk plays Cara its music');
     await bob.phone.locator('button.answer').click();
     await ann.phone.waitForCall("call?.phase === 'active'", 10_000, 'consult');
     // both lines, each named for a screen reader
@@ -383,6 +395,8 @@ describe('attended (consult) transfer on the real Asterisk', { concurrency: fals
       Date.now() - completed,
     );
     await hearsOnly(cara, bob);
+    // the music was stopped for Cara each time: after Back to caller and after the transfer
+    assert.ok(ami.events('MusicOnHoldStop').filter(onCara).length >= 2, 'Cara’s music stopped');
   });
 
   it('from the consult state the three talk together: with Ann muted, Cara and Bob hear each other through her', async () => {
@@ -417,17 +431,10 @@ describe('attended (consult) transfer on the real Asterisk', { concurrency: fals
     // and Ann is heard by both once she unmutes (Cara and Bob muted)
     await Promise.all([setMute(cara, true), setMute(bob, true)]);
     await setMute(ann, false);
-    await waitUntil(
-      'cara and bob hear ann',
-      async () => {
-        const [c, b] = await Promise.all([
-          energyOver(cara.phone, 0.5, 'cara hears ann'),
-          energyOver(bob.phone, 0.5, 'bob hears ann'),
-        ]);
-        return c > SILENCE && b > SILENCE;
-      },
-      5_000,
-    );
+    await Promise.all([
+      awaitLevel(cara, true, 'cara hears ann'),
+      awaitLevel(bob, true, 'bob hears ann'),
+    ]);
     await Promise.all([setMute(cara, false), setMute(bob, false)]);
   });
 });
