@@ -110,7 +110,7 @@ export class ConsultLine {
     this.#hooks.mark('complete-transfer');
     const outcome = await referTransfer(caller, consult, this.#hooks.mark);
     if (outcome.ok) {
-      // Asterisk hangs both legs up itself; a BYE of ours covers one it did not
+      // the caller is with the colleague: our two legs are done (BYE is harmless if Asterisk hung one up)
       await Promise.all([this.#caller.hangUp(reason), this.#consult.hangUp(reason)]);
       await this.#endConference();
       return undefined;

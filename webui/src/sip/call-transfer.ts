@@ -9,7 +9,7 @@
 // a failure leaves the call as it was. An attended transfer is the same
 // REFER with the consult call as its target: SIP.js writes Refer-To with
 // Replaces naming that dialog (RFC 3891), and Asterisk bridges the two far
-// ends itself and hangs up both of ours.
+// ends itself (res_pjsip_refer: ast_bridge_transfer_attended).
 import type { Session, URI } from 'sip.js';
 import { refusalReason } from './call-refusal.ts';
 
