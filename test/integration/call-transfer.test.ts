@@ -6,7 +6,10 @@
 // Asterisk carries out itself (res_pjsip_refer): the caller leaves Ann's call
 // for Bob's extension or the queue's number, Ann's leg is hung up. Ring-back
 // is Asterisk's: the agents' endpoints have inband_progress, so a caller
-// hears the ring tone (and the busy tone) as early media.
+// hears the ring tone (and the busy tone) as early media. Attended transfer:
+// Ann holds the caller (Asterisk plays it music on hold) and calls Bob on a
+// second line, then sends a REFER whose Refer-To replaces her call to Bob
+// (RFC 3891): Asterisk bridges Cara with Bob and hangs up both of Ann's legs.
 // Audio is asserted with getStats decoded energy on both ends, never with
 // SIP state alone.
 import assert from 'node:assert/strict';
@@ -22,6 +25,7 @@ import {
   startPhonePageServer,
 } from '../browser/support/phone-page.ts';
 import { signInAdmin } from '../support/api-session.ts';
+import { type AmiObserver, addAmiObserver } from '../support/asterisk-observer.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
 import { type RealAsterisk, startRealAsterisk } from '../support/real-asterisk.ts';
@@ -57,6 +61,8 @@ const cluster = testCluster();
 let ns: Awaited<ReturnType<typeof createNamespace>>;
 let r: Resources;
 let pbx: RealAsterisk;
+/** Asterisk's call events (music on hold starting and stopping on a channel). */
+let ami: AmiObserver;
 let operator: OperatorProcess;
 let server: PhonePageServer;
 let browser: Browser;
@@ -101,7 +107,12 @@ async function openTransfer(text: string): Promise<void> {
 
 async function hangUpAll(): Promise<void> {
   for (const a of AGENTS) {
-    if (!a.phone || !(await a.phone.call())) continue;
+    if (!a.phone) continue;
+    await a.phone.page.evaluate(async () => {
+      const phone = document.querySelector('sb-softphone')?.phone;
+      if (phone?.consultCall) await phone.backToCaller();
+    });
+    if (!(await a.phone.call())) continue;
     await a.phone.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
     await a.phone.waitForCall('call === undefined').catch(() => undefined);
   }
@@ -136,7 +147,9 @@ before(async () => {
     numbers: [SPECIALISTS],
     members: { skills: ['specialist'] },
   });
+  const observer = addAmiObserver(pbx.asterisk, ['call'], 'transfer-observer');
   await pbx.start();
+  ami = await observer.connect();
   await waitUntil(
     'every agent Provisioned=True',
     async () => {
@@ -196,6 +209,7 @@ after(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await server?.close();
+  await ami?.stop();
   await operator?.stop();
   await pbx?.close();
   await ns?.cleanup();
@@ -270,5 +284,157 @@ describe('blind transfer and ring-back on the real Asterisk', { concurrency: fal
     assert.equal((await ann.phone.call())?.phase, 'active');
     assert.equal((await ann.phone.call())?.transferPending, false);
     await talking(cara, ann);
+  });
+});
+
+/** Ann presses Consult, picks Bob and Bob answers; returns when the consult click happened (epoch ms). */
+async function annConsultsBob(): Promise<number> {
+  await ann.phone.locator('button.consult').click();
+  await ann.phone.locator('sb-transfer-panel #transfer-to').fill(bob.extension);
+  const clicked = await ann.phone.epoch();
+  await ann.phone.locator('sb-transfer-panel button.transfer-now').click();
+  await bob.phone.waitForCall("call?.phase === 'ringing'", 15_000);
+  await ann.phone.waitForCall('call?.held === true');
+  return clicked;
+}
+
+/** Ann and Bob hear each other on Ann's consult line. */
+async function consulting(): Promise<void> {
+  const [toBob, toAnn] = await Promise.all([
+    energyOver(bob.phone, 1, 'bob hears ann'),
+    energyOver(ann.phone, 1, 'ann hears bob on the consult line', 'consult'),
+  ]);
+  assert.ok(toBob > SILENCE, `bob hears ann: ${dbov(toBob).toFixed(1)} dBov`);
+  assert.ok(toAnn > SILENCE, `ann hears bob: ${dbov(toAnn).toFixed(1)} dBov`);
+}
+
+async function setMute(a: Agent, muted: boolean): Promise<void> {
+  await a.phone.page.evaluate(
+    (m) => document.querySelector('sb-softphone')?.phone.setMute(m),
+    muted,
+  );
+}
+
+/**
+ * Waits (up to 5 s) for half a second of `listener`'s audio that is sound
+ * (or silence): a mute or unmute reaches the ear after the jitter buffer
+ * (and, in a conference, the mix) played what came before.
+ */
+async function awaitLevel(listener: Agent, sound: boolean, what: string): Promise<void> {
+  let e = sound ? 0 : 1;
+  await waitUntil(
+    what,
+    async () => {
+      e = await energyOver(listener.phone, 0.5, what);
+      return sound ? e > SILENCE : e < SILENCE;
+    },
+    5_000,
+  ).catch(() => assert.fail(`${what}: ${dbov(e).toFixed(1)} dBov`));
+}
+
+/** `listener` falls silent when `speaker` mutes and hears them again after: the sound is the speaker's (not music, not a third party). */
+async function hearsOnly(listener: Agent, speaker: Agent): Promise<void> {
+  await setMute(speaker, true);
+  await awaitLevel(listener, false, `${listener.name} silent while ${speaker.name} is muted`);
+  await setMute(speaker, false);
+  await awaitLevel(listener, true, `${listener.name} hears ${speaker.name} unmuted`);
+}
+
+describe('attended (consult) transfer on the real Asterisk', { concurrency: false }, () => {
+  it('Ann consults Bob with the caller on music, goes back to the caller, consults again and completes', async () => {
+    await hotlineCallToAnn();
+    await talking(cara, ann);
+    const caller = (await ann.phone.call())?.remoteName;
+
+    const clicked = await annConsultsBob();
+    figures['consult click → colleague ringing'] = ms(
+      (await bob.phone.lastEvent('incoming')) - clicked,
+    );
+    // Ann's microphone is off while the caller is held: what Cara hears is Asterisk's music
+    const moh = await energyOver(cara.phone, 1, 'cara hears music on hold');
+    figures['music on hold heard by the held caller'] = `${dbov(moh).toFixed(1)} dBov`;
+    assert.ok(moh > SILENCE, `music on hold: ${dbov(moh).toFixed(1)} dBov`);
+    const onCara = (e: Record<string, unknown>) =>
+      String(e.channel).startsWith(`PJSIP/${cara.username}-`);
+    assert.ok(ami.events('MusicOnHoldStart').some(onCara), 'Asterisk plays Cara its music');
+    await bob.phone.locator('button.answer').click();
+    await ann.phone.waitForCall("call?.phase === 'active'", 10_000, 'consult');
+    // both lines, each named for a screen reader
+    const lines = await ann.phone
+      .locator('li.line')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.deepEqual(lines, [
+      `Caller ${caller}: On hold, hearing music`,
+      `Consulting ${bob.extension}: Talking`,
+    ]);
+    await consulting();
+
+    await ann.phone.locator('button.back-to-caller').click();
+    await ann.phone.waitForCall('call === undefined', 10_000, 'consult');
+    await ann.phone.waitForCall("call?.phase === 'active' && call.held === false");
+    await bob.phone.waitForCall('call === undefined');
+    await talking(cara, ann);
+
+    await annConsultsBob();
+    await bob.phone.locator('button.answer').click();
+    await ann.phone.waitForCall("call?.phase === 'active'", 10_000, 'consult');
+    await consulting();
+    const completed = await ann.phone.epoch();
+    await ann.phone.locator('button.complete-transfer').click();
+    await ann.phone.waitForCall('call === undefined', 10_000);
+    await ann.phone.waitForCall('call === undefined', 10_000, 'consult');
+    figures['complete click → Asterisk reports the transfer done (NOTIFY 200)'] = ms(
+      (await ann.phone.lastEvent('transferred')) - completed,
+    );
+    assert.equal(await ann.phone.lastReason(), `Transferred to ${bob.extension}`);
+    // the caller keeps its call, now bridged to Bob
+    assert.equal((await cara.phone.call())?.phase, 'active');
+    assert.equal((await bob.phone.call())?.phase, 'active');
+    await talking(cara, bob);
+    figures['complete click → caller and colleague heard talking (incl. 1 s measured)'] = ms(
+      Date.now() - completed,
+    );
+    await hearsOnly(cara, bob);
+    // the music was stopped for Cara each time: after Back to caller and after the transfer
+    assert.ok(ami.events('MusicOnHoldStop').filter(onCara).length >= 2, 'Cara’s music stopped');
+  });
+
+  it('from the consult state the three talk together: with Ann muted, Cara and Bob hear each other through her', async () => {
+    await hotlineCallToAnn();
+    await annConsultsBob();
+    await bob.phone.locator('button.answer').click();
+    await ann.phone.waitForCall("call?.phase === 'active'", 10_000, 'consult');
+    const clicked = await ann.phone.epoch();
+    await ann.phone.locator('button.conference').click();
+    await ann.phone.waitForCall("call?.phase === 'active' && call.held === false");
+    await ann.phone.page.waitForFunction(
+      () => document.querySelector('sb-softphone')?.phone.inConference === true,
+    );
+    figures['conference click → mixing'] = ms((await ann.phone.lastEvent('conference')) - clicked);
+    const lines = await ann.phone
+      .locator('li.line')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.ok(
+      lines.every((l) => l?.endsWith(': In conference')),
+      String(lines),
+    );
+    // Ann's microphone off: Cara and Bob can only hear each other, through Ann's mix
+    await setMute(ann, true);
+    await hearsOnly(cara, bob);
+    await hearsOnly(bob, cara);
+    const [fromCara, fromBob] = await Promise.all([
+      energyOver(ann.phone, 1, 'ann hears cara'),
+      energyOver(ann.phone, 1, 'ann hears bob', 'consult'),
+    ]);
+    assert.ok(fromCara > SILENCE, `ann hears cara: ${dbov(fromCara).toFixed(1)} dBov`);
+    assert.ok(fromBob > SILENCE, `ann hears bob: ${dbov(fromBob).toFixed(1)} dBov`);
+    // and Ann is heard by both once she unmutes (Cara and Bob muted)
+    await Promise.all([setMute(cara, true), setMute(bob, true)]);
+    await setMute(ann, false);
+    await Promise.all([
+      awaitLevel(cara, true, 'cara hears ann'),
+      awaitLevel(bob, true, 'bob hears ann'),
+    ]);
+    await Promise.all([setMute(cara, false), setMute(bob, false)]);
   });
 });

@@ -2,7 +2,7 @@
 // bytes, the decoded audio's energy (is it more than silence?), which codec
 // the last packets carried, and through which ICE candidates media flows.
 import { waitUntil } from '../../support/wait.ts';
-import type { PhoneDriver } from './phone-driver.ts';
+import type { Line, PhoneDriver } from './phone-driver.ts';
 
 export interface InboundAudio {
   readonly packets: number;
@@ -16,26 +16,29 @@ export interface InboundAudio {
 }
 
 /** The call's inbound audio now (zeros without a call). */
-export function inboundAudio(d: PhoneDriver): Promise<InboundAudio> {
-  return d.page.evaluate(async (tag) => {
-    const el = document.querySelector(tag) as unknown as {
-      phone: { peerConnection?: RTCPeerConnection };
-    } | null;
-    const pc = el?.phone.peerConnection;
-    const none = { packets: 0, bytes: 0, energy: 0, seconds: 0, codec: undefined };
-    if (!pc) return none;
-    const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
-    const rtp = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
-    if (!rtp) return none;
-    const codec = stats.find((s) => s.id === rtp.codecId);
-    return {
-      packets: Number(rtp.packetsReceived ?? 0),
-      bytes: Number(rtp.bytesReceived ?? 0),
-      energy: Number(rtp.totalAudioEnergy ?? 0),
-      seconds: Number(rtp.totalSamplesDuration ?? 0),
-      codec: codec?.mimeType as string | undefined,
-    };
-  }, d.tag);
+export function inboundAudio(d: PhoneDriver, line: Line = 'call'): Promise<InboundAudio> {
+  return d.page.evaluate(
+    async ({ tag, line }) => {
+      const el = document.querySelector(tag) as unknown as {
+        phone: { peerConnection?: RTCPeerConnection; consultPeerConnection?: RTCPeerConnection };
+      } | null;
+      const pc = line === 'consult' ? el?.phone.consultPeerConnection : el?.phone.peerConnection;
+      const none = { packets: 0, bytes: 0, energy: 0, seconds: 0, codec: undefined };
+      if (!pc) return none;
+      const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
+      const rtp = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
+      if (!rtp) return none;
+      const codec = stats.find((s) => s.id === rtp.codecId);
+      return {
+        packets: Number(rtp.packetsReceived ?? 0),
+        bytes: Number(rtp.bytesReceived ?? 0),
+        energy: Number(rtp.totalAudioEnergy ?? 0),
+        seconds: Number(rtp.totalSamplesDuration ?? 0),
+        codec: codec?.mimeType as string | undefined,
+      };
+    },
+    { tag: d.tag, line },
+  );
 }
 
 /** Mean audioLevel² between two readings: 0 is digital silence, 1 a full-scale square wave. */
@@ -45,13 +48,18 @@ export function meanEnergy(from: InboundAudio, to: InboundAudio): number {
 }
 
 /** Mean energy `d` decodes over the next `seconds` of audio (what its person hears). */
-export async function energyOver(d: PhoneDriver, seconds: number, what: string): Promise<number> {
-  const start = await inboundAudio(d);
+export async function energyOver(
+  d: PhoneDriver,
+  seconds: number,
+  what: string,
+  line: Line = 'call',
+): Promise<number> {
+  const start = await inboundAudio(d, line);
   let end: InboundAudio = start;
   await waitUntil(
     `${what}: ${seconds} s of audio`,
     async () => {
-      end = await inboundAudio(d);
+      end = await inboundAudio(d, line);
       return end.seconds - start.seconds >= seconds;
     },
     10_000,

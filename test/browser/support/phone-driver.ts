@@ -12,6 +12,9 @@ import type { Tag } from './phone-page.ts';
 
 type PhoneElement = SbSoftphone | SbCallDialer;
 
+/** The agent's call, or the consult call of an attended transfer. */
+export type Line = 'call' | 'consult';
+
 export class PhoneDriver {
   readonly page: Page;
   readonly tag: Tag;
@@ -88,14 +91,15 @@ export class PhoneDriver {
     );
   }
 
-  async waitForCall(predicate: string, timeoutMs = 10_000): Promise<void> {
+  async waitForCall(predicate: string, timeoutMs = 10_000, line: Line = 'call'): Promise<void> {
     // predicate: a JS expression over `call` (CallView | undefined)
     await this.page.waitForFunction(
-      ({ tag, predicate }) => {
-        const call = (document.querySelector(tag) as unknown as SbSoftphone | null)?.phone.call;
+      ({ tag, predicate, line }) => {
+        const phone = (document.querySelector(tag) as unknown as SbSoftphone | null)?.phone;
+        const call = line === 'consult' ? phone?.consultCall : phone?.call;
         return new Function('call', `return (${predicate});`)(call) as boolean;
       },
-      { tag: this.tag, predicate },
+      { tag: this.tag, predicate, line },
       { timeout: timeoutMs, polling: 10 },
     );
   }

@@ -5,7 +5,7 @@ import { UserAgent } from 'sip.js';
 import { sendHold } from './call-hold.ts';
 import { replaceMicrophone, setReceivingEnabled, setSendingEnabled } from './call-media.ts';
 import type { CallSession } from './call-session.ts';
-import { blindTransfer } from './call-transfer.ts';
+import { referTransfer } from './call-transfer.ts';
 import { type CallNotes, sendsAudio } from './call-view.ts';
 import { dialTarget, isDtmfTone } from './dial-target.ts';
 import { sendTone } from './dtmf.ts';
@@ -61,7 +61,7 @@ export class CallControls {
     const reason = `Transferred to ${target.display}`;
     calls.expectEnd(reason);
     calls.patch({ transferPending: true });
-    const outcome = await blindTransfer(session, uri, this.#hooks.mark);
+    const outcome = await referTransfer(session, uri, this.#hooks.mark);
     if (calls.session !== session) return undefined; // the far end ended it already
     if (outcome.ok) {
       // the caller is on its way: the transferor ends its own leg (RFC 5589)

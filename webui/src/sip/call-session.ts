@@ -68,10 +68,10 @@ export class CallSession {
     return handlerOf(this.#session)?.peerConnection;
   }
 
-  /** The user agent's INVITE delegate. */
-  incoming(invitation: Invitation): void {
-    if (this.#call) {
-      // one call at a time: the caller hears busy (a queue tries the next agent)
+  /** The user agent's INVITE delegate; `busy`: the agent is on another line (a consultation). */
+  incoming(invitation: Invitation, busy = false): void {
+    if (this.#call || busy) {
+      // one call at a time (a consultation counts): the caller hears busy (a queue tries the next agent)
       void invitation.reject({ statusCode: 486 }).catch(() => undefined);
       return;
     }

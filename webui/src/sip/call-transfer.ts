@@ -6,7 +6,10 @@
 // a status line (message/sipfrag): 1xx while Asterisk works, 200 once the
 // caller is on its way, anything else a failure. After a success the
 // transferor hangs up its own leg (RFC 5589; Asterisk waits for that BYE);
-// a failure leaves the call as it was.
+// a failure leaves the call as it was. An attended transfer is the same
+// REFER with the consult call as its target: SIP.js writes Refer-To with
+// Replaces naming that dialog (RFC 3891), and Asterisk bridges the two far
+// ends itself (res_pjsip_refer: ast_bridge_transfer_attended).
 import type { Session, URI } from 'sip.js';
 import { refusalReason } from './call-refusal.ts';
 
@@ -20,9 +23,9 @@ export function sipfragStatus(body: string): { code: number; phrase: string } | 
   return m ? { code: Number(m[1]), phrase: (m[2] ?? '').trim() } : undefined;
 }
 
-export function blindTransfer(
+export function referTransfer(
   session: Session,
-  target: URI,
+  target: URI | Session,
   mark: (event: string) => void,
 ): Promise<TransferOutcome> {
   mark('transfer-sent');

@@ -2,8 +2,10 @@
 // Register press (sip-connection.ts: the socket and its reconnect loop;
 // sip-registration.ts: a fresh REGISTER on every new socket, Registered only
 // when confirmed on the live one) and one call at a time (call-session.ts,
-// call-controls.ts). This class is the face the components and tests use.
+// call-controls.ts), plus a consult call while that one is held
+// (call-consult.ts). This class is the face the components and tests use.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ConsultLine } from './call-consult.ts';
 import { CallControls } from './call-controls.ts';
 import { CallSession } from './call-session.ts';
 import type { CallNotes, CallView, EndedCall } from './call-view.ts';
@@ -28,6 +30,9 @@ export class SipPhoneController implements ReactiveController, CallNotes {
   readonly #connection: SipConnection;
   readonly #calls: CallSession;
   readonly #controls: CallControls;
+  /** The call to a colleague during an attended transfer (never takes incoming calls). */
+  readonly #consultCall: CallSession;
+  readonly #consult: ConsultLine;
 
   /** The last call that ended (for "Call ended" / "Missed call" notes). */
   lastCall: EndedCall | undefined;
@@ -49,12 +54,23 @@ export class SipPhoneController implements ReactiveController, CallNotes {
     };
     this.#connection = new SipConnection(options.register, {
       ...this.#hooks,
-      invite: (invitation) => this.#calls.incoming(invitation),
-      reconnected: () => this.#calls.checkDialog(() => this.#connection.connected),
+      invite: (invitation) => this.#calls.incoming(invitation, Boolean(this.#consultCall.view)),
+      reconnected: () => {
+        this.#calls.checkDialog(() => this.#connection.connected);
+        this.#consultCall.checkDialog(() => this.#connection.connected);
+      },
       refused: (reason) => options.refused?.(reason),
     });
     this.#calls = new CallSession(this, this.#connection, this.#hooks);
     this.#controls = new CallControls(this.#calls, this, this.#hooks);
+    this.#consultCall = new CallSession(this, this.#connection, this.#hooks);
+    this.#consult = new ConsultLine(
+      this.#calls,
+      this.#controls,
+      this.#consultCall,
+      this,
+      this.#hooks,
+    );
     host.addController(this);
   }
 
@@ -87,6 +103,16 @@ export class SipPhoneController implements ReactiveController, CallNotes {
     return this.#calls.view;
   }
 
+  /** The consult call of an attended transfer, while there is one. */
+  get consultCall(): CallView | undefined {
+    return this.#consultCall.view;
+  }
+
+  /** The consult call's peer connection (tests read getStats from it). */
+  get consultPeerConnection(): RTCPeerConnection | undefined {
+    return this.#consultCall.peerConnection;
+  }
+
   /** The current call's peer connection (tests read getStats from it). */
   get peerConnection(): RTCPeerConnection | undefined {
     return this.#calls.peerConnection;
@@ -115,6 +141,7 @@ export class SipPhoneController implements ReactiveController, CallNotes {
   /** Unregisters (best effort) and disconnects; ends a call in progress. */
   async stop(): Promise<void> {
     await this.#connection.stop();
+    this.#consultCall.end('Disconnected');
     this.#calls.end('Disconnected');
     this.#hooks.changed();
   }
@@ -142,12 +169,37 @@ export class SipPhoneController implements ReactiveController, CallNotes {
   }
 
   setMute(muted: boolean): void {
+    if (this.#consult.setMute(muted)) return;
     this.#controls.setMute(muted);
   }
 
   /** Blind transfer of the answered call to an extension, queue number or outside number. */
   transfer(input: string): Promise<string | undefined> {
     return this.#controls.transfer(input, this.#connection.config);
+  }
+
+  /** Attended transfer, step one: holds the caller and calls a colleague (or queue). */
+  consult(input: string): Promise<string | undefined> {
+    return this.#consult.start(input);
+  }
+
+  /** Ends the consult call and resumes the caller. */
+  backToCaller(): Promise<void> {
+    return this.#consult.back();
+  }
+
+  /** The caller, the colleague and the agent talk together (mixed in this browser). */
+  conference(): Promise<string | undefined> {
+    return this.#consult.conference();
+  }
+
+  get inConference(): boolean {
+    return this.#consult.inConference;
+  }
+
+  /** Sends the held caller to the colleague on the consult call (REFER with Replaces). */
+  completeTransfer(): Promise<string | undefined> {
+    return this.#consult.complete();
   }
 
   /** Sends one DTMF digit as RTP telephone-event (RFC 4733); SIP INFO when none was negotiated. */

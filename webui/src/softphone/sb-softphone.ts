@@ -1,11 +1,13 @@
 // <sb-softphone>: an agent's browser phone. Registers with the PBX over
 // SIP/WebSocket, rings (audibly) on incoming calls, dials out, and controls
-// the call: hold, mute, DTMF, hang up, call timer, microphone choice.
+// the call: hold, mute, DTMF, transfer (blind or after a consultation),
+// hang up, call timer, microphone choice.
 // All SIP lives in SipPhoneController; this element only renders it.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { AsteriskNotice, LineState } from '../api/types.ts';
 import '../agentstate/sb-agent-state.ts';
 import { formatCallDuration } from '../sip/call-timer.ts';
+import { consultView } from '../sip/consult-view.ts';
 import { credentialsProblem, type PhoneConfig } from '../sip/phone-config.ts';
 import { STATUS_LABEL } from '../sip/registration-status.ts';
 import { SipPhoneController } from '../sip/sip-phone-controller.ts';
@@ -14,6 +16,7 @@ import './dial-pad.ts';
 import '../transfer/sb-transfer-panel.ts';
 import { microphoneHelp } from '../sip/media-help.ts';
 import type { TransferDetail } from '../transfer/sb-transfer-panel.ts';
+import { renderConsultLines } from './consult-lines.ts';
 import { LINE_NOTICE, lineReaction, provisionedFor } from './line-change.ts';
 import { LineWatch } from './line-watch.ts';
 import {
@@ -42,6 +45,7 @@ export class SbSoftphone extends LitElement {
     lineEvents: { type: String, attribute: 'line-events' },
     directory: { type: String },
     _transferOpen: { state: true },
+    _panelMode: { state: true },
     agentState: { type: Boolean, attribute: 'agent-state' },
     _notice: { state: true },
     _maintenance: { state: true },
@@ -67,6 +71,8 @@ export class SbSoftphone extends LitElement {
   declare directory: string | undefined;
   /** The transfer panel is open during the call. */
   declare _transferOpen: boolean;
+  /** What the open panel's pick does: transfer at once, or call the colleague first. */
+  declare _panelMode: 'transfer' | 'consult';
   /** A signed-in agent's page: show its queue state (Available / Paused / Signed out) and its controls. */
   declare agentState: boolean;
   /** Why the line stopped or must change (rotation, suspension, deletion), until the agent registers again. */
@@ -108,6 +114,7 @@ export class SbSoftphone extends LitElement {
     this.lineEvents = undefined;
     this.directory = undefined;
     this._transferOpen = false;
+    this._panelMode = 'transfer';
     this.agentState = false;
     this._notice = undefined;
     this._maintenance = null;
@@ -506,6 +513,14 @@ export class SbSoftphone extends LitElement {
   #renderCall() {
     const call = this.phone.call;
     const registered = this.phone.registration.status === 'registered';
+    const consult = consultView(call, this.phone.consultCall, this.phone.inConference);
+    if (consult.lines.length > 0) {
+      return html`${renderConsultLines(consult, {
+        complete: () => void this.phone.completeTransfer(),
+        conference: () => void this.phone.conference(),
+        back: () => void this.phone.backToCaller(),
+      })}${this.#renderCallErrors()}`;
+    }
     if (call?.phase === 'ringing') {
       return html`<section class="incoming" role="alertdialog" aria-labelledby="in-title" aria-describedby="in-caller">
         <h3 id="in-title">Incoming call</h3>
@@ -561,13 +576,21 @@ export class SbSoftphone extends LitElement {
           <button
             class="transfer"
             type="button"
-            aria-expanded=${this._transferOpen ? 'true' : 'false'}
+            aria-expanded=${this._transferOpen && this._panelMode === 'transfer' ? 'true' : 'false'}
             ?disabled=${call.phase !== 'active' || call.transferPending}
-            @click=${() => {
-              this._transferOpen = !this._transferOpen;
-            }}
+            @click=${() => this.#togglePanel('transfer')}
           >
             Transfer
+          </button>
+          <button
+            class="consult"
+            type="button"
+            aria-expanded=${this._transferOpen && this._panelMode === 'consult' ? 'true' : 'false'}
+            aria-label="Consult a colleague first (attended transfer)"
+            ?disabled=${!consult.canConsult}
+            @click=${() => this.#togglePanel('consult')}
+          >
+            Consult
           </button>
           <button class="danger hangup" type="button" @click=${() => this.phone.hangUp()}>
             Hang up
@@ -577,6 +600,7 @@ export class SbSoftphone extends LitElement {
           this._transferOpen && call.phase === 'active'
             ? html`<sb-transfer-panel
               directory-url=${this.directory ?? nothing}
+              mode=${this._panelMode}
               ?pending=${call.transferPending}
               @sb-transfer=${this.#onTransfer}
               @sb-transfer-cancel=${() => {
@@ -647,8 +671,20 @@ export class SbSoftphone extends LitElement {
     </section>`;
   }
 
+  #togglePanel(mode: 'transfer' | 'consult'): void {
+    this._transferOpen = !(this._transferOpen && this._panelMode === mode);
+    this._panelMode = mode;
+  }
+
   readonly #onTransfer = async (e: CustomEvent<TransferDetail>) => {
-    const error = await this.phone.transfer(e.detail.target);
+    const target = e.detail.target;
+    if (this._panelMode === 'consult') {
+      // the consultation view takes over at once; the panel is not needed after it
+      this._transferOpen = false;
+      await this.phone.consult(target);
+      return;
+    }
+    const error = await this.phone.transfer(target);
     if (!error) this._transferOpen = false;
   };
 

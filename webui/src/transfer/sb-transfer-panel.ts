@@ -2,7 +2,8 @@
 // queue number or outside number, or a name: matching agents and queues
 // (GET /softphone/directory, loaded when the panel opens) are buttons that
 // transfer at once. Emits `sb-transfer` {target} and `sb-transfer-cancel`;
-// the softphone does the SIP (call-transfer.ts).
+// the softphone does the SIP (call-transfer.ts). With mode="consult" the
+// same search picks whom to call first (an attended transfer, call-consult.ts).
 import { html, LitElement, nothing } from 'lit';
 import { type DirectoryEntry, matchDirectory } from './directory-match.ts';
 import { transferStyles } from './transfer-styles.ts';
@@ -17,6 +18,7 @@ export class SbTransferPanel extends LitElement {
   static override properties = {
     directoryUrl: { attribute: 'directory-url' },
     pending: { type: Boolean, reflect: true },
+    mode: { reflect: true },
     _query: { state: true },
     _entries: { state: true },
     _loadError: { state: true },
@@ -28,6 +30,8 @@ export class SbTransferPanel extends LitElement {
   declare directoryUrl: string | undefined;
   /** A transfer is under way: nothing can be picked. */
   declare pending: boolean;
+  /** "transfer": the caller goes at once; "consult": the agent calls the target first. */
+  declare mode: 'transfer' | 'consult';
   declare _query: string;
   declare _entries: DirectoryEntry[];
   declare _loadError: string | undefined;
@@ -37,6 +41,7 @@ export class SbTransferPanel extends LitElement {
     super();
     this.directoryUrl = undefined;
     this.pending = false;
+    this.mode = 'transfer';
     this._query = '';
     this._entries = [];
     this._loadError = undefined;
@@ -98,10 +103,11 @@ export class SbTransferPanel extends LitElement {
 
   override render() {
     const matches = matchDirectory(this._entries, this._query);
+    const consult = this.mode === 'consult';
     return html`<form @submit=${this.#submit} @keydown=${(e: KeyboardEvent) => {
       if (e.key === 'Escape') this.#cancel();
     }}>
-      <label for="transfer-to">Transfer to</label>
+      <label for="transfer-to">${consult ? 'Consult' : 'Transfer to'}</label>
       <input
         id="transfer-to"
         autocomplete="off"
@@ -114,7 +120,12 @@ export class SbTransferPanel extends LitElement {
         }}
       />
       <p class="hint" id="transfer-help">
-        ${this._loadError ?? 'The caller goes there at once; your call ends.'}
+        ${
+          this._loadError ??
+          (consult
+            ? 'The caller waits on hold with music while you talk.'
+            : 'The caller goes there at once; your call ends.')
+        }
       </p>
       ${
         matches.length > 0
@@ -138,7 +149,7 @@ export class SbTransferPanel extends LitElement {
       }
       <div class="row">
         <button class="primary transfer-now" type="submit" ?disabled=${this.pending}>
-          ${this.pending ? 'Transferring…' : 'Transfer'}
+          ${consult ? 'Call' : this.pending ? 'Transferring…' : 'Transfer'}
         </button>
         <button class="cancel" type="button" ?disabled=${this.pending} @click=${this.#cancel}>
           Cancel
