@@ -37,6 +37,8 @@ export class GuestCallController implements ReactiveController {
   readonly #audio = new CallAudio();
   /** API base ('' = this page's origin). */
   apiBase = '';
+  /** The page the citizen calls from, when the embedding site names it (embed/page-label.ts). */
+  pageLabel: string | undefined;
   phase: GuestPhase = 'loading';
   /** Why the last call failed or ended, in words. */
   message: string | undefined;
@@ -211,7 +213,12 @@ export class GuestCallController implements ReactiveController {
     try {
       res = await fetch(`${this.apiBase}/public/guest-calls`, {
         method: 'POST',
-        headers: { accept: 'application/json' },
+        ...(this.pageLabel
+          ? {
+              headers: { accept: 'application/json', 'content-type': 'application/json' },
+              body: JSON.stringify({ pageLabel: this.pageLabel }),
+            }
+          : { headers: { accept: 'application/json' } }),
         cache: 'no-store',
       });
     } catch {
