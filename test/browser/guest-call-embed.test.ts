@@ -305,6 +305,9 @@ test('<switchboard-call-button> on another origin calls the hotline through the 
     (await ann.locator('[data-testid=web-origin]').textContent())?.replace(/\s+/g, ' ').trim(),
     'From the web · page: Ministry of Examples contact us',
   );
+  await ann
+    .locator('section.incoming')
+    .screenshot({ path: join(repoRoot, 'docs', 'screenshots', 'agent-web-caller.png') });
   await annAnswers(page, 'Ministry of Examples contact us');
   await waitUntil(
     'the guest hears the agent',

@@ -23,7 +23,7 @@ export class SwitchboardCallButton extends SbGuestCall {
   override connectedCallback(): void {
     // before the controller's hostConnected loads /public/guest-access
     this.phone.apiBase = apiBaseFrom(scriptSrc, this.getAttribute('api'));
-    this.phone.pageLabel = this.#pageLabel();
+    this.phone.pageLabel = () => this.#pageLabel();
     super.connectedCallback();
   }
 
