@@ -73,7 +73,7 @@ async function startEmbedSite(): Promise<EmbedSite> {
 <body>
 <h1>Contact the ministry</h1>
 <p>Talk to us from this page, no account needed:</p>
-<switchboard-call-button number="117"></switchboard-call-button>
+<switchboard-call-button number="117" page-label-from="title"></switchboard-call-button>
 </body>
 </html>`);
   });
@@ -175,9 +175,14 @@ after(async () => {
 });
 
 /** The agent answers the ringing guest; resolves when the guest is connected. */
-async function annAnswers(guest: Page): Promise<void> {
+async function annAnswers(guest: Page, webPage?: string): Promise<void> {
   await ann.waitForCall("call?.phase === 'ringing'");
-  assert.equal((await ann.call())?.remoteName, 'Web caller');
+  const ringing = await ann.call();
+  assert.equal(ringing?.remoteName, 'Web caller');
+  // "web" is the gate's caller number: the phone marks it instead of showing it
+  assert.equal(ringing?.fromWeb, true);
+  assert.equal(ringing?.webPage, webPage);
+  assert.equal(await ann.locator('.incoming .hint').count(), 0, 'no fake number shown');
   await ann.locator('button.answer').click();
   await waitPhase(guest, 'connected');
 }
@@ -291,7 +296,19 @@ test('<switchboard-call-button> on another origin calls the hotline through the 
   await page.locator('switchboard-call-button button.call').click();
   await ann.waitForCall("call?.phase === 'ringing'");
   figures['embedded: click Call → agent ringing'] = ms(Date.now() - clicked);
-  await annAnswers(page);
+  // the site opted in to its title: cleaned (the dash is not a label character)
+  // by the element, checked by the API, carried by AstDB and the gate's caller ID
+  const ringing = await ann.call();
+  assert.equal(ringing?.fromWeb, true);
+  assert.equal(ringing?.webPage, 'Ministry of Examples contact us');
+  assert.equal(
+    (await ann.locator('[data-testid=web-origin]').textContent())?.replace(/\s+/g, ' ').trim(),
+    'From the web · page: Ministry of Examples contact us',
+  );
+  await ann
+    .locator('section.incoming')
+    .screenshot({ path: join(repoRoot, 'docs', 'screenshots', 'agent-web-caller.png') });
+  await annAnswers(page, 'Ministry of Examples contact us');
   await waitUntil(
     'the guest hears the agent',
     async () => (await guestPackets(page)) > 25,
@@ -331,6 +348,23 @@ test('a page on an origin not in allowedOrigins is refused: no CORS grant, no pe
   });
   assert.equal(mint.status, 403);
   const body = (await mint.json()) as Record<string, unknown>;
+  // a page label that is not plain text, or too long, is a 400 naming the field; nothing minted
+  for (const pageLabel of [
+    `$${'{'}SHELL(id)}`,
+    'x\r\nAction: DBDelTree',
+    '"a" <sip:1000@x>',
+    'a'.repeat(61),
+  ]) {
+    const forged = await fetch(`${api()}/public/guest-calls`, {
+      method: 'POST',
+      headers: { origin: allowedSite.origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ pageLabel }),
+    });
+    assert.equal(forged.status, 400, pageLabel);
+    const refusal = (await forged.json()) as Record<string, unknown>;
+    assert.match(String(refusal.message), /pageLabel/);
+    assert.equal(refusal.token, undefined);
+  }
   assert.equal(body.token, undefined);
   assert.equal(mint.headers.get('access-control-allow-origin'), null);
   // the listed site gets its grant, preflight included; the script loads from anywhere

@@ -9,10 +9,12 @@ describe('guest sweep', () => {
       { event: 'DBGetTreeResponse', key: '/switchboard-guest/bb', val: '100' },
       { event: 'DBGetTreeResponse', key: '/switchboard-guest/cc', val: '101' },
       { event: 'DBGetTreeResponse', key: '/switchboard-guest/dd', val: 'garbage' },
+      { event: 'DBGetTreeResponse', key: '/switchboard-guest/ff', val: '100~Passports' },
+      { event: 'DBGetTreeResponse', key: '/switchboard-guest/gg', val: '101~Passports' },
       { event: 'DBGetTreeResponse', key: '/switchboard-guest-other/ee', val: '1' },
       { event: 'DBGetTreeResponse', key: '/Queue/PersistentMembers/support', val: '1' },
     ];
-    assert.deepEqual(expiredTokens(entries, 100), ['aa', 'bb', 'dd']);
+    assert.deepEqual(expiredTokens(entries, 100), ['aa', 'bb', 'dd', 'ff']);
     assert.deepEqual(expiredTokens([], 100), []);
   });
 });

@@ -4,6 +4,8 @@
 // leader change or restart (so no per-token timer, which a restart loses).
 // The leader's connection runs it: a pass lists the family (AMI DBGetTree)
 // and deletes the expired keys (DBDel). Tokens never enter a log line.
+
+import { PAGE_LABEL_SEPARATOR } from '../api/guest/page-label.ts';
 import { describeError } from '../clients/errors.ts';
 import type { Logger } from '../log.ts';
 import type { AmiClient } from './ami/client.ts';
@@ -11,14 +13,15 @@ import { GUEST_DB_FAMILY } from './render/guests.ts';
 
 type RawMessage = Record<string, string | string[] | undefined>;
 
-/** The keys (tokens) of `entries` whose expiry (epoch seconds) is not after `nowEpoch`; unreadable values count as expired. Pure. */
+/** The keys (tokens) of `entries` whose expiry (epoch seconds, before any `~label`) is not after `nowEpoch`; unreadable values count as expired. Pure. */
 export function expiredTokens(entries: readonly RawMessage[], nowEpoch: number): string[] {
   const prefix = `/${GUEST_DB_FAMILY}/`;
   const out: string[] = [];
   for (const e of entries) {
     const key = String(e.key ?? '');
     if (!key.startsWith(prefix)) continue;
-    const expires = Number(String(e.val ?? ''));
+    // the expiry comes first; a page label may follow the separator
+    const expires = Number(String(e.val ?? '').split(PAGE_LABEL_SEPARATOR)[0]);
     if (!Number.isFinite(expires) || expires <= nowEpoch) out.push(key.slice(prefix.length));
   }
   return out;

@@ -6,7 +6,13 @@
 // /public/* for the origins in spec.publicAccess.allowedOrigins), and to
 // Asterisk's WebSocket. Same phone, status words, keypad and timer as /call;
 // only the heading is a level lower (the host page has its own h1).
+// The agent's phone shows the page the citizen called from only when the
+// site says so: page-label="Passport renewal", or page-label-from="title"
+// for the page's own title (privacy: nothing about the page is sent
+// otherwise, never its address). The label is cleaned here and checked again
+// by the API (operator/src/api/guest/page-label.ts).
 import { html } from 'lit';
+import { cleanPageLabel } from '../../../operator/src/api/guest/page-label.ts';
 import { SbGuestCall } from '../guest/sb-guest-call.ts';
 import { apiBaseFrom } from './api-base.ts';
 
@@ -17,7 +23,15 @@ export class SwitchboardCallButton extends SbGuestCall {
   override connectedCallback(): void {
     // before the controller's hostConnected loads /public/guest-access
     this.phone.apiBase = apiBaseFrom(scriptSrc, this.getAttribute('api'));
+    this.phone.pageLabel = () => this.#pageLabel();
     super.connectedCallback();
+  }
+
+  #pageLabel(): string | undefined {
+    const text =
+      this.getAttribute('page-label') ??
+      (this.getAttribute('page-label-from') === 'title' ? document.title : '');
+    return cleanPageLabel(text) || undefined;
   }
 
   protected override renderTitle() {

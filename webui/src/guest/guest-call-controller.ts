@@ -37,6 +37,8 @@ export class GuestCallController implements ReactiveController {
   readonly #audio = new CallAudio();
   /** API base ('' = this page's origin). */
   apiBase = '';
+  /** The page the citizen calls from, when the embedding site names it; read at each call (a title may change). */
+  pageLabel: () => string | undefined = () => undefined;
   phase: GuestPhase = 'loading';
   /** Why the last call failed or ended, in words. */
   message: string | undefined;
@@ -207,11 +209,17 @@ export class GuestCallController implements ReactiveController {
   }
 
   async #permission(): Promise<GuestPermission> {
+    const pageLabel = this.pageLabel();
     let res: Response;
     try {
       res = await fetch(`${this.apiBase}/public/guest-calls`, {
         method: 'POST',
-        headers: { accept: 'application/json' },
+        ...(pageLabel
+          ? {
+              headers: { accept: 'application/json', 'content-type': 'application/json' },
+              body: JSON.stringify({ pageLabel }),
+            }
+          : { headers: { accept: 'application/json' } }),
         cache: 'no-store',
       });
     } catch {

@@ -23,6 +23,22 @@ test('caller ID: the display name when given, else the SIP user, else the URI', 
   });
 });
 
+test('a guest from the web: the marker, and the page when the site named it', () => {
+  assert.deepEqual(callerId({ displayName: 'Web caller', uri: uri('web') }), {
+    name: 'Web caller',
+    user: 'web',
+    fromWeb: true,
+    webPage: undefined,
+  });
+  const withPage = callerId({ displayName: 'Web caller - Passport renewal', uri: uri('web') });
+  assert.equal(withPage.webPage, 'Passport renewal');
+  assert.equal(newCallView('c', 'incoming', withPage).fromWeb, true);
+  assert.equal(newCallView('c', 'incoming', withPage).webPage, 'Passport renewal');
+  // only the gate's number makes a web call: a name alone does not
+  assert.equal(callerId({ displayName: 'Web caller - x', uri: uri('1001') }).fromWeb, undefined);
+  assert.equal(newCallView('c', 'incoming', { name: 'Bob', user: '1001' }).fromWeb, false);
+});
+
 test('a new call rings when incoming and dials when outgoing', () => {
   const remote = { name: 'Bob', user: 'bob' };
   assert.deepEqual(newCallView('c1', 'incoming', remote), {
@@ -30,6 +46,8 @@ test('a new call rings when incoming and dials when outgoing', () => {
     direction: 'incoming',
     remoteName: 'Bob',
     remoteUser: 'bob',
+    fromWeb: false,
+    webPage: undefined,
     phase: 'ringing',
     held: false,
     muted: false,

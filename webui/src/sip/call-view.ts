@@ -1,7 +1,14 @@
 // The call as the UI shows it, and the rules about it that need no SIP:
 // who is calling, why a call ended, how long it lasted, whether the
 // microphone may send.
+import { PAGE_LABEL_PREFIX } from '../../../operator/src/api/guest/page-label.ts';
 import { microphoneHelp } from './media-help.ts';
+
+// What the guest gate sets (operator/src/asterisk/render/guests.ts): number
+// `web`, name `Web caller` or `Web caller - <page label>`. Only the gate can
+// give a caller the number `web` (agents have digits, trunks normalise).
+const WEB_NUMBER = 'web';
+const WEB_NAME = 'Web caller';
 
 export type CallPhase = 'ringing' | 'dialing' | 'active';
 
@@ -11,6 +18,10 @@ export interface CallView {
   /** Caller ID: display name when given, else the SIP user. */
   readonly remoteName: string;
   readonly remoteUser: string;
+  /** A citizen calling from the public page or an embedded call button. */
+  readonly fromWeb: boolean;
+  /** The page the citizen called from, when the embedding site named it. */
+  readonly webPage?: string | undefined;
   readonly phase: CallPhase;
   readonly held: boolean;
   readonly muted: boolean;
@@ -40,6 +51,8 @@ export interface CallNotes {
 export interface Remote {
   readonly name: string;
   readonly user: string;
+  readonly fromWeb?: boolean;
+  readonly webPage?: string | undefined;
 }
 
 /** The caller of an incoming INVITE, from its From header (a SIP.js NameAddrHeader). */
@@ -48,7 +61,17 @@ export function callerId(identity: {
   readonly uri: { readonly user?: string | undefined; toString(): string };
 }): Remote {
   const user = identity.uri.user ?? identity.uri.toString();
-  return { name: identity.displayName || user, user };
+  const name = identity.displayName || user;
+  if (user !== WEB_NUMBER || !name.startsWith(WEB_NAME)) return { name, user };
+  const page = name.slice(WEB_NAME.length);
+  return {
+    name: WEB_NAME,
+    user,
+    fromWeb: true,
+    webPage: page.startsWith(PAGE_LABEL_PREFIX)
+      ? page.slice(PAGE_LABEL_PREFIX.length) || undefined
+      : undefined,
+  };
 }
 
 export function newCallView(
@@ -61,6 +84,8 @@ export function newCallView(
     direction,
     remoteName: remote.name,
     remoteUser: remote.user,
+    fromWeb: remote.fromWeb ?? false,
+    webPage: remote.webPage,
     phase: direction === 'incoming' ? 'ringing' : 'dialing',
     held: false,
     muted: false,

@@ -147,5 +147,16 @@ export const phoneStyles = [
     color: #52606d;
     font-size: 0.875rem;
   }
+  .web-origin {
+    font-size: 0.875rem;
+    margin: 0.25rem 0 0;
+  }
+  .web-badge {
+    background: #174ea6;
+    color: #fff;
+    border-radius: 0.25rem;
+    padding: 0 0.375rem;
+    font-weight: 600;
+  }
 `,
 ];

@@ -510,6 +510,14 @@ export class SbSoftphone extends LitElement {
     </section>`;
   }
 
+  /** A citizen from the public page: no number to call back, maybe the page they came from. */
+  #renderWebOrigin(call: { webPage?: string | undefined }) {
+    return html`<p class="web-origin" data-testid="web-origin">
+      <span class="web-badge">From the web</span>
+      ${call.webPage ? html` · page: <span class="web-page">${call.webPage}</span>` : nothing}
+    </p>`;
+  }
+
   #renderCall() {
     const call = this.phone.call;
     const registered = this.phone.registration.status === 'registered';
@@ -525,7 +533,7 @@ export class SbSoftphone extends LitElement {
       return html`<section class="incoming" role="alertdialog" aria-labelledby="in-title" aria-describedby="in-caller">
         <h3 id="in-title">Incoming call</h3>
         <p class="caller" id="in-caller">${call.remoteName}</p>
-        ${call.remoteName !== call.remoteUser ? html`<p class="hint">${call.remoteUser}</p>` : nothing}
+        ${call.fromWeb ? this.#renderWebOrigin(call) : call.remoteName !== call.remoteUser ? html`<p class="hint">${call.remoteUser}</p>` : nothing}
         <div class="row">
           <button class="answer" type="button" @click=${() => this.phone.answer()}>Answer</button>
           <button class="danger decline" type="button" @click=${() => this.phone.reject()}>
@@ -547,6 +555,7 @@ export class SbSoftphone extends LitElement {
       return html`<section aria-labelledby="call-title" class="call" data-phase=${call.phase}>
         <h3 id="call-title">${label}</h3>
         <p class="caller">${call.remoteName}</p>
+        ${call.fromWeb ? this.#renderWebOrigin(call) : nothing}
         ${
           call.answeredAt
             ? html`<p class="timer" role="timer" aria-label="Call duration">

@@ -17,7 +17,11 @@ export async function forwardGuestCall(
   reply: FastifyReply,
   signer: LateKeySigner,
 ): Promise<FastifyReply> {
-  const headers: Record<string, string> = { [FORWARDED_HEADER]: '1', accept: 'application/json' };
+  const headers: Record<string, string> = {
+    [FORWARDED_HEADER]: '1',
+    accept: 'application/json',
+    'content-type': 'application/json',
+  };
   const client = signedClient(clientAddress(request, signer), signer);
   if (client) headers[CLIENT_HEADER] = client;
   let res: Response;
@@ -25,6 +29,8 @@ export async function forwardGuestCall(
     res = await fetch(new URL(request.url, endpoint), {
       method: 'POST',
       headers,
+      // the leader checks the page label again; relay only what was parsed
+      body: JSON.stringify(request.body ?? {}),
       signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
     });
   } catch (err) {

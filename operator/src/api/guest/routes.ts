@@ -30,6 +30,7 @@ import { HttpError } from '../errors.ts';
 import { clientAddress } from './client-address.ts';
 import { registerGuestCors } from './cors.ts';
 import { forwardGuestCall } from './forward.ts';
+import { PAGE_LABEL_SEPARATOR, pageLabelProblem } from './page-label.ts';
 import { mintToken } from './token.ts';
 
 /** What the API needs to mint: the leader's AMI connection. */
@@ -129,7 +130,8 @@ export function registerGuestRoutes(
       },
       preHandler: toLeader,
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const pageLabel = requestedPageLabel(request.body);
       const { spec, uid, numbers } = openConfig();
       const ami = access.ami(ns);
       if (!ami)
@@ -144,7 +146,9 @@ export function registerGuestRoutes(
           action: 'DBPut',
           family: GUEST_DB_FAMILY,
           key: minted.token,
-          val: String(minted.expiresEpoch),
+          val: pageLabel
+            ? `${minted.expiresEpoch}${PAGE_LABEL_SEPARATOR}${pageLabel}`
+            : String(minted.expiresEpoch),
         });
       } catch (err) {
         // describeError never carries the action's fields (the token)
@@ -176,4 +180,23 @@ export function registerGuestRoutes(
       };
     },
   );
+}
+
+/**
+ * The optional `{pageLabel}` the embedding page sends: it reaches the agent's
+ * caller ID through AstDB, so anything but the plain label rule is a 400
+ * naming the field (page-label.ts), and nothing is minted.
+ */
+export function requestedPageLabel(body: unknown): string | undefined {
+  if (body === undefined || body === null || body === '') return undefined;
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new HttpError(400, 'the body must be a JSON object ({"pageLabel": "…"}) or empty');
+  const { pageLabel, ...rest } = body as Record<string, unknown>;
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined) throw new HttpError(400, `unknown field ${extra}: only pageLabel`);
+  if (pageLabel === undefined || pageLabel === '') return undefined;
+  if (typeof pageLabel !== 'string') throw new HttpError(400, 'pageLabel must be a string');
+  const problem = pageLabelProblem(pageLabel);
+  if (problem) throw new HttpError(400, problem);
+  return pageLabel;
 }

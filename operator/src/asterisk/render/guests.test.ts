@@ -74,6 +74,12 @@ describe('guests (public access)', () => {
     assert.match(gate, /GROUP_COUNT\(guests@switchboard\)\} > 10\]\?busy,1/);
     assert.match(gate, /DB_DELETE\(switchboard-guest\//);
     assert.match(gate, /TIMEOUT\(absolute\)=1800/);
+    // the page label comes from the stored value (CUT by variable name), never a header
+    assert.match(gate, /GUEST_EXPIRES=\$\{CUT\(GUEST_VALUE,~,1\)\}/);
+    assert.match(gate, /GUEST_PAGE=\$\{CUT\(GUEST_VALUE,~,2\)\}/);
+    assert.match(gate, /CALLERID\(name\)=Web caller - \$\{GUEST_PAGE\}/);
+    assert.match(gate, /CALLERID\(num\)=web/);
+    assert.equal(gate.match(/PJSIP_HEADER/g)?.length, 1);
     // the length check comes before the token is used as a database key
     assert.ok(gate.indexOf('malformed') < gate.indexOf('DB_DELETE'));
     assert.deepEqual(priorities(dialplan, GUEST_GATE, 'busy').at(-1), 'Hangup(34)');

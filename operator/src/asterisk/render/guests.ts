@@ -16,6 +16,8 @@
 //      agents' context: the guest meets exactly what any caller of it meets.
 // Anything else the guest dials falls through to the refusal context (404).
 // Each refusal raises an AMI UserEvent with its reason (never the token).
+
+import { PAGE_LABEL_PREFIX, PAGE_LABEL_SEPARATOR } from '../../api/guest/page-label.ts';
 import type { PublicAccessSpec, WebRTCConfigSpec } from '../../crds/types.ts';
 import { AGENT_CONTEXT, CAUSE, REJECT_CONTEXT } from './dialplan.ts';
 import { openingSteps } from './opening-hours.ts';
@@ -28,7 +30,7 @@ export const GUEST_CONTEXT = 'switchboard-guests';
 export const GUEST_GATE = 'switchboard-guest-gate';
 /** The SIP header the page puts its token in. */
 export const GUEST_HEADER = 'X-Switchboard-Guest';
-/** AstDB family of the tokens: key = token, value = expiry in epoch seconds. */
+/** AstDB family of the tokens: key = token, value = expiry in epoch seconds, then `~label` when the page named itself. */
 export const GUEST_DB_FAMILY = 'switchboard-guest';
 /** GROUP() category and name that count guest channels. */
 export const GUEST_GROUP = 'guests';
@@ -147,16 +149,23 @@ export function dialplanGuests(access: PublicAccessSpec, numbers: readonly strin
     ` same => n,GotoIf($[${checked} != ${TOKEN_HEX_LENGTH}]?malformed,1)`,
     // Read and delete as one step: of two calls racing with one token, one wins.
     ` same => n,Set(GUEST_LOCKED=${v(`LOCK(${GUEST_DB_FAMILY})`)})`,
-    ` same => n,Set(GUEST_EXPIRES=${v(`DB_DELETE(${GUEST_DB_FAMILY}/${token})`)})`,
+    ` same => n,Set(GUEST_VALUE=${v(`DB_DELETE(${GUEST_DB_FAMILY}/${token})`)})`,
     ` same => n,Set(GUEST_UNLOCKED=${v(`UNLOCK(${GUEST_DB_FAMILY})`)})`,
     ` same => n,Set(GUEST_TOKEN=)`,
+    // CUT takes the variable's name: the stored label never enters its arguments.
+    ` same => n,Set(GUEST_EXPIRES=${v(`CUT(GUEST_VALUE,${PAGE_LABEL_SEPARATOR},1)`)})`,
+    ` same => n,Set(GUEST_PAGE=${v(`CUT(GUEST_VALUE,${PAGE_LABEL_SEPARATOR},2)`)})`,
     ` same => n,GotoIf($[${v(`LEN(${v('GUEST_EXPIRES')})`)} = 0]?unknown,1)`,
     ` same => n,GotoIf($[${v('GUEST_EXPIRES')} <= ${v('EPOCH')}]?expired,1)`,
     ` same => n,Set(TIMEOUT(absolute)=${access.maxCallSeconds})`,
     // A guest never carries the agents' permission to call out (pjsip.ts DIALOUT_VARIABLE).
     ' same => n,Set(SWITCHBOARD_DIALOUT=)',
+    // The label was checked by the API (api/guest/page-label.ts) before it
+    // went into AstDB; no SIP header of the guest's reaches the caller ID.
     ` same => n,Set(CALLERID(name)=${GUEST_CALLER_NAME})`,
-    ` same => n,Set(CALLERID(num)=${GUEST_CALLER_NUMBER})`,
+    ` same => n,GotoIf($[${v(`LEN(${v('GUEST_PAGE')})`)} = 0]?named)`,
+    ` same => n,Set(CALLERID(name)=${GUEST_CALLER_NAME}${PAGE_LABEL_PREFIX}${v('GUEST_PAGE')})`,
+    ` same => n(named),Set(CALLERID(num)=${GUEST_CALLER_NUMBER})`,
     ` same => n,UserEvent(${GUEST_EVENT},Result: admitted)`,
     ' same => n,Return()',
     ...(access.openingHours ? refusal('closed') : []),
