@@ -21,7 +21,7 @@ import type { TestNode } from '../cluster/node.ts';
 import { freePort } from '../cluster/ports.ts';
 import { projectImageTarballs } from '../images/oci.ts';
 import { type ApiSession, signInAdmin } from '../support/api-session.ts';
-import { createNamespace, kubectl, testCluster } from '../support/cluster.ts';
+import { createNamespace, kubectlOk, testCluster } from '../support/cluster.ts';
 import { type CreatedAgent, createHrAgent } from '../support/hr-agents.ts';
 import { startTestNode } from '../support/node.ts';
 import { type PortForward, portForward } from '../support/port-forward.ts';
@@ -58,10 +58,13 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const helmIn = (args: string[]) =>
   helm([...args, '--namespace', ns?.name ?? ''], cluster.kubeconfig);
 
-async function ok(args: readonly string[], stdin?: string): Promise<string> {
-  const res = await kubectl(cluster, args, stdin);
-  assert.equal(res.code, 0, `kubectl ${args.join(' ')}: ${res.stderr}`);
-  return res.stdout;
+const ok = (args: readonly string[], stdin?: string) => kubectlOk(cluster, args, stdin);
+
+/** The agent's softphone registers with the SIP password the HR API answered once. */
+async function registerLine(phone: AppPhone, agent: CreatedAgent): Promise<void> {
+  await phone.locator('#password').fill(agent.sipCredentials.password);
+  await phone.locator('button.register').click();
+  await phone.waitForStatus('registered', 30_000);
 }
 
 async function getJson<T>(args: readonly string[]): Promise<T> {
@@ -339,14 +342,8 @@ describe('helm install on a real node, with browsers calling through it', () => 
     bobPhone = b as AppPhone;
     phones.push(annPhone, bobPhone);
     await provisionedTimes([ann.user.id, bob.user.id], 120_000);
-    for (const [phone, agent] of [
-      [annPhone, ann],
-      [bobPhone, bob],
-    ] as const) {
-      await phone.locator('#password').fill(agent.sipCredentials.password);
-      await phone.locator('button.register').click();
-      await phone.waitForStatus('registered', 30_000);
-    }
+    await registerLine(annPhone, ann);
+    await registerLine(bobPhone, bob);
     await call(annPhone, bobPhone, '117', 'hotline');
     figure(
       'moonshot: helm install → first answered hotline call (audio both ways)',
@@ -467,9 +464,7 @@ describe('helm install on a real node, with browsers calling through it', () => 
     );
     phones.push(caraPhone);
     await provisionedTimes([cara.user.id], 60_000);
-    await caraPhone.locator('#password').fill(cara.sipCredentials.password);
-    await caraPhone.locator('button.register').click();
-    await caraPhone.waitForStatus('registered', 30_000);
+    await registerLine(caraPhone, cara);
 
     await call(annPhone, bobPhone, String(bob.sipCredentials.extension), 'before the drain');
     const old = (await pods('asterisk')).map(podName);

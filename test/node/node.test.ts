@@ -9,7 +9,13 @@ import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import type { TestNode } from '../cluster/node.ts';
 import { PROBE_IMAGE } from '../cluster/node-images.ts';
-import { createNamespace, kubectl, type TestCluster, testCluster } from '../support/cluster.ts';
+import {
+  createNamespace,
+  kubectl,
+  kubectlOk,
+  type TestCluster,
+  testCluster,
+} from '../support/cluster.ts';
 import { startTestNode } from '../support/node.ts';
 
 /** A Pod that passes Pod Security `restricted`: every setting it asks for, set. */
@@ -47,11 +53,7 @@ function restrictedPod(name: string, labels: Record<string, string> = {}): objec
   };
 }
 
-async function ok(cluster: TestCluster, args: readonly string[], stdin?: string): Promise<string> {
-  const r = await kubectl(cluster, args, stdin);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = kubectlOk;
 
 describe('a real node', () => {
   let node: TestNode | undefined;

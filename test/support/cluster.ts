@@ -51,6 +51,17 @@ export function kubectl(
   });
 }
 
+/** kubectl that must succeed: its stdout, or a failed assertion with kubectl's stderr. */
+export async function kubectlOk(
+  cluster: TestCluster,
+  args: readonly string[],
+  stdin?: string,
+): Promise<string> {
+  const r = await kubectl(cluster, args, stdin);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
 /** Creates a namespace with a unique name; deleted (asynchronously) by `cleanup`. */
 export async function createNamespace(
   cluster: TestCluster,
