@@ -3,5 +3,6 @@
 // change is a new version appended here.
 import type { Migration } from '../migrate.ts';
 import { callRecords } from './0001-call-records.ts';
+import { queueLog } from './0002-queue-log.ts';
 
-export const MIGRATIONS: readonly Migration[] = [callRecords];
+export const MIGRATIONS: readonly Migration[] = [callRecords, queueLog];
