@@ -4,6 +4,8 @@ import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { createApiServer } from './api/server.ts';
 import { loadApiSettings } from './api/settings.ts';
 import { loadConfig } from './config.ts';
+import { HistoryDatabase } from './history/database.ts';
+import { loadHistorySettings } from './history/settings.ts';
 import { createCaches } from './informers.ts';
 import { LeaderElector } from './kube/leader-election.ts';
 import { PooledKubeConfig } from './kube/pooled-kube-config.ts';
@@ -21,6 +23,18 @@ const config = (() => {
     process.exit(1);
   }
 })();
+// Call history is optional: without HISTORY_DB_HOST it is off; a database that
+// is down is reported (logs, metric, 503 on history routes), never fatal.
+const history = (() => {
+  try {
+    const settings = loadHistorySettings();
+    return settings && new HistoryDatabase(settings, { logger });
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message }, 'invalid history database settings');
+    process.exit(1);
+  }
+})();
+void history?.start();
 const kc = new PooledKubeConfig();
 kc.loadFromDefault();
 
@@ -52,6 +66,7 @@ const api = await createApiServer({
     ami: (namespace) => controllers.asterisk.amiClient(namespace),
     leaderEndpoint: () => leader.endpoint(),
   },
+  history,
 });
 await api.app.listen({ port: config.httpPort, host: config.httpHost });
 const address = api.app.server.address();
@@ -72,6 +87,7 @@ const elector = new LeaderElector({
   onStartedLeading: () => {
     logger.info({ identity: config.identity }, 'became leader: reconciling');
     controllers.start();
+    void history?.becomeLeader();
   },
   onStoppedLeading: () => {
     // Another replica may already be writing: stop at once and let the
@@ -96,6 +112,7 @@ const shutdown = async (signal: string) => {
   await elector.stop(); // releases the Lease: another replica takes over at once
   await Promise.all(Object.values(caches).map((c) => c.stop()));
   await api.close();
+  await history?.close();
   await kc.close();
   process.exit(0);
 };

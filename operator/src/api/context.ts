@@ -1,6 +1,8 @@
 // What every route module gets: settings, caches, Kubernetes clients, auth.
+
 import type { CoreV1Api } from '@kubernetes/client-node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HistoryDatabase } from '../history/database.ts';
 import type { Caches } from '../informers.ts';
 import type { Logger } from '../log.ts';
 import type { AgentStateAccess } from './agentstate/routes.ts';
@@ -27,6 +29,8 @@ export interface ApiContext {
   readonly tokens: TokenStore;
   readonly agentStates: AgentStateAccess;
   readonly monitor: MonitorAccess;
+  /** The history database, when configured (reports, recordings, an agent's own history). */
+  readonly history: HistoryDatabase | undefined;
   /** Who a session cookie belongs to now (undefined: none, expired, or no longer valid). */
   readonly principal: (cookie: string | undefined) => Principal | undefined;
 }

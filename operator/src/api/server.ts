@@ -15,6 +15,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { HistoryDatabase } from '../history/database.ts';
 import type { Caches } from '../informers.ts';
 import { histogram } from '../kube/metric.ts';
 import type { Logger } from '../log.ts';
@@ -60,6 +61,8 @@ export interface ApiServerDeps {
   readonly monitor?: MonitorAccess;
   /** The leader's AMI connection for guest permissions (absent: POST /public/guest-calls answers 503). */
   readonly guests?: GuestAccess;
+  /** The history database (absent: call history is not configured; history routes answer 503). */
+  readonly history?: HistoryDatabase;
 }
 
 const NO_AGENT_STATES: AgentStateAccess = { states: () => undefined, onChange: () => {} };
@@ -113,6 +116,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     principal: (cookie) => principalFrom(cookie, principalSources),
     agentStates: deps.agentStates ?? NO_AGENT_STATES,
     monitor: deps.monitor ?? { queues: () => undefined },
+    history: deps.history,
   };
 
   const app = Fastify({
