@@ -92,6 +92,12 @@ const spec: JSONSchemaProps = {
       description:
         "The agent may supervise from its softphone: *51<extension> listens to that agent's call, *52 whispers to the agent (the caller does not hear), *53 joins the call. Asterisk refuses everyone else; every use is recorded as an Event on this SipAgent. Its endpoint offers opus last: Asterisk must decode a supervisor's voice to whisper or barge and has no opus decoder.",
     },
+    callWaiting: {
+      type: 'boolean',
+      description:
+        "A direct call (to the agent's extension, or a transfer to it) that arrives while the agent is on a call rings as a second line the agent may answer (the first call goes on hold) or decline. Off (the default): Asterisk answers such a caller busy. Queues never offer a second call to an agent on a call either way.",
+      default: false,
+    },
     maxContacts: {
       type: 'integer',
       description:

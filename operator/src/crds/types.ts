@@ -39,6 +39,8 @@ export interface SipAgentSpec {
   skills?: Record<string, number>;
   /** May listen in on, whisper to and barge into agents' calls (*51/*52/*53 + extension). */
   supervisor?: boolean;
+  /** A direct call while the agent is on a call rings as a second line; off: Asterisk answers busy. */
+  callWaiting?: boolean;
 }
 
 export interface SipAgentStatus {

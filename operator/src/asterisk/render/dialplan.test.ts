@@ -86,12 +86,26 @@ describe('dialplan', () => {
     }
   });
 
+  it('gives an agent with callWaiting a second call; the others are busy while on a call', () => {
+    const objects = render([agent(0), agent(1, { callWaiting: true })], { config: spec() });
+    const plan = load(objects, 'extensions.conf');
+    const [plain, waiting] = [agent(0), agent(1)];
+    assert.deepEqual(route(plan, AGENT_CONTEXT, String(plain.extension))?.priorities, [
+      `Gosub(${DIAL_SUBROUTINE},s,1(${plain.sipUsername}))`,
+    ]);
+    assert.deepEqual(route(plan, AGENT_CONTEXT, String(waiting.extension))?.priorities, [
+      `Gosub(${DIAL_SUBROUTINE},s,1(${waiting.sipUsername},waiting))`,
+    ]);
+  });
+
   it('rings for dialTimeoutSeconds, then ends every outcome with a tone and a cause', () => {
     // Asterisk variables, spelled without `${` in a JS string.
     const v = (name: string) => `$${'{'}${name}}`;
     assert.deepEqual(route(dialplan, DIAL_SUBROUTINE, 's')?.priorities, [
       drainGate(),
       `GotoIf($["${v('SWITCHBOARD_SPY')}" != ""]?spy,1)`,
+      `GotoIf($["${v('ARG2')}" = "waiting"]?dial)`,
+      `GotoIf(${v(`REGEX("^(INUSE|BUSY|RINGING|RINGINUSE|ONHOLD)$" ${v(`DEVICE_STATE(PJSIP/${v('ARG1')})`)})`)}?s-BUSY,1)`,
       `Dial(PJSIP/${v('ARG1')},45)`,
       `Goto(s-${v('DIALSTATUS')},1)`,
     ]);

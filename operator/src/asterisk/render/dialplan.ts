@@ -150,7 +150,12 @@ export function dialplanMain(
     // every call to an agent (and every listen-in) passes here: none while draining
     `exten => s,1,${drainGate()}`,
     ` same => n,GotoIf($["${v('SWITCHBOARD_SPY')}" != ""]?spy,1)`,
-    ` same => n,Dial(PJSIP/${v('ARG1')},${spec.dialTimeoutSeconds})`,
+    // Call waiting off (ARG2 empty): an agent on a call (or whose phone
+    // already rings) is busy, decided here from the endpoint's device state,
+    // not left to the browser. Queues never get here (ringinuse=no).
+    ` same => n,GotoIf($["${v('ARG2')}" = "${CALL_WAITING}"]?dial)`,
+    ` same => n,GotoIf(${v(`REGEX("^(${ON_A_CALL.join('|')})$" ${v(`DEVICE_STATE(PJSIP/${v('ARG1')})`)})`)}?s-BUSY,1)`,
+    ` same => n(dial),Dial(PJSIP/${v('ARG1')},${spec.dialTimeoutSeconds})`,
     ` same => n,Goto(s-${v('DIALSTATUS')},1)`,
     ...toneThenHangup('s-BUSY', 'busy', CAUSE.busy),
     ...toneThenHangup('s-NOANSWER', 'congestion', CAUSE.noAnswer),
@@ -226,11 +231,18 @@ function superviseContexts(): string[] {
   ];
 }
 
+/** DIAL_SUBROUTINE's second argument for an agent with spec.callWaiting. */
+export const CALL_WAITING = 'waiting';
+/** Device states of an endpoint that is on a call or already ringing (Asterisk's DEVICE_STATE words). */
+export const ON_A_CALL = ['INUSE', 'BUSY', 'RINGING', 'RINGINUSE', 'ONHOLD'] as const;
+
 /** One shard's context; it always exists (AGENT_CONTEXT includes it), even without agents. */
 export function dialplanShard(shard: number, agents: readonly AcceptedAgent[]): string {
   let out = `[${shardContext(shard)}]\n`;
-  for (const a of agents)
-    out += `exten => ${a.extension},1,Gosub(${DIAL_SUBROUTINE},s,1(${a.sipUsername}))\n`;
+  for (const a of agents) {
+    const args = a.callWaiting ? `${a.sipUsername},${CALL_WAITING}` : a.sipUsername;
+    out += `exten => ${a.extension},1,Gosub(${DIAL_SUBROUTINE},s,1(${args}))\n`;
+  }
   return out;
 }
 
