@@ -3,12 +3,14 @@
 // sip-registration.ts: a fresh REGISTER on every new socket, Registered only
 // when confirmed on the live one) and one call at a time (call-session.ts,
 // call-controls.ts), plus a consult call while that one is held
-// (call-consult.ts). This class is the face the components and tests use.
+// (call-consult.ts), or a second incoming call (call waiting,
+// call-waiting.ts). This class is the face the components and tests use.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ConsultLine } from './call-consult.ts';
 import { CallControls } from './call-controls.ts';
 import { CallSession } from './call-session.ts';
 import type { CallNotes, CallView, EndedCall } from './call-view.ts';
+import { WaitingLine } from './call-waiting.ts';
 import { type AudioFlow, audioFlow } from './media-stats.ts';
 import type { PhoneConfig, SipCredentials } from './phone-config.ts';
 import { type PhoneHooks, recordEvent, type TimelineEntry } from './phone-timeline.ts';
@@ -33,6 +35,10 @@ export class SipPhoneController implements ReactiveController, CallNotes {
   /** The call to a colleague during an attended transfer (never takes incoming calls). */
   readonly #consultCall: CallSession;
   readonly #consult: ConsultLine;
+  /** A call that arrived during the first one (call waiting). */
+  readonly #waitingCall: CallSession;
+  readonly #waiting: WaitingLine;
+  readonly #waitingControls: CallControls;
 
   /** The last call that ended (for "Call ended" / "Missed call" notes). */
   lastCall: EndedCall | undefined;
@@ -54,10 +60,18 @@ export class SipPhoneController implements ReactiveController, CallNotes {
     };
     this.#connection = new SipConnection(options.register, {
       ...this.#hooks,
-      invite: (invitation) => this.#calls.incoming(invitation, Boolean(this.#consultCall.view)),
+      invite: (invitation) => {
+        // a second call rings beside an answered one; with a consultation or two calls: busy
+        const second = this.#consultCall.view || this.#waitingCall.view;
+        if (this.#calls.view?.phase === 'active' && !second) {
+          this.#waitingCall.incoming(invitation);
+          this.#hooks.mark('waiting');
+        } else this.#calls.incoming(invitation, Boolean(second));
+      },
       reconnected: () => {
         this.#calls.checkDialog(() => this.#connection.connected);
         this.#consultCall.checkDialog(() => this.#connection.connected);
+        this.#waitingCall.checkDialog(() => this.#connection.connected);
       },
       refused: (reason) => options.refused?.(reason),
     });
@@ -68,6 +82,14 @@ export class SipPhoneController implements ReactiveController, CallNotes {
       this.#calls,
       this.#controls,
       this.#consultCall,
+      this,
+      this.#hooks,
+    );
+    this.#waitingCall = new CallSession(this, this.#connection, this.#hooks);
+    this.#waitingControls = new CallControls(this.#waitingCall, this, this.#hooks);
+    this.#waiting = new WaitingLine(
+      { session: this.#calls, controls: this.#controls },
+      { session: this.#waitingCall, controls: this.#waitingControls },
       this,
       this.#hooks,
     );
@@ -108,6 +130,35 @@ export class SipPhoneController implements ReactiveController, CallNotes {
     return this.#consultCall.view;
   }
 
+  /** The second call (call waiting), while there is one. */
+  get waitingCall(): CallView | undefined {
+    return this.#waitingCall.view;
+  }
+
+  /** The second call's peer connection (tests read getStats from it). */
+  get waitingPeerConnection(): RTCPeerConnection | undefined {
+    return this.#waitingCall.peerConnection;
+  }
+
+  /** Holds the first call and answers the waiting one. */
+  answerWaiting(): Promise<string | undefined> {
+    return this.#waiting.answer();
+  }
+
+  /** The waiting caller hears busy. */
+  declineWaiting(): Promise<void> {
+    return this.#waiting.decline();
+  }
+
+  /** Holds the call in use and resumes the other. */
+  swapCalls(): Promise<string | undefined> {
+    return this.#waiting.swap();
+  }
+
+  hangUpWaiting(): Promise<void> {
+    return this.#waiting.hangUp();
+  }
+
   /** The consult call's peer connection (tests read getStats from it). */
   get consultPeerConnection(): RTCPeerConnection | undefined {
     return this.#consultCall.peerConnection;
@@ -142,6 +193,7 @@ export class SipPhoneController implements ReactiveController, CallNotes {
   async stop(): Promise<void> {
     await this.#connection.stop();
     this.#consultCall.end('Disconnected');
+    this.#waitingCall.end('Disconnected');
     this.#calls.end('Disconnected');
     this.#hooks.changed();
   }
@@ -171,6 +223,8 @@ export class SipPhoneController implements ReactiveController, CallNotes {
   setMute(muted: boolean): void {
     if (this.#consult.setMute(muted)) return;
     this.#controls.setMute(muted);
+    // with two calls the agent is muted (or heard) on whichever is in use
+    if (this.#waitingCall.view?.phase === 'active') this.#waitingControls.setMute(muted);
   }
 
   /** Blind transfer of the answered call to an extension, queue number or outside number. */
@@ -180,6 +234,11 @@ export class SipPhoneController implements ReactiveController, CallNotes {
 
   /** Attended transfer, step one: holds the caller and calls a colleague (or queue). */
   consult(input: string): Promise<string | undefined> {
+    if (this.#waitingCall.view) {
+      this.callError = 'End the second call before consulting.';
+      this.#hooks.changed();
+      return Promise.resolve(this.callError);
+    }
     return this.#consult.start(input);
   }
 

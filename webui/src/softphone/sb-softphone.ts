@@ -11,6 +11,7 @@ import { consultView } from '../sip/consult-view.ts';
 import { credentialsProblem, type PhoneConfig } from '../sip/phone-config.ts';
 import { STATUS_LABEL } from '../sip/registration-status.ts';
 import { SipPhoneController } from '../sip/sip-phone-controller.ts';
+import { waitingView } from '../sip/waiting-view.ts';
 import type { DialPadKeyDetail } from './dial-pad.ts';
 import './dial-pad.ts';
 import '../transfer/sb-transfer-panel.ts';
@@ -28,6 +29,7 @@ import {
 } from './microphones.ts';
 import { phoneStyles } from './phone-styles.ts';
 import { Ringer } from './ringer.ts';
+import { renderWaitingLine } from './waiting-line.ts';
 
 /**
  * While Asterisk still has the old credentials after a rotation, the old line
@@ -390,7 +392,7 @@ export class SbSoftphone extends LitElement {
         ${this._maintenance ? html`<p class="maintenance" role="alert">${this._maintenance}</p>` : nothing}
         ${busy ? this.#renderSignedIn() : this.#renderForm()}
       </section>
-      ${this.#renderCall()}
+      ${this.#renderWaiting()}${this.#renderCall()}
       ${this.agentState ? html`<sb-agent-state .events=${this.#line}></sb-agent-state>` : nothing}
       ${this.#renderMicrophone()}
     `;
@@ -516,6 +518,17 @@ export class SbSoftphone extends LitElement {
       <span class="web-badge">From the web</span>
       ${call.webPage ? html` · page: <span class="web-page">${call.webPage}</span>` : nothing}
     </p>`;
+  }
+
+  #renderWaiting() {
+    const view = waitingView(this.phone.call, this.phone.waitingCall);
+    if (!view) return nothing;
+    return renderWaitingLine(view, {
+      answer: () => void this.phone.answerWaiting(),
+      decline: () => void this.phone.declineWaiting(),
+      swap: () => void this.phone.swapCalls(),
+      hangUp: () => void this.phone.hangUpWaiting(),
+    });
   }
 
   #renderCall() {
