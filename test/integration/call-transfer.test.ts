@@ -111,7 +111,10 @@ async function hangUpAll(): Promise<void> {
     await a.phone.page.evaluate(async () => {
       const phone = document.querySelector('sb-softphone')?.phone;
       if (phone?.consultCall) await phone.backToCaller();
+      if (phone?.waitingCall?.phase === 'ringing') await phone.declineWaiting();
+      else if (phone?.waitingCall) await phone.hangUpWaiting();
     });
+    await a.phone.waitForCall('call === undefined', 10_000, 'waiting').catch(() => undefined);
     if (!(await a.phone.call())) continue;
     await a.phone.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
     await a.phone.waitForCall('call === undefined').catch(() => undefined);
@@ -136,7 +139,8 @@ before(async () => {
     rtp: { portStart, portEnd: portStart + 99 },
   });
   // Ann alone serves the hotline; Bob only the specialists' queue
-  await r.createAgent(ann.name, { displayName: ann.displayName });
+  // Ann takes a second call while on one; Bob and Cara keep the default (busy)
+  await r.createAgent(ann.name, { displayName: ann.displayName, callWaiting: true });
   await r.createAgent(bob.name, {
     displayName: bob.displayName,
     queues: [],
@@ -147,7 +151,7 @@ before(async () => {
     numbers: [SPECIALISTS],
     members: { skills: ['specialist'] },
   });
-  const observer = addAmiObserver(pbx.asterisk, ['call'], 'transfer-observer');
+  const observer = addAmiObserver(pbx.asterisk, ['call', 'agent'], 'transfer-observer');
   await pbx.start();
   ami = await observer.connect();
   await waitUntil(
@@ -436,5 +440,143 @@ describe('attended (consult) transfer on the real Asterisk', { concurrency: fals
       awaitLevel(bob, true, 'bob hears ann'),
     ]);
     await Promise.all([setMute(cara, false), setMute(bob, false)]);
+  });
+});
+
+/** `a` and `b` hear each other, `a` on its `line`. */
+async function talkingOn(a: Agent, line: 'call' | 'waiting', b: Agent): Promise<void> {
+  const [ab, ba] = await Promise.all([
+    energyOver(b.phone, 1, `${b.name} hears ${a.name}`),
+    energyOver(a.phone, 1, `${a.name} hears ${b.name} on the ${line} line`, line),
+  ]);
+  assert.ok(ab > SILENCE, `${b.name} hears ${a.name}: ${dbov(ab).toFixed(1)} dBov`);
+  assert.ok(ba > SILENCE, `${a.name} hears ${b.name}: ${dbov(ba).toFixed(1)} dBov`);
+}
+
+/** The held party hears Asterisk's music although the agent is muted: it is the music, not the agent. */
+async function hearsMusic(held: Agent): Promise<void> {
+  const e = await energyOver(held.phone, 1, `${held.name} hears music on hold`);
+  assert.ok(e > SILENCE, `${held.name} hears music: ${dbov(e).toFixed(1)} dBov`);
+}
+
+/** Cara calls the hotline, Ann answers; then Bob dials Ann's extension and it rings as her second line. */
+async function secondCallToAnn(): Promise<void> {
+  await hotlineCallToAnn();
+  await dial(bob.phone, ann.extension);
+  await ann.phone.waitForCall("call?.phase === 'ringing'", 15_000, 'waiting');
+}
+
+describe('a second line (call waiting) on the real Asterisk', { concurrency: false }, () => {
+  it('Ann sees Bob calling during Cara’s call, answers (Cara on music), swaps back and forth', async () => {
+    await secondCallToAnn();
+    // the caller ID is shown with the choice; the first call is untouched while it rings
+    const section = ann.phone.locator('section.waiting');
+    assert.equal(await section.locator('h3').textContent(), 'Call waiting');
+    assert.match((await section.locator('.caller').textContent()) ?? '', /Bob Agent/);
+    assert.equal((await ann.phone.call())?.held, false);
+    await talking(cara, ann);
+
+    const answered = await ann.phone.epoch();
+    await section.locator('button.answer-waiting').click();
+    await ann.phone.waitForCall("call?.phase === 'active'", 10_000, 'waiting');
+    await ann.phone.waitForCall('call?.held === true');
+    await bob.phone.waitForCall("call?.phase === 'active'");
+    figures['answer waiting click → second call answered, first held'] = ms(
+      (await ann.phone.lastEvent('established')) - answered,
+    );
+    await talkingOn(ann, 'waiting', bob);
+    await setMute(ann, true);
+    await hearsMusic(cara);
+    await setMute(ann, false);
+
+    // swap to Cara: Bob is held and hears the music, Cara and Ann talk
+    let clicked = await ann.phone.epoch();
+    await section.locator('button.swap').click();
+    await ann.phone.waitForCall('call?.held === false && call.holdPending === false');
+    await ann.phone.waitForCall('call?.held === true', 10_000, 'waiting');
+    figures['swap click → calls swapped (two re-INVITEs)'] = ms(
+      (await ann.phone.lastEvent('swapped')) - clicked,
+    );
+    await talkingOn(ann, 'call', cara);
+    await setMute(ann, true);
+    await hearsMusic(bob);
+    await setMute(ann, false);
+
+    // and back to Bob
+    clicked = await ann.phone.epoch();
+    await section.locator('button.swap').click();
+    await ann.phone.waitForCall(
+      'call?.held === false && call.holdPending === false',
+      10_000,
+      'waiting',
+    );
+    await ann.phone.waitForCall('call?.held === true');
+    figures['swap back click → calls swapped'] = ms(
+      (await ann.phone.lastEvent('swapped')) - clicked,
+    );
+    await talkingOn(ann, 'waiting', bob);
+    await hearsOnly(bob, ann);
+  });
+
+  it('Ann declines the second call: Bob hears busy and is told so, Ann stays with Cara', async () => {
+    await secondCallToAnn();
+    await ann.phone.locator('section.waiting button.decline-waiting').click();
+    const busy = await energyOver(bob.phone, 1, 'bob hears the busy tone');
+    assert.ok(busy > SILENCE, `busy tone: ${dbov(busy).toFixed(1)} dBov`);
+    await bob.phone.waitForCall('call === undefined', 10_000);
+    assert.match((await bob.phone.lastReason()) ?? '', /^Busy \(486/);
+    await ann.phone.waitForCall('call === undefined', 5_000, 'waiting');
+    assert.equal((await ann.phone.call())?.phase, 'active');
+    await talking(cara, ann);
+  });
+
+  it('without call waiting Asterisk answers busy: Cara calls Bob while he talks to Ann', async () => {
+    await dial(ann.phone, bob.extension);
+    await answer(bob.phone);
+    const dialled = await cara.phone.epoch();
+    await dial(cara.phone, bob.extension);
+    const busy = await energyOver(cara.phone, 1, 'cara hears the busy tone');
+    assert.ok(busy > SILENCE, `busy tone: ${dbov(busy).toFixed(1)} dBov`);
+    await cara.phone.waitForCall('call === undefined', 10_000);
+    assert.match((await cara.phone.lastReason()) ?? '', /^Busy \(486/);
+    // Asterisk decided: Bob's browser was never offered the call
+    const offered = (await bob.phone.timeline()).filter(
+      (t) => t.event === 'waiting' || t.event === 'incoming',
+    );
+    assert.ok(
+      (await Promise.all(offered.map((t) => bob.phone.epoch(t.at)))).every((at) => at < dialled),
+      'Bob was offered no call after Cara dialled',
+    );
+    assert.equal((await bob.phone.call())?.phase, 'active');
+  });
+
+  it('a queue never offers a second call: Cara waits in the hotline queue while Ann is on a direct call', async () => {
+    await dial(bob.phone, ann.extension);
+    await answer(ann.phone);
+    const joined = ami.events('QueueCallerJoin').length;
+    const called = ami.events('AgentCalled').length;
+    await dial(cara.phone, hotline);
+    await waitUntil(
+      'Cara waits in the hotline queue',
+      async () => ami.events('QueueCallerJoin').length > joined,
+      10_000,
+    );
+    // more than one queue retry (5 s): app_queue skips Ann (ringinuse=no), she is never rung
+    const observed = Date.now() + 6_000;
+    await waitUntil('the queue had its chances', async () => Date.now() > observed, 7_000);
+    assert.equal(ami.events('AgentCalled').length, called, 'the queue called no agent');
+    assert.equal(
+      await ann.phone.page.evaluate(
+        () => document.querySelector('sb-softphone')?.phone.waitingCall,
+      ),
+      undefined,
+    );
+    // once Ann is free, the same queue rings her: it was waiting for her, not broken
+    await ann.phone.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
+    await ann.phone.waitForCall("call?.phase === 'ringing'", 15_000);
+    assert.ok(ami.events('AgentCalled').length > called, 'the queue called Ann once she was free');
+    await ann.phone.locator('button.answer').click();
+    await ann.phone.waitForCall("call?.phase === 'active'");
+    await talking(cara, ann);
   });
 });

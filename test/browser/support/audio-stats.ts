@@ -20,9 +20,18 @@ export function inboundAudio(d: PhoneDriver, line: Line = 'call'): Promise<Inbou
   return d.page.evaluate(
     async ({ tag, line }) => {
       const el = document.querySelector(tag) as unknown as {
-        phone: { peerConnection?: RTCPeerConnection; consultPeerConnection?: RTCPeerConnection };
+        phone: {
+          peerConnection?: RTCPeerConnection;
+          consultPeerConnection?: RTCPeerConnection;
+          waitingPeerConnection?: RTCPeerConnection;
+        };
       } | null;
-      const pc = line === 'consult' ? el?.phone.consultPeerConnection : el?.phone.peerConnection;
+      const pc =
+        line === 'consult'
+          ? el?.phone.consultPeerConnection
+          : line === 'waiting'
+            ? el?.phone.waitingPeerConnection
+            : el?.phone.peerConnection;
       const none = { packets: 0, bytes: 0, energy: 0, seconds: 0, codec: undefined };
       if (!pc) return none;
       const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];

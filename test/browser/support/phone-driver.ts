@@ -12,8 +12,8 @@ import type { Tag } from './phone-page.ts';
 
 type PhoneElement = SbSoftphone | SbCallDialer;
 
-/** The agent's call, or the consult call of an attended transfer. */
-export type Line = 'call' | 'consult';
+/** The agent's call, the consult call of an attended transfer, or the second call (call waiting). */
+export type Line = 'call' | 'consult' | 'waiting';
 
 export class PhoneDriver {
   readonly page: Page;
@@ -96,7 +96,12 @@ export class PhoneDriver {
     await this.page.waitForFunction(
       ({ tag, predicate, line }) => {
         const phone = (document.querySelector(tag) as unknown as SbSoftphone | null)?.phone;
-        const call = line === 'consult' ? phone?.consultCall : phone?.call;
+        const call =
+          line === 'consult'
+            ? phone?.consultCall
+            : line === 'waiting'
+              ? phone?.waitingCall
+              : phone?.call;
         return new Function('call', `return (${predicate});`)(call) as boolean;
       },
       { tag: this.tag, predicate, line },
