@@ -27,6 +27,17 @@ export const DIAL_SUBROUTINE = 'switchboard-dial-agent';
  * the agent's, not the caller's).
  */
 export const TRANSFER_CONTEXT = 'switchboard-transfer';
+/**
+ * The transfer context of agents who may call out (pjsip.ts sets it where it
+ * sets their dial-out permission): TRANSFER_CONTEXT, then outside numbers
+ * (outbound.ts TRANSFER_OUTSIDE_CONTEXT). Asterisk looks a REFER's target up
+ * in the transferring agent's context before it moves the caller, so an
+ * outside number is refused (404, the agent keeps the caller) unless the
+ * agent, not the caller, may dial out.
+ */
+export const TRANSFER_OUT_CONTEXT = 'switchboard-transfer-out';
+/** Outside numbers an agent with the dial-out permission may transfer to (outbound.ts). */
+export const TRANSFER_OUTSIDE_CONTEXT = 'switchboard-transfer-outside';
 export const shardContext = (shard: number) => `${AGENT_CONTEXT}-${shardSuffix(shard)}`;
 
 /**
@@ -141,6 +152,10 @@ export function dialplanMain(
     `[${TRANSFER_CONTEXT}]`,
     ...routes.map((r) => `exten => ${r.number},1,Goto(${AGENT_CONTEXT},${r.number},1)`),
     ...SHARDS.map((i) => `include => ${shardContext(i)}`),
+    '',
+    `[${TRANSFER_OUT_CONTEXT}]`,
+    `include => ${TRANSFER_CONTEXT}`,
+    ...(outboundContext === undefined ? [] : [`include => ${TRANSFER_OUTSIDE_CONTEXT}`]),
     '',
     ...superviseContexts(),
     ...drainContexts(),

@@ -12,7 +12,14 @@ import {
   normaliseNumber,
   outboundVerdict,
 } from '../../siptrunk/numbers.ts';
-import { AGENT_CONTEXT, CAUSE, REJECT_CONTEXT } from './dialplan.ts';
+import {
+  AGENT_CONTEXT,
+  CAUSE,
+  REJECT_CONTEXT,
+  TRANSFER_CONTEXT,
+  TRANSFER_OUT_CONTEXT,
+  TRANSFER_OUTSIDE_CONTEXT,
+} from './dialplan.ts';
 import { agent, find, load, outbound, render, trunk } from './fixtures.ts';
 import { CHECK_CONTEXT, DIAL_CONTEXT, OUTBOUND_CONTEXT } from './outbound.ts';
 import type { LoadedConfig } from './parse.ts';
@@ -74,8 +81,13 @@ function extension(config: LoadedConfig, context: string, exten: string): Step[]
 type Outcome = { dial: string; callerId: string } | { hangup: number };
 
 /** Runs the outbound dialplan for `exten` as Asterisk would (only what it uses). */
-function run(config: LoadedConfig, exten: string, vars: Record<string, string>): Outcome {
-  let context = OUTBOUND_CONTEXT;
+function run(
+  config: LoadedConfig,
+  exten: string,
+  vars: Record<string, string>,
+  start = OUTBOUND_CONTEXT,
+): Outcome {
+  let context = start;
   let number = exten;
   const channel: Record<string, string> = { ...vars };
   for (let jumps = 0; jumps < 10; jumps++) {
@@ -224,6 +236,55 @@ describe('outbound calls', () => {
     }
   });
 
+  it('sends a caller an agent who may call out transfers to an outside number by the same rules, whatever the caller may', () => {
+    const plans: RenderOutbound[] = [
+      outbound({ emergencyNumbers: ['112', '999'] }),
+      outbound({ allow: ['international', '+23276'], deny: ['+4420'] }),
+      outbound({ countryCode: '39', nationalPrefix: '', allow: ['national'] }),
+    ];
+    for (const o of plans) {
+      const dialplan = dialplanOf(o);
+      for (const typed of TYPED) {
+        const digits = dialledDigits(typed);
+        // the caller's channel (a carrier's or a browser's) has no permission; BLINDTRANSFER names the agent's
+        const transferred = { BLINDTRANSFER: 'PJSIP/ann-00000001' };
+        if (!extension(dialplan, TRANSFER_OUTSIDE_CONTEXT, digits)) {
+          // no such extension: Asterisk refuses the REFER and the agent keeps the caller
+          assert.ok(!('dial' in expected(typed, o, true)), `${typed} is refused at the REFER`);
+          continue;
+        }
+        assert.deepEqual(
+          run(dialplan, digits, transferred, TRANSFER_OUTSIDE_CONTEXT),
+          expected(typed, o, true),
+          `${typed} transferred with ${JSON.stringify(o)}`,
+        );
+        // only a transfer gets the permission there
+        const direct = run(dialplan, digits, {}, TRANSFER_OUTSIDE_CONTEXT);
+        if ('hangup' in direct && direct.hangup === CAUSE.notAuthorised) continue;
+        assert.deepEqual(direct, expected(typed, o, false), `${typed} without a transfer`);
+      }
+    }
+  });
+
+  it('gives outside numbers only to the transfers of agents who may call out', () => {
+    const rendered = render([agent(1, { dialOut: true }), agent(2)], {
+      trunks: [trunk('carrier', { outbound: outbound({ allAgents: false }) })],
+    });
+    const pjsip = load(rendered, 'pjsip.conf');
+    const transferContext = (i: number) =>
+      optionValues(find(pjsip, agent(i).sipUsername, 'endpoint'), 'set_var').filter((x) =>
+        x.startsWith('TRANSFER_CONTEXT='),
+      );
+    // the endpoint's own set_var replaces the template's of the same name (res_pjsip set_var_handler)
+    assert.equal(transferContext(1).at(-1), `TRANSFER_CONTEXT=${TRANSFER_OUT_CONTEXT}`);
+    assert.deepEqual(transferContext(2), [`TRANSFER_CONTEXT=${TRANSFER_CONTEXT}`]);
+    const dialplan = load(rendered, 'extensions.conf');
+    assert.deepEqual(optionValues(find(dialplan, TRANSFER_OUT_CONTEXT), 'include'), [
+      TRANSFER_CONTEXT,
+      TRANSFER_OUTSIDE_CONTEXT,
+    ]);
+  });
+
   it('sends the call to the trunk with its caller ID, counted by its call limit', () => {
     const dialplan = load(
       render([agent(1)], { trunks: [trunk('carrier', { maxCalls: 5, outbound: outbound() })] }),
@@ -277,8 +338,8 @@ describe('outbound calls', () => {
     // inherited, beside the endpoint's own revision variable
     const inherited = optionValues(find(everyone, agent(1).sipUsername, 'endpoint'), 'set_var');
     assert.equal(inherited.filter((x) => x === DIALOUT).length, 1);
-    // the template's transfer context, the permission, the revision
-    assert.equal(inherited.length, 3, String(inherited));
+    // the transfer context with outside numbers (replacing the template's), the permission, the revision
+    assert.equal(inherited.length, 4, String(inherited));
 
     const selected = render([agent(1, { dialOut: true }), agent(2)], {
       trunks: [trunk('carrier', { outbound: outbound({ allAgents: false }) })],

@@ -29,7 +29,7 @@
 // Goto from it, so no agent and no carrier can skip a step.
 
 import { drainGate } from '../drain.ts';
-import { CAUSE } from './dialplan.ts';
+import { CAUSE, TRANSFER_OUTSIDE_CONTEXT } from './dialplan.ts';
 import { DIALOUT_VARIABLE } from './pjsip.ts';
 import { TRUNK_LIMIT_SUBROUTINE, trunkCodecs, trunkId } from './trunks.ts';
 import type { RenderOutbound, RenderTrunk } from './types.ts';
@@ -142,7 +142,31 @@ export function dialplanOutbound(trunks: readonly RenderTrunk[]): string {
   const needsG711 = !trunkCodecs(t).includes('opus');
   const limit = t.maxCalls > 0 ? [`Gosub(${TRUNK_LIMIT_SUBROUTINE},s,1(${id},${t.maxCalls}))`] : [];
 
+  // A blind transfer by an agent who may call out (only their endpoints
+  // name this context's includer as TRANSFER_CONTEXT, pjsip.ts): the caller's
+  // channel runs the outbound steps with the transferring agent's permission,
+  // which reaching this context proves (BLINDTRANSFER: only a transfer gets here).
+  const outside = [
+    `GotoIf($["${v('BLINDTRANSFER')}" = ""]?barred)`,
+    `Set(${DIALOUT_VARIABLE}=yes)`,
+    `Goto(${OUTBOUND_CONTEXT},${v('EXTEN')},1)`,
+    `Hangup(${CAUSE.notAuthorised})`,
+  ];
+  // The shapes OUTBOUND_CONTEXT turns into E.164 (with no national prefix, every number).
+  const outsidePatterns = [
+    '_+X.',
+    `_${intl}X.`,
+    national === '' ? '_X.' : `_${national}X.`,
+    ...new Set(o.emergencyNumbers),
+  ];
+
   return [
+    `[${TRANSFER_OUTSIDE_CONTEXT}]`,
+    ...[...new Set(outsidePatterns)].flatMap((p) => [
+      ...steps(p, outside.slice(0, 3)),
+      ` same => n(barred),${outside[3]}`,
+    ]),
+    '',
     `[${OUTBOUND_CONTEXT}]`,
     // Exact extensions beat patterns: emergency numbers skip every check.
     ...[...new Set(o.emergencyNumbers)]

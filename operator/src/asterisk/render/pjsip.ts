@@ -6,7 +6,12 @@
 import { createHash } from 'node:crypto';
 import type { Codec, WebRTCConfigSpec } from '../../crds/types.ts';
 import type { AcceptedAgent } from './agents.ts';
-import { AGENT_CONTEXT, SUPERVISOR_VARIABLE, TRANSFER_CONTEXT } from './dialplan.ts';
+import {
+  AGENT_CONTEXT,
+  SUPERVISOR_VARIABLE,
+  TRANSFER_CONTEXT,
+  TRANSFER_OUT_CONTEXT,
+} from './dialplan.ts';
 import { callerId, type Line, section } from './syntax.ts';
 
 export const TRANSPORT_WS = 'switchboard-ws';
@@ -55,6 +60,8 @@ export function transport(
  */
 export const DIALOUT_VARIABLE = 'SWITCHBOARD_DIALOUT';
 const DIALOUT_LINE: Line = ['set_var', `${DIALOUT_VARIABLE}=yes`];
+/** With the permission, a blind transfer may send the caller to an outside number too (dialplan.ts). */
+const TRANSFER_OUT_LINE: Line = ['set_var', `TRANSFER_CONTEXT=${TRANSFER_OUT_CONTEXT}`];
 
 /**
  * Transports and templates: the main pjsip file's body before the #include
@@ -107,7 +114,7 @@ export function pjsipMain(
     // (config-behaviour case E); the certificate alone loads (case E2).
     endpoint.push(['dtls_cert_file', `${dir}/tls.crt`], ['dtls_private_key', `${dir}/tls.key`]);
   }
-  if (everyoneDialsOut) endpoint.push(DIALOUT_LINE);
+  if (everyoneDialsOut) endpoint.push(DIALOUT_LINE, TRANSFER_OUT_LINE);
   parts.push(section(ENDPOINT_TEMPLATE, endpoint, '!'));
   parts.push(
     section(
@@ -152,7 +159,7 @@ function endpointLines(a: AcceptedAgent): Line[] {
     ['allow', (a.supervisor ? supervisorCodecs(a.codecs) : a.codecs).join(',')],
   ];
   // Part of the revision: the agent is Provisioned only once Asterisk has its permission.
-  if (a.dialOut) lines.push(DIALOUT_LINE);
+  if (a.dialOut) lines.push(DIALOUT_LINE, TRANSFER_OUT_LINE);
   // Likewise: the dialplan lets only these endpoints spy (dialplan.ts SUPERVISE_CODES).
   if (a.supervisor) lines.push(['set_var', `${SUPERVISOR_VARIABLE}=yes`]);
   return lines;
