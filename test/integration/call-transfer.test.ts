@@ -10,12 +10,19 @@
 // Ann holds the caller (Asterisk plays it music on hold) and calls Bob on a
 // second line, then sends a REFER whose Refer-To replaces her call to Bob
 // (RFC 3891): Asterisk bridges Cara with Bob and hangs up both of Ann's legs.
+// Call waiting: Ann (spec.callWaiting) gets Bob's call as a second line
+// during Cara's, answers, swaps; Bob (without it) is busy to a second caller
+// by Asterisk's own check, and the hotline queue never rings Ann on a direct
+// call. Asterisk writes its CDR into the history PostgreSQL, where a
+// transferred caller stays one call (one linkedid).
 // Audio is asserted with getStats decoded energy on both ends, never with
 // SIP state alone.
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
+import { historyEnv, writeHistoryConfig } from '../../scripts/lib/asterisk-history.ts';
+import type { DatabaseAccess } from '../../scripts/lib/postgres-process.ts';
 import { dbov, energyOver } from '../browser/support/audio-stats.ts';
 import { launchChromium } from '../browser/support/chromium.ts';
 import { PhoneDriver } from '../browser/support/phone-driver.ts';
@@ -28,6 +35,7 @@ import { signInAdmin } from '../support/api-session.ts';
 import { type AmiObserver, addAmiObserver } from '../support/asterisk-observer.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
+import { startTestPostgres, type TestPostgres, withClient } from '../support/postgres.ts';
 import { type RealAsterisk, startRealAsterisk } from '../support/real-asterisk.ts';
 import { condition, decode, Resources } from '../support/resources.ts';
 import { waitUntil } from '../support/wait.ts';
@@ -67,6 +75,9 @@ let operator: OperatorProcess;
 let server: PhonePageServer;
 let browser: Browser;
 let hotline = '';
+/** The call history Asterisk writes its CDR into (cdr_pgsql), as in a deployment with history. */
+let postgres: TestPostgres;
+let db: DatabaseAccess;
 const contexts: BrowserContext[] = [];
 const figures: Record<string, string> = {};
 const ms = (x: number) => `${x.toFixed(0)} ms`;
@@ -99,6 +110,66 @@ async function hotlineCallToAnn(): Promise<void> {
   await cara.phone.waitForCall("call?.phase === 'active'");
 }
 
+interface CdrRow {
+  channel: string;
+  dstchannel: string;
+  linkedid: string;
+}
+
+/** The newest CDR row's id: rows after it belong to what the test does next. */
+const lastCdr = () =>
+  withClient(db, async (c) => {
+    const { rows } = await c.query<{ id: string }>('SELECT coalesce(max(id), 0) AS id FROM cdr');
+    return Number(rows[0]?.id ?? 0);
+  });
+
+/**
+ * Cara hangs up; then (once a row names Cara and `last`) every CDR row of
+ * Cara's since `since`, and `last`'s rows with her, carry one linkedid: the
+ * transferred caller is one call in the history, not two. Returns Cara's rows.
+ */
+async function oneCallInHistory(since: number, last: Agent, how: string): Promise<CdrRow[]> {
+  await cara.phone.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
+  await cara.phone.waitForCall('call === undefined');
+  let rows: CdrRow[] = [];
+  await waitUntil(
+    `the CDR row of Cara's call with ${last.name}`,
+    async () => {
+      rows = await withClient(db, async (c) => {
+        const res = await c.query<CdrRow>(
+          'SELECT channel, dstchannel, linkedid FROM cdr WHERE id > $1 ORDER BY id',
+          [since],
+        );
+        return res.rows;
+      });
+      return rows.some(
+        (row) =>
+          row.channel.startsWith(`PJSIP/${cara.username}-`) &&
+          row.dstchannel.startsWith(`PJSIP/${last.username}-`),
+      );
+    },
+    10_000,
+  );
+  const shown = JSON.stringify(rows, null, 1);
+  const caras = rows.filter((row) =>
+    [row.channel, row.dstchannel].some((ch) => ch.startsWith(`PJSIP/${cara.username}-`)),
+  );
+  assert.equal(new Set(caras.map((row) => row.linkedid)).size, 1, shown);
+  // the target's leg as Asterisk records it once the caller is with them
+  // (a consultation before it is the agent's own call, with its own linkedid)
+  const isLast = (ch: string) => ch.startsWith(`PJSIP/${last.username}-`);
+  const withCaller = rows.filter(
+    (row) => isLast(row.channel) || (isLast(row.dstchannel) && caras.includes(row)),
+  );
+  assert.ok(withCaller.length > 0, shown);
+  assert.ok(
+    withCaller.every((row) => row.linkedid === caras[0]?.linkedid),
+    shown,
+  );
+  figures[`CDR rows, one linkedid: ${how}`] = `${caras.length} of Cara's, ${rows.length} in all`;
+  return caras;
+}
+
 /** Opens Ann's transfer panel and types `text`; clicking is the caller's. */
 async function openTransfer(text: string): Promise<void> {
   await ann.phone.locator('button.transfer').click();
@@ -124,11 +195,14 @@ async function hangUpAll(): Promise<void> {
 before(async () => {
   ns = await createNamespace(cluster, 'call-transfer');
   r = new Resources(cluster, ns.name);
+  postgres = await startTestPostgres();
+  db = await postgres.historyDatabase('history');
   [pbx, server, browser] = await Promise.all([
-    startRealAsterisk(cluster, r),
+    startRealAsterisk(cluster, r, { env: historyEnv(db) }),
     startPhonePageServer(),
     launchChromium(),
   ]);
+  writeHistoryConfig(pbx.asterisk, db);
   operator = await startOperator(cluster, ns.name, 'call-transfer', { ASTERISK_POLL_MS: '100' });
   const portStart = 20_000 + randomInt(0, 120) * 100;
   await r.createConfig({
@@ -216,6 +290,7 @@ after(async () => {
   await ami?.stop();
   await operator?.stop();
   await pbx?.close();
+  await postgres?.close();
   await ns?.cleanup();
 });
 
@@ -240,7 +315,8 @@ describe('blind transfer and ring-back on the real Asterisk', { concurrency: fal
     assert.match((await cara.phone.lastReason()) ?? '', /^Busy \(486/);
   });
 
-  it('Ann blind-transfers a hotline caller to Bob’s extension: caller and Bob talk, Ann is free', async () => {
+  it('Ann blind-transfers a hotline caller to Bob’s extension: caller and Bob talk, Ann is free, one call in the history', async () => {
+    const since = await lastCdr();
     await hotlineCallToAnn();
     await talking(cara, ann);
     await openTransfer(bob.extension);
@@ -258,6 +334,9 @@ describe('blind transfer and ring-back on the real Asterisk', { concurrency: fal
     await bob.phone.waitForCall("call?.phase === 'active'");
     assert.match((await bob.phone.call())?.remoteUser ?? '', /./);
     await talking(cara, bob);
+    // one call in the history: Cara's legs to Ann and to Bob share Cara's linkedid
+    const rows = await oneCallInHistory(since, bob, 'blind transfer');
+    assert.ok(rows.some((row) => row.dstchannel.startsWith(`PJSIP/${ann.username}-`)));
   });
 
   it('Ann finds the specialists’ queue by name and transfers the caller into it', async () => {
@@ -345,7 +424,8 @@ async function hearsOnly(listener: Agent, speaker: Agent): Promise<void> {
 }
 
 describe('attended (consult) transfer on the real Asterisk', { concurrency: false }, () => {
-  it('Ann consults Bob with the caller on music, goes back to the caller, consults again and completes', async () => {
+  it('Ann consults Bob with the caller on music, goes back to the caller, consults again and completes; one call in the history', async () => {
+    const since = await lastCdr();
     await hotlineCallToAnn();
     await talking(cara, ann);
     const caller = (await ann.phone.call())?.remoteName;
@@ -401,6 +481,8 @@ describe('attended (consult) transfer on the real Asterisk', { concurrency: fals
     await hearsOnly(cara, bob);
     // the music was stopped for Cara each time: after Back to caller and after the transfer
     assert.ok(ami.events('MusicOnHoldStop').filter(onCara).length >= 2, 'Cara’s music stopped');
+    // one call in the history: the consult call that became Cara's joins her linkedid
+    await oneCallInHistory(since, bob, 'consult, back, consult, complete');
   });
 
   it('from the consult state the three talk together: with Ann muted, Cara and Bob hear each other through her', async () => {
@@ -574,7 +656,11 @@ describe('a second line (call waiting) on the real Asterisk', { concurrency: fal
     // once Ann is free, the same queue rings her: it was waiting for her, not broken
     await ann.phone.page.evaluate(() => document.querySelector('sb-softphone')?.phone.hangUp());
     await ann.phone.waitForCall("call?.phase === 'ringing'", 15_000);
-    assert.ok(ami.events('AgentCalled').length > called, 'the queue called Ann once she was free');
+    await waitUntil(
+      'the queue called Ann once she was free (AgentCalled)',
+      async () => ami.events('AgentCalled').length > called,
+      5_000,
+    );
     await ann.phone.locator('button.answer').click();
     await ann.phone.waitForCall("call?.phase === 'active'");
     await talking(cara, ann);

@@ -19,6 +19,7 @@ describe('validators derived from the CRDs', () => {
       displayName: 'John Doe',
       codecs: ['opus', 'ulaw', 'alaw'],
       suspended: false,
+      callWaiting: false,
       maxContacts: 1,
     });
     assert.deepEqual(input.spec, { displayName: 'John Doe' });
