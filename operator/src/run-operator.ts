@@ -61,7 +61,12 @@ const api = await createApiServer({
     onChange: (cb) => controllers.asterisk.onAgentStates(cb),
     leaderEndpoint: () => leader.endpoint(),
   },
-  monitor: { queues: (namespace) => controllers.asterisk.queueTracker(namespace) },
+  monitor: {
+    queues: (namespace) => controllers.asterisk.queueTracker(namespace),
+    registered: (namespace, endpoint) =>
+      controllers.view.registration(namespace, endpoint).registered,
+    onRegistrations: (cb) => controllers.view.onAgentsChanged(cb),
+  },
   guests: {
     ami: (namespace) => controllers.asterisk.amiClient(namespace),
     leaderEndpoint: () => leader.endpoint(),
