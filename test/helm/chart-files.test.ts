@@ -104,7 +104,7 @@ describe('chart ↔ operator and images', () => {
     assert.equal(Buffer.from(secret.data.username, 'base64').toString(), 'switchboard');
     assert.equal(
       file,
-      `[switchboard]\nsecret = ${password}\nread = system,agent,user\nwrite = system,agent,user\n`,
+      `[switchboard]\nsecret = ${password}\nread = system,agent,user,call\nwrite = system,agent,user\n`,
     );
     assert.match(password, /^[A-Za-z0-9]{40}$/);
   });
