@@ -12,10 +12,12 @@
 // operator's reconnect.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RawMessage } from 'asterisk-manager';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { WallboardSnapshot } from '../../operator/src/monitoring/wallboard.ts';
+import { repoRoot } from '../cluster/tools.ts';
 import { type ApiSession, signInAdmin } from '../support/api-session.ts';
 import { type AmiObserver, addAmiObserver } from '../support/asterisk-observer.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
@@ -365,6 +367,10 @@ describe('calls, registrations and today’s counts on the wallboard (real Aster
     );
     measure('the agent answers', bridged.wall, await shown(`call=${linkedid}:Talking:${NAME}`));
     assert.deepEqual(await callRows(), [[linkedid, 'Talking', NAME, 'support']]);
+    await page.screenshot({
+      path: join(repoRoot, 'docs', 'screenshots', 'monitor-calls.png'),
+      fullPage: true,
+    });
     // Asterisk says the same: the caller's leg is bridged with the agent's
     const channels = await pbx.asterisk.cli('core show channels concise');
     assert.match(channels, new RegExp(`PJSIP/${carla.sipCredentials.username}-`));

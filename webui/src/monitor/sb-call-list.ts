@@ -21,6 +21,10 @@ export class SbCallList extends LitElement {
   static override styles = [
     pageStyles,
     css`
+      :host {
+        display: block;
+        margin-bottom: 1.25rem;
+      }
       table {
         width: 100%;
         border-collapse: collapse;
