@@ -3,7 +3,8 @@
 // AstDB (when it last reset them) and Asterisk's start (CoreStatus), resets
 // them with QueueReset when a new day began since, and tells the tracker
 // from when they count. The mark lives in Asterisk like the counters, so a
-// new leader, or the same one restarted, goes on from it.
+// new leader, or the same one restarted, goes on from it. A replica that is
+// not the leader (read-only AMI user) only reads the mark: it never resets.
 import type { AmiClient } from '../asterisk/ami/client.ts';
 import { describeError } from '../clients/errors.ts';
 import type { Logger } from '../log.ts';
@@ -26,6 +27,7 @@ export class StatsDay {
   readonly #tracker: Pick<QueueTracker, 'countingSince'>;
   readonly #log: Logger;
   readonly #now: () => number;
+  readonly #readOnly: boolean;
   readonly #timer: NodeJS.Timeout;
   #running = false;
 
@@ -33,12 +35,13 @@ export class StatsDay {
     client: Client,
     tracker: Pick<QueueTracker, 'countingSince'>,
     logger: Logger,
-    options: { checkMs?: number; now?: () => number } = {},
+    options: { checkMs?: number; now?: () => number; readOnly?: boolean } = {},
   ) {
     this.#client = client;
     this.#tracker = tracker;
     this.#log = logger.child({ component: 'queue-stats-day' });
     this.#now = options.now ?? Date.now;
+    this.#readOnly = options.readOnly ?? false;
     client.onState((s) => {
       if (s === 'connected') void this.check();
     });
@@ -61,6 +64,11 @@ export class StatsDay {
         this.#client.action({ action: 'CoreStatus' }),
       ]);
       const d = statsDecision(mark, startedAt(status.fields), this.#now());
+      if (this.#readOnly) {
+        // the leader resets and marks; until it has, they count from the mark
+        this.#tracker.countingSince(Math.max(mark?.since ?? 0, startedAt(status.fields)), false);
+        return;
+      }
       if (d.reset) {
         await this.#client.action({ action: 'QueueReset' });
         this.#log.info(
