@@ -39,7 +39,7 @@ function fakeClient(mark: string | undefined, startedAt: number) {
   };
 }
 
-async function check(mark: string | undefined, startedAt: number, now: number) {
+async function check(mark: string | undefined, startedAt: number, now: number, readOnly = false) {
   const client = fakeClient(mark, startedAt);
   const told: [number, boolean][] = [];
   const day = new StatsDay(
@@ -48,6 +48,7 @@ async function check(mark: string | undefined, startedAt: number, now: number) {
     silentLogger,
     {
       now: () => now,
+      readOnly,
     },
   );
   client.state = 'connected';
@@ -87,5 +88,11 @@ describe("the daily reset of app_queue's counters", () => {
       first.puts.map((p) => p.val),
       [`2026-12-05 ${at(9, 30)}`],
     );
+  });
+
+  it('read-only (a follower): never resets nor marks, counts from the mark', async () => {
+    const r = await check(`2026-12-04 ${at(0, 0, 4)}`, at(0, 0, 1), at(0, 1), true);
+    assert.deepEqual(r.actions, ['CoreStatus']);
+    assert.deepEqual(r.told.at(-1), [at(0, 0, 4), false]);
   });
 });
