@@ -37,6 +37,12 @@ export interface OperatorConfig {
   readonly certificateCheckMs: number;
   /** How often expired guest permissions are removed from AstDB. */
   readonly guestSweepMs: number;
+  /**
+   * The read-only AMI user's Secret (chart: <fullname>-ami-readonly): a replica
+   * that is not the leader reads the live queues of the watched namespace with
+   * it. Empty: followers forward to the leader.
+   */
+  readonly amiReadOnlySecret: string;
   /** A served certificate with fewer days left is a warning (Event, metric, condition). */
   readonly certificateWarningDays: number;
 }
@@ -89,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
     certificateCheckMs:
       positiveInt('CERTIFICATE_CHECK_MS', env.CERTIFICATE_CHECK_MS, 60_000) || 60_000,
     guestSweepMs: positiveInt('GUEST_SWEEP_MS', env.GUEST_SWEEP_MS, 60_000) || 60_000,
+    amiReadOnlySecret: env.AMI_READONLY_SECRET ?? '',
     certificateWarningDays: positiveInt(
       'CERTIFICATE_WARNING_DAYS',
       env.CERTIFICATE_WARNING_DAYS,

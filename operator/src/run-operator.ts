@@ -11,6 +11,7 @@ import { LeaderElector } from './kube/leader-election.ts';
 import { PooledKubeConfig } from './kube/pooled-kube-config.ts';
 import { createLogger } from './log.ts';
 import { registry } from './metrics.ts';
+import { ReplicaMonitor } from './monitoring/replica-monitor.ts';
 import { createControllers } from './operator.ts';
 
 const logger = createLogger();
@@ -40,6 +41,17 @@ kc.loadFromDefault();
 
 const caches = createCaches(kc, config.watchNamespace, logger);
 const controllers = createControllers(kc, caches, config, logger);
+// Until it leads, a replica reads the live queues itself with the read-only AMI user.
+const replica =
+  config.amiReadOnlySecret && config.watchNamespace
+    ? new ReplicaMonitor({
+        namespace: config.watchNamespace,
+        secretName: config.amiReadOnlySecret,
+        configs: caches.configs,
+        core: kc.makeApiClient(CoreV1Api),
+        logger,
+      })
+    : undefined;
 /** The leader's API endpoint, once the elector runs (requests may come before). */
 const leader = { endpoint: (): string | undefined => undefined };
 let synced = false;
@@ -61,7 +73,14 @@ const api = await createApiServer({
     onChange: (cb) => controllers.asterisk.onAgentStates(cb),
     leaderEndpoint: () => leader.endpoint(),
   },
-  monitor: { queues: (namespace) => controllers.asterisk.queueTracker(namespace) },
+  monitor: {
+    queues: (namespace) =>
+      controllers.asterisk.queueTracker(namespace) ??
+      (namespace === config.watchNamespace ? replica?.tracker() : undefined),
+    registered: (namespace, endpoint) =>
+      controllers.view.registration(namespace, endpoint).registered,
+    onRegistrations: (cb) => controllers.view.onAgentsChanged(cb),
+  },
   guests: {
     ami: (namespace) => controllers.asterisk.amiClient(namespace),
     leaderEndpoint: () => leader.endpoint(),
@@ -86,6 +105,7 @@ const elector = new LeaderElector({
   logger,
   onStartedLeading: () => {
     logger.info({ identity: config.identity }, 'became leader: reconciling');
+    void replica?.stop();
     controllers.start();
     void history?.becomeLeader();
   },
@@ -100,6 +120,7 @@ const elector = new LeaderElector({
 await Promise.all(Object.values(caches).map((c) => c.start()));
 synced = true;
 logger.info({ namespace: config.watchNamespace || '(all)' }, 'caches synced');
+replica?.start();
 leader.endpoint = () => elector.leaderEndpoint;
 elector.start();
 
@@ -108,6 +129,7 @@ const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
+  await replica?.stop();
   await controllers.stop();
   await elector.stop(); // releases the Lease: another replica takes over at once
   await Promise.all(Object.values(caches).map((c) => c.stop()));

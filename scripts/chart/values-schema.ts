@@ -278,6 +278,10 @@ export function valuesSchema(): Schema {
           username: str('AMI user name (its password is generated).', {
             pattern: '^[A-Za-z0-9_-]{1,32}$',
           }),
+          readOnlyUsername: str(
+            'The read-only AMI user for replicas that are not the leader (its password is generated).',
+            { pattern: '^[A-Za-z0-9_-]{1,32}$' },
+          ),
           rotation: {
             type: ['string', 'integer'],
             description:

@@ -151,7 +151,7 @@ function replaceSettings(text: string, values: Record<string, string>): string {
 
 /** The AMI user file the chart's Secret holds (key manager_user.conf). */
 export function managerUserConf(ami: { username: string; secret: string }): string {
-  return `[${ami.username}]\nsecret = ${ami.secret}\nread = system,agent,user\nwrite = system,agent,user\n`;
+  return `[${ami.username}]\nsecret = ${ami.secret}\nread = system,agent,user,call\nwrite = system,agent,user\n`;
 }
 
 export async function createAsterisk(options: AsteriskProcessOptions): Promise<AsteriskProcess> {
@@ -192,7 +192,7 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
     username: options.amiUsername ?? 'switchboard',
     secret: randomBytes(16).toString('hex'),
   };
-  // The AMI Secret's file, as the chart mounts it (read = system,agent,user, write = system,agent,user).
+  // The AMI Secret's file, as the chart mounts it (read = system,agent,user,call, write = system,agent,user).
   const userFile = join(etcDir, 'ami', 'manager_user.conf');
   writeFileSync(userFile, managerUserConf(ami), { mode: 0o440 });
   if (runAs) {

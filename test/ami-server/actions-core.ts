@@ -5,7 +5,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { type ActionHandler, type AmiUser, answer, type SessionState } from './action-types.ts';
 import { parseEventMask, SYSTEM_EVENTS } from './event-mask.ts';
 import { type AmiRequest, header } from './framing.ts';
-import { event, failure, reply, success } from './responses.ts';
+import { event, failure, listComplete, listStart, reply, success } from './responses.ts';
 import type { AsteriskState } from './state.ts';
 
 export const AMI_VERSION = '11.0.0';
@@ -107,3 +107,7 @@ export const coreSettings: ActionHandler = (ctx, req) =>
       ['SoundsSearchCustomDir', 'No'],
     ]),
   );
+
+/** CoreShowChannels (manager.c): the double runs no channels, so an empty list. */
+export const coreShowChannels: ActionHandler = (_ctx, req) =>
+  answer(listStart(req, 'Channels will follow'), listComplete(req, 'CoreShowChannelsComplete', 0));

@@ -50,3 +50,27 @@ export const dbGetTree: ActionHandler = (ctx, req) => {
     listComplete(req, 'DBGetTreeComplete', items.length),
   );
 };
+
+/** DBGet (main/db.c manager_dbget): one DBGetResponse (Family, Key, Val), or "Database entry not found". */
+export const dbGet: ActionHandler = (ctx, req) => {
+  const family = header(req, 'Family');
+  const key = header(req, 'Key');
+  if (!family) return answer(failure(req, 'No family specified.'));
+  if (!key) return answer(failure(req, 'No key specified.'));
+  const val = ctx.asterisk.state.db.get(dbKey(family, key));
+  if (val === undefined) return answer(failure(req, 'Database entry not found'));
+  return answer(
+    listStart(req, 'Result will follow'),
+    listItem(
+      req,
+      'DBGetResponse',
+      [
+        ['Family', family],
+        ['Key', key],
+        ['Val', val],
+      ],
+      true,
+    ),
+    listComplete(req, 'DBGetComplete', 1),
+  );
+};

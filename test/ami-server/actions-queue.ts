@@ -122,3 +122,7 @@ export const queuePenaltyAction: ActionHandler = (ctx, req) => {
   if (!found) return answer(failure(req, 'Invalid interface, queuename or penalty'));
   return { reply: [success(req, 'Interface penalty set successfully')], events };
 };
+
+/** QueueReset (app_queue, no class): the double keeps no counters (QueueParams says 0), so only the answer. */
+export const queueReset: ActionHandler = (_ctx, req) =>
+  answer(success(req, 'Queue stats reset successfully'));

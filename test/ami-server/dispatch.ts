@@ -5,8 +5,16 @@
 // denied". Action names match case-insensitively.
 import type { ActionContext, ActionHandler, ActionResult } from './action-types.ts';
 import { getConfig, getConfigJson, updateConfig } from './actions-config.ts';
-import { challenge, coreSettings, coreStatus, login, logoff, ping } from './actions-core.ts';
-import { dbDel, dbGetTree, dbPut } from './actions-db.ts';
+import {
+  challenge,
+  coreSettings,
+  coreShowChannels,
+  coreStatus,
+  login,
+  logoff,
+  ping,
+} from './actions-core.ts';
+import { dbDel, dbGet, dbGetTree, dbPut } from './actions-db.ts';
 import {
   showContacts,
   showEndpoint,
@@ -18,6 +26,7 @@ import {
   queuePauseAction,
   queuePenaltyAction,
   queueRemoveAction,
+  queueReset,
   queueStatus,
   queueSummary,
 } from './actions-queue.ts';
@@ -34,6 +43,7 @@ const HANDLERS: Readonly<Record<string, readonly [ActionHandler, classes: string
   ping: [ping, ''],
   corestatus: [coreStatus, 'system,reporting'],
   coresettings: [coreSettings, 'system,reporting'],
+  coreshowchannels: [coreShowChannels, 'system,reporting'],
   command: [command, 'command'],
   reload: [reload, 'config,system'],
   getconfig: [getConfig, 'system,config'],
@@ -45,12 +55,14 @@ const HANDLERS: Readonly<Record<string, readonly [ActionHandler, classes: string
   pjsipshowregistrationsoutbound: [showRegistrationsOutbound, 'system,reporting'],
   queuestatus: [queueStatus, ''],
   queuesummary: [queueSummary, ''],
+  queuereset: [queueReset, ''],
   queueadd: [queueAddAction, 'agent'],
   queuepause: [queuePauseAction, 'agent'],
   queueremove: [queueRemoveAction, 'agent'],
   queuepenalty: [queuePenaltyAction, 'agent'],
   dbput: [dbPut, 'system'],
   dbdel: [dbDel, 'system'],
+  dbget: [dbGet, 'system,reporting'],
   dbgettree: [dbGetTree, 'system,reporting'],
 };
 

@@ -90,23 +90,39 @@ describe('chart ↔ operator and images', () => {
     assert.equal(at('ami'), '/etc/asterisk/ami');
   });
 
-  it("reads the AMI user from the file Asterisk's manager.conf includes", async () => {
+  it("reads the AMI users from the files Asterisk's manager.conf includes", async () => {
     const managerConf = read('asterisk/etc/manager.conf');
     const include = managerConf.match(/^#include\s+(\S+)\s*$/m)?.[1];
     assert.equal(include, 'ami/manager_user.conf');
+    const tryInclude = managerConf.match(/^#tryinclude\s+(\S+)\s*$/m)?.[1];
+    assert.equal(tryInclude, 'ami/manager_readonly.conf');
     const objects = await render();
     const pod = find(objects, 'Deployment', 'sb-switchboard-asterisk').spec.template.spec;
     const ami = pod.volumes.find((v: { name: string }) => v.name === 'ami');
-    assert.deepEqual(ami.secret.items, [{ key: 'manager_user.conf', path: 'manager_user.conf' }]);
-    const secret = find(objects, 'Secret', ami.secret.secretName);
+    const [own, readOnly] = ami.projected.sources;
+    assert.deepEqual(own.secret.items, [{ key: 'manager_user.conf', path: 'manager_user.conf' }]);
+    assert.deepEqual(readOnly.secret.items, [
+      { key: 'manager_readonly.conf', path: 'manager_readonly.conf' },
+    ]);
+    const secret = find(objects, 'Secret', own.secret.name);
     const file = Buffer.from(secret.data['manager_user.conf'], 'base64').toString();
     const password = Buffer.from(secret.data.secret, 'base64').toString();
     assert.equal(Buffer.from(secret.data.username, 'base64').toString(), 'switchboard');
     assert.equal(
       file,
-      `[switchboard]\nsecret = ${password}\nread = system,agent,user\nwrite = system,agent,user\n`,
+      `[switchboard]\nsecret = ${password}\nread = system,agent,user,call\nwrite = system,agent,user\n`,
     );
     assert.match(password, /^[A-Za-z0-9]{40}$/);
+    // the read-only user: its own Secret and password, write "reporting" only
+    const ro = find(objects, 'Secret', readOnly.secret.name);
+    const roPassword = Buffer.from(ro.data.secret, 'base64').toString();
+    assert.equal(Buffer.from(ro.data.username, 'base64').toString(), 'switchboard-monitor');
+    assert.equal(
+      Buffer.from(ro.data['manager_readonly.conf'], 'base64').toString(),
+      `[switchboard-monitor]\nsecret = ${roPassword}\nread = system,agent,user,call\nwrite = reporting\n`,
+    );
+    assert.match(roPassword, /^[A-Za-z0-9]{40}$/);
+    assert.notEqual(roPassword, password);
   });
 
   it('runs the images as the users their Dockerfiles declare', async () => {

@@ -348,7 +348,7 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
     assert.equal(now.username, 'ops');
     assert.equal(
       now.file,
-      `[ops]\nsecret = ${firstAmi.secret}\nread = system,agent,user\nwrite = system,agent,user\n`,
+      `[ops]\nsecret = ${firstAmi.secret}\nread = system,agent,user,call\nwrite = system,agent,user\n`,
     );
     const adminNow = await r.secret('switchboard-initial-admin');
     assert.equal(decode(adminNow, 'password'), decode(admin, 'password'));
@@ -402,7 +402,7 @@ describe('helm install, upgrade and uninstall on the real API server', () => {
     assert.equal(rotated.uid, before.uid, 'the same Secret, updated in place');
     assert.equal(
       rotated.file,
-      `[ops]\nsecret = ${rotated.secret}\nread = system,agent,user\nwrite = system,agent,user\n`,
+      `[ops]\nsecret = ${rotated.secret}\nread = system,agent,user,call\nwrite = system,agent,user\n`,
       'both keys in one write',
     );
     const annotations = (await r.secret(AMI_SECRET))?.metadata?.annotations ?? {};

@@ -72,6 +72,7 @@ describe('helm template, default values', async () => {
       'RoleBinding',
       'RoleBinding',
       'Secret',
+      'Secret',
       'Service',
       'Service',
       'Service',

@@ -60,6 +60,10 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "%s-ami" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{- define "switchboard.amiReadOnlySecretName" -}}
+{{- printf "%s-ami-readonly" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
 {{- define "switchboard.serviceAccountName" -}}
 {{- if .Values.operator.serviceAccount.create }}
 {{- default (include "switchboard.operator.fullname" .) .Values.operator.serviceAccount.name }}

@@ -16,6 +16,7 @@ import { counter, histogram } from '../kube/metric.ts';
 import type { Logger } from '../log.ts';
 import { countOutcome, reportQueues } from '../monitoring/metrics.ts';
 import { QueueTracker } from '../monitoring/queue-tracker.ts';
+import { StatsDay } from '../monitoring/stats-day.ts';
 import { type SupervisionRecord, supervisionRecord } from '../monitoring/supervision.ts';
 import { TrunkRegistrations } from '../siptrunk/registrations.ts';
 import { AmiClient, type AmiClientOptions, type AmiCredentials } from './ami/client.ts';
@@ -90,6 +91,7 @@ interface Connection {
   readonly applier: Applier;
   readonly states: AgentStates;
   readonly queues: QueueTracker;
+  readonly statsDay: StatsDay;
   readonly trunks: TrunkRegistrations;
   readonly guests: GuestSweep;
   readonly unreport: () => void;
@@ -262,6 +264,8 @@ export class AsteriskConnections {
     );
     applier.beforeReload((loaded, next) => trunks.unregisterRemoved(loaded, next));
     const queues = new QueueTracker(client, log, (o) => countOutcome(namespace, o));
+    // Only the leader (this connection's user may write) resets app_queue's counters daily.
+    const statsDay = new StatsDay(client, queues, log);
     const unreport = reportQueues({
       namespace,
       synced: () => queues.synced,
@@ -301,6 +305,7 @@ export class AsteriskConnections {
       applier,
       states,
       queues,
+      statsDay,
       trunks,
       guests,
       unreport,
@@ -375,6 +380,7 @@ export class AsteriskConnections {
     await conn.unwatch?.();
     conn.states.close();
     conn.queues.close();
+    conn.statsDay.stop();
     conn.trunks.close();
     conn.guests.stop();
     conn.unreport();

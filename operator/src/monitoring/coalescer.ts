@@ -16,6 +16,7 @@ export interface Timers {
 export interface Dirty {
   readonly queues: ReadonlySet<string>;
   readonly agents: ReadonlySet<string>;
+  readonly calls: ReadonlySet<string>;
   /** Something besides rows changed (liveness): a message is due even with no row. */
   readonly other: boolean;
 }
@@ -37,6 +38,7 @@ export class Coalescer {
   readonly #timers: Timers;
   #queues = new Set<string>();
   #agents = new Set<string>();
+  #calls = new Set<string>();
   #other = false;
   #timer: unknown;
   #last = Number.NEGATIVE_INFINITY;
@@ -51,10 +53,10 @@ export class Coalescer {
     this.#timers = timers;
   }
 
-  mark(kind: 'queue' | 'agent' | 'other', names: Iterable<string> = []): void {
+  mark(kind: 'queue' | 'agent' | 'call' | 'other', names: Iterable<string> = []): void {
     if (kind === 'other') this.#other = true;
     else {
-      const set = kind === 'queue' ? this.#queues : this.#agents;
+      const set = kind === 'queue' ? this.#queues : kind === 'agent' ? this.#agents : this.#calls;
       for (const n of names) set.add(n);
     }
     if (this.#timer !== undefined) return;
@@ -68,17 +70,24 @@ export class Coalescer {
     this.#timer = undefined;
     this.#queues = new Set();
     this.#agents = new Set();
+    this.#calls = new Set();
     this.#other = false;
   }
 
   #run(): void {
     this.#timer = undefined;
     const now = this.#timers.now();
-    const dirty: Dirty = { queues: this.#queues, agents: this.#agents, other: this.#other };
+    const dirty: Dirty = {
+      queues: this.#queues,
+      agents: this.#agents,
+      calls: this.#calls,
+      other: this.#other,
+    };
     this.#queues = new Set();
     this.#agents = new Set();
+    this.#calls = new Set();
     this.#other = false;
-    if (!dirty.queues.size && !dirty.agents.size && !dirty.other) return;
+    if (!dirty.queues.size && !dirty.agents.size && !dirty.calls.size && !dirty.other) return;
     if (this.#flush(dirty) !== false) this.#last = now;
   }
 }

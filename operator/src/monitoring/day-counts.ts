@@ -1,25 +1,20 @@
-// Answered/abandoned calls per queue "today" for the wallboard: counted from
-// the same AMI outcomes as the Prometheus counters, and started afresh at
-// midnight in the operator's time zone (TZ of its pod). Held in memory by the
-// leader, so after a restart or fail-over the counts start again: `since`
-// tells the page from when they count (until the history store can answer).
-// Pure: the caller passes the clock.
-import type { QueueOutcome } from './queue-model.ts';
+// Answered/abandoned calls per queue "today" for the wallboard. The counts
+// are app_queue's own (queue-model.ts QueueCounts): they live in Asterisk,
+// so an operator restart or a leader fail-over reads the same numbers back,
+// where counts held in the operator's memory would start again from zero.
+// app_queue counts since its last QueueReset or Asterisk's start: the leader
+// resets them at midnight in the operator's time zone (stats-day.ts), and
+// `since` tells the page from when they count. Pure.
+import type { QueueCounts } from './queue-model.ts';
 
 export interface DayCounts {
   /** Local date the counts are for (YYYY-MM-DD). */
   readonly day: string;
-  /** Epoch milliseconds counting started (midnight, or later when the operator started later). */
+  /** Epoch milliseconds counting started (midnight, or later when Asterisk started later). */
   readonly since: number;
   readonly answered: number;
   readonly answeredWithinServiceLevel: number;
   readonly abandoned: number;
-}
-
-interface Tally {
-  answered: number;
-  answeredWithinServiceLevel: number;
-  abandoned: number;
 }
 
 /** The local date of `at` and the epoch milliseconds of its midnight. */
@@ -30,49 +25,46 @@ export function localDay(at: number): { key: string; start: number } {
   return { key, start };
 }
 
-export class DayTally {
-  readonly #dayOf: typeof localDay;
-  #day: string;
-  #since: number;
-  #tallies = new Map<string, Tally>();
+export function dayCounts(c: QueueCounts, since: number): DayCounts {
+  return {
+    day: localDay(since).key,
+    since,
+    answered: c.answered,
+    answeredWithinServiceLevel: c.answeredWithinServiceLevel,
+    abandoned: c.abandoned,
+  };
+}
 
-  constructor(startedAt: number, dayOf: typeof localDay = localDay) {
-    this.#dayOf = dayOf;
-    this.#day = dayOf(startedAt).key;
-    this.#since = startedAt;
-  }
+/** What the leader stored when it last reset app_queue's counters ("<day> <epoch ms>"). */
+export interface StatsMark {
+  readonly day: string;
+  readonly since: number;
+}
 
-  count(o: QueueOutcome, now: number): void {
-    this.#roll(now);
-    let t = this.#tallies.get(o.queue);
-    if (!t) {
-      t = { answered: 0, answeredWithinServiceLevel: 0, abandoned: 0 };
-      this.#tallies.set(o.queue, t);
-    }
-    if (o.kind === 'abandoned') t.abandoned++;
-    else {
-      t.answered++;
-      if (o.withinServiceLevel) t.answeredWithinServiceLevel++;
-    }
-  }
+export function parseMark(value: string | undefined): StatsMark | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d+)$/.exec(value?.trim() ?? '');
+  return m?.[1] && m[2] ? { day: m[1], since: Number(m[2]) } : undefined;
+}
 
-  of(queue: string, now: number): DayCounts {
-    this.#roll(now);
-    const t = this.#tallies.get(queue);
-    return {
-      day: this.#day,
-      since: this.#since,
-      answered: t?.answered ?? 0,
-      answeredWithinServiceLevel: t?.answeredWithinServiceLevel ?? 0,
-      abandoned: t?.abandoned ?? 0,
-    };
-  }
+export const formatMark = (m: StatsMark): string => `${m.day} ${m.since}`;
 
-  #roll(now: number): void {
-    const { key, start } = this.#dayOf(now);
-    if (key === this.#day) return;
-    this.#day = key;
-    this.#since = start;
-    this.#tallies = new Map();
+/**
+ * Whether app_queue's counters must be reset now, and from when they count.
+ * They count since the stored mark or Asterisk's start, whichever is later
+ * (a restart of Asterisk lost them); when that is not today, a new day began
+ * since: reset, counting from now. No mark yet (first run): counting since
+ * Asterisk started, if that was today.
+ */
+export function statsDecision(
+  mark: StatsMark | undefined,
+  asteriskStartedAt: number,
+  now: number,
+): { reset: boolean; since: number; write: StatsMark | undefined } {
+  const today = localDay(now).key;
+  const since = Math.max(mark?.since ?? 0, asteriskStartedAt);
+  if (localDay(since).key !== today) {
+    const m = { day: today, since: now };
+    return { reset: true, since: now, write: m };
   }
+  return { reset: false, since, write: mark ? undefined : { day: today, since } };
 }

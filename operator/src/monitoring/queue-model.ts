@@ -15,10 +15,25 @@ export interface WaitingCaller {
   readonly callerName: string;
 }
 
+/**
+ * app_queue's own counters of a queue (QueueParams Completed, Abandoned,
+ * ServicelevelPerf), kept by AgentComplete and QueueCallerAbandon in
+ * between: they live in Asterisk, so an operator restart or a fail-over
+ * reads them back (they count since the last QueueReset or Asterisk start).
+ */
+export interface QueueCounts {
+  /** Calls an agent answered and that have ended (app_queue's "Completed"). */
+  readonly answered: number;
+  /** Of those, answered within the service level. */
+  readonly answeredWithinServiceLevel: number;
+  readonly abandoned: number;
+}
+
 export interface QueueLive {
   readonly name: string;
   /** app_queue's servicelevel (seconds; 0: none). */
   readonly serviceLevelSeconds: number;
+  readonly counts: QueueCounts;
   /** Waiting callers in queue order. */
   readonly waiting: readonly WaitingCaller[];
 }
@@ -43,7 +58,14 @@ const known = (v: string) => (v === '<unknown>' || v === 'unknown' ? '' : v);
 interface MutableQueue {
   serviceLevelSeconds: number;
   waiting: Map<string, WaitingCaller>;
+  counts: { answered: number; answeredWithinServiceLevel: number; abandoned: number };
 }
+
+const emptyQueue = (): MutableQueue => ({
+  serviceLevelSeconds: 0,
+  waiting: new Map(),
+  counts: { answered: 0, answeredWithinServiceLevel: 0, abandoned: 0 },
+});
 
 export class QueueModel {
   #queues = new Map<string, MutableQueue>();
@@ -54,7 +76,7 @@ export class QueueModel {
     const queueOf = (name: string) => {
       let q = queues.get(name);
       if (!q) {
-        q = { serviceLevelSeconds: 0, waiting: new Map() };
+        q = emptyQueue();
         queues.set(name, q);
       }
       return q;
@@ -62,8 +84,16 @@ export class QueueModel {
     for (const m of items) {
       const event = str(m, 'event');
       const q = queueOf(str(m, 'queue'));
-      if (event === 'QueueParams') q.serviceLevelSeconds = num(m, 'servicelevel');
-      else if (event === 'QueueEntry')
+      if (event === 'QueueParams') {
+        q.serviceLevelSeconds = num(m, 'servicelevel');
+        const completed = num(m, 'completed');
+        q.counts = {
+          answered: completed,
+          // app_queue gives the share with one decimal: exact up to 1,000 calls
+          answeredWithinServiceLevel: Math.round((num(m, 'servicelevelperf') * completed) / 100),
+          abandoned: num(m, 'abandoned'),
+        };
+      } else if (event === 'QueueEntry')
         q.waiting.set(str(m, 'uniqueid'), {
           uniqueid: str(m, 'uniqueid'),
           channel: str(m, 'channel'),
@@ -80,7 +110,7 @@ export class QueueModel {
   apply(event: string, m: RawMessage, now: number): QueueOutcome | undefined {
     const name = str(m, 'queue');
     if (!name) return undefined;
-    const q = this.#queues.get(name) ?? { serviceLevelSeconds: 0, waiting: new Map() };
+    const q = this.#queues.get(name) ?? emptyQueue();
     const uniqueid = str(m, 'uniqueid');
     switch (event) {
       case 'QueueCallerJoin':
@@ -104,6 +134,7 @@ export class QueueModel {
         return undefined;
       }
       case 'QueueCallerAbandon':
+        q.counts.abandoned++;
         return { kind: 'abandoned', queue: name, holdSeconds: num(m, 'holdtime') };
       case 'AgentConnect': {
         const hold = num(m, 'holdtime');
@@ -114,6 +145,11 @@ export class QueueModel {
           withinServiceLevel: q.serviceLevelSeconds > 0 && hold <= q.serviceLevelSeconds,
         };
       }
+      case 'AgentComplete':
+        // as app_queue counts it: when the call ends, within the level by its hold time
+        q.counts.answered++;
+        if (num(m, 'holdtime') <= q.serviceLevelSeconds) q.counts.answeredWithinServiceLevel++;
+        return undefined;
       default:
         return undefined;
     }
@@ -124,6 +160,7 @@ export class QueueModel {
       .map(([name, q]) => ({
         name,
         serviceLevelSeconds: q.serviceLevelSeconds,
+        counts: { ...q.counts },
         waiting: [...q.waiting.values()].sort((a, b) => a.position - b.position),
       }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -1,16 +1,16 @@
-// Keeps one namespace's QueueModel current: QueueStatus after every connect
-// and after every app_queue reload (queues and their service levels may have
-// changed), events in between; events that arrive during a read are applied
-// after it. A read Asterisk refuses while it boots is tried again.
+// Keeps one namespace's QueueModel and CallsModel current: QueueStatus and
+// CoreShowChannels after every connect (QueueStatus again after every
+// app_queue reload: queues and their service levels may have changed),
+// events in between; events that arrive during a read are applied after it.
+// A read Asterisk refuses while it boots is tried again.
 // Every change is announced (onQueueChange) for the wallboard's event stream,
-// with the queues it touched, and answered/abandoned calls are tallied per
-// day for it (day-counts.ts).
+// with the queues and calls it touched.
 import type { RawMessage } from 'asterisk-manager';
 import type { AmiClient, AmiState } from '../asterisk/ami/client.ts';
 import type { AmiEvent } from '../asterisk/ami/messages.ts';
 import { describeError } from '../clients/errors.ts';
 import type { Logger } from '../log.ts';
-import { DayTally } from './day-counts.ts';
+import { CallsModel } from './calls-model.ts';
 import { QueueModel, type QueueOutcome } from './queue-model.ts';
 
 type Client = Pick<AmiClient, 'list' | 'onEvent' | 'onState' | 'state'>;
@@ -20,9 +20,22 @@ const QUEUE_EVENTS = new Set([
   'QueueCallerLeave',
   'QueueCallerAbandon',
   'AgentConnect',
+  'AgentComplete',
+]);
+const CALL_EVENTS = new Set([
+  'Newchannel',
+  'Newstate',
+  'BridgeEnter',
+  'BridgeLeave',
+  'Hangup',
+  'QueueCallerJoin',
 ]);
 
-type ChangeListener = (tracker: QueueTracker, queues: readonly string[]) => void;
+type ChangeListener = (
+  tracker: QueueTracker,
+  queues: readonly string[],
+  calls: readonly string[],
+) => void;
 /**
  * Module-wide: the trackers are made per AMI connection (asterisk/connections.ts)
  * and replaced with it, while the API finds the current one by namespace; a
@@ -30,7 +43,7 @@ type ChangeListener = (tracker: QueueTracker, queues: readonly string[]) => void
  */
 const changeListeners = new Set<ChangeListener>();
 
-/** Calls `cb` with the queues whose waiting callers, counts or liveness changed; answers the unsubscribe. */
+/** Calls `cb` with the queues and calls (Linkedids) that changed, or whose liveness did; answers the unsubscribe. */
 export function onQueueChange(cb: ChangeListener): () => void {
   changeListeners.add(cb);
   return () => changeListeners.delete(cb);
@@ -38,8 +51,9 @@ export function onQueueChange(cb: ChangeListener): () => void {
 
 export class QueueTracker {
   readonly model = new QueueModel();
-  /** Answered/abandoned per queue today (since this tracker started, at most). */
-  readonly today: DayTally;
+  readonly calls = new CallsModel();
+  /** Epoch ms app_queue's counters count from (stats-day.ts tells; until then, this tracker's start). */
+  #countsSince: number;
   readonly #client: Client;
   readonly #log: Logger;
   readonly #onOutcome: (o: QueueOutcome) => void;
@@ -59,7 +73,7 @@ export class QueueTracker {
     this.#log = logger.child({ component: 'queue-tracker' });
     this.#onOutcome = onOutcome;
     this.#now = now;
-    this.today = new DayTally(now());
+    this.#countsSince = now();
     client.onEvent((e) => this.#onEvent(e));
     client.onState((s) => this.#onState(s));
     if (client.state === 'connected') void this.#resync();
@@ -68,6 +82,17 @@ export class QueueTracker {
   /** The model reflects Asterisk (read since the last connect). */
   get synced(): boolean {
     return this.#synced;
+  }
+
+  get countsSince(): number {
+    return this.#countsSince;
+  }
+
+  /** app_queue's counters count from `since`; `reread`: they were just reset, read them again. */
+  countingSince(since: number, reread: boolean): void {
+    this.#countsSince = since;
+    if (reread) void this.#resync();
+    else this.#changed(this.#names(), []);
   }
 
   close(): void {
@@ -80,7 +105,7 @@ export class QueueTracker {
     else if (this.#synced) {
       this.#generation++;
       this.#synced = false;
-      this.#changed(this.#names());
+      this.#changed(this.#names(), this.#callIds());
     } else this.#generation++;
   }
 
@@ -88,9 +113,13 @@ export class QueueTracker {
     return this.model.queues().map((q) => q.name);
   }
 
-  #changed(queues: readonly string[]): void {
-    if (queues.length === 0) return;
-    for (const cb of [...changeListeners]) cb(this, queues);
+  #callIds(): string[] {
+    return this.calls.calls().map((c) => c.id);
+  }
+
+  #changed(queues: readonly string[], calls: readonly string[]): void {
+    if (queues.length === 0 && calls.length === 0) return;
+    for (const cb of [...changeListeners]) cb(this, queues, calls);
   }
 
   #onEvent(e: AmiEvent): void {
@@ -98,21 +127,25 @@ export class QueueTracker {
       void this.#resync();
       return;
     }
-    if (!('fields' in e) || !QUEUE_EVENTS.has(e.event)) return;
+    if (!('fields' in e) || !(QUEUE_EVENTS.has(e.event) || CALL_EVENTS.has(e.event))) return;
     const item = { event: e.event, fields: e.fields, at: this.#now() };
     if (this.#buffer) this.#buffer.push(item);
     else this.#apply(item);
   }
 
   #apply(item: { event: string; fields: RawMessage; at: number }): void {
-    const outcome = this.model.apply(item.event, item.fields, item.at);
-    if (outcome) {
-      this.today.count(outcome, item.at);
-      this.#onOutcome(outcome);
+    const calls = CALL_EVENTS.has(item.event)
+      ? this.calls.apply(item.event, item.fields, item.at)
+      : [];
+    if (!QUEUE_EVENTS.has(item.event)) {
+      this.#changed([], calls);
+      return;
     }
+    const outcome = this.model.apply(item.event, item.fields, item.at);
+    if (outcome) this.#onOutcome(outcome);
     const field = item.fields.queue;
     const queue = Array.isArray(field) ? field[0] : field;
-    if (queue) this.#changed([queue]);
+    this.#changed(queue ? [queue] : [], calls);
   }
 
   async #resync(attempt = 1): Promise<void> {
@@ -121,16 +154,28 @@ export class QueueTracker {
     const buffer: { event: string; fields: RawMessage; at: number }[] = [];
     this.#buffer = buffer;
     try {
-      const items = await this.#client.list(
-        { action: 'QueueStatus' },
-        ['QueueParams', 'QueueEntry'],
-        'QueueStatusComplete',
-      );
+      const [items, channels] = await Promise.all([
+        this.#client.list(
+          { action: 'QueueStatus' },
+          ['QueueParams', 'QueueEntry'],
+          'QueueStatusComplete',
+        ),
+        this.#client.list(
+          { action: 'CoreShowChannels' },
+          'CoreShowChannel',
+          'CoreShowChannelsComplete',
+        ),
+      ]);
       if (generation !== this.#generation) return;
       const before = this.#names();
+      const callsBefore = this.#callIds();
       this.model.reset(items, this.#now());
+      this.calls.reset(channels, this.#now());
       this.#synced = true;
-      this.#changed([...new Set([...before, ...this.#names()])]);
+      this.#changed(
+        [...new Set([...before, ...this.#names()])],
+        [...new Set([...callsBefore, ...this.#callIds()])],
+      );
     } catch (err) {
       if (generation !== this.#generation) return;
       this.#log.warn({ err: describeError(err), attempt }, 'reading the queues failed');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AgentStateView } from '../agentstate/types.ts';
-import { ActivitySince, activityOf, agentRow, queueRow } from './wallboard.ts';
+import { ActivitySince, activityOf, agentRow, callRow, queueRow } from './wallboard.ts';
 
 const view = (over: Partial<AgentStateView> = {}): AgentStateView => ({
   agent: 'ann',
@@ -53,7 +53,7 @@ describe('wallboard rows', () => {
 
   it('builds an agent row and a queue row', () => {
     const v = view({ presence: 'paused', reason: 'lunch', wrapUpUntil: new Date(T).toISOString() });
-    assert.deepEqual(agentRow(v, 'Ann Agent', { activity: 'paused', since: T }), {
+    assert.deepEqual(agentRow(v, 'Ann Agent', { activity: 'paused', since: T }, true), {
       name: 'ann',
       displayName: 'Ann Agent',
       activity: 'paused',
@@ -63,6 +63,7 @@ describe('wallboard rows', () => {
       wrapUpUntil: T,
       queues: ['support'],
       eligibleQueues: ['support'],
+      registered: true,
     });
     const today = {
       day: '2026-12-05',
@@ -75,6 +76,7 @@ describe('wallboard rows', () => {
       {
         name: 'support',
         serviceLevelSeconds: 20,
+        counts: { answered: 1, answeredWithinServiceLevel: 1, abandoned: 0 },
         waiting: [
           {
             uniqueid: 'u1',
@@ -90,5 +92,31 @@ describe('wallboard rows', () => {
     );
     assert.equal(q.waiting[0]?.joinedAt, T);
     assert.equal(q.today, today);
+  });
+
+  it('builds a call row: the agent by its endpoint, only when it is one of ours', () => {
+    const call = {
+      id: 'l1',
+      callerNumber: '555',
+      callerName: 'Mo',
+      queue: 'support',
+      agentEndpoint: 'ann-x1',
+      state: 'talking' as const,
+      startedAt: T,
+    };
+    const agents = new Map([['ann-x1', 'ann']]);
+    assert.deepEqual(
+      callRow(call, (e) => agents.get(e)),
+      {
+        id: 'l1',
+        callerNumber: '555',
+        callerName: 'Mo',
+        queue: 'support',
+        agent: 'ann',
+        state: 'talking',
+        startedAt: T,
+      },
+    );
+    assert.equal(callRow({ ...call, agentEndpoint: 'trunk' }, (e) => agents.get(e)).agent, '');
   });
 });

@@ -1,10 +1,11 @@
 // What the supervisors' wallboard is sent (GET /monitor/events): one row per
-// queue and one per agent, built from the live queue model, the agent states
+// queue, one per agent and one per call in progress, built from the live queue model, the agent states
 // and the SipAgents, and the time each agent entered its current activity.
 // A snapshot carries every row; a change carries only the rows that changed
 // (whole rows: applying one twice does no harm) and the names that are gone.
 // Pure: the callers pass the clock.
 import type { AgentStateView, Presence } from '../agentstate/types.ts';
+import type { LiveCall } from './calls-model.ts';
 import type { DayCounts } from './day-counts.ts';
 import type { QueueLive } from './queue-model.ts';
 
@@ -25,6 +26,21 @@ export interface WallboardAgent {
   readonly queues: readonly string[];
   /** Queues the agent may serve (signed in or not): where it counts as signed out. */
   readonly eligibleQueues: readonly string[];
+  /** A softphone of the agent is registered (a reachable contact in Asterisk). */
+  readonly registered: boolean;
+}
+
+/** A call in progress (its Linkedid is the id). */
+export interface WallboardCall {
+  readonly id: string;
+  readonly callerNumber: string;
+  readonly callerName: string;
+  readonly queue: string;
+  /** The SipAgent on it (name), or "" when none or not one of ours. */
+  readonly agent: string;
+  readonly state: LiveCall['state'];
+  /** Epoch ms the call began (the page ticks the duration from it). */
+  readonly startedAt: number;
 }
 
 export interface WallboardCaller {
@@ -52,12 +68,17 @@ export interface Liveness {
   readonly agents: boolean;
 }
 
+/** The calls list is bounded: a snapshot or change carries at most this many calls. */
+export const MAX_WALLBOARD_CALLS = 2_000;
+
 export interface WallboardSnapshot {
   /** The server's clock (epoch ms) when sent: the page corrects its own by it. */
   readonly now: number;
   readonly live: Liveness;
   readonly queues: readonly WallboardQueue[];
   readonly agents: readonly WallboardAgent[];
+  /** Calls in progress, oldest first (at most MAX_WALLBOARD_CALLS). */
+  readonly calls: readonly WallboardCall[];
 }
 
 export interface WallboardChange {
@@ -67,6 +88,8 @@ export interface WallboardChange {
   readonly removedQueues: readonly string[];
   readonly agents: readonly WallboardAgent[];
   readonly removedAgents: readonly string[];
+  readonly calls: readonly WallboardCall[];
+  readonly removedCalls: readonly string[];
 }
 
 const epoch = (iso: string | undefined): number | undefined => {
@@ -128,6 +151,7 @@ export function agentRow(
   view: AgentStateView,
   displayName: string,
   seen: { activity: AgentActivity; since?: number },
+  registered: boolean,
 ): WallboardAgent {
   const until = epoch(view.wrapUpUntil);
   return {
@@ -140,6 +164,23 @@ export function agentRow(
     ...(until !== undefined ? { wrapUpUntil: until } : {}),
     queues: view.queues,
     eligibleQueues: view.eligibleQueues,
+    registered,
+  };
+}
+
+/** `agentOf`: the SipAgent whose endpoint that is, if any. */
+export function callRow(
+  c: LiveCall,
+  agentOf: (endpoint: string) => string | undefined,
+): WallboardCall {
+  return {
+    id: c.id,
+    callerNumber: c.callerNumber,
+    callerName: c.callerName,
+    queue: c.queue,
+    agent: (c.agentEndpoint && agentOf(c.agentEndpoint)) || '',
+    state: c.state,
+    startedAt: c.startedAt,
   };
 }
 

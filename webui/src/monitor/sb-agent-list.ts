@@ -9,7 +9,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { pageStyles } from '../ui/styles.ts';
 import { cssomStyle } from './cssom-style.ts';
 import { visibleRange } from './virtual-range.ts';
-import { activityLabel, activityNow, timeInState } from './wallboard-format.ts';
+import { activityLabel, activityNow, registrationText, timeInState } from './wallboard-format.ts';
 import type { WallboardAgent } from './wallboard-types.ts';
 
 /** px; the CSS below keeps each row exactly this high. */
@@ -38,7 +38,7 @@ export class SbAgentList extends LitElement {
       .head,
       .row {
         display: grid;
-        grid-template-columns: minmax(8rem, 2fr) minmax(7rem, 1.3fr) 5rem minmax(6rem, 2fr);
+        grid-template-columns: minmax(8rem, 2fr) minmax(7rem, 1.3fr) 5rem minmax(6rem, 2fr) 7.5rem;
         gap: 0.75rem;
         align-items: center;
         padding: 0 0.75rem;
@@ -94,6 +94,9 @@ export class SbAgentList extends LitElement {
       }
       .queues {
         color: var(--muted);
+      }
+      .row[data-registered='false'] .phone {
+        color: #b3261e;
       }
     `,
   ];
@@ -159,7 +162,8 @@ export class SbAgentList extends LitElement {
     >
       <div class="head" role="row" aria-rowindex="1">
         <span role="columnheader">Agent</span><span role="columnheader">State</span
-        ><span role="columnheader">For</span><span role="columnheader">Queues</span>
+        ><span role="columnheader">For</span><span role="columnheader">Queues</span
+        ><span role="columnheader">Softphone</span>
       </div>
       <div class="rows" role="rowgroup" ${cssomStyle({ height: `${count * ROW_HEIGHT}px` })}>
         ${repeat(
@@ -174,12 +178,14 @@ export class SbAgentList extends LitElement {
               aria-rowindex=${index + 2}
               data-agent=${a.name}
               data-activity=${activity}
+              data-registered=${String(a.registered)}
               ${cssomStyle({ transform: `translateY(${index * ROW_HEIGHT}px)` })}
             >
               <span role="cell" class="name" title=${a.name}>${a.displayName}</span>
               <span role="cell" class="activity">${activityLabel(activity, a.pauseReason)}</span>
               <span role="cell" class="time">${timeInState(since, this.now)}</span>
               <span role="cell" class="queues">${a.queues.join(', ') || '—'}</span>
+              <span role="cell" class="phone">${registrationText(a.registered)}</span>
             </div>`;
           },
         )}

@@ -19,6 +19,7 @@ import {
 } from './wallboard-format.ts';
 import type { WallboardAgent, WallboardQueue } from './wallboard-types.ts';
 import './sb-agent-list.ts';
+import './sb-call-list.ts';
 
 export class SbMonitorPage extends LitElement {
   static override styles = [pageStyles, monitorStyles];
@@ -102,6 +103,8 @@ export class SbMonitorPage extends LitElement {
               </div>
               <h2>Waiting callers</h2>
               ${this.#callers(queues, now)}
+              <h2>Calls in progress (${s.callOrder.length})</h2>
+              <sb-call-list .calls=${s.callOrder} .agents=${s.agents} .now=${now}></sb-call-list>
               <h2>Agents (${s.agentOrder.length})</h2>
               <sb-agent-list .agents=${s.agentOrder} .now=${now}></sb-agent-list>`
           : nothing

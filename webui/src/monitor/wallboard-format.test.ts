@@ -4,10 +4,12 @@ import {
   activityLabel,
   activityNow,
   callerText,
+  callStateLabel,
   countedSinceText,
   formatDuration,
   longestWaitMs,
   queueAgentCounts,
+  registrationText,
   serviceLevelText,
   timeInState,
 } from './wallboard-format.ts';
@@ -21,6 +23,7 @@ const agent = (over: Partial<WallboardAgent>): WallboardAgent => ({
   presence: 'available',
   queues: ['support'],
   eligibleQueues: ['support'],
+  registered: true,
   ...over,
 });
 const today = {
@@ -119,5 +122,14 @@ describe('wallboard formatting', () => {
     assert.equal(callerText({ callerName: 'Ann', callerNumber: '555', channel: 'c' }), 'Ann (555)');
     assert.equal(callerText({ callerName: '', callerNumber: '555', channel: 'c' }), '555');
     assert.equal(callerText({ callerName: '', callerNumber: '', channel: 'c' }), 'c');
+  });
+});
+
+describe('calls and registrations in words', () => {
+  it('names call states and registrations', () => {
+    assert.equal(callStateLabel('queued'), 'In queue');
+    assert.equal(callStateLabel('talking'), 'Talking');
+    assert.equal(registrationText(true), 'registered');
+    assert.equal(registrationText(false), 'not registered');
   });
 });

@@ -6,6 +6,7 @@ import type {
   AgentActivity,
   DayCounts,
   WallboardAgent,
+  WallboardCall,
   WallboardQueue,
 } from './wallboard-types.ts';
 
@@ -108,4 +109,21 @@ export function callerText(c: {
 }): string {
   if (c.callerName && c.callerNumber) return `${c.callerName} (${c.callerNumber})`;
   return c.callerName || c.callerNumber || c.channel;
+}
+
+const CALL_STATES: Record<WallboardCall['state'], string> = {
+  ringing: 'Ringing',
+  queued: 'In queue',
+  talking: 'Talking',
+  up: 'Connected',
+};
+
+/** How a call's state reads in the calls list. */
+export function callStateLabel(state: WallboardCall['state']): string {
+  return CALL_STATES[state] ?? state;
+}
+
+/** How an agent's registration reads in the agent list. */
+export function registrationText(registered: boolean): string {
+  return registered ? 'registered' : 'not registered';
 }

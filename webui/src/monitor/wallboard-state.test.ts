@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyChange, EMPTY_STATE, fromSnapshot } from './wallboard-state.ts';
-import type { WallboardAgent, WallboardQueue } from './wallboard-types.ts';
+import type { WallboardAgent, WallboardCall, WallboardQueue } from './wallboard-types.ts';
 
 const today = { day: 'd', since: 0, answered: 0, answeredWithinServiceLevel: 0, abandoned: 0 };
 const queue = (name: string, waiting = 0): WallboardQueue => ({
@@ -28,6 +28,20 @@ const agent = (
   presence: 'available',
   queues: [],
   eligibleQueues: [],
+  registered: false,
+});
+const call = (
+  id: string,
+  startedAt: number,
+  state: WallboardCall['state'] = 'queued',
+): WallboardCall => ({
+  id,
+  callerNumber: '555',
+  callerName: '',
+  queue: 'support',
+  agent: '',
+  state,
+  startedAt,
 });
 const live = { queues: true, agents: true };
 
@@ -40,6 +54,7 @@ describe('the page’s copy of the wallboard', () => {
         live,
         queues: [queue('sales'), queue('billing')],
         agents: [agent('z', 'zoe'), agent('a', 'Bob'), agent('m', 'anna')],
+        calls: [call('c2', 5), call('c1', 1)],
       },
       9_000,
     );
@@ -51,6 +66,11 @@ describe('the page’s copy of the wallboard', () => {
       ['anna', 'Bob', 'zoe'],
       'by display name, case aside',
     );
+    assert.deepEqual(
+      s.callOrder.map((c) => c.id),
+      ['c1', 'c2'],
+      'calls oldest first',
+    );
   });
 
   it('a change updates and removes rows, keeping the rest', () => {
@@ -60,6 +80,7 @@ describe('the page’s copy of the wallboard', () => {
         live,
         queues: [queue('support', 2), queue('old')],
         agents: [agent('a', 'A'), agent('b', 'B')],
+        calls: [call('c1', 1), call('c2', 2)],
       },
       0,
     );
@@ -72,6 +93,8 @@ describe('the page’s copy of the wallboard', () => {
         removedQueues: ['old'],
         agents: [agent('a', 'A', 'paused')],
         removedAgents: ['b'],
+        calls: [call('c1', 1, 'talking'), call('c3', 3)],
+        removedCalls: ['c2'],
       },
       400,
     );
@@ -82,13 +105,30 @@ describe('the page’s copy of the wallboard', () => {
       next.agentOrder.map((a) => a.name),
       ['a'],
     );
+    assert.deepEqual(
+      next.callOrder.map((c) => [c.id, c.state]),
+      [
+        ['c1', 'talking'],
+        ['c3', 'queued'],
+      ],
+    );
     assert.equal(next.live.agents, false);
     assert.equal(next.offsetMs, 100);
     const quiet = applyChange(
       next,
-      { now: 600, live, queues: [], removedQueues: [], agents: [], removedAgents: [] },
+      {
+        now: 600,
+        live,
+        queues: [],
+        removedQueues: [],
+        agents: [],
+        removedAgents: [],
+        calls: [],
+        removedCalls: [],
+      },
       600,
     );
     assert.equal(quiet.agentOrder, next.agentOrder, 'no agent change: the order is not recomputed');
+    assert.equal(quiet.callOrder, next.callOrder);
   });
 });

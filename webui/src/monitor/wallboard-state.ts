@@ -5,6 +5,7 @@
 import type {
   Liveness,
   WallboardAgent,
+  WallboardCall,
   WallboardChange,
   WallboardQueue,
   WallboardSnapshot,
@@ -19,6 +20,9 @@ export interface WallboardState {
   readonly agents: ReadonlyMap<string, WallboardAgent>;
   /** Agents in display order (by display name), recomputed only when agents change. */
   readonly agentOrder: readonly WallboardAgent[];
+  /** Calls in progress by id; `callOrder` oldest first (recomputed only when calls change). */
+  readonly calls: ReadonlyMap<string, WallboardCall>;
+  readonly callOrder: readonly WallboardCall[];
   /** Server clock minus page clock, from the last message. */
   readonly offsetMs: number;
 }
@@ -29,8 +33,13 @@ export const EMPTY_STATE: WallboardState = {
   queues: new Map(),
   agents: new Map(),
   agentOrder: [],
+  calls: new Map(),
+  callOrder: [],
   offsetMs: 0,
 };
+
+const oldestFirst = (calls: ReadonlyMap<string, WallboardCall>): WallboardCall[] =>
+  [...calls.values()].sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
 
 const byName = <T extends { name: string }>(rows: Iterable<T>): Map<string, T> =>
   new Map(
@@ -50,12 +59,15 @@ function ordered(agents: ReadonlyMap<string, WallboardAgent>): WallboardAgent[] 
 /** `pageNow`: Date.now() when the message arrived. */
 export function fromSnapshot(s: WallboardSnapshot, pageNow: number): WallboardState {
   const agents = byName(s.agents);
+  const calls = new Map(s.calls.map((c) => [c.id, c]));
   return {
     loaded: true,
     live: s.live,
     queues: byName(s.queues),
     agents,
     agentOrder: ordered(agents),
+    calls,
+    callOrder: oldestFirst(calls),
     offsetMs: s.now - pageNow,
   };
 }
@@ -81,5 +93,23 @@ export function applyChange(
     agents = next;
     agentOrder = ordered(next);
   }
-  return { loaded: true, live: c.live, queues, agents, agentOrder, offsetMs: c.now - pageNow };
+  let calls = state.calls;
+  let callOrder = state.callOrder;
+  if (c.calls.length || c.removedCalls.length) {
+    const next = new Map(calls);
+    for (const id of c.removedCalls) next.delete(id);
+    for (const call of c.calls) next.set(call.id, call);
+    calls = next;
+    callOrder = oldestFirst(next);
+  }
+  return {
+    loaded: true,
+    live: c.live,
+    queues,
+    agents,
+    agentOrder,
+    calls,
+    callOrder,
+    offsetMs: c.now - pageNow,
+  };
 }

@@ -5,6 +5,7 @@ export type {
   AgentActivity,
   Liveness,
   WallboardAgent,
+  WallboardCall,
   WallboardCaller,
   WallboardChange,
   WallboardQueue,

@@ -23,6 +23,8 @@ export function registerMonitorEvents(app: FastifyInstance, ctx: ApiContext): vo
     tracker: () => ctx.monitor.queues(ns),
     states: () => ctx.agentStates.states(ns),
     onAgentStates: (cb) => ctx.agentStates.onChange(cb),
+    registered: (endpoint) => ctx.monitor.registered?.(ns, endpoint) ?? false,
+    onRegistrations: (cb) => ctx.monitor.onRegistrations?.(cb),
     agents: ctx.caches.agents,
   });
   const open = new Set<() => void>();

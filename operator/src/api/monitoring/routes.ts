@@ -14,6 +14,10 @@ import { registerMonitorEvents } from './events-route.ts';
 /** What the API needs of the live queues (the leader's AsteriskConnections). */
 export interface MonitorAccess {
   queues(namespace: string): QueueTracker | undefined;
+  /** Whether an endpoint has a reachable contact (the leader's view of Asterisk's registrations). */
+  registered?(namespace: string, endpoint: string): boolean;
+  /** Agents whose registration may have changed ('all': every one of the namespace). */
+  onRegistrations?(cb: (namespace: string, agents: readonly string[] | 'all') => void): void;
 }
 
 export function registerMonitorRoutes(app: FastifyInstance, ctx: ApiContext): void {

@@ -19,7 +19,10 @@ function fakeClient() {
   let onEvent: (e: AmiEvent) => void = () => {};
   return {
     state: 'connected' as const,
-    list: async () => [{ event: 'QueueParams', queue: 'support', servicelevel: '20' }],
+    list: async (fields: { action: string }) =>
+      fields.action === 'QueueStatus'
+        ? [{ event: 'QueueParams', queue: 'support', servicelevel: '20', completed: '7' }]
+        : [],
     onEvent: (cb: (e: AmiEvent) => void) => {
       onEvent = cb;
     },
@@ -30,7 +33,11 @@ function fakeClient() {
 
 function fakeAgents(names: string[]): Informer<SipAgent> {
   const agent = (name: string) =>
-    ({ metadata: { name, namespace: NS }, spec: { displayName: `Agent ${name}` } }) as SipAgent;
+    ({
+      metadata: { name, namespace: NS },
+      spec: { displayName: `Agent ${name}` },
+      status: { sipUsername: `${name}-sip` },
+    }) as SipAgent;
   return {
     list: () => names.map(agent),
     get: (name: string) => (names.includes(name) ? agent(name) : undefined),
@@ -57,6 +64,8 @@ describe('the wallboard hub', () => {
     views.set('bob', view('bob'));
     const states = { synced: true, view: (a: string) => views.get(a) ?? view(a) };
     let notify: (ns: string, agents: readonly string[]) => void = () => {};
+    const registered = new Set(['ann-sip']);
+    let registrations: (ns: string, agents: readonly string[] | 'all') => void = () => {};
     const hub = new WallboardHub({
       namespace: NS,
       tracker: () => tracker,
@@ -64,19 +73,25 @@ describe('the wallboard hub', () => {
       onAgentStates: (cb) => {
         notify = cb;
       },
+      registered: (endpoint) => registered.has(endpoint),
+      onRegistrations: (cb) => {
+        registrations = cb;
+      },
       agents: fakeAgents(['ann', 'bob']),
       intervalMs: 40,
     });
     const changes: WallboardChange[] = [];
     const sub = hub.subscribe((c) => changes.push(c));
     assert.deepEqual(
-      sub.snapshot.agents.map((a) => [a.name, a.displayName, a.activity]),
+      sub.snapshot.agents.map((a) => [a.name, a.displayName, a.activity, a.registered]),
       [
-        ['ann', 'Agent ann', 'available'],
-        ['bob', 'Agent bob', 'available'],
+        ['ann', 'Agent ann', 'available', true],
+        ['bob', 'Agent bob', 'available', false],
       ],
     );
     assert.equal(sub.snapshot.queues[0]?.serviceLevelSeconds, 20);
+    assert.equal(sub.snapshot.queues[0]?.today.answered, 7, "app_queue's own count");
+    assert.deepEqual(sub.snapshot.calls, []);
     assert.deepEqual(sub.snapshot.live, { queues: true, agents: true });
 
     // a burst: 20 callers join, ann pauses, bob is told about but unchanged
@@ -98,11 +113,38 @@ describe('the wallboard hub', () => {
     assert.equal(changes[1]?.queues[0]?.waiting.length, 19);
     assert.equal(changes[1]?.queues[0]?.today.abandoned, 1);
     assert.deepEqual(changes[1]?.agents, []);
-
+    // a call: the caller's channel, then bob's, bridged; bob registers meanwhile
+    const channel = (uniqueid: string, name: string, num = '') => ({
+      uniqueid,
+      linkedid: 'k1',
+      channel: name,
+      calleridnum: num,
+      channelstatedesc: 'Up',
+    });
+    client.emit('Newchannel', channel('k1', 'PJSIP/trunk-00000001', '555'));
+    client.emit('Newchannel', channel('k2', 'PJSIP/bob-sip-00000002'));
+    client.emit('BridgeEnter', { uniqueid: 'k1', bridgeuniqueid: 'br' });
+    client.emit('BridgeEnter', { uniqueid: 'k2', bridgeuniqueid: 'br' });
+    registered.add('bob-sip');
+    registrations(NS, ['bob']);
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(changes.length, 3);
+    assert.deepEqual(
+      changes[2]?.calls.map((c) => [c.id, c.callerNumber, c.agent, c.state]),
+      [['k1', '555', 'bob', 'talking']],
+    );
+    assert.deepEqual(
+      changes[2]?.agents.map((a) => [a.name, a.registered]),
+      [['bob', true]],
+    );
+    client.emit('Hangup', { uniqueid: 'k2' });
+    client.emit('Hangup', { uniqueid: 'k1' });
+    await new Promise((r) => setTimeout(r, 80));
+    assert.deepEqual(changes[3]?.removedCalls, ['k1']);
     sub.unsubscribe();
     client.emit('QueueCallerJoin', { queue: 'support', uniqueid: 'late', position: '20' });
     await new Promise((r) => setTimeout(r, 60));
-    assert.equal(changes.length, 2, 'nobody listens: nothing sent');
+    assert.equal(changes.length, 4, 'nobody listens: nothing sent');
     tracker.close();
   });
 });

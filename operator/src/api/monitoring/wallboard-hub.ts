@@ -1,5 +1,5 @@
-// One namespace's wallboard feed on the leader: listens to the live queues,
-// the agent states and the SipAgents, builds a snapshot for each new stream
+// One namespace's wallboard feed on the leader: listens to the live queues
+// and calls, the agent states, the registrations and the SipAgents, builds a snapshot for each new stream
 // and broadcasts coalesced changes (coalescer.ts) to every open stream.
 // A row is broadcast only when it differs from the one last broadcast, so a
 // flood of events that change nothing visible costs nothing.
@@ -7,13 +7,17 @@ import type { AgentStates } from '../../agentstate/agent-states.ts';
 import type { SipAgent } from '../../crds/types.ts';
 import type { Informer } from '../../kube/informer.ts';
 import { Coalescer, type Dirty, realTimers, type Timers } from '../../monitoring/coalescer.ts';
+import { dayCounts } from '../../monitoring/day-counts.ts';
 import { onQueueChange, type QueueTracker } from '../../monitoring/queue-tracker.ts';
 import {
   ActivitySince,
   agentRow,
+  callRow,
   type Liveness,
+  MAX_WALLBOARD_CALLS,
   queueRow,
   type WallboardAgent,
+  type WallboardCall,
   type WallboardChange,
   type WallboardQueue,
   type WallboardSnapshot,
@@ -27,6 +31,10 @@ export interface HubSources {
   tracker(): QueueTracker | undefined;
   states(): AgentStates | undefined;
   onAgentStates(cb: (namespace: string, agents: readonly string[]) => void): void;
+  /** Whether the endpoint has a reachable contact (the registrations Asterisk reported). */
+  registered(endpoint: string): boolean;
+  /** Agents whose registration may have changed ('all': every one). */
+  onRegistrations(cb: (namespace: string, agents: readonly string[] | 'all') => void): void;
   readonly agents: Informer<SipAgent>;
   readonly intervalMs?: number;
   readonly now?: () => number;
@@ -42,6 +50,7 @@ export class WallboardHub {
   /** JSON of the rows last broadcast, to send only what differs. */
   #sentQueues = new Map<string, string>();
   #sentAgents = new Map<string, string>();
+  #sentCalls = new Map<string, string>();
   #sentLive = '';
 
   constructor(src: HubSources) {
@@ -52,8 +61,13 @@ export class WallboardHub {
       (d) => this.#flush(d),
       src.timers ?? realTimers,
     );
-    onQueueChange((tracker, queues) => {
-      if (tracker === src.tracker()) this.#mark('queue', queues);
+    onQueueChange((tracker, queues, calls) => {
+      if (tracker !== src.tracker()) return;
+      this.#mark('queue', queues);
+      this.#mark('call', calls);
+    });
+    src.onRegistrations((ns, agents) => {
+      if (ns === src.namespace) this.#mark('agent', agents === 'all' ? this.#agentNames() : agents);
     });
     src.onAgentStates((ns, agents) => {
       if (ns !== src.namespace) return;
@@ -92,26 +106,33 @@ export class WallboardHub {
 
   snapshot(): WallboardSnapshot {
     const now = this.#now();
-    const queues = this.#queueRows(now);
+    const queues = this.#queueRows();
     const agents = this.#agentNames().flatMap((n) => this.#agentRow(n, now) ?? []);
+    const calls = this.#callRows();
     const live = this.#live();
     // What a new stream got is what the others have been sent, or older: deltas stay correct.
-    if (this.#listeners.size <= 1) this.#remember({ queues, agents, live });
-    return { now, live, queues, agents };
+    if (this.#listeners.size <= 1) this.#remember({ queues, agents, calls, live });
+    return { now, live, queues, agents, calls };
   }
 
   #remember(
     sent:
-      | { queues: readonly WallboardQueue[]; agents: readonly WallboardAgent[]; live: Liveness }
+      | {
+          queues: readonly WallboardQueue[];
+          agents: readonly WallboardAgent[];
+          calls: readonly WallboardCall[];
+          live: Liveness;
+        }
       | undefined,
   ): void {
     this.#sentQueues = new Map(sent?.queues.map((q) => [q.name, JSON.stringify(q)]));
     this.#sentAgents = new Map(sent?.agents.map((a) => [a.name, JSON.stringify(a)]));
+    this.#sentCalls = new Map(sent?.calls.map((c) => [c.id, JSON.stringify(c)]));
     this.#sentLive = sent ? JSON.stringify(sent.live) : '';
   }
 
-  #mark(kind: 'queue' | 'agent', names: readonly string[]): void {
-    if (this.#listeners.size > 0) this.#coalescer.mark(kind, names);
+  #mark(kind: 'queue' | 'agent' | 'call', names: readonly string[]): void {
+    if (this.#listeners.size > 0 && names.length > 0) this.#coalescer.mark(kind, names);
   }
 
   #live(): Liveness {
@@ -121,10 +142,28 @@ export class WallboardHub {
     };
   }
 
-  #queueRows(now: number): WallboardQueue[] {
+  #queueRows(): WallboardQueue[] {
     const tracker = this.#src.tracker();
     if (!tracker) return [];
-    return tracker.model.queues().map((q) => queueRow(q, tracker.today.of(q.name, now)));
+    return tracker.model.queues().map((q) => queueRow(q, dayCounts(q.counts, tracker.countsSince)));
+  }
+
+  /** SipAgent by endpoint (its SIP username), for the calls' agents. */
+  #agentOf(): (endpoint: string) => string | undefined {
+    const byEndpoint = new Map<string, string>();
+    for (const a of this.#src.agents.list(this.#src.namespace))
+      if (a.status?.sipUsername) byEndpoint.set(a.status.sipUsername, a.metadata.name);
+    return (endpoint) => byEndpoint.get(endpoint);
+  }
+
+  #callRows(): WallboardCall[] {
+    const tracker = this.#src.tracker();
+    if (!tracker) return [];
+    const agentOf = this.#agentOf();
+    return tracker.calls
+      .calls()
+      .slice(0, MAX_WALLBOARD_CALLS)
+      .map((c) => callRow(c, agentOf));
   }
 
   #agentNames(): string[] {
@@ -139,7 +178,13 @@ export class WallboardHub {
     const agent = this.#src.agents.get(name, this.#src.namespace);
     if (!states || !agent || agent.metadata.deletionTimestamp) return undefined;
     const view = states.view(name);
-    return agentRow(view, agent.spec.displayName, this.#since.observe(view, now));
+    const endpoint = agent.status?.sipUsername;
+    return agentRow(
+      view,
+      agent.spec.displayName,
+      this.#since.observe(view, now),
+      endpoint !== undefined && this.#src.registered(endpoint),
+    );
   }
 
   /** Broadcasts what changed; answers whether anything was sent. */
@@ -149,7 +194,7 @@ export class WallboardHub {
     const queues: WallboardQueue[] = [];
     const removedQueues: string[] = [];
     if (dirty.queues.size) {
-      const rows = new Map(this.#queueRows(now).map((q) => [q.name, q]));
+      const rows = new Map(this.#queueRows().map((q) => [q.name, q]));
       for (const name of dirty.queues) {
         const row = rows.get(name);
         if (!row) {
@@ -176,13 +221,47 @@ export class WallboardHub {
       this.#sentAgents.set(name, json);
       agents.push(row);
     }
+    const calls: WallboardCall[] = [];
+    const removedCalls: string[] = [];
+    const tracker = this.#src.tracker();
+    if (dirty.calls.size && tracker) {
+      const agentOf = this.#agentOf();
+      for (const id of dirty.calls) {
+        const call = tracker.calls.call(id);
+        if (!call) {
+          if (this.#sentCalls.delete(id)) removedCalls.push(id);
+          continue;
+        }
+        const row = callRow(call, agentOf);
+        const json = JSON.stringify(row);
+        if (this.#sentCalls.get(id) === json) continue;
+        if (!this.#sentCalls.has(id) && this.#sentCalls.size >= MAX_WALLBOARD_CALLS) continue;
+        this.#sentCalls.set(id, json);
+        calls.push(row);
+      }
+    }
     const live = this.#live();
     const liveJson = JSON.stringify(live);
     const liveChanged = liveJson !== this.#sentLive;
     this.#sentLive = liveJson;
-    const rows = queues.length + removedQueues.length + agents.length + removedAgents.length;
+    const rows =
+      queues.length +
+      removedQueues.length +
+      agents.length +
+      removedAgents.length +
+      calls.length +
+      removedCalls.length;
     if (!liveChanged && rows === 0) return false;
-    const change: WallboardChange = { now, live, queues, removedQueues, agents, removedAgents };
+    const change: WallboardChange = {
+      now,
+      live,
+      queues,
+      removedQueues,
+      agents,
+      removedAgents,
+      calls,
+      removedCalls,
+    };
     for (const l of [...this.#listeners]) l(change);
     return true;
   }
