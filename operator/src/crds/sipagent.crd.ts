@@ -92,6 +92,11 @@ const spec: JSONSchemaProps = {
       description:
         "The agent may supervise from its softphone: *51<extension> listens to that agent's call, *52 whispers to the agent (the caller does not hear), *53 joins the call. Asterisk refuses everyone else; every use is recorded as an Event on this SipAgent. Its endpoint offers opus last: Asterisk must decode a supervisor's voice to whisper or barge and has no opus decoder.",
     },
+    recording: {
+      type: 'boolean',
+      description:
+        "Overrides the queue's call recording for calls this agent answers from a queue: true records them (in the queue's format, else wav), false never does. Omitted: the queue decides.",
+    },
     maxContacts: {
       type: 'integer',
       description:

@@ -39,6 +39,8 @@ export interface SipAgentSpec {
   skills?: Record<string, number>;
   /** May listen in on, whisper to and barge into agents' calls (*51/*52/*53 + extension). */
   supervisor?: boolean;
+  /** Overrides the queues' recording for calls this agent answers (omitted: the queue decides). */
+  recording?: boolean;
 }
 
 export interface SipAgentStatus {
@@ -200,6 +202,17 @@ export interface CallQueueSpec {
   announcements?: { position: boolean; holdTime: boolean; frequencySeconds: number };
   overflow?: QueueOverflow;
   members?: { selector?: LabelSelector; skills?: string[] };
+  /** Absent in objects read before the field existed. */
+  recording?: QueueRecording;
+}
+
+export type RecordingFormat = 'wav' | 'wav49' | 'gsm' | 'ulaw' | 'alaw';
+
+/** CallQueue spec.recording (defaults applied). */
+export interface QueueRecording {
+  enabled: boolean;
+  format: RecordingFormat;
+  retentionDays: number;
 }
 
 export interface CallQueueStatus {

@@ -30,6 +30,7 @@ export function renderAgents(
       queues: agent.spec.queues ?? [spec.hotline.queue],
       maxContacts: agent.spec.maxContacts,
       ...(agent.spec.supervisor ? { supervisor: true } : {}),
+      ...(agent.spec.recording !== undefined ? { recording: agent.spec.recording } : {}),
     });
   }
   return out;

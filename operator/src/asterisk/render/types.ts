@@ -22,6 +22,8 @@ export interface RenderAgent {
   dialOut?: boolean;
   /** SipAgent spec.supervisor: may listen in, whisper and barge (dialplan.ts SUPERVISE_CODES). */
   supervisor?: boolean;
+  /** SipAgent spec.recording: overrides the queues' recording for calls it answers (recording.ts). */
+  recording?: boolean;
 }
 
 /** A CallQueue's settings as rendered (the spec after defaulting, without what resolution decides). */
