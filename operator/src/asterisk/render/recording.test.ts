@@ -7,6 +7,9 @@ import { agent, callQueue, find, load, priorities, render } from './fixtures.ts'
 import { optionValues } from './parse.ts';
 import { AGENT_RECORDING_VARIABLE, queueRecordingStep, RECORD_SUBROUTINE } from './recording.ts';
 
+// Asterisk variables, built without `${` inside JS strings.
+const v = (name: string) => `$${'{'}${name}}`;
+
 describe('call recording', () => {
   it("sets the queue's format and retention on the caller before Queue(), and nothing when it does not record", () => {
     const sales = callQueue('sales', {
@@ -35,13 +38,14 @@ describe('call recording', () => {
     const naming = steps.find((s) => s.startsWith('Set(SWITCHBOARD_RECORDING_FILE='));
     assert.equal(
       naming,
-      'Set(SWITCHBOARD_RECORDING_FILE=${FILTER(A-Za-z0-9._-,${CHANNEL(linkedid)}-${UNIQUEID})}.${CUT(how,:,1)})',
+      `Set(SWITCHBOARD_RECORDING_FILE=${v(`FILTER(A-Za-z0-9._-,${v('CHANNEL(linkedid)')}-${v('UNIQUEID')})`)}.${v('CUT(how,:,1)')})`,
     );
-    assert.ok(steps.includes('MixMonitor(${SWITCHBOARD_RECORDING_FILE},b)'));
-    assert.ok(steps.includes('Set(CDR(recording)=${SWITCHBOARD_RECORDING_FILE})'));
-    assert.ok(steps.includes('Set(CDR(recording_retention_days)=${CUT(how,:,2)})'));
+    const file = v('SWITCHBOARD_RECORDING_FILE');
+    assert.ok(steps.includes(`MixMonitor(${file},b)`));
+    assert.ok(steps.includes(`Set(CDR(recording)=${file})`));
+    assert.ok(steps.includes(`Set(CDR(recording_retention_days)=${v('CUT(how,:,2)')})`));
     // the agent's "no" is checked first: nothing after it runs
-    assert.equal(steps[0], `GotoIf($["\${${AGENT_RECORDING_VARIABLE}}" = "no"]?done)`);
+    assert.equal(steps[0], `GotoIf($["${v(AGENT_RECORDING_VARIABLE)}" = "no"]?done)`);
     assert.equal(steps.at(-1), 'Return()');
   });
 
