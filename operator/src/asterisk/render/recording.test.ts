@@ -38,7 +38,7 @@ describe('call recording', () => {
     const naming = steps.find((s) => s.startsWith('Set(SWITCHBOARD_RECORDING_FILE='));
     assert.equal(
       naming,
-      `Set(SWITCHBOARD_RECORDING_FILE=${v(`FILTER(A-Za-z0-9._-,${v('CHANNEL(linkedid)')}-${v('UNIQUEID')})`)}.${v('CUT(how,:,1)')})`,
+      `Set(SWITCHBOARD_RECORDING_FILE=${v(`FILTER(-.0-9A-Z_a-z,${v('CHANNEL(linkedid)')}-${v('UNIQUEID')})`)}.${v('CUT(how,:,1)')})`,
     );
     const file = v('SWITCHBOARD_RECORDING_FILE');
     assert.ok(steps.includes(`MixMonitor(${file},b)`));

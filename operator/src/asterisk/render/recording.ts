@@ -8,7 +8,8 @@
 // Asterisk's monitor directory (<astspooldir>/monitor, the recordings
 // volume). The file is named from the call, never from anything a caller or
 // agent sends: <linkedid>-<the agent leg's uniqueid>.<extension>, filtered to
-// letters, digits, ".", "_" and "-"; the CDR row gets the name in its
+// letters, digits, ".", "_" and "-" (FILTER's list starts with "-": anywhere
+// else a "-" reads as a range); the CDR row gets the name in its
 // `recording` column and the retention in `recording_retention_days`
 // (cdr_pgsql fills columns by name). Pure.
 import type { QueueRecording, RecordingFormat } from '../../crds/types.ts';
@@ -66,7 +67,7 @@ export function recordSubroutine(): string[] {
     ` same => n,GotoIf($["${agent}" != "yes" | "${v('how')}" != ""]?decided)`,
     ` same => n,Set(LOCAL(how)=${fallback})`,
     ` same => n(decided),GotoIf($["${v('how')}" = ""]?done)`,
-    ` same => n,Set(SWITCHBOARD_RECORDING_FILE=${v(`FILTER(A-Za-z0-9._-,${v('CHANNEL(linkedid)')}-${v('UNIQUEID')})`)}.${v('CUT(how,:,1)')})`,
+    ` same => n,Set(SWITCHBOARD_RECORDING_FILE=${v(`FILTER(-.0-9A-Z_a-z,${v('CHANNEL(linkedid)')}-${v('UNIQUEID')})`)}.${v('CUT(how,:,1)')})`,
     ` same => n,MixMonitor(${file},b)`,
     ` same => n,Set(CDR(recording)=${file})`,
     ` same => n,Set(CDR(recording_retention_days)=${v('CUT(how,:,2)')})`,
