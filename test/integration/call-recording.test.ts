@@ -428,6 +428,18 @@ describe('call recording with real calls on a real Asterisk 22', () => {
     const bytes = readFileSync(join(pbx.asterisk.recordingsDir, id)).length;
     figures['disk per hour, wav (measured)'] =
       `${(((bytes / seconds) * 3600) / 1e6).toFixed(1)} MB (${(bytes / seconds).toFixed(0)} B/s)`;
+    // The raw formats are fixed-rate: the same recording encoded by sox gives their size.
+    for (const [format, type] of [
+      ['gsm', 'gsm'],
+      ['ulaw', 'ul'],
+      ['alaw', 'al'],
+    ] as const) {
+      const out = join(pbx.asterisk.recordingsDir, `..`, `figure.${format}`);
+      execFileSync('sox', [join(pbx.asterisk.recordingsDir, id), '-t', type, out]);
+      const size = readFileSync(out).length;
+      figures[`disk per hour, ${format} (this recording encoded by sox)`] =
+        `${(((size / seconds) * 3600) / 1e6).toFixed(2)} MB (${(size / seconds).toFixed(0)} B/s)`;
+    }
     recorded.wav = { id, linkedid, talkSeconds };
   });
 
