@@ -100,7 +100,11 @@ export function registerRecordingRoutes(
       );
     const download = (request.query as { download?: string }).download;
     const action = download === '1' || download === 'true' ? 'download' : 'play';
-    if (action === 'download' || startsPlayback(request.headers.range)) {
+    // HEAD (fastify answers it from this route) sends no audio: nothing to record.
+    if (
+      request.method === 'GET' &&
+      (action === 'download' || startsPlayback(request.headers.range))
+    ) {
       const principal = request.apiToken
         ? `token:${request.apiToken.name}`
         : (request.principal?.sub ?? 'unknown');
