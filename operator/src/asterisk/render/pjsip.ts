@@ -151,7 +151,7 @@ function endpointLines(a: AcceptedAgent): Line[] {
     ['aors', id],
     ['callerid', callerId(a.label, a.extension)],
     // Recorded and whispered-to calls must be decodable: Asterisk has no opus decoder.
-    ['allow', (a.supervisor || a.recording ? supervisorCodecs(a.codecs) : a.codecs).join(',')],
+    ['allow', (a.supervisor || a.recorded ? supervisorCodecs(a.codecs) : a.codecs).join(',')],
   ];
   // Part of the revision: the agent is Provisioned only once Asterisk has its permission.
   if (a.dialOut) lines.push(DIALOUT_LINE);

@@ -49,6 +49,30 @@ describe('call recording', () => {
     assert.equal(steps.at(-1), 'Return()');
   });
 
+  it('offers G.711 before opus to every agent who may answer a recorded call, and only to them', () => {
+    const sales = callQueue('sales', {
+      numbers: ['118'],
+      spec: { recording: { enabled: true } },
+      members: [
+        { agent: 'agent-1', penalty: 0 },
+        { agent: 'agent-2', penalty: 0 },
+      ],
+    });
+    const pjsip = load(
+      render(
+        [agent(1), agent(2, { recording: false }), agent(3), agent(4, { queues: ['sales'] })],
+        { queues: [sales] },
+      ),
+      'pjsip.conf',
+    );
+    const allow = (i: number) =>
+      optionValues(find(pjsip, `agent_${i}_1700000000`, 'endpoint'), 'allow');
+    assert.deepEqual(allow(1), ['ulaw,alaw,opus'], 'selected by the recording queue');
+    assert.deepEqual(allow(2), ['opus,ulaw,alaw'], 'never recorded');
+    assert.deepEqual(allow(3), ['opus,ulaw,alaw'], 'not in a recording queue');
+    assert.deepEqual(allow(4), ['ulaw,alaw,opus'], 'in it by spec.queues');
+  });
+
   it("puts an agent's override on its endpoint, with a decodable codec first", () => {
     const pjsip = load(
       render([agent(1, { recording: true }), agent(2, { recording: false }), agent(3)]),

@@ -13,6 +13,9 @@
 // `recording` column and the retention in `recording_retention_days`
 // (cdr_pgsql fills columns by name). Pure.
 import type { QueueRecording, RecordingFormat } from '../../crds/types.ts';
+import type { AcceptedAgent } from './agents.ts';
+import { memberships } from './queues.ts';
+import type { RenderQueue } from './types.ts';
 
 export const RECORD_SUBROUTINE = 'switchboard-record';
 /**
@@ -75,4 +78,25 @@ export function recordSubroutine(): string[] {
     ' same => n(done),Return()',
     '',
   ];
+}
+
+/**
+ * Names of the agents who may answer a recorded call: spec.recording true,
+ * or a member (by spec.queues or a CallQueue's selection) of a queue that
+ * records, unless spec.recording is false. Their endpoints put opus last:
+ * this Asterisk has no opus decoder, and MixMonitor records decoded audio.
+ */
+export function recordedAgents(
+  agents: readonly AcceptedAgent[],
+  queues: readonly RenderQueue[],
+): Set<string> {
+  const recording = new Set(queues.filter((q) => q.settings.recording?.enabled).map((q) => q.name));
+  const member = memberships(agents, queues);
+  const out = new Set<string>();
+  for (const a of agents) {
+    if (a.recording === false) continue;
+    if (a.recording === true || (member.get(a.name) ?? []).some((m) => recording.has(m.queue)))
+      out.add(a.name);
+  }
+  return out;
 }

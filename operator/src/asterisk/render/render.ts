@@ -10,6 +10,7 @@ import { objectHash, withMarker } from './marker.ts';
 import { dialplanOutbound, OUTBOUND_CONTEXT, outboundProblems, outboundTrunk } from './outbound.ts';
 import { pjsipAuth, pjsipEndpoints, pjsipMain } from './pjsip.ts';
 import { queueNames, queuesMain } from './queues.ts';
+import { recordedAgents } from './recording.ts';
 import { queueRoutes } from './routes.ts';
 import { rtpBody } from './rtp.ts';
 import { SHARDS, shardOf } from './shards.ts';
@@ -92,7 +93,11 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
   // All '' unless spec.publicAccess is enabled (guests.ts).
   const guests = renderGuests(config, routes, input.guestPassword);
   const guestShard = shardOf(GUEST_ENDPOINT);
-  const { accepted } = checkAgents(input.agents, config, queues);
+  const checked = checkAgents(input.agents, config, queues).accepted;
+  const recorded = recordedAgents(checked, queues);
+  const accepted = recorded.size
+    ? checked.map((a) => (recorded.has(a.name) ? { ...a, recorded: true } : a))
+    : checked;
   const shards: AcceptedAgent[][] = SHARDS.map(() => []);
   for (const a of accepted) shards[shardOf(a.sipUsername)]?.push(a);
   // A trunk's password goes into the Secret shard of its id, beside the agents' ones.
