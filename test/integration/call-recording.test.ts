@@ -21,6 +21,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import type { CallQueue } from '../../operator/src/crds/types.ts';
 import { historyEnv, writeHistoryConfig } from '../../scripts/lib/asterisk-history.ts';
 import type { DatabaseAccess } from '../../scripts/lib/postgres-process.ts';
+import { inboundAudio } from '../browser/support/audio-stats.ts';
 import { launchChromium } from '../browser/support/chromium.ts';
 import { PhoneDriver } from '../browser/support/phone-driver.ts';
 import {
@@ -61,7 +62,10 @@ const bob: Agent = {
   password: '',
   phone: undefined as never,
 };
-const AGENTS = [ann, bob];
+/** Calls the queue from its own browser (opus first, like any agent), with a 700 Hz microphone. */
+const cid: Agent = { name: 'cid', username: '', password: '', phone: undefined as never };
+const CID_TONE_HZ = 700;
+const AGENTS = [ann, bob, cid];
 const QUEUES: Record<string, Partial<CallQueue['spec']>> = {
   rec: {
     numbers: ['131'],
@@ -98,6 +102,7 @@ let pbx: RealAsterisk;
 let operator: OperatorProcess;
 let server: PhonePageServer;
 let browser: Browser;
+let callerBrowser: Browser;
 let callers: QueueCallers;
 let admin: ApiSession;
 let base = '';
@@ -265,27 +270,26 @@ before(async () => {
   postgres = await startTestPostgres();
   db = await postgres.historyDatabase('history');
   const toneDir = mkdtempSync(join(tmpdir(), 'switchboard-tone-'));
-  const tone = join(toneDir, `tone-${AGENT_TONE_HZ}.wav`);
-  execFileSync('sox', [
-    '-n',
-    '-r',
-    '48000',
-    '-c',
-    '1',
-    '-b',
-    '16',
-    tone,
-    'synth',
-    '60',
-    'sine',
-    String(AGENT_TONE_HZ),
-    'vol',
-    '0.5',
-  ]);
-  [pbx, server, browser] = await Promise.all([
+  const toneFile = (hz: number) => {
+    const file = join(toneDir, `tone-${hz}.wav`);
+    execFileSync(
+      'sox',
+      ['-n', '-r', '48000', '-c', '1', '-b', '16', file].concat([
+        'synth',
+        '60',
+        'sine',
+        String(hz),
+        'vol',
+        '0.5',
+      ]),
+    );
+    return file;
+  };
+  [pbx, server, browser, callerBrowser] = await Promise.all([
     startRealAsterisk(cluster, r, { env: historyEnv(db) }),
     startPhonePageServer(),
-    launchChromium({ args: [`--use-file-for-fake-audio-capture=${tone}`] }),
+    launchChromium({ args: [`--use-file-for-fake-audio-capture=${toneFile(AGENT_TONE_HZ)}`] }),
+    launchChromium({ args: [`--use-file-for-fake-audio-capture=${toneFile(CID_TONE_HZ)}`] }),
   ]);
   writeHistoryConfig(pbx.asterisk, db);
   const callerUser = addQueueCallers(pbx.asterisk);
@@ -321,11 +325,11 @@ before(async () => {
         apiVersion: 'switchboard.dev/v1alpha1',
         kind: 'SipAgent',
         metadata: { name: a.name, labels: { desk: a.name } },
+        // the default codecs (opus first): the operator puts G.711 first for
+        // agents who may answer a recorded call (ann), cid keeps opus first
         spec: {
           displayName: `${a.name} Agent`,
           queues: [],
-          // µ-law first, as a recorded agent's endpoint offers anyway (no opus decoder)
-          codecs: ['ulaw', 'alaw', 'opus'],
           ...(a.recording === undefined ? {} : { recording: a.recording }),
         },
       },
@@ -353,7 +357,7 @@ before(async () => {
   ({ session: admin } = await signInAdmin(r, base));
   const config = { wsUrl: pbx.asterisk.wsUrl, iceServers: [], iceGatheringTimeoutMs: 1000 };
   for (const a of AGENTS) {
-    const context = await browser.newContext();
+    const context = await (a === cid ? callerBrowser : browser).newContext();
     contexts.push(context);
     a.phone = new PhoneDriver(await context.newPage());
     await mountPhone(a.phone.page, server, 'sb-softphone', config);
@@ -381,6 +385,7 @@ after(async () => {
   console.log(`figures (call recording, real calls): ${JSON.stringify(figures, null, 1)}`);
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
+  await callerBrowser?.close();
   await server?.close();
   await callers?.stop();
   await operator?.stop();
@@ -458,6 +463,55 @@ describe('call recording with real calls on a real Asterisk 22', () => {
     figures['disk per hour, wav49 (measured)'] =
       `${(((bytes / seconds) * 3600) / 1e6).toFixed(2)} MB (${(bytes / seconds).toFixed(0)} B/s)`;
     recorded.wav49 = { id, linkedid, talkSeconds };
+  });
+
+  it('records a browser caller (opus first in its SipAgent): answered in G.711, both parties are in the file', async () => {
+    const mark = callers.events().length - 1;
+    await cid.phone.locator('#dial').fill('131');
+    await cid.phone.locator('button.call').click();
+    await ann.phone.waitForCall("call?.phase === 'ringing'", 15_000);
+    await ann.phone.locator('button.answer').click();
+    const connect = await callers.waitFor(
+      'AgentConnect',
+      (f) => field(f, 'queue') === 'rec',
+      'AgentConnect in rec',
+      15_000,
+      mark,
+    );
+    await ann.phone.waitForCall("call?.phase === 'active'");
+    await cid.phone.waitForCall("call?.phase === 'active'");
+    await new Promise((resolve) => setTimeout(resolve, CALL_SECONDS * 1000));
+    const codecs = {
+      caller: (await inboundAudio(cid.phone)).codec,
+      agent: (await inboundAudio(ann.phone)).codec,
+    };
+    await ann.phone.locator('button.hangup').click();
+    await callers.waitFor(
+      'AgentComplete',
+      (f) => field(f, 'queue') === 'rec',
+      'AgentComplete in rec',
+      10_000,
+      connect.seq,
+    );
+    await cid.phone.waitForCall('call === undefined');
+    figures['browser caller → recorded queue: codecs (caller leg, agent leg)'] =
+      JSON.stringify(codecs);
+    // opus would pass through undecoded and be recorded as silence (measured: 0.000 and 0.000)
+    assert.match(codecs.caller ?? '', /PCM[UA]/);
+    assert.match(codecs.agent ?? '', /PCM[UA]/);
+    const linkedid = field(connect.f, 'linkedid');
+    const rows = await cdrRows(linkedid);
+    const id = rows.find((row) => row.recording !== null)?.recording ?? '';
+    assert.deepEqual(filesOf(linkedid), [id], JSON.stringify(rows));
+    const { rate, samples } = pcm(join(pbx.asterisk.recordingsDir, id));
+    const caller = energyShare(samples, rate, CID_TONE_HZ);
+    const agent = energyShare(samples, rate, AGENT_TONE_HZ);
+    const off = energyShare(samples, rate, 2500);
+    figures['browser caller: energy share at 700 Hz (caller), 400 Hz (agent), 2500 Hz'] =
+      `${caller.toFixed(3)}, ${agent.toFixed(3)}, ${off.toFixed(4)}`;
+    assert.ok(caller > 0.01, `the caller's tone is in the recording (${caller})`);
+    assert.ok(agent > 0.01, `the agent's tone is in the recording (${agent})`);
+    assert.ok(off < 0.001, `no tone at 2500 Hz (${off})`);
   });
 
   it('records nothing for a queue without recording, or for an agent whose spec.recording is false', async () => {

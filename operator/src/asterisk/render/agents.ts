@@ -16,8 +16,8 @@ export interface AcceptedAgent extends RenderAgent {
   /** The display name made safe for config values (caller ID, queue member name). */
   readonly label: string;
   /**
-   * The agent may answer a recorded call (recording.ts recordedAgents): its
-   * endpoint offers G.711 before opus, which Asterisk cannot decode to record.
+   * Calls may be recorded (recording.ts recordingInUse): the endpoint offers
+   * G.711 before opus, which Asterisk cannot decode to record.
    */
   readonly recorded?: boolean;
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AGENT_CONTEXT } from './dialplan.ts';
 import { agent, callQueue, find, load, priorities, render } from './fixtures.ts';
+import { pjsipGuest } from './guests.ts';
 import { optionValues } from './parse.ts';
 import { AGENT_RECORDING_VARIABLE, queueRecordingStep, RECORD_SUBROUTINE } from './recording.ts';
 
@@ -49,28 +50,22 @@ describe('call recording', () => {
     assert.equal(steps.at(-1), 'Return()');
   });
 
-  it('offers G.711 before opus to every agent who may answer a recorded call, and only to them', () => {
-    const sales = callQueue('sales', {
-      numbers: ['118'],
-      spec: { recording: { enabled: true } },
-      members: [
-        { agent: 'agent-1', penalty: 0 },
-        { agent: 'agent-2', penalty: 0 },
-      ],
-    });
-    const pjsip = load(
-      render(
-        [agent(1), agent(2, { recording: false }), agent(3), agent(4, { queues: ['sales'] })],
-        { queues: [sales] },
-      ),
-      'pjsip.conf',
-    );
-    const allow = (i: number) =>
+  it('offers G.711 before opus on every browser endpoint once any call may be recorded', () => {
+    const allow = (pjsip: ReturnType<typeof load>, i: number) =>
       optionValues(find(pjsip, `agent_${i}_1700000000`, 'endpoint'), 'allow');
-    assert.deepEqual(allow(1), ['ulaw,alaw,opus'], 'selected by the recording queue');
-    assert.deepEqual(allow(2), ['opus,ulaw,alaw'], 'never recorded');
-    assert.deepEqual(allow(3), ['opus,ulaw,alaw'], 'not in a recording queue');
-    assert.deepEqual(allow(4), ['ulaw,alaw,opus'], 'in it by spec.queues');
+    const agents = [agent(1), agent(2, { recording: false })];
+    const plain = load(render(agents, { queues: [callQueue('sales')] }), 'pjsip.conf');
+    assert.deepEqual(allow(plain, 1), ['opus,ulaw,alaw'], 'nothing records: opus first');
+    const sales = callQueue('sales', { spec: { recording: { enabled: true } } });
+    const recorded = load(render(agents, { queues: [sales] }), 'pjsip.conf');
+    // agent-2 is never recorded, but may call a recorded queue: the caller's leg decides the codec
+    assert.deepEqual(allow(recorded, 1), ['ulaw,alaw,opus']);
+    assert.deepEqual(allow(recorded, 2), ['ulaw,alaw,opus']);
+    const byAgent = load(render([agent(1), agent(3, { recording: true })]), 'pjsip.conf');
+    assert.deepEqual(allow(byAgent, 1), ['ulaw,alaw,opus'], "an agent's recording counts too");
+    // the public page's callers too
+    assert.match(pjsipGuest(true), /^allow = ulaw,alaw,opus$/m);
+    assert.match(pjsipGuest(), /^allow = opus,ulaw,alaw$/m);
   });
 
   it("puts an agent's override on its endpoint, with a decodable codec first", () => {

@@ -13,8 +13,6 @@
 // `recording` column and the retention in `recording_retention_days`
 // (cdr_pgsql fills columns by name). Pure.
 import type { QueueRecording, RecordingFormat } from '../../crds/types.ts';
-import type { AcceptedAgent } from './agents.ts';
-import { memberships } from './queues.ts';
 import type { RenderQueue } from './types.ts';
 
 export const RECORD_SUBROUTINE = 'switchboard-record';
@@ -81,22 +79,19 @@ export function recordSubroutine(): string[] {
 }
 
 /**
- * Names of the agents who may answer a recorded call: spec.recording true,
- * or a member (by spec.queues or a CallQueue's selection) of a queue that
- * records, unless spec.recording is false. Their endpoints put opus last:
- * this Asterisk has no opus decoder, and MixMonitor records decoded audio.
+ * Whether any call may be recorded: a queue records, or an agent does.
+ * Then every browser endpoint (agents, guests) offers G.711 before opus:
+ * MixMonitor records decoded audio, this Asterisk has no opus decoder, and
+ * the codec of a call is settled when Asterisk answers the caller, before
+ * anyone knows who will answer. Two browsers on opus would be recorded as
+ * silence (measured: test/integration/call-recording.test.ts).
  */
-export function recordedAgents(
-  agents: readonly AcceptedAgent[],
+export function recordingInUse(
+  agents: readonly { recording?: boolean }[],
   queues: readonly RenderQueue[],
-): Set<string> {
-  const recording = new Set(queues.filter((q) => q.settings.recording?.enabled).map((q) => q.name));
-  const member = memberships(agents, queues);
-  const out = new Set<string>();
-  for (const a of agents) {
-    if (a.recording === false) continue;
-    if (a.recording === true || (member.get(a.name) ?? []).some((m) => recording.has(m.queue)))
-      out.add(a.name);
-  }
-  return out;
+): boolean {
+  return (
+    queues.some((q) => q.settings.recording?.enabled === true) ||
+    agents.some((a) => a.recording === true)
+  );
 }
