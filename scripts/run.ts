@@ -252,6 +252,7 @@ ${
 Asterisk 22    AMI 127.0.0.1:${asterisk.amiPort}, ${asterisk.wsUrl}, log ${asterisk.logDir}/messages.log
                CLI: ${asterisk.prefix}/sbin/asterisk -C ${asterisk.etcDir}/asterisk.conf -r
 PostgreSQL     call history (tables cdr, cel): ${history?.psql}
+Recordings     ${asterisk.recordingsDir} (CallQueue spec.recording; GET /recordings as admin)
 
 A first call, in two browser tabs (or two browser profiles: one session each):
   1. Open http://localhost:${port}/ and sign in as "admin" with the password above.

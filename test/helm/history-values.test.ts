@@ -240,6 +240,38 @@ describe('history.database: an existing database with TLS', async () => {
   });
 });
 
+describe('helm lint with history', () => {
+  it('passes --strict with the quick start and recordings, and with an existing database over TLS', async () => {
+    for (const values of [
+      { 'history.postgresql.enabled': true, 'recordings.enabled': true },
+      {
+        'history.database.host': 'db',
+        'history.database.existingSecret': 'db-pw',
+        'history.database.sslMode': 'verify-full',
+        'history.database.caCert.configMapName': 'db-ca',
+        'recordings.enabled': true,
+        'recordings.persistence.existingClaim': 'calls',
+      },
+    ]) {
+      const result = await helm(['lint', '--strict', chartPath, ...valueFlags(values)]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+    }
+  });
+
+  it('uses an existing recordings claim instead of creating one', async () => {
+    const objects = await render({
+      'history.postgresql.enabled': true,
+      'recordings.enabled': true,
+      'recordings.persistence.existingClaim': 'calls',
+    });
+    assert.ok(!objects.some((o) => o.kind === 'PersistentVolumeClaim'));
+    const claim = deployment(objects, 'sb-switchboard-asterisk').volumes.find(
+      (v: { name: string }) => v.name === 'recordings',
+    ).persistentVolumeClaim.claimName;
+    assert.equal(claim, 'calls');
+  });
+});
+
 describe('history values it refuses', () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
     [
