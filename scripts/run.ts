@@ -15,7 +15,11 @@ import { freePort } from '../test/cluster/ports.ts';
 import { repoRoot } from '../test/cluster/tools.ts';
 import { historyEnv, writeHistoryConfig } from './lib/asterisk-history.ts';
 import { type AsteriskProcess, createAsterisk } from './lib/asterisk-process.ts';
-import { type HistoryDatabase, startHistoryDatabase } from './lib/history-database.ts';
+import {
+  type HistoryDatabase,
+  operatorHistoryEnv,
+  startHistoryDatabase,
+} from './lib/history-database.ts';
 import { projectionComplete, startProjector } from './lib/projector.ts';
 
 const { values } = parseArgs({
@@ -173,6 +177,8 @@ try {
       HTTP_HOST: '127.0.0.1',
       // The web UI and HR API serve the sample call center.
       API_NAMESPACE: namespace,
+      // Call history and recordings: the local PostgreSQL and Asterisk's monitor folder.
+      ...(history && asterisk ? operatorHistoryEnv(history, asterisk.recordingsDir) : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -246,6 +252,7 @@ ${
 Asterisk 22    AMI 127.0.0.1:${asterisk.amiPort}, ${asterisk.wsUrl}, log ${asterisk.logDir}/messages.log
                CLI: ${asterisk.prefix}/sbin/asterisk -C ${asterisk.etcDir}/asterisk.conf -r
 PostgreSQL     call history (tables cdr, cel): ${history?.psql}
+Recordings     ${asterisk.recordingsDir} (CallQueue spec.recording; GET /recordings as admin)
 
 A first call, in two browser tabs (or two browser profiles: one session each):
   1. Open http://localhost:${port}/ and sign in as "admin" with the password above.

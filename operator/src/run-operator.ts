@@ -13,6 +13,9 @@ import { createLogger } from './log.ts';
 import { registry } from './metrics.ts';
 import { ReplicaMonitor } from './monitoring/replica-monitor.ts';
 import { createControllers } from './operator.ts';
+import { RecordingCatalog } from './recordings/catalog.ts';
+import { RecordingRetention } from './recordings/retention.ts';
+import { loadRecordingSettings } from './recordings/settings.ts';
 
 const logger = createLogger();
 const config = (() => {
@@ -36,6 +39,28 @@ const history = (() => {
   }
 })();
 void history?.start();
+// Recordings need both the directory and the call records that name the files.
+const recordings = (() => {
+  try {
+    const settings = loadRecordingSettings();
+    if (!settings) return undefined;
+    if (!history) {
+      logger.warn(
+        { dir: settings.dir },
+        'RECORDINGS_DIR is set but the history database is not: recordings are off',
+      );
+      return undefined;
+    }
+    const catalog = new RecordingCatalog(history, settings.dir);
+    return {
+      catalog,
+      retention: new RecordingRetention(catalog, logger, settings.retentionIntervalMs),
+    };
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message }, 'invalid recording settings');
+    process.exit(1);
+  }
+})();
 const kc = new PooledKubeConfig();
 kc.loadFromDefault();
 
@@ -86,6 +111,7 @@ const api = await createApiServer({
     leaderEndpoint: () => leader.endpoint(),
   },
   history,
+  recordings: recordings?.catalog,
 });
 await api.app.listen({ port: config.httpPort, host: config.httpHost });
 const address = api.app.server.address();
@@ -108,6 +134,7 @@ const elector = new LeaderElector({
     void replica?.stop();
     controllers.start();
     void history?.becomeLeader();
+    recordings?.retention.start();
   },
   onStoppedLeading: () => {
     // Another replica may already be writing: stop at once and let the
@@ -133,6 +160,7 @@ const shutdown = async (signal: string) => {
   await controllers.stop();
   await elector.stop(); // releases the Lease: another replica takes over at once
   await Promise.all(Object.values(caches).map((c) => c.stop()));
+  recordings?.retention.stop();
   await api.close();
   await history?.close();
   await kc.close();

@@ -188,6 +188,49 @@ function webrtcConfigSchema(): Schema {
   });
 }
 
+/** history.*: the database (existing, or the quick-start StatefulSet). */
+function historySchema(): Schema {
+  const name = (what: string) => str(what, { pattern: '^[A-Za-z0-9._-]{1,63}$' });
+  return obj('Call history in PostgreSQL.', {
+    database: obj('An existing PostgreSQL.', {
+      host: str('Host name; empty: no history unless postgresql.enabled.', {
+        // Asterisk pastes it into a libpq connection string unquoted (history/asterisk-config.ts).
+        pattern: '^[A-Za-z0-9._-]{0,253}$',
+      }),
+      port: int('Port.', 1, 65535),
+      name: name('Database name.'),
+      user: name('Role name.'),
+      existingSecret: str('Secret holding the password.', { pattern: emptyOr(OBJECT_NAME) }),
+      passwordKey: str('Key of the password in it.', { pattern: '^[-._a-zA-Z0-9]+$' }),
+      sslMode: {
+        enum: ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'],
+        description: 'libpq sslmode.',
+      },
+      caCert: obj('CA certificate for verify-ca/verify-full (a Secret or a ConfigMap).', {
+        secretName: str('Secret holding it.', { pattern: emptyOr(OBJECT_NAME) }),
+        configMapName: str('ConfigMap holding it.', { pattern: emptyOr(OBJECT_NAME) }),
+        key: str('Key of the PEM file.', { pattern: '^[-._a-zA-Z0-9]+$' }),
+      }),
+    }),
+    postgresql: obj('A single PostgreSQL StatefulSet (quick start, not HA).', {
+      enabled: bool('Deploy it and use it for history.'),
+      image: image('PostgreSQL'),
+      uid: int('The user the image runs postgres as.', 1, 2147483647),
+      gid: int('Its group (also the fsGroup of the data volume).', 1, 2147483647),
+      storage: obj('The data volume.', {
+        size: { ...quantity, description: 'Size of the PersistentVolumeClaim.' },
+        storageClassName: str('StorageClass; empty: the default.', {
+          pattern: emptyOr(OBJECT_NAME),
+        }),
+      }),
+      resources: resources('Requests and limits of the PostgreSQL container.'),
+      nodeSelector: stringMap('nodeSelector of the pod.'),
+      tolerations: passthrough('array', 'tolerations of the pod.'),
+      affinity: passthrough('object', 'affinity of the pod.'),
+    }),
+  });
+}
+
 export function valuesSchema(): Schema {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -303,6 +346,26 @@ export function valuesSchema(): Schema {
         ...scheduling,
       }),
       webrtcConfig: webrtcConfigSchema(),
+      history: historySchema(),
+      recordings: obj('Call recording files (a volume Asterisk and the operator share).', {
+        enabled: bool('Record into a volume and serve recordings to admins (needs history).'),
+        persistence: obj('The recordings volume.', {
+          existingClaim: str('A PersistentVolumeClaim to use; empty: the chart creates one.', {
+            pattern: emptyOr(OBJECT_NAME),
+          }),
+          size: { ...quantity, description: 'Size of the created claim.' },
+          storageClassName: str('StorageClass; empty: the default.', {
+            pattern: emptyOr(OBJECT_NAME),
+          }),
+          accessModes: {
+            type: 'array',
+            description: 'Access modes of the created claim (ReadWriteMany recommended).',
+            minItems: 1,
+            items: { enum: ['ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'] },
+          },
+          annotations: stringMap('Annotations on the created claim.'),
+        }),
+      }),
       tests: obj('`helm test` Pods (templates/tests/).', {
         enabled: bool('Ship the chart tests.'),
         networkPolicyEnforced: bool(

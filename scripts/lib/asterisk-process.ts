@@ -65,6 +65,8 @@ export interface AsteriskProcess {
   /** Stands for /etc/asterisk; the projector writes into <etcDir>/switchboard. */
   readonly etcDir: string;
   readonly logDir: string;
+  /** Asterisk's monitor directory (<spool>/monitor): where MixMonitor writes recordings. */
+  readonly recordingsDir: string;
   readonly amiPort: number;
   readonly httpPort: number;
   /** With `tls`: the https/wss port, and the folder standing for /etc/asterisk/dtls. */
@@ -185,7 +187,17 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
     httpPort,
     ...(httpsPort === undefined ? {} : { httpsPort }),
   });
-  for (const sub of ['etc', 'etc/ami', 'etc/switchboard', 'db', 'keys', 'spool', 'run', 'log'])
+  for (const sub of [
+    'etc',
+    'etc/ami',
+    'etc/switchboard',
+    'db',
+    'keys',
+    'spool',
+    'spool/monitor',
+    'run',
+    'log',
+  ])
     mkdirSync(join(dir, sub), { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(etcDir, name), text);
   const ami = {
@@ -199,7 +211,7 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
     chownSync(userFile, 0, runAs.gid);
     // The folder itself and what Asterisk writes: its own.
     chownSync(dir, runAs.uid, runAs.gid);
-    for (const sub of ['db', 'keys', 'spool', 'run', 'log'])
+    for (const sub of ['db', 'keys', 'spool', 'spool/monitor', 'run', 'log'])
       chownSync(join(dir, sub), runAs.uid, runAs.gid);
   }
 
@@ -217,6 +229,7 @@ export async function createAsterisk(options: AsteriskProcessOptions): Promise<A
     prefix,
     etcDir,
     logDir,
+    recordingsDir: join(dir, 'spool', 'monitor'),
     amiPort,
     httpPort,
     httpsPort,

@@ -15,10 +15,33 @@ import {
 } from './postgres-process.ts';
 
 export interface HistoryDatabase {
+  /** The folder it lives in (data, pgpass). */
+  readonly dir: string;
   readonly postgres: PostgresProcess;
   readonly db: DatabaseAccess;
   /** A psql command line that opens the database (password from the pgpass file). */
   readonly psql: string;
+}
+
+/**
+ * The operator's environment for this database and the recordings folder, as
+ * the chart sets it (the password as a file, readable by us only).
+ */
+export function operatorHistoryEnv(
+  history: HistoryDatabase,
+  recordingsDir: string,
+): Record<string, string> {
+  const passwordFile = join(history.dir, 'operator-password');
+  writeFileSync(passwordFile, history.db.password, { mode: 0o600 });
+  return {
+    HISTORY_DB_HOST: history.db.host,
+    HISTORY_DB_PORT: String(history.db.port),
+    HISTORY_DB_NAME: history.db.database,
+    HISTORY_DB_USER: history.db.user,
+    HISTORY_DB_PASSWORD_FILE: passwordFile,
+    HISTORY_DB_SSLMODE: 'disable',
+    RECORDINGS_DIR: recordingsDir,
+  };
 }
 
 export async function startHistoryDatabase(dir: string): Promise<HistoryDatabase> {
@@ -37,5 +60,5 @@ export async function startHistoryDatabase(dir: string): Promise<HistoryDatabase
     mode: 0o600,
   });
   const psql = `PGPASSFILE=${pgpass} ${join(postgresBinDir(), 'psql')} -h ${db.host} -p ${db.port} -U ${db.user} ${db.database}`;
-  return { postgres, db, psql };
+  return { dir, postgres, db, psql };
 }

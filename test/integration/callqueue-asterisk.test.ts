@@ -75,7 +75,7 @@ describe('CallQueues on a real Asterisk 22', () => {
     assert.ok(!shown.includes('Cid Agent'), 'an agent without the skill is not a member');
 
     const dialplan = await pbx.asterisk.cli('dialplan show 118@switchboard-agents');
-    assert.match(dialplan, /Queue\(billing,,,,600\)/);
+    assert.match(dialplan, /Queue\(billing,,,,600,,switchboard-record\)/);
 
     await waitUntil(
       'billing Ready=True',
@@ -120,7 +120,7 @@ describe('CallQueues on a real Asterisk 22', () => {
     );
     assert.match(
       await pbx.asterisk.cli('dialplan show 118@switchboard-agents'),
-      /Queue\(billing,,,,600\)/,
+      /Queue\(billing,,,,600,,switchboard-record\)/,
       '118 still reaches the first queue',
     );
   });
@@ -150,7 +150,7 @@ describe('CallQueues on a real Asterisk 22', () => {
       100,
     );
     const hotline = await pbx.asterisk.cli('dialplan show 117@switchboard-agents');
-    assert.match(hotline, /Queue\(support,,,,90\)/);
+    assert.match(hotline, /Queue\(support,,,,90,,switchboard-record\)/);
     assert.match(hotline, /Goto\(switchboard-agents,1000,1\)/);
     await waitUntil(
       'support Ready=False NoMembers',

@@ -207,3 +207,84 @@ spec:
         capabilities:
           drop: [ALL]
 {{- end }}
+
+{{/*
+Call history: on with an existing database (history.database.host) or the
+quick-start StatefulSet (history.postgresql.enabled). These helpers give the
+connection both the operator and Asterisk use.
+*/}}
+{{- define "switchboard.history.enabled" -}}
+{{- if or .Values.history.postgresql.enabled .Values.history.database.host }}true{{- end }}
+{{- end }}
+
+{{- define "switchboard.postgresql.fullname" -}}
+{{- printf "%s-postgresql" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "switchboard.history.host" -}}
+{{- if .Values.history.postgresql.enabled }}
+{{- include "switchboard.postgresql.fullname" . }}
+{{- else }}
+{{- .Values.history.database.host }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret holding the password, and its key. */}}
+{{- define "switchboard.history.secretName" -}}
+{{- if .Values.history.postgresql.enabled }}
+{{- include "switchboard.postgresql.fullname" . }}
+{{- else }}
+{{- required "history.database.existingSecret is required with history.database.host (a Secret holding the database password)" .Values.history.database.existingSecret }}
+{{- end }}
+{{- end }}
+
+{{- define "switchboard.history.passwordKey" -}}
+{{- if .Values.history.postgresql.enabled }}password{{- else }}{{ .Values.history.database.passwordKey }}{{- end }}
+{{- end }}
+
+{{/* The CA volume source (a Secret or a ConfigMap), empty without one. */}}
+{{- define "switchboard.history.caVolume" -}}
+{{- $ca := .Values.history.database.caCert }}
+{{- if and $ca.secretName $ca.configMapName }}
+{{- fail "history.database.caCert: give secretName or configMapName, not both" }}
+{{- end }}
+{{- if and (not .Values.history.postgresql.enabled) $ca.secretName }}
+secret:
+  secretName: {{ $ca.secretName }}
+  defaultMode: 288 # 0440
+  items:
+    - key: {{ $ca.key }}
+      path: ca.crt
+{{- else if and (not .Values.history.postgresql.enabled) $ca.configMapName }}
+configMap:
+  name: {{ $ca.configMapName }}
+  defaultMode: 292 # 0444
+  items:
+    - key: {{ $ca.key }}
+      path: ca.crt
+{{- end }}
+{{- end }}
+
+{{- define "switchboard.history.sslMode" -}}
+{{- $mode := .Values.history.database.sslMode }}
+{{- if and (has $mode (list "verify-ca" "verify-full")) (not (include "switchboard.history.caVolume" .)) }}
+{{- fail (printf "history.database.sslMode %s needs history.database.caCert.secretName or .configMapName (the CA certificate)" $mode) }}
+{{- end }}
+{{- $mode }}
+{{- end }}
+
+{{- define "switchboard.recordings.claimName" -}}
+{{- default (printf "%s-recordings" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-") .Values.recordings.persistence.existingClaim }}
+{{- end }}
+
+{{- define "switchboard.recordings.enabled" -}}
+{{- if .Values.recordings.enabled }}
+{{- if not (include "switchboard.history.enabled" .) }}
+{{- fail "recordings.enabled needs call history: set history.database.host or history.postgresql.enabled (the call records name the recording files)" }}
+{{- end }}
+{{- if not .Values.asterisk.enabled }}
+{{- fail "recordings.enabled needs asterisk.enabled (the recordings volume is mounted into this chart's Asterisk)" }}
+{{- end }}
+{{- "true" }}
+{{- end }}
+{{- end }}

@@ -19,6 +19,7 @@ import type { HistoryDatabase } from '../history/database.ts';
 import type { Caches } from '../informers.ts';
 import { histogram } from '../kube/metric.ts';
 import type { Logger } from '../log.ts';
+import type { RecordingCatalog } from '../recordings/catalog.ts';
 import { type AgentStateAccess, registerAgentStateRoutes } from './agentstate/routes.ts';
 import { StateWatchers } from './agentstate/state-watchers.ts';
 import { bearerToken, tokenId } from './auth/api-tokens.ts';
@@ -37,6 +38,7 @@ import { KubeWrites } from './hr/kube-writes.ts';
 import { registerUserRoutes } from './hr/users-routes.ts';
 import { registerWebRtcRoutes } from './hr/webrtc-routes.ts';
 import { type MonitorAccess, registerMonitorRoutes } from './monitoring/routes.ts';
+import { registerRecordingRoutes } from './recordings/routes.ts';
 import type { ApiSettings } from './settings.ts';
 import { AsteriskNotices } from './softphone/asterisk-notice.ts';
 import { registerSoftphoneEvents } from './softphone/events-route.ts';
@@ -63,6 +65,8 @@ export interface ApiServerDeps {
   readonly guests?: GuestAccess;
   /** The history database (absent: call history is not configured; history routes answer 503). */
   readonly history?: HistoryDatabase;
+  /** Call recordings (absent: not configured; recording routes answer 503). */
+  readonly recordings?: RecordingCatalog;
 }
 
 const NO_AGENT_STATES: AgentStateAccess = { states: () => undefined, onChange: () => {} };
@@ -74,7 +78,7 @@ const requestDuration = histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
 
-const API_PREFIXES = ['/hr/', '/auth/', '/softphone/', '/monitor/'];
+const API_PREFIXES = ['/hr/', '/auth/', '/softphone/', '/monitor/', '/recordings'];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface ApiServer {
@@ -236,6 +240,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerSoftphoneRoutes(app, ctx);
   registerAgentStateRoutes(app, ctx);
   registerMonitorRoutes(app, ctx);
+  registerRecordingRoutes(app, ctx, deps.recordings);
   registerGuestRoutes(app, ctx, deps.guests ?? { ami: () => undefined });
   registerSoftphoneEvents(
     app,

@@ -25,6 +25,14 @@ export const QUEUE_STRATEGIES = [
 /** Music-on-hold classes the Asterisk build provides (tools/asterisk/sounds.sh makes only this one). */
 export const MOH_CLASSES = ['default'] as const;
 
+/**
+ * Recording formats MixMonitor writes (format_wav, format_gsm, format_wav_gsm,
+ * format_pcm in asterisk/etc/modules.conf). wav: 16-bit 8 kHz PCM, plays in
+ * every browser; wav49: GSM in a WAV container (Microsoft's WAV49), a tenth of
+ * the size; gsm: raw GSM 06.10; ulaw/alaw: raw G.711.
+ */
+export const RECORDING_FORMATS = ['wav', 'wav49', 'gsm', 'ulaw', 'alaw'] as const;
+
 /** A skill name: lowercase letters, digits and "-" (also a label-like key). */
 export const SKILL_PATTERN = '^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$';
 /** Skill levels: 1 (beginner) … 10 (expert). */
@@ -207,6 +215,33 @@ const spec: JSONSchemaProps = {
           description: 'Hang up with this Q.850 cause (e.g. 17 busy, 34 congestion).',
           minimum: 1,
           maximum: 127,
+        },
+      },
+    },
+    recording: {
+      type: 'object',
+      description:
+        "Call recording: both parties of every call this queue connects, from the agent's answer to the hangup (an agent's spec.recording overrides enabled).",
+      properties: {
+        enabled: {
+          type: 'boolean',
+          description: 'Record calls answered from this queue.',
+          default: false,
+        },
+        format: {
+          type: 'string',
+          description:
+            'File format: wav (16-bit PCM, plays in every browser), wav49 (GSM in WAV, a tenth of the size), gsm, ulaw or alaw.',
+          default: 'wav',
+          enum: RECORDING_FORMATS,
+        },
+        retentionDays: {
+          type: 'integer',
+          description:
+            'Days a recording is kept; the operator then deletes the file and its link from the call record.',
+          default: 90,
+          minimum: 1,
+          maximum: 3650,
         },
       },
     },

@@ -98,6 +98,11 @@ const spec: JSONSchemaProps = {
         "A direct call (to the agent's extension, or a transfer to it) that arrives while the agent is on a call rings as a second line the agent may answer (the first call goes on hold) or decline. Off (the default): Asterisk answers such a caller busy. Queues never offer a second call to an agent on a call either way.",
       default: false,
     },
+    recording: {
+      type: 'boolean',
+      description:
+        "Overrides the queue's call recording for calls this agent answers from a queue: true records them (in the queue's format, else wav), false never does. Omitted: the queue decides.",
+    },
     maxContacts: {
       type: 'integer',
       description:

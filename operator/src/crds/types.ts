@@ -41,6 +41,8 @@ export interface SipAgentSpec {
   supervisor?: boolean;
   /** A direct call while the agent is on a call rings as a second line; off: Asterisk answers busy. */
   callWaiting?: boolean;
+  /** Overrides the queues' recording for calls this agent answers (omitted: the queue decides). */
+  recording?: boolean;
 }
 
 export interface SipAgentStatus {
@@ -202,6 +204,17 @@ export interface CallQueueSpec {
   announcements?: { position: boolean; holdTime: boolean; frequencySeconds: number };
   overflow?: QueueOverflow;
   members?: { selector?: LabelSelector; skills?: string[] };
+  /** Absent in objects read before the field existed. */
+  recording?: QueueRecording;
+}
+
+export type RecordingFormat = 'wav' | 'wav49' | 'gsm' | 'ulaw' | 'alaw';
+
+/** CallQueue spec.recording (defaults applied). */
+export interface QueueRecording {
+  enabled: boolean;
+  format: RecordingFormat;
+  retentionDays: number;
 }
 
 export interface CallQueueStatus {

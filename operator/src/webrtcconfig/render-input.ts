@@ -31,6 +31,7 @@ export function renderAgents(
       maxContacts: agent.spec.maxContacts,
       ...(agent.spec.supervisor ? { supervisor: true } : {}),
       ...(agent.spec.callWaiting ? { callWaiting: true } : {}),
+      ...(agent.spec.recording !== undefined ? { recording: agent.spec.recording } : {}),
     });
   }
   return out;

@@ -15,6 +15,11 @@ export interface AcceptedAgent extends RenderAgent {
   readonly queues: readonly string[];
   /** The display name made safe for config values (caller ID, queue member name). */
   readonly label: string;
+  /**
+   * Calls may be recorded (recording.ts recordingInUse): the endpoint offers
+   * G.711 before opus, which Asterisk cannot decode to record.
+   */
+  readonly recorded?: boolean;
 }
 
 export interface RenderProblem {

@@ -99,21 +99,35 @@ describe('CallQueues', () => {
     assert.deepEqual(at('118'), [
       drainGate(),
       'Answer()',
-      'Queue(billing,,,,300)',
+      'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
+      'Queue(billing,,,,300,,switchboard-record)',
       `Goto(${AGENT_CONTEXT},117,1)`,
     ]);
-    assert.deepEqual(at('117'), [drainGate(), 'Answer()', 'Queue(support,,,,600)', 'Hangup(16)']);
+    assert.deepEqual(at('117'), [
+      drainGate(),
+      'Answer()',
+      'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
+      'Queue(support,,,,600,,switchboard-record)',
+      'Hangup(16)',
+    ]);
     assert.deepEqual(at('119'), [
       drainGate(),
       'Answer()',
-      'Queue(sales,,,,90)',
+      'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
+      'Queue(sales,,,,90,,switchboard-record)',
       `Goto(${AGENT_CONTEXT},1002,1)`,
     ]);
     assert.deepEqual(at('120'), at('119'));
-    assert.deepEqual(at('121'), [drainGate(), 'Answer()', 'Queue(closed,,,,600)', 'Hangup(34)']);
-    assert.deepEqual(at('122')[3], 'Hangup(16)');
+    assert.deepEqual(at('121'), [
+      drainGate(),
+      'Answer()',
+      'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
+      'Queue(closed,,,,600,,switchboard-record)',
+      'Hangup(34)',
+    ]);
+    assert.deepEqual(at('122')[4], 'Hangup(16)');
     // An overflow queue without a number: hang up normally rather than jump nowhere.
-    assert.deepEqual(at('123')[3], 'Hangup(16)');
+    assert.deepEqual(at('123')[4], 'Hangup(16)');
   });
 
   it('lets the hotline queue CallQueue win, and lets another queue take the hotline number', () => {
@@ -121,19 +135,28 @@ describe('CallQueues', () => {
     const objects = render([], { queues: [support] });
     assert.equal(optionValue(find(load(objects, 'queues.conf'), 'support'), 'strategy'), 'ringall');
     const dialplan = load(objects, 'extensions.conf');
-    assert.deepEqual(priorities(dialplan, AGENT_CONTEXT, '117')[2], 'Queue(support,,,,120)');
+    assert.deepEqual(
+      priorities(dialplan, AGENT_CONTEXT, '117')[3],
+      'Queue(support,,,,120,,switchboard-record)',
+    );
     const taken = load(
       render([], { queues: [support, callQueue('front', { numbers: ['117'] })] }),
       'extensions.conf',
     );
-    assert.deepEqual(priorities(taken, AGENT_CONTEXT, '117')[2], 'Queue(front,,,,600)');
+    assert.deepEqual(
+      priorities(taken, AGENT_CONTEXT, '117')[3],
+      'Queue(front,,,,600,,switchboard-record)',
+    );
   });
 
   it('keeps agents off queue numbers and refuses what cannot be config text', () => {
     const queues = [callQueue('sales', { numbers: ['1001'] })];
     const objects = render([agent(1), agent(2)], { queues });
     const dialplan = load(objects, 'extensions.conf');
-    assert.deepEqual(priorities(dialplan, AGENT_CONTEXT, '1001')[2], 'Queue(sales,,,,600)');
+    assert.deepEqual(
+      priorities(dialplan, AGENT_CONTEXT, '1001')[3],
+      'Queue(sales,,,,600,,switchboard-record)',
+    );
     assert.throws(() => render([], { queues: [callQueue('x', { numbers: ['1;2'] })] }), /digits/);
     assert.throws(
       () => render([], { queues: [callQueue('x', { members: [{ agent: 'a', penalty: -1 }] })] }),
@@ -149,8 +172,8 @@ describe('CallQueues', () => {
     assert.deepEqual(one, two);
     // 150 claimed twice (the operator prevents it): the first queue by name keeps it.
     assert.deepEqual(
-      priorities(load(one, 'extensions.conf'), AGENT_CONTEXT, '150')[2],
-      'Queue(a,,,,600)',
+      priorities(load(one, 'extensions.conf'), AGENT_CONTEXT, '150')[3],
+      'Queue(a,,,,600,,switchboard-record)',
     );
   });
 });

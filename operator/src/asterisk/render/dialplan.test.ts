@@ -166,13 +166,22 @@ describe('dialplan', () => {
   it('answers the hotline and queues the caller for a bounded time', () => {
     assert.deepEqual(route(dialplan, AGENT_CONTEXT, '117'), {
       context: AGENT_CONTEXT,
-      priorities: [drainGate(), 'Answer()', 'Queue(support,,,,600)', 'Hangup(16)'],
+      priorities: [
+        drainGate(),
+        'Answer()',
+        'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
+        'Queue(support,,,,600,,switchboard-record)',
+        'Hangup(16)',
+      ],
     });
     const other = load(
       render([], { config: spec({ hotline: { number: '200', queue: 'sales' } }) }),
       'extensions.conf',
     );
-    assert.deepEqual(route(other, AGENT_CONTEXT, '200')?.priorities[2], 'Queue(sales,,,,600)');
+    assert.deepEqual(
+      route(other, AGENT_CONTEXT, '200')?.priorities[3],
+      'Queue(sales,,,,600,,switchboard-record)',
+    );
   });
 
   it('answers the echo test number with a prompt and Echo()', () => {

@@ -11,6 +11,7 @@
 import type { QueueOverflow, WebRTCConfigSpec } from '../../crds/types.ts';
 import { drainContexts, drainGate } from '../drain.ts';
 import type { AcceptedAgent } from './agents.ts';
+import { QUEUE_GOSUB, queueRecordingStep, recordSubroutine } from './recording.ts';
 import type { QueueRoute } from './routes.ts';
 import { SHARDS, shardSuffix } from './shards.ts';
 
@@ -110,7 +111,9 @@ export function queueExtension(
     // a draining Asterisk takes no new caller (drain.ts): it would never get to stop
     drainGate(),
     'Answer()',
-    `Queue(${route.queue},,,,${route.maxWaitSeconds})`,
+    queueRecordingStep(route.recording),
+    // The gosub runs on the answering agent's channel: recording.ts decides there.
+    `Queue(${route.queue},,,,${route.maxWaitSeconds},,${QUEUE_GOSUB})`,
     overflowStep(route.overflow, routes),
   ];
   return steps.map((step, i) => (i === 0 ? `exten => ${number},1,${step}` : ` same => n,${step}`));
@@ -158,6 +161,7 @@ export function dialplanMain(
     ...(outboundContext === undefined ? [] : [`include => ${TRANSFER_OUTSIDE_CONTEXT}`]),
     '',
     ...superviseContexts(),
+    ...recordSubroutine(),
     ...drainContexts(),
     `[${DIAL_SUBROUTINE}]`,
     // A supervisor's *51/*52/*53 reaches the agent's extension like a call

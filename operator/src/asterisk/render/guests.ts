@@ -82,13 +82,16 @@ export function guestNumbers(
   };
 }
 
-/** The guest endpoint (ConfigMap): the agents' WebRTC template, the guest context, no transfers. */
-export function pjsipGuest(): string {
+/**
+ * The guest endpoint (ConfigMap): the agents' WebRTC template, the guest
+ * context, no transfers; G.711 first when calls may be recorded (recording.ts).
+ */
+export function pjsipGuest(recorded = false): string {
   const lines: Line[] = [
     ['auth', GUEST_ENDPOINT],
     ['context', GUEST_CONTEXT],
     ['callerid', `"${GUEST_CALLER_NAME}" <${GUEST_CALLER_NUMBER}>`],
-    ['allow', 'opus,ulaw,alaw'],
+    ['allow', recorded ? 'ulaw,alaw,opus' : 'opus,ulaw,alaw'],
     // A REFER would put the guest's call wherever the guest likes (the channel
     // sits in the agents' context after the gate): never.
     ['allow_transfer', 'no'],
@@ -191,11 +194,12 @@ export function renderGuests(
   spec: WebRTCConfigSpec,
   routes: readonly QueueRoute[],
   password: string | undefined,
+  recorded = false,
 ): GuestParts {
   if (!guestsEnabled(spec) || password === undefined) return NO_GUESTS;
   const { allowed } = guestNumbers(spec, routes);
   return {
-    pjsip: pjsipGuest(),
+    pjsip: pjsipGuest(recorded),
     dialplan: dialplanGuests(spec.publicAccess, allowed),
     auth: pjsipGuestAuth(password),
   };

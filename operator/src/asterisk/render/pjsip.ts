@@ -12,6 +12,7 @@ import {
   TRANSFER_CONTEXT,
   TRANSFER_OUT_CONTEXT,
 } from './dialplan.ts';
+import { AGENT_RECORDING_VARIABLE } from './recording.ts';
 import { callerId, type Line, section } from './syntax.ts';
 
 export const TRANSPORT_WS = 'switchboard-ws';
@@ -156,12 +157,16 @@ function endpointLines(a: AcceptedAgent): Line[] {
     ['auth', id],
     ['aors', id],
     ['callerid', callerId(a.label, a.extension)],
-    ['allow', (a.supervisor ? supervisorCodecs(a.codecs) : a.codecs).join(',')],
+    // Recorded and whispered-to calls must be decodable: Asterisk has no opus decoder.
+    ['allow', (a.supervisor || a.recorded ? supervisorCodecs(a.codecs) : a.codecs).join(',')],
   ];
   // Part of the revision: the agent is Provisioned only once Asterisk has its permission.
   if (a.dialOut) lines.push(DIALOUT_LINE, TRANSFER_OUT_LINE);
   // Likewise: the dialplan lets only these endpoints spy (dialplan.ts SUPERVISE_CODES).
   if (a.supervisor) lines.push(['set_var', `${SUPERVISOR_VARIABLE}=yes`]);
+  // The agent's recording override (recording.ts); no line: the queue decides.
+  if (a.recording !== undefined)
+    lines.push(['set_var', `${AGENT_RECORDING_VARIABLE}=${a.recording ? 'yes' : 'no'}`]);
   return lines;
 }
 

@@ -10,6 +10,7 @@ import { objectHash, withMarker } from './marker.ts';
 import { dialplanOutbound, OUTBOUND_CONTEXT, outboundProblems, outboundTrunk } from './outbound.ts';
 import { pjsipAuth, pjsipEndpoints, pjsipMain } from './pjsip.ts';
 import { queueNames, queuesMain } from './queues.ts';
+import { recordingInUse } from './recording.ts';
 import { queueRoutes } from './routes.ts';
 import { rtpBody } from './rtp.ts';
 import { SHARDS, shardOf } from './shards.ts';
@@ -90,9 +91,16 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
     throw new Error(`cannot render Asterisk configuration: ${outboundBad.join('; ')}`);
   const routes = queueRoutes(config, queues);
   // All '' unless spec.publicAccess is enabled (guests.ts).
-  const guests = renderGuests(config, routes, input.guestPassword);
+  const guests = renderGuests(
+    config,
+    routes,
+    input.guestPassword,
+    recordingInUse(input.agents, queues),
+  );
   const guestShard = shardOf(GUEST_ENDPOINT);
-  const { accepted } = checkAgents(input.agents, config, queues);
+  const checked = checkAgents(input.agents, config, queues).accepted;
+  const recorded = recordingInUse(checked, queues);
+  const accepted = recorded ? checked.map((a) => ({ ...a, recorded: true })) : checked;
   const shards: AcceptedAgent[][] = SHARDS.map(() => []);
   for (const a of accepted) shards[shardOf(a.sipUsername)]?.push(a);
   // A trunk's password goes into the Secret shard of its id, beside the agents' ones.

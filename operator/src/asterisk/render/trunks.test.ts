@@ -221,13 +221,15 @@ describe('SipTrunks', () => {
     assert.deepEqual(priorities(dialplan, id, '117'), [
       drainGate(),
       'Answer()',
-      'Queue(support,,,,600)',
+      'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
+      'Queue(support,,,,600,,switchboard-record)',
       'Hangup(16)',
     ]);
     assert.deepEqual(priorities(dialplan, id, '+23222000118'), [
       drainGate(),
       'Answer()',
-      'Queue(billing,,,,90)',
+      'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
+      'Queue(billing,,,,90,,switchboard-record)',
       'Hangup(17)',
     ]);
     assert.deepEqual(priorities(dialplan, id, '+23222000001'), [`Goto(${AGENT_CONTEXT},1001,1)`]);
@@ -241,7 +243,7 @@ describe('SipTrunks', () => {
       ['_[0-9*#+],1,Hangup(1)', '_[0-9*#+].,1,Hangup(1)', 'i,1,Hangup(1)'],
     );
     // the agents' context is as before
-    assert.deepEqual(priorities(dialplan, AGENT_CONTEXT, '117').length, 4);
+    assert.deepEqual(priorities(dialplan, AGENT_CONTEXT, '117').length, 5);
   });
 
   it('limits the calls of a trunk with maxCalls through a counting subroutine', () => {
@@ -254,7 +256,8 @@ describe('SipTrunks', () => {
       limit,
       drainGate(),
       'Answer()',
-      'Queue(support,,,,600)',
+      'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
+      'Queue(support,,,,600,,switchboard-record)',
       'Hangup(16)',
     ]);
     assert.deepEqual(priorities(dialplan, trunkId('carrier'), '+23222000001'), [

@@ -24,7 +24,7 @@ import type { AcceptedAgent } from './agents.ts';
 import { isQueueName } from './agents.ts';
 import { AGENT_CONTEXT, CAUSE, queueExtension } from './dialplan.ts';
 import { RTP_TIMEOUT_HOLD_SECONDS, RTP_TIMEOUT_SECONDS, transport } from './pjsip.ts';
-import { QUEUE_MAX_WAIT_SECONDS, type QueueRoute } from './routes.ts';
+import { type QueueRoute, queueTarget } from './routes.ts';
 import { type Line, section } from './syntax.ts';
 import type { RenderQueue, RenderTrunk } from './types.ts';
 
@@ -220,15 +220,6 @@ export function pjsipTrunkAuth(trunks: readonly RenderTrunk[]): string {
 }
 
 /** Queue settings for a route to `queue` (a CallQueue's, or the defaults of the hotline queue). */
-function queueTarget(queue: string, queues: readonly RenderQueue[]): Omit<QueueRoute, 'number'> {
-  const q = queues.find((x) => x.name === queue);
-  return {
-    queue,
-    maxWaitSeconds: q?.settings.maxWaitSeconds ?? QUEUE_MAX_WAIT_SECONDS,
-    overflow: q?.settings.overflow ?? {},
-  };
-}
-
 /** Every trunk's context (and the call-limit subroutine when a trunk has maxCalls); '' without trunks. */
 export function dialplanTrunks(
   spec: Pick<WebRTCConfigSpec, 'hotline'>,

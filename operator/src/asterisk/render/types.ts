@@ -24,6 +24,8 @@ export interface RenderAgent {
   supervisor?: boolean;
   /** SipAgent spec.callWaiting: a second direct call rings (else Asterisk answers busy, dialplan.ts). */
   callWaiting?: boolean;
+  /** SipAgent spec.recording: overrides the queues' recording for calls it answers (recording.ts). */
+  recording?: boolean;
 }
 
 /** A CallQueue's settings as rendered (the spec after defaulting, without what resolution decides). */
