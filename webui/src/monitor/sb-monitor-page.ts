@@ -21,11 +21,20 @@ import type { WallboardAgent, WallboardQueue } from './wallboard-types.ts';
 import './sb-agent-list.ts';
 
 export class SbMonitorPage extends LitElement {
+  static override properties = { supervise: { type: Boolean } };
   static override styles = [pageStyles, monitorStyles];
+
+  /** The viewer's softphone line is up (the shell says): rows on a call offer Listen/Whisper/Barge. */
+  declare supervise: boolean;
 
   readonly feed = new WallboardFeed(this);
   /** Renders the page again every second: the waits and times tick without a message. */
   readonly clock = new ClockController(this);
+
+  constructor() {
+    super();
+    this.supervise = false;
+  }
 
   #statusLine() {
     const { feed } = this;
@@ -103,7 +112,7 @@ export class SbMonitorPage extends LitElement {
               <h2>Waiting callers</h2>
               ${this.#callers(queues, now)}
               <h2>Agents (${s.agentOrder.length})</h2>
-              <sb-agent-list .agents=${s.agentOrder} .now=${now}></sb-agent-list>`
+              <sb-agent-list .agents=${s.agentOrder} .now=${now} ?supervise=${this.supervise}></sb-agent-list>`
           : nothing
       }`;
   }

@@ -139,7 +139,10 @@ export class WallboardHub {
     const agent = this.#src.agents.get(name, this.#src.namespace);
     if (!states || !agent || agent.metadata.deletionTimestamp) return undefined;
     const view = states.view(name);
-    return agentRow(view, agent.spec.displayName, this.#since.observe(view, now));
+    const row = agentRow(view, agent.spec.displayName, this.#since.observe(view, now));
+    // what a supervisor's Listen/Whisper/Barge dials after *51/*52/*53
+    const extension = agent.status?.extension;
+    return extension === undefined ? row : { ...row, extension };
   }
 
   /** Broadcasts what changed; answers whether anything was sent. */
