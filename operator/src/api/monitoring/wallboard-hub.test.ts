@@ -29,8 +29,13 @@ function fakeClient() {
 }
 
 function fakeAgents(names: string[]): Informer<SipAgent> {
+  // ann has her extension already, bob not yet
   const agent = (name: string) =>
-    ({ metadata: { name, namespace: NS }, spec: { displayName: `Agent ${name}` } }) as SipAgent;
+    ({
+      metadata: { name, namespace: NS },
+      spec: { displayName: `Agent ${name}` },
+      ...(name === 'ann' ? { status: { extension: 1001 } } : {}),
+    }) as SipAgent;
   return {
     list: () => names.map(agent),
     get: (name: string) => (names.includes(name) ? agent(name) : undefined),
@@ -75,6 +80,11 @@ describe('the wallboard hub', () => {
         ['ann', 'Agent ann', 'available'],
         ['bob', 'Agent bob', 'available'],
       ],
+    );
+    // what a supervisor's Listen/Whisper/Barge dials after *51/*52/*53
+    assert.deepEqual(
+      sub.snapshot.agents.map((a) => a.extension),
+      [1001, undefined],
     );
     assert.equal(sub.snapshot.queues[0]?.serviceLevelSeconds, 20);
     assert.deepEqual(sub.snapshot.live, { queues: true, agents: true });
