@@ -161,9 +161,15 @@ it(`wallboard frame times: ${AGENTS} agents, ${CALLERS} waiting callers, steady 
   );
   await waitUntil(
     `${AGENTS} agents Provisioned`,
-    async () =>
-      (await r.agents()).filter((a) => condition(a, 'Provisioned')?.status === 'True').length ===
-      AGENTS,
+    async () => {
+      // (on a machine this busy the operator may lose its Lease and exit: say so at once)
+      if (operator.child.exitCode !== null)
+        throw new Error(`the operator exited: ${operator.logPath}`);
+      return (
+        (await r.agents()).filter((a) => condition(a, 'Provisioned')?.status === 'True').length ===
+        AGENTS
+      );
+    },
     20 * 60_000,
     2000,
   );
