@@ -15,12 +15,15 @@
 // of watching, then over a window of scrolling the agent list (its viewport
 // scrolled by 24 px every frame, wrapping at the end). Reported: p50/p95/max
 // frame time, frames over 50 ms, long tasks (count, longest, total), the
-// feed's messages. BENCH_MONITOR_AGENTS (1000), BENCH_MONITOR_CALLERS (200),
+// feed's messages, and the machine's 1-minute load average after each window
+// (the cores are shared with Asterisk, the operator, the API server and this
+// driver, and with whatever else runs). BENCH_MONITOR_AGENTS (1000), BENCH_MONITOR_CALLERS (200),
 // BENCH_MONITOR_WINDOW_MS (20000), BENCH_MONITOR=0 skips it.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { after, before, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { launchChromium } from '../browser/support/chromium.ts';
 import { bundleWebUi } from '../browser/support/webui-bundle.ts';
 import { signInAdmin } from '../support/api-session.ts';
@@ -50,10 +53,42 @@ interface Frames {
   readonly deltas: number[];
   readonly longTasks: number[];
   readonly messages: number;
+  /** The renderer's main thread over the window (CDP Performance.getMetrics), ms: CPU it used, wall time of its tasks, of which script, layout and style. */
+  readonly main?: { cpu: number; tasks: number; script: number; layout: number; style: number };
 }
 
-/** Frame times and long tasks in the page for `ms`; `scroll` scrolls the agent list every frame. */
-function measureFrames(page: Page, ms: number, scroll: boolean): Promise<Frames> {
+/** Cumulative main-thread seconds (CDP Performance metrics). */
+async function mainThread(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
+/**
+ * Frame times and long tasks in the page for `ms`; `scroll` scrolls the
+ * agent list every frame. The main thread's CPU time beside its tasks' wall
+ * time tells the page's own work from waiting for a core.
+ */
+async function measureFrames(page: Page, ms: number, scroll: boolean): Promise<Frames> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const before = await mainThread(cdp);
+  const frames = await inPage(page, ms, scroll);
+  const after = await mainThread(cdp);
+  await cdp.detach();
+  const d = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000;
+  return {
+    ...frames,
+    main: {
+      cpu: d('ThreadTime'),
+      tasks: d('TaskDuration'),
+      script: d('ScriptDuration'),
+      layout: d('LayoutDuration'),
+      style: d('RecalcStyleDuration'),
+    },
+  };
+}
+
+function inPage(page: Page, ms: number, scroll: boolean): Promise<Frames> {
   return page.evaluate(
     ({ ms, scroll }) =>
       new Promise<Frames>((resolve) => {
@@ -109,6 +144,11 @@ function summary(f: Frames, ms: number): string {
     `${over} frames > 50 ms`,
     `long tasks ${f.longTasks.length} (longest ${Math.max(0, ...f.longTasks).toFixed(0)} ms, total ${total.toFixed(0)} ms)`,
     `${f.messages} feed messages`,
+    ...(f.main
+      ? [
+          `main thread per second: CPU ${(f.main.cpu / (ms / 1000)).toFixed(0)} ms, tasks ${(f.main.tasks / (ms / 1000)).toFixed(0)} ms (script ${(f.main.script / (ms / 1000)).toFixed(0)}, layout ${(f.main.layout / (ms / 1000)).toFixed(0)}, style ${(f.main.style / (ms / 1000)).toFixed(0)})`,
+        ]
+      : []),
   ].join('; ');
 }
 
@@ -255,8 +295,12 @@ it(`wallboard frame times: ${AGENTS} agents, ${CALLERS} waiting callers, steady 
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   })();
+  // the machine's load over each window: on 2 shared cores it, not the page, sets the figures
+  const load = () => loadavg()[0]?.toFixed(1) ?? '?';
   const watching = await measureFrames(page, WINDOW_MS, false);
+  const loadWatching = load();
   const scrolling = await measureFrames(page, WINDOW_MS / 2, true);
+  const loadScrolling = load();
   stop = true;
   await Promise.all([pauser, churn]);
   await context.close();
@@ -265,8 +309,8 @@ it(`wallboard frame times: ${AGENTS} agents, ${CALLERS} waiting callers, steady 
     `wallboard with ${AGENTS} agents and ${CALLERS} waiting callers (setup: ${provisionedS.toFixed(0)} s to Provisioned)`,
     `  open → ${CALLERS} waiting on the page: ${firstPaintMs.toFixed(0)} ms; agent rows in the DOM: ${rows}`,
     `  updates: ${changes} agent state changes (API → AMI), ${churned} callers replaced (abandon + join)`,
-    `  watching:  ${summary(watching, WINDOW_MS)}`,
-    `  scrolling: ${summary(scrolling, WINDOW_MS / 2)}`,
+    `  watching:  ${summary(watching, WINDOW_MS)}; machine load ${loadWatching}`,
+    `  scrolling: ${summary(scrolling, WINDOW_MS / 2)}; machine load ${loadScrolling}`,
   ].join('\n');
   console.log(report);
   assert.ok(rows < 80, `${rows} agent rows in the DOM: the list is virtual`);
