@@ -14,9 +14,11 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { SbSoftphone } from '../../webui/src/softphone/sb-softphone.ts';
+import { repoRoot } from '../cluster/tools.ts';
 import { apiRoutes, samplePath } from '../support/api-routes.ts';
 import { ApiSession, signInAdmin } from '../support/api-session.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
@@ -34,6 +36,7 @@ import { bundleWebUi } from './support/webui-bundle.ts';
 /** Mean audioLevel² above this (−40 dBov) is sound, not silence. */
 const SILENCE = 1e-4;
 const SUE_LOGIN = 'sue-login-password';
+const screenshots = join(repoRoot, 'docs', 'screenshots');
 const ANN_LOGIN = 'ann-login-password';
 
 const cluster = testCluster();
@@ -232,6 +235,7 @@ describe('a supervisor', { concurrency: false }, () => {
       'Whisper',
       'Barge',
     ]);
+    await page.screenshot({ path: join(screenshots, 'supervisor-wallboard.png'), fullPage: true });
     const clicked = Date.now();
     await listen.click();
     await waitUntil(
