@@ -20,7 +20,13 @@ import { createInformer } from './kube/informer.ts';
 import { WorkQueue } from './kube/workqueue.ts';
 import { AGENT_LABEL } from './labels.ts';
 import type { Logger } from './log.ts';
-import { supervisionNote, supervisionReason } from './monitoring/supervision.ts';
+import {
+  supervisedNote,
+  supervisedReason,
+  supervisionLog,
+  supervisionNote,
+  supervisionReason,
+} from './monitoring/supervision.ts';
 import { AgentIndex } from './sipagent/agent-index.ts';
 import { SipAgentController } from './sipagent/controller.ts';
 import { readCredentials } from './sipagent/resources.ts';
@@ -87,8 +93,24 @@ export function createControllers(
           ? undefined
           : caches.agents.list(namespace).find((a) => a.status?.sipUsername === u);
       const supervisor = byUsername(r.supervisor);
+      const agent = byUsername(r.agent);
+      const names = { supervisor: supervisor?.metadata.name, agent: agent?.metadata.name };
+      logger
+        .child({ component: 'asterisk', namespace })
+        .info(
+          { supervision: supervisionLog(r, names) },
+          `supervisor ${r.result === 'started' ? r.mode : 'refused'}`,
+        );
+      // who did it: on the supervisor's SipAgent; whom: on the agent's
+      if (r.result === 'started' && agent)
+        events.normal(
+          agent,
+          supervisedReason(r.mode),
+          'Supervise',
+          supervisedNote(r, names.supervisor),
+        );
       if (!supervisor) return;
-      const note = supervisionNote(r, byUsername(r.agent)?.metadata.name);
+      const note = supervisionNote(r, names.agent);
       if (r.result === 'started')
         events.normal(supervisor, supervisionReason(r), 'Supervise', note);
       else events.warning(supervisor, supervisionReason(r), 'Supervise', note);

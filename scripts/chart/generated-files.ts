@@ -1,7 +1,9 @@
 // The chart's generated files: byte-identical copies of crds/*.yaml (the chart
-// installs and upgrades them as templates) and values.schema.json.
+// installs and upgrades them as templates), values.schema.json and the
+// Grafana dashboard (grafana-dashboard.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderGrafanaDashboard } from './grafana-dashboard.ts';
 import { renderValuesSchema } from './values-schema.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
@@ -24,5 +26,9 @@ export function chartGeneratedFiles(): GeneratedFile[] {
   return [
     ...crds,
     { path: join('charts', 'switchboard', 'values.schema.json'), content: renderValuesSchema() },
+    {
+      path: join('charts', 'switchboard', 'files', 'grafana', 'switchboard.json'),
+      content: renderGrafanaDashboard(),
+    },
   ];
 }

@@ -372,6 +372,24 @@ export function valuesSchema(): Schema {
           'Also check that Pods other than the operator cannot reach AMI (needs a network plugin that enforces NetworkPolicy).',
         ),
       }),
+      grafana: obj('Grafana.', {
+        dashboard: obj(
+          "A ConfigMap holding the call center's Grafana dashboard, for Grafana's dashboard sidecar.",
+          {
+            enabled: bool('Ship the dashboard ConfigMap.'),
+            labels: stringMap(
+              'Labels the sidecar looks for (its `label` and `labelValue`); default grafana_dashboard: "1".',
+            ),
+            annotations: stringMap("Annotations, e.g. the sidecar's folder annotation."),
+            namespace: str(
+              "Where the ConfigMap goes (the sidecar's namespace); empty: the release's.",
+              {
+                pattern: emptyOr(DNS_LABEL),
+              },
+            ),
+          },
+        ),
+      }),
       networkPolicy: obj('NetworkPolicy of Asterisk.', {
         enabled: bool('Admit only the operator to AMI (5038).'),
         sipFrom: {

@@ -36,6 +36,7 @@ describe('helm lint', () => {
         'ingress.tlsSecretName': 'ui-tls',
         'operator.watchAllNamespaces': true,
         'asterisk.hostNetwork': true,
+        'grafana.dashboard.enabled': true,
       }),
     ]);
     assert.equal(full.code, 0, full.stdout + full.stderr);

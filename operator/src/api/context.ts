@@ -6,6 +6,7 @@ import type { HistoryDatabase } from '../history/database.ts';
 import type { Caches } from '../informers.ts';
 import type { Logger } from '../log.ts';
 import type { AgentStateAccess } from './agentstate/routes.ts';
+import { type Access, type Role, refusalFor, withAccess } from './auth/access.ts';
 import type { TokenRecord, TokenScope } from './auth/api-tokens.ts';
 import type { AuthState } from './auth/auth-state.ts';
 import type { Principal } from './auth/principal.ts';
@@ -45,20 +46,23 @@ declare module 'fastify' {
 }
 
 /** onRequest guard: 401 without a session, 403 with the wrong role. */
-export function requireRole(...roles: Principal['role'][]) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+export function requireRole(...roles: Role[]) {
+  const access: Access = { roles };
+  return withAccess(async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     if (!request.principal) throw new HttpError(401, 'sign in first');
     if (!roles.includes(request.principal.role))
-      throw new HttpError(403, `this page is for ${roles.join(' or ')} accounts only`);
-  };
+      throw new HttpError(403, refusalFor(access, request.principal.role));
+  }, access);
 }
 
 /**
- * onRequest guard for what automation may do: an admin session, or an API
- * token holding `scope`. Anything else as requireRole('admin').
+ * onRequest guard for what automation may do: an admin session (or one of
+ * `alsoRoles`), or an API token holding `scope`. Anything else as
+ * requireRole('admin', ...alsoRoles).
  */
-export function requireScope(scope: TokenScope) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+export function requireScope(scope: TokenScope, ...alsoRoles: Role[]) {
+  const access: Access = { roles: ['admin', ...alsoRoles], scope };
+  return withAccess(async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = request.apiToken;
     if (token) {
       if (!token.scopes.includes(scope))
@@ -69,7 +73,7 @@ export function requireScope(scope: TokenScope) {
       return;
     }
     if (!request.principal) throw new HttpError(401, 'sign in first, or send an API token');
-    if (request.principal.role !== 'admin')
-      throw new HttpError(403, 'this page is for admin accounts only');
-  };
+    if (!access.roles.includes(request.principal.role))
+      throw new HttpError(403, refusalFor(access, request.principal.role));
+  }, access);
 }

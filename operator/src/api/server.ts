@@ -22,6 +22,7 @@ import type { Logger } from '../log.ts';
 import type { RecordingCatalog } from '../recordings/catalog.ts';
 import { type AgentStateAccess, registerAgentStateRoutes } from './agentstate/routes.ts';
 import { StateWatchers } from './agentstate/state-watchers.ts';
+import { type Access, accessOf } from './auth/access.ts';
 import { bearerToken, tokenId } from './auth/api-tokens.ts';
 import { AuthState } from './auth/auth-state.ts';
 import { principalFrom } from './auth/principal.ts';
@@ -81,9 +82,18 @@ const requestDuration = histogram({
 const API_PREFIXES = ['/hr/', '/auth/', '/softphone/', '/monitor/', '/recordings'];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** One route and who may call it (absent: nobody is asked: public pages, sign-in, health). */
+export interface RouteAccess {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access | undefined;
+}
+
 export interface ApiServer {
   readonly app: FastifyInstance;
   readonly auth: AuthState;
+  /** Every route with its guard's Access: what the role tests walk through. */
+  readonly routes: readonly RouteAccess[];
   close(): Promise<void>;
 }
 
@@ -131,6 +141,11 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   });
   app.decorateRequest('principal', null);
   app.decorateRequest('apiToken', null);
+  const routes: RouteAccess[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, access: accessOf(route.onRequest) });
+  });
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -257,6 +272,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   return {
     app,
     auth,
+    routes,
     async close() {
       auth.stop();
       await app.close();

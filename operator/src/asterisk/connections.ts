@@ -255,9 +255,8 @@ export class AsteriskConnections {
         return;
       }
       const r = supervisionRecord(e);
-      if (!r) return;
-      log.info({ supervision: r }, `supervisor ${r.result === 'started' ? r.mode : 'refused'}`);
-      this.#o.recordSupervision?.(namespace, r);
+      // logged and recorded by the owner, who knows the SipAgents (operator.ts)
+      if (r) this.#o.recordSupervision?.(namespace, r);
     });
     const trunks = new TrunkRegistrations(client, log, () =>
       this.#stateChanges.emit('trunks', namespace),

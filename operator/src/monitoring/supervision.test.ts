@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AmiEvent } from '../asterisk/ami/messages.ts';
-import { supervisionNote, supervisionReason, supervisionRecord } from './supervision.ts';
+import {
+  supervisedNote,
+  supervisedReason,
+  supervisionLog,
+  supervisionNote,
+  supervisionReason,
+  supervisionRecord,
+} from './supervision.ts';
 
 const event = (fields: Record<string, string>): AmiEvent => ({
   event: 'UserEvent',
@@ -29,6 +36,20 @@ describe('supervisionRecord', () => {
     assert.ok(r);
     assert.equal(supervisionReason(r), 'Listening');
     assert.equal(supervisionNote(r, 'john'), 'sup_1 listens to john (extension 1001)');
+    assert.equal(supervisedReason(r.mode), 'SupervisorListening');
+    assert.equal(
+      supervisedNote(r, 'sue'),
+      "supervisor sue (sup_1) listens to this agent's call (extension 1001)",
+    );
+    assert.deepEqual(supervisionLog(r, { supervisor: 'sue', agent: 'john' }), {
+      result: 'started',
+      mode: 'listen',
+      supervisor: 'sup_1',
+      agent: 'john_1',
+      extension: '1001',
+      supervisorAgent: 'sue',
+      agentName: 'john',
+    });
   });
 
   it('reads refusals with their reason', () => {

@@ -1,7 +1,8 @@
 // Supervisors' listen/whisper/barge, as Asterisk reports them: the dialplan
 // (asterisk/render/dialplan.ts SUPERVISE_CODES) raises one AMI UserEvent per
-// use and per refusal. The operator logs each as a structured line and
-// records it as a Kubernetes Event on the supervisor's SipAgent (operator.ts).
+// use and per refusal. The operator logs each as a structured line (who,
+// whom, mode; pino stamps when) and records it as a Kubernetes Event on the
+// supervisor's SipAgent and, when it started, one on the agent's (operator.ts).
 import type { AmiEvent } from '../asterisk/ami/messages.ts';
 import { SUPERVISE_EVENT, type SuperviseMode } from '../asterisk/render/dialplan.ts';
 
@@ -63,4 +64,30 @@ export function supervisionNote(r: SupervisionRecord, agentName?: string): strin
   const why =
     r.reason === 'not-supervisor' ? 'the agent is not a supervisor' : 'no agent has that extension';
   return `${r.mode} ${target} refused: ${why}`;
+}
+
+/** The Event on the spied-on agent's SipAgent (only for a started one). */
+export function supervisedReason(mode: SuperviseMode): string {
+  return {
+    listen: 'SupervisorListening',
+    whisper: 'SupervisorWhispering',
+    barge: 'SupervisorBarging',
+  }[mode];
+}
+
+export function supervisedNote(r: SupervisionRecord, supervisorName?: string): string {
+  const who = supervisorName ? `supervisor ${supervisorName} (${r.supervisor})` : r.supervisor;
+  return `${who} ${VERB[r.mode]} this agent's call (extension ${r.extension})`;
+}
+
+/** The log line's fields: the record with both people's SipAgent names when known. */
+export function supervisionLog(
+  r: SupervisionRecord,
+  names: { supervisor?: string; agent?: string },
+): Record<string, unknown> {
+  return {
+    ...r,
+    ...(names.supervisor ? { supervisorAgent: names.supervisor } : {}),
+    ...(names.agent ? { agentName: names.agent } : {}),
+  };
 }

@@ -24,6 +24,8 @@ export interface WallboardAgent {
   readonly wrapUpUntil?: number;
   /** Queues the agent is in now (signed in). */
   readonly queues: readonly string[];
+  /** The agent's extension (a supervisor dials *51/*52/*53 and it). */
+  readonly extension?: number;
   /** Queues the agent may serve (signed in or not): where it counts as signed out. */
   readonly eligibleQueues: readonly string[];
   /** A softphone of the agent is registered (a reachable contact in Asterisk). */

@@ -33,7 +33,8 @@ export type Session =
     }
   | {
       readonly authenticated: true;
-      readonly role: 'agent';
+      /** A person with a SipAgent; a supervisor while its spec says `supervisor: true`. */
+      readonly role: 'agent' | 'supervisor';
       readonly id: string;
       readonly name: string;
       readonly sipUsername: string | null;

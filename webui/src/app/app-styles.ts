@@ -43,6 +43,19 @@ export const appStyles = css`
     max-width: 72rem;
     margin: 0 auto;
   }
+  /* the wallboard with the viewer's softphone beside it (supervisors, admins) */
+  main.with-dock {
+    max-width: 100rem;
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) 22rem;
+    gap: 1.25rem;
+    align-items: start;
+  }
+  @media (max-width: 64rem) {
+    main.with-dock {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
   .loading {
     padding: 2rem;
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { navFor, resolveRoute } from './routes.ts';
+import { forbiddenText, navFor, resolveRoute } from './routes.ts';
 
 describe('web UI routes', () => {
   it('sends strangers to sign in and signed-in users home', () => {
@@ -22,6 +22,23 @@ describe('web UI routes', () => {
     assert.deepEqual(
       navFor('agent').map((l) => l.href),
       ['/dashboard/webrtc-setup'],
+    );
+  });
+
+  it('gives a supervisor the wallboard and its softphone, nothing of the admin’s', () => {
+    assert.deepEqual(resolveRoute('/', 'supervisor'), { redirect: '/dashboard/monitor' });
+    assert.deepEqual(resolveRoute('/dashboard/monitor', 'supervisor'), { view: 'monitor' });
+    assert.deepEqual(resolveRoute('/dashboard/webrtc-setup', 'supervisor'), { view: 'softphone' });
+    for (const path of ['/dashboard/hr', '/dashboard/settings', '/dashboard/call-dialer'])
+      assert.deepEqual(resolveRoute(path, 'supervisor'), { view: 'forbidden' }, path);
+    assert.deepEqual(
+      navFor('supervisor').map((l) => l.href),
+      ['/dashboard/monitor', '/dashboard/webrtc-setup'],
+    );
+    assert.equal(forbiddenText('/dashboard/hr'), 'This page is for administrators only.');
+    assert.equal(
+      forbiddenText('/dashboard/monitor/'),
+      'This page is for administrators and supervisors only.',
     );
   });
 

@@ -4,9 +4,11 @@
 import { html, LitElement, nothing } from 'lit';
 import { ApiError, api, onSignedOut, request } from '../api/client.ts';
 import type { Session, SoftphoneConfig } from '../api/types.ts';
+import type { SuperviseDetail } from '../monitor/supervise-buttons.ts';
+import type { LineDetail } from '../softphone/sb-softphone.ts';
 import { pageStyles } from '../ui/styles.ts';
 import { appStyles } from './app-styles.ts';
-import { navFor, resolveRoute, type View } from './routes.ts';
+import { forbiddenText, navFor, resolveRoute, type View } from './routes.ts';
 import '../hr/sb-hr-page.ts';
 import '../login/sb-login.ts';
 import '../settings/sb-webrtc-settings.ts';
@@ -24,6 +26,7 @@ export class SbApp extends LitElement {
     _phoneConfig: { state: true },
     _phoneError: { state: true },
     _bootError: { state: true },
+    _lineReady: { state: true },
   };
 
   static override styles = [pageStyles, appStyles];
@@ -33,6 +36,8 @@ export class SbApp extends LitElement {
   declare _phoneConfig: SoftphoneConfig | undefined;
   declare _phoneError: string | undefined;
   declare _bootError: string | undefined;
+  /** The softphone's line is registered (the wallboard offers Listen/Whisper/Barge). */
+  declare _lineReady: boolean;
   #unsubscribe: (() => void) | undefined;
 
   constructor() {
@@ -42,6 +47,7 @@ export class SbApp extends LitElement {
     this._phoneConfig = undefined;
     this._phoneError = undefined;
     this._bootError = undefined;
+    this._lineReady = false;
   }
 
   override connectedCallback(): void {
@@ -98,39 +104,65 @@ export class SbApp extends LitElement {
     }
   }
 
-  #page(view: View, session: SignedIn) {
+  #page(view: View) {
     switch (view) {
       case 'hr':
         return html`<sb-hr-page></sb-hr-page>`;
       case 'settings':
         return html`<sb-webrtc-settings></sb-webrtc-settings>`;
       case 'monitor':
-        return html`<sb-monitor-page></sb-monitor-page>`;
+        return html`<sb-monitor-page .supervise=${this._lineReady}></sb-monitor-page>`;
       case 'softphone':
+        return html`<h1>Softphone</h1>`; // the phone itself: #phone
       case 'dialer': {
         void this.#loadPhoneConfig();
         if (this._phoneError) return html`<p class="alert" role="alert">${this._phoneError}</p>`;
         if (!this._phoneConfig) return html`<p>Loading the phone settings…</p>`;
         const c = this._phoneConfig;
-        if (view === 'dialer')
-          return html`<h1>Call dialer</h1>
+        return html`<h1>Call dialer</h1>
             <sb-call-dialer .config=${{ wsUrl: c.wsUrl, iceServers: c.iceServers, hotline: c.hotline }}></sb-call-dialer>`;
-        return html`<h1>Softphone</h1>
-          <sb-softphone
-            .config=${{ wsUrl: c.wsUrl, iceServers: c.iceServers }}
-            username=${c.username ?? (session.role === 'agent' ? (session.sipUsername ?? '') : '')}
-            extension=${c.extension == null ? '' : String(c.extension)}
-            line-events=${session.role === 'agent' ? '/softphone/events' : nothing}
-            directory="/softphone/directory"
-            ?agent-state=${session.role === 'agent'}
-          ></sb-softphone>`;
       }
       case 'forbidden':
-        return html`<h1>Not for this account</h1><p class="alert" role="alert">This page is for administrators only.</p>`;
+        return html`<h1>Not for this account</h1><p class="alert" role="alert">${forbiddenText(this._path)}</p>`;
       default:
         return html`<h1>Page not found</h1><p>There is no page at ${this._path}.</p>`;
     }
   }
+
+  /**
+   * The softphone: on its own page, and docked beside the wallboard for
+   * whoever may listen in (a supervisor, an admin). One element in one place
+   * of the template: going between the two pages keeps the line registered
+   * and a call going.
+   */
+  #phone(view: View, session: SignedIn) {
+    const docked = view === 'monitor' && session.role !== 'agent';
+    if (view !== 'softphone' && !docked) return nothing;
+    void this.#loadPhoneConfig();
+    if (this._phoneError) return html`<p class="alert" role="alert">${this._phoneError}</p>`;
+    if (!this._phoneConfig) return html`<p>Loading the phone settings…</p>`;
+    const c = this._phoneConfig;
+    const line = session.role === 'admin' ? undefined : session;
+    return html`<aside class=${docked ? 'phone-dock' : 'phone-page'} aria-label="Your line">
+      <sb-softphone
+        .config=${{ wsUrl: c.wsUrl, iceServers: c.iceServers }}
+        username=${c.username ?? line?.sipUsername ?? ''}
+        extension=${c.extension == null ? '' : String(c.extension)}
+        line-events=${line ? '/softphone/events' : nothing}
+        directory="/softphone/directory"
+        ?agent-state=${line !== undefined}
+        @sb-line=${(e: CustomEvent<LineDetail>) => {
+          this._lineReady = e.detail.registered;
+        }}
+      ></sb-softphone>
+    </aside>`;
+  }
+
+  /** Listen/Whisper/Barge on the wallboard: the docked softphone dials the code. */
+  readonly #onSupervise = (e: CustomEvent<SuperviseDetail>) => {
+    const phone = this.renderRoot.querySelector('sb-softphone');
+    if (phone) void phone.supervise(e.detail.mode, e.detail.extension);
+  };
 
   override render() {
     // The public call page needs no session (issue 15).
@@ -156,7 +188,9 @@ export class SbApp extends LitElement {
         <span class="who">${session.name}</span>
         <button type="button" @click=${this.#signOut}>Sign out</button>
       </header>
-      <main>${this.#page(route.view, session)}</main>`;
+      <main class=${route.view === 'monitor' && session.role !== 'agent' ? 'with-dock' : ''} @sb-supervise=${this.#onSupervise}>
+        ${this.#page(route.view)}${this.#phone(route.view, session)}
+      </main>`;
   }
 }
 

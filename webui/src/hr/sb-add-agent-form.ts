@@ -43,6 +43,7 @@ export class SbAddAgentForm extends LitElement {
       accountType: 'agent',
     };
     if (text('phoneNumber')) body.phoneNumber = text('phoneNumber');
+    if (data.get('supervisor') === 'on') body.supervisor = true;
     // Sent as typed: the API's schema says what a valid extension is.
     if (text('extension'))
       body.extension = /^\d+$/.test(text('extension'))
@@ -113,6 +114,13 @@ export class SbAddAgentForm extends LitElement {
         ${this.#field('phoneNumber', 'Phone number', { type: 'tel', autocomplete: 'off', hint: 'As you would write it, e.g. +232 76 123 456; stored as +23276123456.' })}
         ${this.#field('extension', 'Extension', { inputmode: 'numeric', hint: 'Leave empty to take the next free one.' })}
         ${this.#field('password', 'Login password', { type: 'password', required: true, autocomplete: 'new-password', hint: 'For the agent to sign in to the softphone (8+ characters). Stored only as a hash.' })}
+        <div class="field">
+          <label for="agent-supervisor">
+            <input id="agent-supervisor" name="supervisor" type="checkbox" aria-describedby="agent-supervisor-hint" />
+            Supervisor
+          </label>
+          <p class="hint" id="agent-supervisor-hint">Signs in to the wallboard and may listen to, whisper to or join agents' calls from the softphone; never sees agents, credentials or settings.</p>
+        </div>
         ${this._errors.size && !formError ? html`<p class="visually-hidden" role="alert">The form has errors: ${[...this._errors.entries()].map(([f, m]) => `${f}: ${m}`).join('; ')}</p>` : nothing}
         <div class="actions">
           <button type="button" @click=${() => this.renderRoot.querySelector('dialog')?.close()}>Cancel</button>

@@ -8,6 +8,7 @@ import { css, html, LitElement } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { pageStyles } from '../ui/styles.ts';
 import { cssomStyle } from './cssom-style.ts';
+import { superviseButtons } from './supervise-buttons.ts';
 import { visibleRange } from './virtual-range.ts';
 import { activityLabel, activityNow, registrationText, timeInState } from './wallboard-format.ts';
 import type { WallboardAgent } from './wallboard-types.ts';
@@ -19,6 +20,7 @@ export class SbAgentList extends LitElement {
   static override properties = {
     agents: { attribute: false },
     now: { attribute: false },
+    supervise: { type: Boolean },
     _scrollTop: { state: true },
     _viewport: { state: true },
   };
@@ -38,7 +40,7 @@ export class SbAgentList extends LitElement {
       .head,
       .row {
         display: grid;
-        grid-template-columns: minmax(8rem, 2fr) minmax(7rem, 1.3fr) 5rem minmax(6rem, 2fr) 7.5rem;
+        grid-template-columns: minmax(8rem, 2fr) minmax(7rem, 1.3fr) 5rem minmax(6rem, 2fr) 7.5rem 14rem;
         gap: 0.75rem;
         align-items: center;
         padding: 0 0.75rem;
@@ -98,12 +100,19 @@ export class SbAgentList extends LitElement {
       .row[data-registered='false'] .phone {
         color: #b3261e;
       }
+      button.supervise {
+        padding: 0.1rem 0.45rem;
+        font-size: 0.85em;
+        margin-right: 0.25rem;
+      }
     `,
   ];
 
   declare agents: readonly WallboardAgent[];
   /** Server-clock now. */
   declare now: number;
+  /** The viewer's softphone line is up: on-call rows offer Listen/Whisper/Barge. */
+  declare supervise: boolean;
   declare _scrollTop: number;
   declare _viewport: number;
   #frame = 0;
@@ -113,6 +122,7 @@ export class SbAgentList extends LitElement {
     super();
     this.agents = [];
     this.now = Date.now();
+    this.supervise = false;
     this._scrollTop = 0;
     this._viewport = 600;
   }
@@ -163,7 +173,8 @@ export class SbAgentList extends LitElement {
       <div class="head" role="row" aria-rowindex="1">
         <span role="columnheader">Agent</span><span role="columnheader">State</span
         ><span role="columnheader">For</span><span role="columnheader">Queues</span
-        ><span role="columnheader">Softphone</span>
+        ><span role="columnheader">Softphone</span
+        ><span role="columnheader">${this.supervise ? 'Supervise' : ''}</span>
       </div>
       <div class="rows" role="rowgroup" ${cssomStyle({ height: `${count * ROW_HEIGHT}px` })}>
         ${repeat(
@@ -186,6 +197,11 @@ export class SbAgentList extends LitElement {
               <span role="cell" class="time">${timeInState(since, this.now)}</span>
               <span role="cell" class="queues">${a.queues.join(', ') || '—'}</span>
               <span role="cell" class="phone">${registrationText(a.registered)}</span>
+              <span role="cell" class="actions">${
+                this.supervise && activity === 'on-call' && a.extension !== undefined
+                  ? superviseButtons({ ...a, extension: a.extension })
+                  : ''
+              }</span>
             </div>`;
           },
         )}

@@ -22,11 +22,20 @@ import './sb-agent-list.ts';
 import './sb-call-list.ts';
 
 export class SbMonitorPage extends LitElement {
+  static override properties = { supervise: { type: Boolean } };
   static override styles = [pageStyles, monitorStyles];
+
+  /** The viewer's softphone line is up (the shell says): rows on a call offer Listen/Whisper/Barge. */
+  declare supervise: boolean;
 
   readonly feed = new WallboardFeed(this);
   /** Renders the page again every second: the waits and times tick without a message. */
   readonly clock = new ClockController(this);
+
+  constructor() {
+    super();
+    this.supervise = false;
+  }
 
   #statusLine() {
     const { feed } = this;
@@ -106,7 +115,7 @@ export class SbMonitorPage extends LitElement {
               <h2>Calls in progress (${s.callOrder.length})</h2>
               <sb-call-list .calls=${s.callOrder} .agents=${s.agents} .now=${now}></sb-call-list>
               <h2>Agents (${s.agentOrder.length})</h2>
-              <sb-agent-list .agents=${s.agentOrder} .now=${now}></sb-agent-list>`
+              <sb-agent-list .agents=${s.agentOrder} .now=${now} ?supervise=${this.supervise}></sb-agent-list>`
           : nothing
       }`;
   }

@@ -131,4 +131,40 @@ describe('the page’s copy of the wallboard', () => {
     assert.equal(quiet.agentOrder, next.agentOrder, 'no agent change: the order is not recomputed');
     assert.equal(quiet.callOrder, next.callOrder);
   });
+
+  it('keeps the order in place for state changes, sorts again for new, gone or renamed agents', () => {
+    const s = fromSnapshot(
+      { now: 0, live, queues: [], agents: [agent('c', 'Cy'), agent('a', 'Al'), agent('b', 'Bo')], calls: [] },
+      0,
+    );
+    const change = (agents: WallboardAgent[], removedAgents: string[] = []) => ({
+      now: 0,
+      live,
+      queues: [],
+      removedQueues: [],
+      agents,
+      removedAgents,
+      calls: [],
+      removedCalls: [],
+    });
+    const paused = applyChange(s, change([agent('b', 'Bo', 'paused')]), 0);
+    assert.deepEqual(
+      paused.agentOrder.map((a) => [a.name, a.activity]),
+      [
+        ['a', 'available'],
+        ['b', 'paused'],
+        ['c', 'available'],
+      ],
+    );
+    const renamed = applyChange(paused, change([agent('a', 'Zed')]), 0);
+    assert.deepEqual(
+      renamed.agentOrder.map((a) => a.displayName),
+      ['Bo', 'Cy', 'Zed'],
+    );
+    const added = applyChange(renamed, change([agent('d', 'Ann')], ['c']), 0);
+    assert.deepEqual(
+      added.agentOrder.map((a) => a.displayName),
+      ['Ann', 'Bo', 'Zed'],
+    );
+  });
 });

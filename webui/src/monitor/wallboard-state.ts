@@ -90,8 +90,13 @@ export function applyChange(
     const next = new Map(agents);
     for (const name of c.removedAgents) next.delete(name);
     for (const a of c.agents) next.set(a.name, a);
+    // A row moves only when an agent comes, goes or is renamed; a state change
+    // (nearly every message) keeps the order: no sort of 1,000 rows for it.
+    const inPlace =
+      c.removedAgents.length === 0 &&
+      c.agents.every((a) => agents.get(a.name)?.displayName === a.displayName);
+    agentOrder = inPlace ? agentOrder.map((a) => next.get(a.name) ?? a) : ordered(next);
     agents = next;
-    agentOrder = ordered(next);
   }
   let calls = state.calls;
   let callOrder = state.callOrder;

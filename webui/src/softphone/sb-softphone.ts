@@ -15,6 +15,10 @@ import { waitingView } from '../sip/waiting-view.ts';
 import type { DialPadKeyDetail } from './dial-pad.ts';
 import './dial-pad.ts';
 import '../transfer/sb-transfer-panel.ts';
+import {
+  SUPERVISE_CODES,
+  type SuperviseMode,
+} from '../../../operator/src/asterisk/render/supervise-codes.ts';
 import { microphoneHelp } from '../sip/media-help.ts';
 import type { TransferDetail } from '../transfer/sb-transfer-panel.ts';
 import { renderConsultLines } from './consult-lines.ts';
@@ -38,6 +42,11 @@ import { renderWaitingLine } from './waiting-line.ts';
  * first; this covers a phone system the operator cannot watch.
  */
 const OLD_LINE_CHECK_MS = 10_000;
+
+/** Event `sb-line`: the line registered or not any more. */
+export interface LineDetail {
+  readonly registered: boolean;
+}
 
 export class SbSoftphone extends LitElement {
   static override properties = {
@@ -107,6 +116,7 @@ export class SbSoftphone extends LitElement {
   #oldLineCheck: ReturnType<typeof setInterval> | undefined;
   // no focus jump on first render: the person starts at the username field
   #lastPhase = 'idle';
+  #lastRegistered = false;
 
   constructor() {
     super();
@@ -322,6 +332,12 @@ export class SbSoftphone extends LitElement {
     await this.phone.stop();
   }
 
+  /** A supervisor's listen/whisper/barge from the wallboard: *51/*52/*53 and the agent's extension. */
+  async supervise(mode: SuperviseMode, extension: number): Promise<void> {
+    this.ringer.unlock();
+    await this.phone.dial(`${SUPERVISE_CODES[mode].prefix}${extension}`);
+  }
+
   async #dialNow(event: Event): Promise<void> {
     event.preventDefault();
     this.ringer.unlock();
@@ -344,6 +360,18 @@ export class SbSoftphone extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+    const registered = this.phone.registration.status === 'registered';
+    if (registered !== this.#lastRegistered) {
+      this.#lastRegistered = registered;
+      // the shell shows the wallboard's Listen/Whisper/Barge only while the line is up
+      this.dispatchEvent(
+        new CustomEvent<LineDetail>('sb-line', {
+          detail: { registered },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    }
     const call = this.phone.call;
     const phase = call ? `${call.direction}:${call.phase}` : 'idle';
     if (phase === this.#lastPhase) return;

@@ -8,6 +8,7 @@ import type { AgentStates } from '../../agentstate/agent-states.ts';
 import type { AgentIntent, AgentStateView } from '../../agentstate/types.ts';
 import { describeError } from '../../clients/errors.ts';
 import { DEFAULT_PAUSE_REASONS } from '../../crds/webrtcconfig.crd.ts';
+import { lineAgentOf } from '../auth/principal.ts';
 import { type ApiContext, requireRole, requireScope } from '../context.ts';
 import { HttpError, invalidBody } from '../errors.ts';
 import { forwardToLeader, wasForwarded } from './forward.ts';
@@ -93,22 +94,22 @@ export function registerAgentStateRoutes(app: FastifyInstance, ctx: ApiContext):
 
   app.get(
     '/softphone/state',
-    { onRequest: requireRole('agent'), preHandler: toLeader },
+    { onRequest: requireRole('agent', 'supervisor'), preHandler: toLeader },
     async (request, reply) => {
-      const p = request.principal;
-      if (p?.role !== 'agent') throw new HttpError(403, 'for agent accounts only');
+      const name = lineAgentOf(request.principal)?.metadata.name;
+      if (!name) throw new HttpError(403, 'for accounts with a line of their own only');
       reply.header('cache-control', 'no-store');
-      return { ...statesOr503().view(p.sub), pauseReasons: pauseReasons() };
+      return { ...statesOr503().view(name), pauseReasons: pauseReasons() };
     },
   );
 
   app.put(
     '/softphone/state',
-    { onRequest: requireRole('agent'), preHandler: toLeader },
+    { onRequest: requireRole('agent', 'supervisor'), preHandler: toLeader },
     async (request) => {
-      const p = request.principal;
-      if (p?.role !== 'agent') throw new HttpError(403, 'for agent accounts only');
-      return change(p.sub, request.body, `agent:${p.sub}`);
+      const name = lineAgentOf(request.principal)?.metadata.name;
+      if (!name) throw new HttpError(403, 'for accounts with a line of their own only');
+      return change(name, request.body, `agent:${name}`);
     },
   );
 

@@ -1,6 +1,8 @@
 // Who is asking: the session cookie checked against what is true now. An
 // agent's session ends when the agent is deleted or suspended or its login
-// password changes; the admin's when the admin password changes.
+// password changes; the admin's when the admin password changes. A person
+// with a SipAgent is a supervisor while its spec says `supervisor: true`,
+// read at every request: granting or taking it back needs no new sign-in.
 import type { V1Secret } from '@kubernetes/client-node';
 import type { SipAgent } from '../../crds/types.ts';
 import { credentialsSecretName } from '../../sipagent/resources.ts';
@@ -10,7 +12,12 @@ import type { LateKeySigner } from './signer.ts';
 
 export type Principal =
   | { readonly role: 'admin'; readonly sub: 'admin' }
-  | { readonly role: 'agent'; readonly sub: string; readonly agent: SipAgent };
+  | { readonly role: 'agent' | 'supervisor'; readonly sub: string; readonly agent: SipAgent };
+
+/** The SipAgent of a person with a line of its own (an agent or a supervisor). */
+export function lineAgentOf(p: Principal | null | undefined): SipAgent | undefined {
+  return p && p.role !== 'admin' ? p.agent : undefined;
+}
 
 export interface PrincipalSources {
   readonly signer: LateKeySigner;
@@ -47,5 +54,5 @@ export function principalFrom(
   if (!agent || agent.metadata.deletionTimestamp || agent.spec.suspended) return undefined;
   const hash = loginHashOf(sources.credentialsSecret(credentialsSecretName(claims.sub)));
   if (!hash || fingerprint(hash) !== claims.fp) return undefined;
-  return { role: 'agent', sub: claims.sub, agent };
+  return { role: agent.spec.supervisor === true ? 'supervisor' : 'agent', sub: claims.sub, agent };
 }

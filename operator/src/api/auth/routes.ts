@@ -61,10 +61,11 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ApiContext): void 
       }
       if (!(await verifyPassword(password, hash))) throw wrong;
       if (agent.spec.suspended) throw new HttpError(403, 'this agent is suspended');
+      // the cookie says "a person with a SipAgent"; whether a supervisor is read at each request
       startSession(reply, 'agent', agent.metadata.name, hash);
       return {
         status: 'ok',
-        role: 'agent',
+        role: agent.spec.supervisor === true ? 'supervisor' : 'agent',
         name: agent.spec.displayName,
         csrfToken: reply.generateCsrf(),
       };
@@ -83,7 +84,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ApiContext): void 
     if (p.role === 'admin') return { authenticated: true, role: 'admin', name: 'admin', csrfToken };
     return {
       authenticated: true,
-      role: 'agent',
+      role: p.role,
       id: p.agent.metadata.name,
       name: p.agent.spec.displayName,
       sipUsername: p.agent.status?.sipUsername ?? null,

@@ -41,6 +41,7 @@ export const USER_FIELDS: Readonly<Record<string, string>> = {
   queues: 'queues',
   codecs: 'codecs',
   maxContacts: 'maxContacts',
+  supervisor: 'supervisor',
 };
 
 /**
@@ -72,6 +73,7 @@ export interface CreateUserBody {
   queues?: string[];
   codecs?: string[];
   maxContacts?: number;
+  supervisor?: boolean;
 }
 
 export type PatchUserBody = Partial<Omit<CreateUserBody, 'accountType'>>;

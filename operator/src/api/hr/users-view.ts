@@ -13,6 +13,8 @@ export interface ApiUser {
   readonly hasSipCredentials: boolean;
   readonly registered: boolean;
   readonly suspended: boolean;
+  /** May watch the wallboard and listen in (spec.supervisor). */
+  readonly supervisor: boolean;
   /** The Ready condition's reason, e.g. "AwaitingProvisioning", "Provisioned", "ExtensionConflict". */
   readonly state: string;
   readonly stateMessage: string;
@@ -62,6 +64,7 @@ export function toApiUser(agent: SipAgent, hasSipCredentials: boolean): ApiUser 
     hasSipCredentials,
     registered: agent.status?.registered === true,
     suspended: agent.spec.suspended === true,
+    supervisor: agent.spec.supervisor === true,
     state: ready?.reason ?? 'Pending',
     stateMessage: ready?.message ?? '',
     createdAt: agent.metadata.creationTimestamp ?? null,

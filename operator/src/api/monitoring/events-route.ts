@@ -3,12 +3,13 @@
 // "change" (only rows that changed, at most one message per COALESCE_MS:
 // WallboardChange); comment lines as heartbeats. Each (re)connect of the
 // browser's EventSource gets a fresh snapshot, so nothing missed during a
-// drop stays missing. Same guard as GET /monitor/queues (an admin session or
-// an agents:read token); the session or token is checked again at every
+// drop stays missing. Same guard as GET /monitor/queues (an admin or
+// supervisor session, or an agents:read token); the session or token is checked again at every
 // heartbeat and the stream ends when it no longer holds. Only the leader
 // reads Asterisk: a follower relays the leader's stream (stream-proxy.ts).
 import type { FastifyInstance } from 'fastify';
 import { wasForwarded } from '../agentstate/forward.ts';
+import { accessOf } from '../auth/access.ts';
 import { bearerToken } from '../auth/api-tokens.ts';
 import { type ApiContext, requireScope } from '../context.ts';
 import { HttpError } from '../errors.ts';
@@ -37,7 +38,8 @@ export function registerMonitorEvents(app: FastifyInstance, ctx: ApiContext): vo
     return () => void open.delete(end);
   };
 
-  app.get('/monitor/events', { onRequest: requireScope('agents:read') }, async (request, reply) => {
+  const guard = requireScope('agents:read', 'supervisor');
+  app.get('/monitor/events', { onRequest: guard }, async (request, reply) => {
     if (!hub.available) {
       const endpoint = wasForwarded(request) ? undefined : ctx.agentStates.leaderEndpoint?.();
       if (endpoint) return proxyEventStream(endpoint, request, reply, track);
@@ -54,9 +56,11 @@ export function registerMonitorEvents(app: FastifyInstance, ctx: ApiContext): vo
       heartbeatMs: ctx.settings.eventsHeartbeatMs,
       retryMs: 1000,
       onHeartbeat: () => {
-        // a changed admin password, an expired session or a revoked token ends the stream
+        // a changed password, an expired session, a supervisor no longer one
+        // or a revoked token ends the stream
         if (bearer === undefined) {
-          if (ctx.principal(cookie)?.role !== 'admin') stream.close();
+          const role = ctx.principal(cookie)?.role;
+          if (!role || !accessOf(guard)?.roles.includes(role)) stream.close();
           return;
         }
         void ctx.tokens.verify(bearer).then(

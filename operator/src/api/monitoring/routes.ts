@@ -32,7 +32,7 @@ export function registerMonitorRoutes(app: FastifyInstance, ctx: ApiContext): vo
 
   app.get(
     '/monitor/queues',
-    { onRequest: requireScope('agents:read'), preHandler: toLeader },
+    { onRequest: requireScope('agents:read', 'supervisor'), preHandler: toLeader },
     async (_request, reply) => {
       const tracker = ctx.monitor.queues(ns);
       if (!tracker)

@@ -32,11 +32,12 @@ function fakeClient() {
 }
 
 function fakeAgents(names: string[]): Informer<SipAgent> {
+  // ann has her extension already, bob not yet
   const agent = (name: string) =>
     ({
       metadata: { name, namespace: NS },
       spec: { displayName: `Agent ${name}` },
-      status: { sipUsername: `${name}-sip` },
+      status: { sipUsername: `${name}-sip`, ...(name === 'ann' ? { extension: 1001 } : {}) },
     }) as SipAgent;
   return {
     list: () => names.map(agent),
@@ -88,6 +89,11 @@ describe('the wallboard hub', () => {
         ['ann', 'Agent ann', 'available', true],
         ['bob', 'Agent bob', 'available', false],
       ],
+    );
+    // what a supervisor's Listen/Whisper/Barge dials after *51/*52/*53
+    assert.deepEqual(
+      sub.snapshot.agents.map((a) => a.extension),
+      [1001, undefined],
     );
     assert.equal(sub.snapshot.queues[0]?.serviceLevelSeconds, 20);
     assert.equal(sub.snapshot.queues[0]?.today.answered, 7, "app_queue's own count");

@@ -179,12 +179,15 @@ export class WallboardHub {
     if (!states || !agent || agent.metadata.deletionTimestamp) return undefined;
     const view = states.view(name);
     const endpoint = agent.status?.sipUsername;
-    return agentRow(
+    const row = agentRow(
       view,
       agent.spec.displayName,
       this.#since.observe(view, now),
       endpoint !== undefined && this.#src.registered(endpoint),
     );
+    // what a supervisor's Listen/Whisper/Barge dials after *51/*52/*53
+    const extension = agent.status?.extension;
+    return extension === undefined ? row : { ...row, extension };
   }
 
   /** Broadcasts what changed; answers whether anything was sent. */

@@ -2,6 +2,7 @@
 // with TURN REST credentials minted per agent for this request only.
 import type { FastifyInstance } from 'fastify';
 import { iceServersFor } from '../../webrtcconfig/ice-servers.ts';
+import { lineAgentOf } from '../auth/principal.ts';
 import { type ApiContext, requireRole } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { directoryOf } from './directory.ts';
@@ -13,7 +14,7 @@ export function registerSoftphoneRoutes(app: FastifyInstance, ctx: ApiContext): 
   // Transfer targets by name (directory.ts): read from the caches, never the API server.
   app.get(
     '/softphone/directory',
-    { onRequest: requireRole('agent', 'admin') },
+    { onRequest: requireRole('agent', 'supervisor', 'admin') },
     async (request, reply) => {
       const p = request.principal;
       reply.header('cache-control', 'no-store');
@@ -22,7 +23,7 @@ export function registerSoftphoneRoutes(app: FastifyInstance, ctx: ApiContext): 
           caches.agents.list(ns),
           caches.queues.list(ns),
           caches.configs.get('default', ns),
-          p?.role === 'agent' ? p.sub : undefined,
+          lineAgentOf(p)?.metadata.name,
         ),
       };
     },
@@ -30,12 +31,12 @@ export function registerSoftphoneRoutes(app: FastifyInstance, ctx: ApiContext): 
 
   app.get(
     '/softphone/config',
-    { onRequest: requireRole('agent', 'admin') },
+    { onRequest: requireRole('agent', 'supervisor', 'admin') },
     async (request, reply) => {
       const config = caches.configs.get('default', ns);
       if (!config) throw new HttpError(404, `namespace ${ns} has no WebRTCConfig "default" yet`);
       const p = request.principal;
-      const agent = p?.role === 'agent' ? p.agent : undefined;
+      const agent = lineAgentOf(p);
       // TURN Secrets are the platform team's own (not cached): read the few referenced now.
       const names = new Set<string>();
       for (const t of config.spec.iceServers.turnServers ?? []) {

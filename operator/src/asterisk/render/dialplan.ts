@@ -14,6 +14,9 @@ import type { AcceptedAgent } from './agents.ts';
 import { QUEUE_GOSUB, queueRecordingStep, recordSubroutine } from './recording.ts';
 import type { QueueRoute } from './routes.ts';
 import { SHARDS, shardSuffix } from './shards.ts';
+import { SUPERVISE_CODES } from './supervise-codes.ts';
+
+export { SUPERVISE_CODES, type SuperviseMode } from './supervise-codes.ts';
 
 export const AGENT_CONTEXT = 'switchboard-agents';
 export const REJECT_CONTEXT = 'switchboard-reject';
@@ -47,18 +50,6 @@ export const shardContext = (shard: number) => `${AGENT_CONTEXT}-${shardSuffix(s
  */
 export const ECHO_TEST_NUMBER = '*43';
 
-/**
- * Supervisors' feature codes: `*51<extension>` listens to the agent's call,
- * `*52` whispers (only the agent hears the supervisor), `*53` barges (both
- * hear). ChanSpy options: q no beep, E end with the spied call, S end when
- * the agent is on no call; w whisper; B barge.
- */
-export const SUPERVISE_CODES = {
-  listen: { prefix: '*51', options: 'qES' },
-  whisper: { prefix: '*52', options: 'qESw' },
-  barge: { prefix: '*53', options: 'qESB' },
-} as const;
-export type SuperviseMode = keyof typeof SUPERVISE_CODES;
 /**
  * The channel variable "yes" on the endpoints of SipAgents with
  * spec.supervisor (pjsip.ts): a SIP request cannot set it, so Asterisk alone
