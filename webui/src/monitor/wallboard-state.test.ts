@@ -134,7 +134,13 @@ describe('the page’s copy of the wallboard', () => {
 
   it('keeps the order in place for state changes, sorts again for new, gone or renamed agents', () => {
     const s = fromSnapshot(
-      { now: 0, live, queues: [], agents: [agent('c', 'Cy'), agent('a', 'Al'), agent('b', 'Bo')], calls: [] },
+      {
+        now: 0,
+        live,
+        queues: [],
+        agents: [agent('c', 'Cy'), agent('a', 'Al'), agent('b', 'Bo')],
+        calls: [],
+      },
       0,
     );
     const change = (agents: WallboardAgent[], removedAgents: string[] = []) => ({
