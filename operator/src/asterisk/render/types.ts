@@ -51,7 +51,11 @@ export interface RenderTrunk {
   host: string;
   port: number;
   /** Absent: udp. */
-  transport?: 'udp' | 'tcp';
+  transport?: 'udp' | 'tcp' | 'tls';
+  /** transport tls: the CA bundle (PEM certificates only) the carrier's certificate must chain to. */
+  tlsCa?: string;
+  /** Seconds between OPTIONS to the carrier; absent or 0: none. */
+  qualifySeconds?: number;
   /** Seconds between registration attempts after a temporary failure; absent: 60. */
   registrationRetrySeconds?: number;
   /** Source addresses of the carrier's requests; empty: the host. */
