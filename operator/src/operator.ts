@@ -170,6 +170,7 @@ export function createControllers(
     asterisk,
     view,
     dtlsDir: config.asteriskDtlsDir,
+    generatedDir: config.asteriskGeneratedDir,
   });
 
   // One key per namespace, like the configs: its DTLS Secret against what Asterisk serves.

@@ -59,6 +59,8 @@ export interface WebRTCConfigControllerDeps {
   readonly view: AsteriskView;
   /** Where the Asterisk workload mounts the DTLS certificate Secret (default DTLS_MOUNT_DIR). */
   readonly dtlsDir?: string;
+  /** Where Asterisk has the generated objects projected; absent: MOUNT_PATH. */
+  readonly generatedDir?: string;
   readonly now?: () => Date;
 }
 
@@ -128,6 +130,7 @@ export class WebRTCConfigController {
       queues,
       trunks,
       ...(dtlsUsable ? { dtlsCertPath: this.#d.dtlsDir ?? DTLS_MOUNT_DIR } : {}),
+      ...(this.#d.generatedDir ? { generatedDir: this.#d.generatedDir } : {}),
       ...(config.metadata.uid ? { guestPassword: guestPassword(config.metadata.uid) } : {}),
     });
 

@@ -94,6 +94,7 @@ const KNOWN: Readonly<Record<string, ReadonlySet<string>>> = {
     'verify_server',
     'cert_file',
     'priv_key_file',
+    'method',
     'external_signaling_address',
     'external_media_address',
     'local_net',

@@ -104,7 +104,10 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
   const trunkShards: RenderTrunk[][] = SHARDS.map(() => []);
   for (const t of trunks) trunkShards[shardOf(trunkId(t.name))]?.push(t);
   // Both '' without trunks: the files are then exactly what they were before trunks existed.
-  const trunkPjsip = pjsipTrunks(config.transports, trunks, input.dtlsCertPath);
+  const trunkPjsip = pjsipTrunks(config.transports, trunks, {
+    ...(input.dtlsCertPath !== undefined ? { dtlsCertPath: input.dtlsCertPath } : {}),
+    ...(input.generatedDir !== undefined ? { generatedDir: input.generatedDir } : {}),
+  });
   // '' without tls trunks: no file, and the shard renders as before.
   const caBundle = trunkCaBundle(trunks);
   const caShard = shardOf(TRANSPORT_TLS);

@@ -345,6 +345,7 @@ describe('SipTrunks', () => {
     ]);
     assert.equal(optionValue(transport, 'ca_list_file'), `${MOUNT_PATH}/${TRUNK_CA_FILE}`);
     assert.equal(optionValue(transport, 'verify_server'), 'yes');
+    assert.equal(optionValue(transport, 'method'), 'tlsv1_2', 'never pjsip’s default, TLS 1.0');
     assert.equal(optionValue(transport, 'cert_file'), '/etc/asterisk/dtls/tls.crt');
     assert.equal(optionValue(transport, 'priv_key_file'), '/etc/asterisk/dtls/tls.key');
     assert.equal(

@@ -231,13 +231,17 @@ function trunkSections(t: RenderTrunk): string {
  * The UDP transport (the TCP one too while a trunk uses tcp, the TLS one while
  * a trunk uses tls) and every trunk's sections; '' without trunks.
  * `dtlsCertPath`: the certificate the TLS transport presents to carriers that
- * connect to us (without one it only connects out).
+ * connect to us (without one it only connects out); `generatedDir`: where
+ * Asterisk has the generated objects (TRUNK_CA_FILE among them).
  */
 export function pjsipTrunks(
   transports: WebRTCConfigSpec['transports'],
   trunks: readonly RenderTrunk[],
-  dtlsCertPath?: string,
+  paths: { dtlsCertPath?: string; generatedDir?: string } = {},
 ): string {
+  const { dtlsCertPath, generatedDir = MOUNT_PATH } = paths;
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(generatedDir))
+    throw new Error('cannot render Asterisk configuration: bad directory of the generated files');
   if (trunks.length === 0) return '';
   const port = transports.udp?.port ?? DEFAULT_SIP_PORT;
   const parts = [transport(TRANSPORT_UDP, 'udp', transports, `0.0.0.0:${port}`)];
@@ -248,8 +252,10 @@ export function pjsipTrunks(
   if (trunks.some(isTls)) {
     const tlsPort = transports.tls?.port ?? DEFAULT_SIP_TLS_PORT;
     const tls: Line[] = [
-      ['ca_list_file', `${MOUNT_PATH}/${TRUNK_CA_FILE}`],
+      ['ca_list_file', `${generatedDir}/${TRUNK_CA_FILE}`],
       ['verify_server', 'yes'],
+      // Unset, pjsip speaks TLS 1.0 only (PJSIP_SSL_DEFAULT_METHOD), which carriers refuse.
+      ['method', 'tlsv1_2'],
     ];
     if (dtlsCertPath !== undefined)
       tls.push(

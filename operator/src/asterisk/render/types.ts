@@ -100,6 +100,8 @@ export interface RenderInput {
   trunks?: readonly RenderTrunk[];
   /** Directory where the DTLS Secret (tls.crt, tls.key) is mounted; omitted: Asterisk generates a certificate. */
   dtlsCertPath?: string;
+  /** Where Asterisk has these objects projected (absolute; absent: MOUNT_PATH): a tls trunk's CA file is named by it. */
+  generatedDir?: string;
   /** The guest endpoint's password (webrtcconfig/guest-credentials.ts); guests render only with it and spec.publicAccess.enabled. */
   guestPassword?: string;
 }
