@@ -7,8 +7,11 @@
 // a REGISTER outcome comes once per expiry, so the list stays cheap.
 //
 // The carriers' contacts (AORs "switchboard-trunk-*" whose qualifySeconds
-// sends OPTIONS) are followed the same way: ContactStatus events, and one
-// PJSIPShowContacts after every (re)connect.
+// sends OPTIONS) are followed by ContactStatus events, and read once after
+// every (re)connect from PJSIPShowEndpoints: a trunk's contact is permanent
+// (the AOR's contact=), and PJSIPShowContacts lists only registered ones,
+// but the endpoint's device state is Unavailable exactly while its qualified
+// contacts are unreachable.
 //
 // The list's answer also carries AuthDetail events with the auth sections,
 // passwords in clear: only OutboundRegistrationDetail items are kept, and
@@ -42,6 +45,8 @@ export class TrunkRegistrations {
   #failures = 0;
   /** Trunk AOR → its contact's status (Reachable, Unreachable, …); undefined while not known. */
   #contacts: Map<string, string> | undefined;
+  /** ContactStatus events that came before the read after connecting ended. */
+  readonly #early = new Map<string, string>();
   /** Called after every read of the list (unregister() waits on them). */
   #waiters: (() => void)[] = [];
 
@@ -124,7 +129,11 @@ export class TrunkRegistrations {
   }
 
   #contactChanged(aor: string, status: string): void {
-    if (!this.#contacts) return; // the read after connecting brings it
+    if (!this.#contacts) {
+      // newer than the read after connecting, which is still running
+      this.#early.set(aor, status);
+      return;
+    }
     if (this.#contacts.get(aor) === status) return;
     if (status === 'Removed') this.#contacts.delete(aor);
     else this.#contacts.set(aor, status);
@@ -138,6 +147,7 @@ export class TrunkRegistrations {
     } else if (this.#statuses || this.#contacts) {
       this.#statuses = undefined;
       this.#contacts = undefined;
+      this.#early.clear();
       this.#onChange();
     }
   }
@@ -146,15 +156,21 @@ export class TrunkRegistrations {
   async #readContacts(attempt = 1): Promise<void> {
     try {
       const items = await this.#client.list(
-        { action: 'PJSIPShowContacts' },
-        'ContactList',
-        'ContactListComplete',
+        { action: 'PJSIPShowEndpoints' },
+        'EndpointList',
+        'EndpointListComplete',
       );
       const next = new Map<string, string>();
       for (const m of items) {
-        const aor = str(m.aor);
-        if (aor.startsWith(TRUNK_PREFIX)) next.set(aor, str(m.status));
+        const id = str(m.objectname);
+        const state = str(m.devicestate);
+        if (!id.startsWith(TRUNK_PREFIX) || state === 'Unknown' || state === 'Invalid') continue;
+        next.set(id, state === 'Unavailable' ? 'Unreachable' : 'Reachable');
       }
+      for (const [aor, status] of this.#early)
+        if (status === 'Removed') next.delete(aor);
+        else next.set(aor, status);
+      this.#early.clear();
       this.#contacts = next;
       this.#onChange();
     } catch (err) {
