@@ -1,6 +1,8 @@
 // Operator settings from the environment (the Helm chart sets them).
+
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { MOUNT_PATH } from './asterisk/render/layout.ts';
 import { type ChartDefaults, parseChartDefaults } from './webrtcconfig/chart-defaults.ts';
 
 export interface OperatorConfig {
@@ -31,6 +33,8 @@ export interface OperatorConfig {
   readonly webrtcConfigDefaults: ChartDefaults | undefined;
   /** Where Asterisk has the DTLS Secret mounted (dtls_cert_file/dtls_private_key point there). */
   readonly asteriskDtlsDir: string;
+  /** Where Asterisk has the generated objects projected (a tls trunk's CA file is named by this path). */
+  readonly asteriskGeneratedDir: string;
   /** Asterisk's https/wss port on spec.ami.host: where the served certificate is read. */
   readonly asteriskHttpsPort: number;
   /** How often the DTLS Secret and the served certificate are compared (the Secret is not watched). */
@@ -91,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
     amiRotationWarnMs: positiveInt('AMI_ROTATION_WARN_MS', env.AMI_ROTATION_WARN_MS, 300_000),
     webrtcConfigDefaults: parseChartDefaults(env.WEBRTC_CONFIG_DEFAULTS),
     asteriskDtlsDir: env.ASTERISK_DTLS_DIR || '/etc/asterisk/dtls',
+    asteriskGeneratedDir: env.ASTERISK_GENERATED_DIR || MOUNT_PATH,
     asteriskHttpsPort: positiveInt('ASTERISK_HTTPS_PORT', env.ASTERISK_HTTPS_PORT, 8089) || 8089,
     certificateCheckMs:
       positiveInt('CERTIFICATE_CHECK_MS', env.CERTIFICATE_CHECK_MS, 60_000) || 60_000,

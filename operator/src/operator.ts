@@ -30,6 +30,7 @@ import {
 import { AgentIndex } from './sipagent/agent-index.ts';
 import { SipAgentController } from './sipagent/controller.ts';
 import { readCredentials } from './sipagent/resources.ts';
+import { checkCarrierCertificate } from './siptrunk/carrier-check.ts';
 import { SipTrunkController } from './siptrunk/controller.ts';
 import { createChartDefaultsApplier } from './webrtcconfig/chart-defaults-applier.ts';
 import { WebRTCConfigController } from './webrtcconfig/controller.ts';
@@ -191,6 +192,7 @@ export function createControllers(
     asterisk,
     view,
     dtlsDir: config.asteriskDtlsDir,
+    generatedDir: config.asteriskGeneratedDir,
   });
 
   // One key per namespace, like the configs: its DTLS Secret against what Asterisk serves.
@@ -248,6 +250,7 @@ export function createControllers(
     credentialsChanged: renderNamespace,
     requeueAfter: (key, ms) => trunkQueue.add(key, ms),
     referenceRecheckMs: config.referenceRecheckMs,
+    checkCarrier: checkCarrierCertificate,
   });
   /** Every SipTrunk of the namespace: numbers, conflicts and route targets depend on the rest. */
   const recheckTrunks = (namespace: string | undefined, delayMs = config.coalesceMs) => {

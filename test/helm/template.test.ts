@@ -172,6 +172,7 @@ describe('helm template, default values', async () => {
       '8089/TCP',
       '5060/UDP',
       '5060/TCP',
+      '5061/TCP',
     ]);
     assert.deepEqual(ports('sb-switchboard-asterisk-ami'), ['5038/TCP', '8089/TCP']);
     assert.deepEqual(ports('sb-switchboard'), ['80/TCP']);
@@ -456,7 +457,7 @@ describe('helm template, non-default values', () => {
     );
     assert.deepEqual(
       narrowed[0]?.ports.map((p) => `${p.port}/${p.protocol}`),
-      ['5060/UDP', '5060/TCP'],
+      ['5060/UDP', '5060/TCP', '5061/TCP'],
     );
     await assert.rejects(render({ 'networkPolicy.sipFrom': ['anywhere'] }), /sipFrom/);
   });
@@ -523,6 +524,8 @@ describe('NOTES.txt', () => {
     assert.doesNotMatch(notes, /helm upgrade|--reuse-values/);
     assert.match(notes, /kubectl -n callcenter get secret switchboard-initial-admin/);
     assert.match(notes, /asterisk\.hostNetwork is ON/);
+    // the ports a firewall opens for carriers, TLS trunks included
+    assert.match(notes, /5060\/TCP for TCP trunks, 5061\/TCP for TLS trunks\) from the carriers/);
     assert.doesNotMatch(result.stdout, /^kind: WebRTCConfig$/m);
   });
 });

@@ -15,7 +15,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { agentPhone } from '../browser/support/agent-phone.ts';
 import { dbov, heardSound } from '../browser/support/audio-stats.ts';
 import type { PhoneDriver } from '../browser/support/phone-driver.ts';
-import type { Carrier } from '../support/carrier-asterisk.ts';
+import { CARRIER_CUSTOMER, type Carrier } from '../support/carrier-asterisk.ts';
 import { kubectl, testCluster } from '../support/cluster.ts';
 import type { RealAsterisk } from '../support/real-asterisk.ts';
 import { condition, type Resources } from '../support/resources.ts';
@@ -80,6 +80,9 @@ describe('a SipTrunk to a real carrier (a second Asterisk)', () => {
       },
       // browsers reach Asterisk from 127.0.0.1 too: only the carrier's own port is the carrier
       match: [`127.0.0.1:${carrier.sipPort}`],
+      // the account in From: the carrier knows our OPTIONS (qualifySeconds) by it, as it
+      // knows our REGISTERs; from an unknown From it challenges them and refuses the answer
+      fromUser: CARRIER_CUSTOMER,
       routes: [
         { number: '117', queue: 'support' },
         { number: AGENT_DID, agent: 'ann' },

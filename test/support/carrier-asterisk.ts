@@ -20,6 +20,9 @@
 // Over TCP the carrier rewrites our contact to the connection we registered
 // on and sends its calls down that connection, as carriers do for customers
 // behind NAT. Stopping and starting carrier.asterisk keeps our contact (astdb).
+// With `tls` (a certificate and key, e.g. signed by a test CA) it also listens
+// for SIP over TLS on a third port, presenting that certificate; it asks no
+// certificate of its customer.
 
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -56,6 +59,8 @@ export interface Carrier {
   readonly sipPort: number;
   /** The carrier's SIP port on 127.0.0.1 (TCP). */
   readonly tcpPort: number;
+  /** The carrier's SIP over TLS port on 127.0.0.1 (0 without `tls`). */
+  readonly tlsPort: number;
   /** What the customer must authenticate with (the SipTrunk's Secret). */
   readonly credentials: { readonly username: string; readonly password: string };
   readonly ami: AmiClient;
@@ -90,7 +95,23 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-function pjsipConf(port: number, tcpPort: number, password: string): string {
+function pjsipConf(
+  port: number,
+  tcpPort: number,
+  password: string,
+  tls?: { port: number; dir: string },
+): string {
+  const tlsTransport = tls
+    ? `
+[carrier-tls]
+type = transport
+protocol = tls
+bind = 127.0.0.1:${tls.port}
+cert_file = ${tls.dir}/carrier.crt
+priv_key_file = ${tls.dir}/carrier.key
+method = tlsv1_2
+`
+    : '';
   return `; the carrier (test/support/carrier-asterisk.ts)
 [global]
 type = global
@@ -105,7 +126,7 @@ bind = 127.0.0.1:${port}
 type = transport
 protocol = tcp
 bind = 127.0.0.1:${tcpPort}
-
+${tlsTransport}
 [${CARRIER_CUSTOMER}]
 type = endpoint
 context = carrier-in
@@ -149,13 +170,32 @@ exten => _[+0-9].,1,Ringing()
  same => n,Echo()
 `;
 
-export async function startCarrier(): Promise<Carrier> {
+export async function startCarrier(
+  options: { tls?: { cert: string; key: string } } = {},
+): Promise<Carrier> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-carrier-'));
   const asterisk = await createAsterisk({ dir, amiUsername: 'carrier' });
-  const [sipPort, tcpPort] = await Promise.all([freeUdpPort(), freePort()]);
+  const [sipPort, tcpPort, tlsPort] = await Promise.all([
+    freeUdpPort(),
+    freePort(),
+    options.tls ? freePort() : 0,
+  ]);
   const password = randomBytes(12).toString('hex');
   const etc = (name: string, text: string) => writeFileSync(join(asterisk.etcDir, name), text);
-  etc('pjsip.conf', pjsipConf(sipPort, tcpPort, password));
+  if (options.tls) {
+    etc('carrier.crt', options.tls.cert);
+    // a throwaway test key, readable like the rest of the folder (Asterisk may run as another user)
+    etc('carrier.key', options.tls.key);
+  }
+  etc(
+    'pjsip.conf',
+    pjsipConf(
+      sipPort,
+      tcpPort,
+      password,
+      options.tls ? { port: tlsPort, dir: asterisk.etcDir } : undefined,
+    ),
+  );
   etc('extensions.conf', EXTENSIONS);
   // No generated files here: the project's includes of switchboard/ would be missing.
   etc('queues.conf', '[general]\n');
@@ -203,6 +243,7 @@ export async function startCarrier(): Promise<Carrier> {
     asterisk,
     sipPort,
     tcpPort,
+    tlsPort,
     credentials: { username: CARRIER_CUSTOMER, password },
     ami,
     events,

@@ -4,7 +4,9 @@
 // "carrier-credentials", the operator, a WebRTCConfig whose UDP and TCP SIP
 // ports are free loopback ports, and Chromium with the softphone page.
 import { randomInt } from 'node:crypto';
+import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
+import { INCLUDE_DIR } from '../../operator/src/asterisk/render/layout.ts';
 import { hangUpLeftovers } from '../browser/support/calls.ts';
 import { launchChromium } from '../browser/support/chromium.ts';
 import type { PhoneDriver } from '../browser/support/phone-driver.ts';
@@ -27,9 +29,10 @@ export interface TrunkBed {
   readonly server: PhonePageServer;
   readonly browser: Browser;
   readonly context: BrowserContext;
-  /** Our SIP ports (WebRTCConfig spec.transports.udp/tcp). */
+  /** Our SIP ports (WebRTCConfig spec.transports.udp/tcp/tls). */
   readonly udpPort: number;
   readonly tcpPort: number;
+  readonly tlsPort: number;
   /** Starts our Asterisk and waits until these agents are Provisioned. */
   startPbx(agents: readonly string[]): Promise<void>;
   /** After a failed test: ends the phones' and the carrier's calls. */
@@ -37,28 +40,40 @@ export interface TrunkBed {
   close(): Promise<void>;
 }
 
-export async function startTrunkBed(name: string): Promise<TrunkBed> {
+export async function startTrunkBed(
+  name: string,
+  carrierOptions: Parameters<typeof startCarrier>[0] = {},
+): Promise<TrunkBed> {
   const cluster = testCluster();
   const ns = await createNamespace(cluster, name);
   const r = new Resources(cluster, ns.name);
-  const [pbx, carrier, server, browser, udpPort, tcpPort] = await Promise.all([
+  const [pbx, carrier, server, browser, udpPort, tcpPort, tlsPort] = await Promise.all([
     startRealAsterisk(cluster, r),
-    startCarrier(),
+    startCarrier(carrierOptions),
     startPhonePageServer(),
     launchChromium(),
     freeUdpPort(),
+    freePort(),
     freePort(),
   ]);
   const operator = await startOperator(cluster, ns.name, name, {
     ASTERISK_POLL_MS: '100',
     // the carrier's Secret is not watched: read it again often
     REFERENCE_RECHECK_MS: '500',
+    // where our Asterisk finds the generated files (a tls trunk's CA bundle)
+    ASTERISK_GENERATED_DIR: join(pbx.asterisk.etcDir, INCLUDE_DIR),
   });
   const portStart = 20_000 + randomInt(0, 10) * 100;
   await r.createConfig({
     ami: pbx.amiSpec,
     asteriskWsUrl: pbx.asterisk.wsUrl,
-    transports: { ws: true, wss: false, udp: { port: udpPort }, tcp: { port: tcpPort } },
+    transports: {
+      ws: true,
+      wss: false,
+      udp: { port: udpPort },
+      tcp: { port: tcpPort },
+      tls: { port: tlsPort },
+    },
     iceServers: {},
     rtp: { portStart, portEnd: portStart + 99 },
   });
@@ -77,6 +92,7 @@ export async function startTrunkBed(name: string): Promise<TrunkBed> {
     context,
     udpPort,
     tcpPort,
+    tlsPort,
     async startPbx(agents) {
       await pbx.start();
       for (const agent of agents)

@@ -18,7 +18,7 @@ import {
 import type { CustomResourceDefinition, JSONSchemaProps } from './schema-types.ts';
 import { SIPAGENT_CODECS } from './sipagent.crd.ts';
 
-/** Transports the schema names; udp and tcp are rendered (a CEL rule refuses tls so far). */
+/** Transports the schema names. */
 export const TRUNK_TRANSPORTS = ['udp', 'tcp', 'tls'] as const;
 
 /** 0–255 without leading zeros (RE2 and ECMAScript alike). */
@@ -194,10 +194,15 @@ const spec: JSONSchemaProps = {
   required: ['host'],
   'x-kubernetes-validations': [
     {
-      rule: "self.transport != 'tls'",
+      rule: "self.transport != 'tls' || has(self.tls)",
       message:
-        'tls is not rendered yet (it needs a CA to verify the carrier with); use "udp" or "tcp"',
-      fieldPath: '.transport',
+        "transport tls needs tls.caSecret: the Secret with the CA bundle the carrier's certificate must chain to",
+      fieldPath: '.tls',
+    },
+    {
+      rule: "!has(self.tls) || self.transport == 'tls'",
+      message: 'tls is only used with transport: tls',
+      fieldPath: '.tls',
     },
     {
       rule: '!self.register || has(self.credentialsSecret)',
@@ -220,7 +225,7 @@ const spec: JSONSchemaProps = {
     transport: {
       type: 'string',
       description:
-        "The SIP transport to the carrier: udp or tcp (WebRTCConfig spec.transports.udp/tcp give our port); tls is not rendered yet. Over tcp a carrier that stops is noticed at once (the connection closes) and Asterisk registers again after registrationRetrySeconds; over udp only at the registration's next refresh.",
+        'The SIP transport to the carrier: udp, tcp or tls (WebRTCConfig spec.transports.udp/tcp/tls give our port; tls needs tls.caSecret). Over tcp and tls a carrier that stops is noticed at once (the connection closes) and Asterisk registers again after registrationRetrySeconds; over udp by qualifySeconds.',
       default: 'udp',
       enum: TRUNK_TRANSPORTS,
     },
@@ -234,6 +239,32 @@ const spec: JSONSchemaProps = {
         usernameKey: secretKey('The key holding the username.', 'username'),
         passwordKey: secretKey('The key holding the password.', 'password'),
       },
+    },
+    tls: {
+      type: 'object',
+      description:
+        'How the carrier is verified over transport tls: its certificate must chain to a CA in caSecret and name host (a DNS name, or an IP address in its subjectAltName). Asterisk verifies every connection; the operator checks the same and reports CarrierVerified.',
+      required: ['caSecret'],
+      properties: {
+        caSecret: {
+          type: 'object',
+          description:
+            "A Secret in this namespace holding the CA bundle (PEM) the carrier's certificate must chain to. The CAs of every tls trunk of the namespace are one bundle in Asterisk (its TLS transport has one CA list); host names are still checked per trunk.",
+          required: ['name'],
+          properties: {
+            name: objectName("The Secret's name."),
+            key: secretKey('The key holding the PEM certificates.', 'ca.crt'),
+          },
+        },
+      },
+    },
+    qualifySeconds: {
+      type: 'integer',
+      description:
+        'Seconds between SIP OPTIONS to the carrier (0: none). A carrier that does not answer within 3 s shows Reachable False (and status.reachable false) until it answers again: over udp this is how a stopped carrier is noticed.',
+      default: 10,
+      minimum: 0,
+      maximum: 3600,
     },
     register: {
       type: 'boolean',
@@ -323,6 +354,11 @@ const status: JSONSchemaProps = {
       description:
         'Whether Asterisk is registered with the carrier (live, from AMI). Unset without register.',
     },
+    reachable: {
+      type: 'boolean',
+      description:
+        'Whether the carrier answers OPTIONS (live, from AMI). Unset with qualifySeconds 0.',
+    },
     registration: {
       type: 'string',
       description:
@@ -367,6 +403,13 @@ export const sipTrunkCrd: CustomResourceDefinition = {
             type: 'boolean',
             jsonPath: '.status.registered',
             description: 'Registered with the carrier (only trunks that register).',
+          },
+          {
+            name: 'Reachable',
+            type: 'boolean',
+            jsonPath: '.status.reachable',
+            description: 'The carrier answers OPTIONS (qualifySeconds).',
+            priority: 1,
           },
           {
             name: 'Ready',

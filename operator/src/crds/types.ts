@@ -87,6 +87,8 @@ export interface WebRTCConfigSpec {
     udp?: { port: number };
     /** SIP over TCP for SipTrunks; as udp. */
     tcp?: { port: number };
+    /** SIP over TLS for SipTrunks; as udp. */
+    tls?: { port: number };
   };
   dtlsCertificateSecret?: SecretKeyRef;
   rtp: { portStart: number; portEnd: number };
@@ -266,6 +268,10 @@ export interface SipTrunkSpec {
   port: number;
   transport: TrunkTransport;
   credentialsSecret?: { name: string; usernameKey: string; passwordKey: string };
+  /** transport tls: the CA bundle the carrier's certificate must chain to. */
+  tls?: { caSecret: { name: string; key: string } };
+  /** Seconds between OPTIONS to the carrier (0: none); absent in objects read before the field existed. */
+  qualifySeconds?: number;
   register: boolean;
   /** Defaulted by the schema; absent in objects read before the field existed. */
   registrationRetrySeconds?: number;
@@ -282,6 +288,8 @@ export interface SipTrunkStatus {
   observedGeneration?: number;
   registered?: boolean;
   registration?: string;
+  /** Whether the carrier answers OPTIONS (qualifySeconds > 0). */
+  reachable?: boolean;
   numbers?: string[];
   conditions?: Condition[];
 }

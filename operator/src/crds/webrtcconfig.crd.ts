@@ -214,6 +214,17 @@ const spec: JSONSchemaProps = {
             ),
           },
         }),
+        tls: objectWithDefaults({
+          type: 'object',
+          description:
+            "SIP over TLS for carriers (SipTrunks with transport tls): bound on every address only while the namespace has such a trunk, with the same external addresses and local networks. Asterisk presents dtlsCertificateSecret's certificate to carriers that connect to it; without one it only connects out (registering, calling out; the carrier's calls come down that connection).",
+          properties: {
+            port: port(
+              'The TCP port for SIP over TLS. Asterisk binds a transport once: changing the port of a bound transport takes an Asterisk restart.',
+              5061,
+            ),
+          },
+        }),
       },
     }),
     dtlsCertificateSecret: {

@@ -17,9 +17,16 @@ import { patchStatus } from '../clients/status.ts';
 import type { CallQueue, SipAgent, SipTrunk, WebRTCConfig } from '../crds/types.ts';
 import type { Informer } from '../kube/informer.ts';
 import { splitKey } from '../sipagent/controller.ts';
+import { type CaResult, readTrunkCa } from './ca.ts';
+import type { checkCarrierCertificate } from './carrier-check.ts';
 import { type CredentialsResult, readTrunkCredentials } from './credentials.ts';
 import { resolveTrunks } from './resolve.ts';
-import { desiredTrunkStatus, type RegistrationView } from './status.ts';
+import {
+  type CarrierCheck,
+  desiredTrunkStatus,
+  type ReachabilityView,
+  type RegistrationView,
+} from './status.ts';
 
 export interface SipTrunkControllerDeps {
   readonly trunks: Informer<SipTrunk>;
@@ -33,6 +40,8 @@ export interface SipTrunkControllerDeps {
   /** What the trunk's Secret holds changed: render the namespace again. */
   readonly credentialsChanged: (namespace: string) => void;
   readonly requeueAfter: (key: string, ms: number) => void;
+  /** A TLS handshake with a tls carrier (carrier-check.ts; tests inject none). */
+  readonly checkCarrier?: typeof checkCarrierCertificate;
   /** How often a trunk's Secret is read again. */
   readonly referenceRecheckMs: number;
   readonly now?: () => Date;
@@ -45,17 +54,21 @@ const WARNED_REASONS = new Set([
   'SecretNotFound',
   'SecretKeyMissing',
   'CredentialsInvalid',
+  'CASecretNotFound',
+  'CAKeyMissing',
+  'CAInvalid',
 ]);
 
-/** Identifies what a Secret gave (a digest: the password itself is not kept). */
-function fingerprint(c: CredentialsResult): string {
+/** Identifies what the Secrets gave (a digest: the password itself is not kept). */
+function fingerprint(c: CredentialsResult, ca: CaResult): string {
   const text =
     c.state === 'ok'
       ? `ok\n${c.credentials.username}\n${c.credentials.password}`
       : c.state === 'problem'
         ? `problem\n${c.reason}`
         : 'none';
-  return createHash('sha256').update(text).digest('hex');
+  const caText = ca.state === 'ok' ? `ok\n${ca.pem}` : ca.state === 'problem' ? ca.reason : 'none';
+  return createHash('sha256').update(`${text}\n${caText}`).digest('hex');
 }
 
 /** A merge patch body: keys the new status drops are sent as null (a merge patch keeps absent keys). */
@@ -69,6 +82,8 @@ export class SipTrunkController {
   readonly #d: SipTrunkControllerDeps;
   /** "<ns>/<name>" → fingerprint of its credentials when last read. */
   readonly #seen = new Map<string, string>();
+  /** "<ns>/<name>" → the last check of its carrier's certificate, what it checked and when. */
+  readonly #checks = new Map<string, { input: string; at: number; result: CarrierCheck }>();
 
   constructor(deps: SipTrunkControllerDeps) {
     this.#d = deps;
@@ -83,19 +98,45 @@ export class SipTrunkController {
       : { known: false, reason: 'the AMI connection to Asterisk is down' };
   }
 
+  #reachability(namespace: string, name: string): ReachabilityView {
+    const tracker = this.#d.asterisk.trunkRegistrations(namespace);
+    return tracker?.contact(trunkId(name)) ?? { known: false };
+  }
+
+  /** The carrier's certificate, checked again when what to check changed or every recheck interval. */
+  async #carrier(key: string, trunk: SipTrunk, ca: CaResult): Promise<CarrierCheck | undefined> {
+    const check = this.#d.checkCarrier;
+    const ref = trunk.spec.tls?.caSecret;
+    if (!check || ca.state !== 'ok' || !ref) {
+      this.#checks.delete(key);
+      return undefined;
+    }
+    const input = `${trunk.spec.host}\n${trunk.spec.port}\n${ref.name}\n${ca.pem}`;
+    const last = this.#checks.get(key);
+    const now = performance.now();
+    if (last && last.input === input && now - last.at < this.#d.referenceRecheckMs)
+      return last.result;
+    const result = await check(trunk.spec.host, trunk.spec.port, ca.pem, ref.name);
+    this.#checks.set(key, { input, at: performance.now(), result });
+    return result;
+  }
+
   async processItem(key: string): Promise<void> {
     const [namespace, name] = splitKey(key);
     const trunk = this.#d.trunks.get(name, namespace);
     if (!trunk || trunk.metadata.deletionTimestamp) {
       this.#seen.delete(key);
+      this.#checks.delete(key);
       return;
     }
     const credentials = await readTrunkCredentials(this.#d.core, trunk);
-    const print = fingerprint(credentials);
+    const ca = await readTrunkCa(this.#d.core, trunk);
+    const print = fingerprint(credentials, ca);
     const before = this.#seen.get(key);
     this.#seen.set(key, print);
     if (before !== undefined && before !== print) this.#d.credentialsChanged(namespace);
-    if (trunk.spec.credentialsSecret) this.#d.requeueAfter(key, this.#d.referenceRecheckMs);
+    if (trunk.spec.credentialsSecret || ca.state !== 'none')
+      this.#d.requeueAfter(key, this.#d.referenceRecheckMs);
 
     const config = this.#d.configs.get('default', namespace);
     const resolved = resolveTrunks(
@@ -104,6 +145,7 @@ export class SipTrunkController {
       this.#d.agents.list(namespace),
       config?.spec,
       (t) => (t.metadata.name === name ? credentials : { state: 'none' }),
+      (t) => (t.metadata.name === name ? ca : { state: 'none' }),
     ).get(name);
     if (!resolved) return;
     const status = desiredTrunkStatus(
@@ -112,6 +154,10 @@ export class SipTrunkController {
       config !== undefined,
       this.#registration(namespace, name),
       this.#d.now?.() ?? new Date(),
+      {
+        reachable: this.#reachability(namespace, name),
+        carrier: await this.#carrier(key, trunk, ca),
+      },
     );
     if (isDeepStrictEqual(status, trunk.status)) return;
     const ready = (s: typeof status | undefined) => s?.conditions?.find((c) => c.type === 'Ready');

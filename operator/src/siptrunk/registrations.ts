@@ -6,12 +6,20 @@
 // matching URIs keeps the registration id exact; there are few trunks and
 // a REGISTER outcome comes once per expiry, so the list stays cheap.
 //
+// The carriers' contacts (AORs "switchboard-trunk-*" whose qualifySeconds
+// sends OPTIONS) are followed by ContactStatus events, and read once after
+// every (re)connect from PJSIPShowEndpoints: a trunk's contact is permanent
+// (the AOR's contact=), and PJSIPShowContacts lists only registered ones,
+// but the endpoint's device state is Unavailable exactly while its qualified
+// contacts are unreachable.
+//
 // The list's answer also carries AuthDetail events with the auth sections,
 // passwords in clear: only OutboundRegistrationDetail items are kept, and
 // nothing of the answer is ever logged.
 
 import type { AmiClient, AmiState } from '../asterisk/ami/client.ts';
 import type { AmiEvent } from '../asterisk/ami/messages.ts';
+import { TRUNK_PREFIX } from '../asterisk/render/trunks.ts';
 import { describeError } from '../clients/errors.ts';
 import type { Logger } from '../log.ts';
 
@@ -35,6 +43,10 @@ export class TrunkRegistrations {
   #retry: NodeJS.Timeout | undefined;
   /** Failed reads in a row (the retry backs off up to 2 s). */
   #failures = 0;
+  /** Trunk AOR → its contact's status (Reachable, Unreachable, …); undefined while not known. */
+  #contacts: Map<string, string> | undefined;
+  /** ContactStatus events that came before the read after connecting ended. */
+  readonly #early = new Map<string, string>();
   /** Called after every read of the list (unregister() waits on them). */
   #waiters: (() => void)[] = [];
 
@@ -44,12 +56,20 @@ export class TrunkRegistrations {
     this.#onChange = onChange;
     client.onEvent((e) => this.#onEvent(e));
     client.onState((s) => this.#onState(s));
-    if (client.state === 'connected') this.#refresh();
+    if (client.state === 'connected') {
+      this.#refresh();
+      void this.#readContacts();
+    }
   }
 
   /** The status Asterisk reports for registration `id`; undefined while unknown (not connected). */
   status(id: string): { known: false } | { known: true; status: string | undefined } {
     return this.#statuses ? { known: true, status: this.#statuses.get(id) } : { known: false };
+  }
+
+  /** The status of the carrier's contact on AOR `id` (OPTIONS); undefined while unknown or not qualified. */
+  contact(id: string): { known: false } | { known: true; status: string | undefined } {
+    return this.#contacts ? { known: true, status: this.#contacts.get(id) } : { known: false };
   }
 
   /**
@@ -104,13 +124,64 @@ export class TrunkRegistrations {
     if (e.event === 'Registry' && 'fields' in e && str(e.fields.channeltype) === 'PJSIP')
       this.#refresh();
     else if (e.event === 'Reload' && 'module' in e && e.module === 'res_pjsip.so') this.#refresh();
+    else if (e.event === 'ContactStatus' && 'aor' in e && e.aor.startsWith(TRUNK_PREFIX))
+      this.#contactChanged(e.aor, e.contactStatus);
+  }
+
+  #contactChanged(aor: string, status: string): void {
+    if (!this.#contacts) {
+      // newer than the read after connecting, which is still running
+      this.#early.set(aor, status);
+      return;
+    }
+    if (this.#contacts.get(aor) === status) return;
+    if (status === 'Removed') this.#contacts.delete(aor);
+    else this.#contacts.set(aor, status);
+    this.#onChange();
   }
 
   #onState(state: AmiState): void {
-    if (state === 'connected') this.#refresh();
-    else if (this.#statuses) {
+    if (state === 'connected') {
+      this.#refresh();
+      void this.#readContacts();
+    } else if (this.#statuses || this.#contacts) {
       this.#statuses = undefined;
+      this.#contacts = undefined;
+      this.#early.clear();
       this.#onChange();
+    }
+  }
+
+  /** Every trunk AOR's contact status, once after connecting. */
+  async #readContacts(attempt = 1): Promise<void> {
+    try {
+      const items = await this.#client.list(
+        { action: 'PJSIPShowEndpoints' },
+        'EndpointList',
+        'EndpointListComplete',
+      );
+      const next = new Map<string, string>();
+      for (const m of items) {
+        const id = str(m.objectname);
+        const state = str(m.devicestate);
+        if (!id.startsWith(TRUNK_PREFIX) || state === 'Unknown' || state === 'Invalid') continue;
+        next.set(id, state === 'Unavailable' ? 'Unreachable' : 'Reachable');
+      }
+      for (const [aor, status] of this.#early)
+        if (status === 'Removed') next.delete(aor);
+        else next.set(aor, status);
+      this.#early.clear();
+      this.#contacts = next;
+      this.#onChange();
+    } catch (err) {
+      this.#log.warn({ err: describeError(err) }, 'reading trunk contacts failed');
+      if (this.#client.state === 'connected' && !this.#closed) {
+        const timer = setTimeout(
+          () => void this.#readContacts(attempt + 1),
+          Math.min(250 * attempt, 2_000),
+        );
+        timer.unref?.();
+      }
     }
   }
 

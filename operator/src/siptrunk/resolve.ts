@@ -16,12 +16,15 @@ import type {
   TrunkRoute,
   WebRTCConfigSpec,
 } from '../crds/types.ts';
+import type { CaResult } from './ca.ts';
 import type { CredentialsResult } from './credentials.ts';
 import { type ShadowedNumber, shadowedEmergencyNumbers } from './emergency.ts';
 
 export interface ResolvedTrunk {
   readonly name: string;
   readonly credentials: CredentialsResult;
+  /** The CA bundle of a tls trunk. */
+  readonly ca: CaResult;
   /** Routes in force, sorted by number. */
   readonly routes: readonly TrunkRoute[];
   /** Numbers an older trunk routes. */
@@ -63,6 +66,7 @@ export function resolveTrunks(
   agents: readonly SipAgent[],
   config: Pick<WebRTCConfigSpec, 'hotline'> | undefined,
   credentials: (trunk: SipTrunk) => CredentialsResult,
+  ca: (trunk: SipTrunk) => CaResult = () => ({ state: 'none' }),
 ): Map<string, ResolvedTrunk> {
   const queueNames = new Set(
     queues.filter((q) => !q.metadata.deletionTimestamp).map((q) => q.metadata.name),
@@ -98,6 +102,7 @@ export function resolveTrunks(
     out.set(t.metadata.name, {
       name: t.metadata.name,
       credentials: credentials(t),
+      ca: ca(t),
       routes: routes.sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0)),
       conflicts,
       missing,
@@ -116,9 +121,9 @@ export function resolveTrunks(
   return out;
 }
 
-/** Whether the trunk goes into Asterisk: everything but unusable credentials. */
+/** Whether the trunk goes into Asterisk: everything but unusable credentials or CA bundle. */
 export function isRendered(r: ResolvedTrunk): boolean {
-  return r.credentials.state !== 'problem';
+  return r.credentials.state !== 'problem' && r.ca.state !== 'problem';
 }
 
 function renderOutbound(o: TrunkOutbound): RenderOutbound {
@@ -148,8 +153,9 @@ export function renderTrunks(
       name: t.metadata.name,
       host: s.host,
       port: s.port,
-      // tls is refused by the CRD until it is rendered
-      transport: s.transport === 'tcp' ? 'tcp' : 'udp',
+      transport: s.transport,
+      ...(r.ca.state === 'ok' ? { tlsCa: r.ca.pem } : {}),
+      qualifySeconds: s.qualifySeconds ?? 0,
       ...(s.registrationRetrySeconds !== undefined
         ? { registrationRetrySeconds: s.registrationRetrySeconds }
         : {}),

@@ -8,6 +8,7 @@ const now = new Date('2026-03-01T00:00:00Z');
 const resolved = (extra: Partial<ResolvedTrunk> = {}): ResolvedTrunk => ({
   name: 'carrier',
   credentials: { state: 'ok', credentials: { username: 'acct', password: 'pw-123456' } },
+  ca: { state: 'none' },
   routes: [{ number: '117', hotline: true }],
   conflicts: [],
   missing: [],
@@ -121,5 +122,77 @@ describe('desiredTrunkStatus', () => {
     // no longer carrying calls out: the condition goes
     const off = desiredTrunkStatus({ ...calls, status: good }, resolved(), true, known(), now);
     assert.equal(cond(off, 'EmergencyNumbersReachable'), undefined);
+  });
+
+  it('a tls trunk without a usable CA is not configured, and says why', () => {
+    const tls = sipTrunk('carrier', {
+      transport: 'tls',
+      tls: { caSecret: { name: 'carrier-ca' } },
+      credentialsSecret: { name: 'creds' },
+      register: true,
+      routes: [{ number: '117', hotline: true }],
+    });
+    const s = desiredTrunkStatus(
+      tls,
+      resolved({
+        ca: {
+          state: 'problem',
+          reason: 'CAKeyMissing',
+          message: 'spec.tls.caSecret: Secret "carrier-ca" has no key "ca.crt"',
+        },
+      }),
+      true,
+      known('Registered'),
+      now,
+    );
+    assert.equal(cond(s, 'Ready')?.reason, 'CAKeyMissing');
+    assert.match(
+      cond(s, 'Ready')?.message ?? '',
+      /^spec\.tls\.caSecret: .*not configured in Asterisk$/,
+    );
+    assert.deepEqual(s.numbers, []);
+    assert.equal(cond(s, 'Registered'), undefined, 'nothing registers');
+    assert.equal(cond(s, 'CarrierVerified'), undefined);
+  });
+
+  it('reports the operator’s check of the carrier’s certificate (tls) in CarrierVerified', () => {
+    const tls = sipTrunk('carrier', { transport: 'tls', tls: { caSecret: { name: 'ca' } } });
+    const ok = { ...resolved(), ca: { state: 'ok', pem: 'x' } } as ResolvedTrunk;
+    const untrusted = desiredTrunkStatus(tls, ok, true, known(), now, {
+      carrier: { ok: false, reason: 'CertificateUntrusted', message: 'does not chain' },
+    });
+    assert.equal(cond(untrusted, 'CarrierVerified')?.status, 'False');
+    assert.equal(cond(untrusted, 'CarrierVerified')?.reason, 'CertificateUntrusted');
+    const unchecked = desiredTrunkStatus(tls, ok, true, known(), now);
+    assert.equal(cond(unchecked, 'CarrierVerified')?.status, 'Unknown');
+    const udp = desiredTrunkStatus(registers, resolved(), true, known(), now, {
+      carrier: { ok: true, message: 'fine' },
+    });
+    assert.equal(cond(udp, 'CarrierVerified'), undefined, 'only tls trunks');
+  });
+
+  it('follows the carrier’s answers to OPTIONS in Reachable and status.reachable', () => {
+    const reach = (status: string | undefined) =>
+      desiredTrunkStatus(registers, resolved(), true, known('Registered'), now, {
+        reachable: { known: true, status },
+      });
+    assert.equal(registers.spec.qualifySeconds, 10, 'qualified by default');
+    assert.equal(cond(reach('Reachable'), 'Reachable')?.status, 'True');
+    assert.equal(reach('Reachable').reachable, true);
+    const lost = reach('Unreachable');
+    assert.equal(cond(lost, 'Reachable')?.status, 'False');
+    assert.match(
+      cond(lost, 'Reachable')?.message ?? '',
+      /did not answer .*OPTIONS \(sent every 10 s\)/,
+    );
+    assert.equal(lost.reachable, false);
+    assert.equal(cond(reach(undefined), 'Reachable')?.status, 'Unknown');
+    assert.equal(reach(undefined).reachable, undefined);
+    const off = sipTrunk('carrier', { qualifySeconds: 0 });
+    const none = desiredTrunkStatus(off, resolved(), true, known(), now, {
+      reachable: { known: true, status: 'Unreachable' },
+    });
+    assert.equal(cond(none, 'Reachable'), undefined);
+    assert.equal(none.reachable, undefined);
   });
 });

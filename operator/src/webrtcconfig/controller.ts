@@ -25,6 +25,7 @@ import type { Informer } from '../kube/informer.ts';
 import type { Logger } from '../log.ts';
 import type { AgentIndex } from '../sipagent/agent-index.ts';
 import { splitKey } from '../sipagent/controller.ts';
+import { type CaResult, readTrunkCa } from '../siptrunk/ca.ts';
 import { type CredentialsResult, readTrunkCredentials } from '../siptrunk/credentials.ts';
 import { dialOutAgents } from '../siptrunk/outbound.ts';
 import { renderTrunks, resolveTrunks } from '../siptrunk/resolve.ts';
@@ -58,6 +59,8 @@ export interface WebRTCConfigControllerDeps {
   readonly view: AsteriskView;
   /** Where the Asterisk workload mounts the DTLS certificate Secret (default DTLS_MOUNT_DIR). */
   readonly dtlsDir?: string;
+  /** Where Asterisk has the generated objects projected; absent: MOUNT_PATH. */
+  readonly generatedDir?: string;
   readonly now?: () => Date;
 }
 
@@ -103,13 +106,14 @@ export class WebRTCConfigController {
     const callQueues = this.#d.queues.list(namespace);
     const queues = renderQueues(callQueues, resolveQueues(callQueues, agents, config.spec));
     const sipTrunks = this.#d.trunks.list(namespace);
-    const credentials = await this.#readTrunkCredentials(sipTrunks);
+    const { credentials, cas } = await this.#readTrunkSecrets(sipTrunks);
     const resolvedTrunks = resolveTrunks(
       sipTrunks,
       callQueues,
       agents,
       config.spec,
       (t) => credentials.get(t.metadata.name) ?? { state: 'none' },
+      (t) => cas.get(t.metadata.name) ?? { state: 'none' },
     );
     const trunks = renderTrunks(sipTrunks, resolvedTrunks);
     const dialOut = dialOutAgents(sipTrunks, resolvedTrunks, agents);
@@ -126,6 +130,7 @@ export class WebRTCConfigController {
       queues,
       trunks,
       ...(dtlsUsable ? { dtlsCertPath: this.#d.dtlsDir ?? DTLS_MOUNT_DIR } : {}),
+      ...(this.#d.generatedDir ? { generatedDir: this.#d.generatedDir } : {}),
       ...(config.metadata.uid ? { guestPassword: guestPassword(config.metadata.uid) } : {}),
     });
 
@@ -213,15 +218,19 @@ export class WebRTCConfigController {
     if (failure) throw new Error(failure); // retried with backoff by the queue
   }
 
-  /** Each SipTrunk's carrier credentials (user Secrets, read at every render: trunks are few). */
-  async #readTrunkCredentials(
-    trunks: readonly SipTrunk[],
-  ): Promise<Map<string, CredentialsResult>> {
-    const out = new Map<string, CredentialsResult>();
+  /** Each SipTrunk's carrier credentials and CA bundle (user Secrets, read at every render: trunks are few). */
+  async #readTrunkSecrets(trunks: readonly SipTrunk[]): Promise<{
+    credentials: Map<string, CredentialsResult>;
+    cas: Map<string, CaResult>;
+  }> {
+    const credentials = new Map<string, CredentialsResult>();
+    const cas = new Map<string, CaResult>();
     for (const t of trunks)
-      if (!t.metadata.deletionTimestamp)
-        out.set(t.metadata.name, await readTrunkCredentials(this.#d.core, t));
-    return out;
+      if (!t.metadata.deletionTimestamp) {
+        credentials.set(t.metadata.name, await readTrunkCredentials(this.#d.core, t));
+        cas.set(t.metadata.name, await readTrunkCa(this.#d.core, t));
+      }
+    return { credentials, cas };
   }
 
   async #readReferencedSecrets(config: WebRTCConfig): Promise<Map<string, V1Secret>> {

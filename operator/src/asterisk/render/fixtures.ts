@@ -90,6 +90,11 @@ const KNOWN: Readonly<Record<string, ReadonlySet<string>>> = {
     'type',
     'protocol',
     'bind',
+    'ca_list_file',
+    'verify_server',
+    'cert_file',
+    'priv_key_file',
+    'method',
     'external_signaling_address',
     'external_media_address',
     'local_net',
@@ -122,7 +127,7 @@ const KNOWN: Readonly<Record<string, ReadonlySet<string>>> = {
     // outbound calls (outbound.ts), loaded by the real Asterisk in trunk-outbound.test.ts
     'send_pai',
   ]),
-  aor: new Set(['type', 'max_contacts', 'remove_existing', 'contact']),
+  aor: new Set(['type', 'max_contacts', 'remove_existing', 'contact', 'qualify_frequency']),
   auth: new Set(['type', 'auth_type', 'username', 'password']),
   identify: new Set(['type', 'endpoint', 'match']),
   registration: new Set([

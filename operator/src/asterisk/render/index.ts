@@ -34,7 +34,13 @@ export { DIALOUT_VARIABLE, endpointRevision, REVISION_VARIABLE } from './pjsip.t
 export { renderAsteriskConfig } from './render.ts';
 export { type QueueRoute, queueRoutes } from './routes.ts';
 export { SHARD_COUNT, shardOf } from './shards.ts';
-export { TRANSPORT_UDP, trunkId, trunkRegistrationIds } from './trunks.ts';
+export {
+  TRANSPORT_TLS,
+  TRANSPORT_UDP,
+  TRUNK_CA_FILE,
+  trunkId,
+  trunkRegistrationIds,
+} from './trunks.ts';
 export type {
   GeneratedObject,
   HashMarker,

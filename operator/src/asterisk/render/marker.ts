@@ -88,6 +88,7 @@ export function hashMarker(fileName: string, content: string): HashMarker | unde
 export function objectMarkers(object: GeneratedObject): HashMarker[] {
   return Object.keys(object.files)
     .sort()
+    .filter((f) => f.endsWith('.conf'))
     .flatMap((f) => hashMarker(f, object.files[f] ?? '') ?? []);
 }
 

@@ -33,9 +33,10 @@ const ADDRESS = /^[A-Za-z0-9.:/-]{1,253}$/;
 /** A transport with the WebRTCConfig's NAT settings (trunks.ts renders the UDP and TCP ones). */
 export function transport(
   name: string,
-  protocol: 'ws' | 'wss' | 'udp' | 'tcp',
+  protocol: 'ws' | 'wss' | 'udp' | 'tcp' | 'tls',
   t: WebRTCConfigSpec['transports'],
   bind = '0.0.0.0',
+  extra: readonly Line[] = [],
 ): string {
   const lines: Line[] = [
     ['type', 'transport'],
@@ -50,7 +51,7 @@ export function transport(
   add('external_signaling_address', t.externalSignalingAddress);
   add('external_media_address', t.externalMediaAddress);
   for (const net of t.localNets ?? []) add('local_net', net);
-  return section(name, lines);
+  return section(name, [...lines, ...extra]);
 }
 
 /**

@@ -6,7 +6,7 @@ import { type AcceptedAgent, checkAgents, isQueueName } from './agents.ts';
 import { dialplanMain, dialplanShard } from './dialplan.ts';
 import { GUEST_ENDPOINT, renderGuests } from './guests.ts';
 import { includeLine, MAIN_FILES, shardFiles, shardObjectName } from './layout.ts';
-import { objectHash, withMarker } from './marker.ts';
+import { objectHash, sha256, withMarker } from './marker.ts';
 import { dialplanOutbound, OUTBOUND_CONTEXT, outboundProblems, outboundTrunk } from './outbound.ts';
 import { pjsipAuth, pjsipEndpoints, pjsipMain } from './pjsip.ts';
 import { queueNames, queuesMain } from './queues.ts';
@@ -19,6 +19,9 @@ import {
   dialplanTrunks,
   pjsipTrunkAuth,
   pjsipTrunks,
+  TRANSPORT_TLS,
+  TRUNK_CA_FILE,
+  trunkCaBundle,
   trunkId,
 } from './trunks.ts';
 import type { GeneratedObject, RenderInput, RenderQueue, RenderTrunk } from './types.ts';
@@ -70,7 +73,9 @@ function object(
   bodies: Record<string, string>,
 ): GeneratedObject {
   const files: Record<string, string> = {};
-  for (const [file, body] of Object.entries(bodies)) files[file] = withMarker(file, body);
+  // A PEM file is read by no config parser: it carries no marker (see TRUNK_CA_FILE).
+  for (const [file, body] of Object.entries(bodies))
+    files[file] = file.endsWith('.pem') ? body : withMarker(file, body);
   return { kind, name, files, hash: objectHash(files) };
 }
 
@@ -107,7 +112,13 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
   const trunkShards: RenderTrunk[][] = SHARDS.map(() => []);
   for (const t of trunks) trunkShards[shardOf(trunkId(t.name))]?.push(t);
   // Both '' without trunks: the files are then exactly what they were before trunks existed.
-  const trunkPjsip = pjsipTrunks(config.transports, trunks);
+  const trunkPjsip = pjsipTrunks(config.transports, trunks, {
+    ...(input.dtlsCertPath !== undefined ? { dtlsCertPath: input.dtlsCertPath } : {}),
+    ...(input.generatedDir !== undefined ? { generatedDir: input.generatedDir } : {}),
+  });
+  // '' without tls trunks: no file, and the shard renders as before.
+  const caBundle = trunkCaBundle(trunks);
+  const caShard = shardOf(TRANSPORT_TLS);
   const trunkDialplan = [
     dialplanTrunks(config, trunks, accepted, queues, routes),
     dialplanOutbound(trunks),
@@ -140,12 +151,14 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
         [f.dialplan]: `\n${dialplanShard(i, agents)}`,
       }),
     );
+    const withCa = i === caShard && caBundle !== '';
     secrets.push(
       object('Secret', shardObjectName(config.generated.secretName, i), {
         [f.auth]:
           pjsipAuth(agents) +
-          pjsipTrunkAuth(trunkShards[i] ?? []) +
+          pjsipTrunkAuth(trunkShards[i] ?? [], withCa ? sha256(caBundle) : undefined) +
           (i === guestShard ? guests.auth : ''),
+        ...(withCa ? { [TRUNK_CA_FILE]: caBundle } : {}),
       }),
     );
   }

@@ -16,17 +16,25 @@ import {
   spec,
   trunk,
 } from './fixtures.ts';
-import { PJSIP_MARKER_CATEGORY } from './marker.ts';
+import { MOUNT_PATH } from './layout.ts';
+import { hashMarker, PJSIP_MARKER_CATEGORY, sha256 } from './marker.ts';
 import { optionValue, optionValues } from './parse.ts';
+import { shardOf } from './shards.ts';
 import {
   TRANSPORT_TCP,
+  TRANSPORT_TLS,
   TRANSPORT_UDP,
+  TRUNK_CA_FILE,
   TRUNK_LIMIT_SUBROUTINE,
   trunkId,
   trunkRegistrationIds,
 } from './trunks.ts';
 
 const carrier = trunk('carrier');
+/** Two PEM-shaped certificates (rendering checks the shape; siptrunk/ca.ts parses them). */
+const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+const CA_A = pem('QUFBQQ==');
+const CA_B = pem('QkJCQg==');
 const lines = (c: { lines: { key: string; value: string }[] } | undefined) =>
   c?.lines.map((l) => `${l.key}=${l.value}`);
 
@@ -166,8 +174,20 @@ describe('SipTrunks', () => {
 
   it('refuses to render a transport or retry interval the CRD would not let through', () => {
     assert.throws(
-      () => render([], { trunks: [trunk('t', { transport: 'tls' as never })] }),
+      () => render([], { trunks: [trunk('t', { transport: 'sctp' as never })] }),
       /trunk "t": bad transport/,
+    );
+    assert.throws(
+      () => render([], { trunks: [trunk('t', { transport: 'tls' })] }),
+      /trunk "t": tls needs a CA bundle of PEM certificates/,
+    );
+    assert.throws(
+      () =>
+        render([], {
+          trunks: [trunk('t', { transport: 'tls', tlsCa: `${CA_A}#include /etc/passwd\n` })],
+        }),
+      /tls needs a CA bundle/,
+      'nothing but certificates reaches the CA file',
     );
     assert.throws(
       () => render([], { trunks: [trunk('t', { registrationRetrySeconds: 0 })] }),
@@ -308,5 +328,76 @@ describe('SipTrunks', () => {
     for (const t of bad)
       assert.throws(() => render([], { trunks: [t] }), /cannot render/, JSON.stringify(t));
     assert.throws(() => render([], { trunks: [trunk('x'), trunk('x')] }), /unique/);
+  });
+
+  it('over tls: a TLS transport that verifies the carrier against the CA bundle in a Secret shard', () => {
+    const tls = trunk('secure', { transport: 'tls', tlsCa: CA_A, port: 5061 });
+    const other = trunk('other', { transport: 'tls', tlsCa: CA_A + CA_B, register: false });
+    const objects = render([agent(1)], {
+      trunks: [tls, other, carrier],
+      config: spec({ transports: { ws: true, wss: true, tls: { port: 5071 } } }),
+      dtlsCertPath: '/etc/asterisk/dtls',
+    });
+    const pjsip = load(objects, 'pjsip.conf');
+    lintPjsip(pjsip, PJSIP_MARKER_CATEGORY);
+    const transport = find(pjsip, TRANSPORT_TLS, 'transport');
+    assert.deepEqual(lines(transport)?.slice(0, 3), [
+      'type=transport',
+      'protocol=tls',
+      'bind=0.0.0.0:5071',
+    ]);
+    assert.equal(optionValue(transport, 'ca_list_file'), `${MOUNT_PATH}/${TRUNK_CA_FILE}`);
+    assert.equal(optionValue(transport, 'verify_server'), 'yes');
+    assert.equal(optionValue(transport, 'method'), 'tlsv1_2', 'never pjsip’s default, TLS 1.0');
+    assert.equal(optionValue(transport, 'cert_file'), '/etc/asterisk/dtls/tls.crt');
+    assert.equal(optionValue(transport, 'priv_key_file'), '/etc/asterisk/dtls/tls.key');
+    assert.equal(
+      optionValue(find(pjsip, trunkId('secure'), 'endpoint'), 'transport'),
+      TRANSPORT_TLS,
+    );
+    assert.equal(
+      optionValue(find(pjsip, trunkId('secure'), 'registration'), 'transport'),
+      TRANSPORT_TLS,
+    );
+    assert.equal(
+      optionValue(find(pjsip, trunkId('carrier'), 'endpoint'), 'transport'),
+      TRANSPORT_UDP,
+    );
+
+    // The bundle: each CA once, in trunk name order, only in one Secret, with no marker.
+    const holders = objects.filter((o) => TRUNK_CA_FILE in o.files);
+    assert.equal(holders.length, 1);
+    const secret = holders[0];
+    assert.equal(secret?.kind, 'Secret');
+    assert.ok(secret?.name.endsWith(`-${String(shardOf(TRANSPORT_TLS)).padStart(2, '0')}`));
+    assert.equal(secret?.files[TRUNK_CA_FILE], CA_A + CA_B);
+    // Its hash is in the auth file beside it, so the auth file's marker proves it arrived.
+    const auth = Object.entries(secret?.files ?? {}).find(([f]) => f.endsWith('.conf'));
+    assert.ok(auth?.[1].includes(`; ${TRUNK_CA_FILE} sha256 ${sha256(CA_A + CA_B)}`));
+    assert.ok(auth && hashMarker(auth[0], auth[1]), 'the auth file keeps its marker');
+
+    // Another CA changes the auth file's marker (the apply loop waits for it).
+    const again = render([agent(1)], {
+      trunks: [trunk('secure', { transport: 'tls', tlsCa: CA_B })],
+    });
+    const authAgain = again.find((o) => o.name === secret?.name)?.files[auth?.[0] ?? ''];
+    assert.notEqual(authAgain?.split('\n')[1], auth?.[1].split('\n')[1]);
+    // Without a certificate of our own the transport only connects out.
+    const clientOnly = find(load(again, 'pjsip.conf'), TRANSPORT_TLS, 'transport');
+    assert.equal(optionValue(clientOnly, 'cert_file'), undefined);
+    assert.equal(optionValue(clientOnly, 'bind'), '0.0.0.0:5061', 'the default port');
+    // No tls trunk: no TLS transport and no CA file.
+    const none = render([agent(1)], { trunks: [carrier] });
+    assert.equal(find(load(none, 'pjsip.conf'), TRANSPORT_TLS), undefined);
+    assert.ok(none.every((o) => !(TRUNK_CA_FILE in o.files)));
+  });
+
+  it('qualifies the carrier every qualifySeconds (none with 0)', () => {
+    const objects = render([], {
+      trunks: [trunk('a', { qualifySeconds: 10 }), trunk('b', { qualifySeconds: 0 })],
+    });
+    const pjsip = load(objects, 'pjsip.conf');
+    assert.equal(optionValue(find(pjsip, trunkId('a'), 'aor'), 'qualify_frequency'), '10');
+    assert.equal(optionValue(find(pjsip, trunkId('b'), 'aor'), 'qualify_frequency'), undefined);
   });
 });

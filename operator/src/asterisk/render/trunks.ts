@@ -4,7 +4,10 @@
 // every trunk, rendered only while the namespace has a trunk (a namespace
 // without one binds no SIP port and renders byte for byte as before), and a
 // TCP one only while a trunk uses tcp (that trunk's endpoint and
-// registration name it, so its calls and REGISTERs go over TCP); per
+// registration name it, so its calls and REGISTERs go over TCP), a TLS one
+// only while a trunk uses tls (verify_server: the carrier's certificate must
+// chain to the CA bundle TRUNK_CA_FILE and name the host we connect to;
+// pjsip checks both or neither, RFC 5922); per
 // trunk an endpoint whose context is the trunk's own, an AOR with the
 // carrier's address as contact, an identify matching the carrier's source
 // addresses (calls from it carry no credentials of ours), and, when it
@@ -23,6 +26,7 @@ import type { WebRTCConfigSpec } from '../../crds/types.ts';
 import type { AcceptedAgent } from './agents.ts';
 import { isQueueName } from './agents.ts';
 import { AGENT_CONTEXT, CAUSE, queueExtension } from './dialplan.ts';
+import { MOUNT_PATH } from './layout.ts';
 import { RTP_TIMEOUT_HOLD_SECONDS, RTP_TIMEOUT_SECONDS, transport } from './pjsip.ts';
 import { type QueueRoute, queueTarget } from './routes.ts';
 import { type Line, section } from './syntax.ts';
@@ -30,6 +34,17 @@ import type { RenderQueue, RenderTrunk } from './types.ts';
 
 export const TRANSPORT_UDP = 'switchboard-udp';
 export const TRANSPORT_TCP = 'switchboard-tcp';
+export const TRANSPORT_TLS = 'switchboard-tls';
+/**
+ * The CA bundle of every tls trunk (a transport has one CA list), a key of
+ * the Secret shard of TRANSPORT_TLS: it carries no marker of its own, so the
+ * shard's auth file names its sha256, and the marker that proves the auth file
+ * arrived proves the bundle arrived with it (one Secret is one projection
+ * source). Asterisk drops a TLS transport whose ca_list_file is missing.
+ */
+export const TRUNK_CA_FILE = 'trunk-ca.pem';
+/** The port of the TLS transport when a WebRTCConfig predates transports.tls. */
+export const DEFAULT_SIP_TLS_PORT = 5061;
 export const TRUNK_PREFIX = 'switchboard-trunk-';
 /** Counts a trunk's calls (GROUP_COUNT) when it has maxCalls; not a trunk name (no "switchboard-trunk-" prefix). */
 export const TRUNK_LIMIT_SUBROUTINE = 'switchboard-limit-trunk';
@@ -52,6 +67,9 @@ const USER = /^[A-Za-z0-9_.+-]{1,64}$/;
 /** Printable ASCII without space, ";" (comment) and "\" (escape), as for agents. */
 const PASSWORD = /^[\x21-\x3a\x3c-\x5b\x5d-\x7e]{1,128}$/;
 const CODECS = new Set(['opus', 'g722', 'ulaw', 'alaw']);
+/** Certificates only (siptrunk/ca.ts re-encodes them so): nothing else reaches the CA file. */
+const PEM_BUNDLE =
+  /^(-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=]{1,76}\n)+-----END CERTIFICATE-----\n)+$/;
 
 /**
  * Why a username or password from a trunk's Secret cannot be written into
@@ -78,8 +96,13 @@ export function assertTrunksRenderable(trunks: readonly RenderTrunk[]): void {
     seen.add(t.name);
     if (!HOST.test(t.host)) bad.push(`${where}: bad host`);
     if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535) bad.push(`${where}: bad port`);
-    if (t.transport !== undefined && t.transport !== 'udp' && t.transport !== 'tcp')
+    if (t.transport !== undefined && !['udp', 'tcp', 'tls'].includes(t.transport))
       bad.push(`${where}: bad transport`);
+    if (t.transport === 'tls' && (t.tlsCa === undefined || !PEM_BUNDLE.test(t.tlsCa)))
+      bad.push(`${where}: tls needs a CA bundle of PEM certificates`);
+    const qualify = t.qualifySeconds;
+    if (qualify !== undefined && (!Number.isInteger(qualify) || qualify < 0))
+      bad.push(`${where}: bad qualifySeconds`);
     const retry = t.registrationRetrySeconds;
     if (retry !== undefined && (!Number.isInteger(retry) || retry < 1))
       bad.push(`${where}: bad registrationRetrySeconds`);
@@ -108,10 +131,23 @@ export const byTrunkName = (trunks: readonly RenderTrunk[]) =>
   [...trunks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 const isTcp = (t: Pick<RenderTrunk, 'transport'>) => t.transport === 'tcp';
-// The endpoint's and registration's transport option picks TCP (Asterisk then
-// connects over TCP whatever the URI says); a ";transport=tcp" URI parameter
+const isTls = (t: Pick<RenderTrunk, 'transport'>) => t.transport === 'tls';
+// The endpoint's and registration's transport option picks TCP or TLS (Asterisk
+// then connects so whatever the URI says); a ";transport=tcp" URI parameter
 // cannot be written: ";" starts a comment in Asterisk's configuration files.
-const transportOf = (t: RenderTrunk) => (isTcp(t) ? TRANSPORT_TCP : TRANSPORT_UDP);
+const transportOf = (t: RenderTrunk) =>
+  isTcp(t) ? TRANSPORT_TCP : isTls(t) ? TRANSPORT_TLS : TRANSPORT_UDP;
+
+/** Every tls trunk's CA certificates, once each, in trunk name order; '' without tls trunks. */
+export function trunkCaBundle(trunks: readonly RenderTrunk[]): string {
+  const certs = byTrunkName(trunks)
+    .filter(isTls)
+    .flatMap(
+      (t) =>
+        t.tlsCa?.match(/-----BEGIN CERTIFICATE-----\n[\s\S]*?-----END CERTIFICATE-----\n/g) ?? [],
+    );
+  return [...new Set(certs)].join('');
+}
 
 const uri = (t: RenderTrunk, user?: string) =>
   `sip:${user === undefined ? '' : `${user}@`}${t.host}:${t.port}`;
@@ -159,6 +195,8 @@ function trunkSections(t: RenderTrunk): string {
     section(id, [
       ['type', 'aor'],
       ['contact', uri(t)],
+      // OPTIONS every qualifySeconds: over udp nothing else notices a carrier that stopped.
+      ...(t.qualifySeconds ? ([['qualify_frequency', t.qualifySeconds]] as Line[]) : []),
     ]),
     section(id, [
       ['type', 'identify'],
@@ -189,11 +227,21 @@ function trunkSections(t: RenderTrunk): string {
   return parts.join('\n');
 }
 
-/** The UDP transport (the TCP one too while a trunk uses tcp) and every trunk's sections; '' without trunks. */
+/**
+ * The UDP transport (the TCP one too while a trunk uses tcp, the TLS one while
+ * a trunk uses tls) and every trunk's sections; '' without trunks.
+ * `dtlsCertPath`: the certificate the TLS transport presents to carriers that
+ * connect to us (without one it only connects out); `generatedDir`: where
+ * Asterisk has the generated objects (TRUNK_CA_FILE among them).
+ */
 export function pjsipTrunks(
   transports: WebRTCConfigSpec['transports'],
   trunks: readonly RenderTrunk[],
+  paths: { dtlsCertPath?: string; generatedDir?: string } = {},
 ): string {
+  const { dtlsCertPath, generatedDir = MOUNT_PATH } = paths;
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(generatedDir))
+    throw new Error('cannot render Asterisk configuration: bad directory of the generated files');
   if (trunks.length === 0) return '';
   const port = transports.udp?.port ?? DEFAULT_SIP_PORT;
   const parts = [transport(TRANSPORT_UDP, 'udp', transports, `0.0.0.0:${port}`)];
@@ -201,12 +249,27 @@ export function pjsipTrunks(
     const tcpPort = transports.tcp?.port ?? DEFAULT_SIP_PORT;
     parts.push(transport(TRANSPORT_TCP, 'tcp', transports, `0.0.0.0:${tcpPort}`));
   }
+  if (trunks.some(isTls)) {
+    const tlsPort = transports.tls?.port ?? DEFAULT_SIP_TLS_PORT;
+    const tls: Line[] = [
+      ['ca_list_file', `${generatedDir}/${TRUNK_CA_FILE}`],
+      ['verify_server', 'yes'],
+      // Unset, pjsip speaks TLS 1.0 only (PJSIP_SSL_DEFAULT_METHOD), which carriers refuse.
+      ['method', 'tlsv1_2'],
+    ];
+    if (dtlsCertPath !== undefined)
+      tls.push(
+        ['cert_file', `${dtlsCertPath}/tls.crt`],
+        ['priv_key_file', `${dtlsCertPath}/tls.key`],
+      );
+    parts.push(transport(TRANSPORT_TLS, 'tls', transports, `0.0.0.0:${tlsPort}`, tls));
+  }
   return [...parts, ...byTrunkName(trunks).map(trunkSections)].join('\n');
 }
 
-/** A trunk's auth section (Secret shard only). */
-export function pjsipTrunkAuth(trunks: readonly RenderTrunk[]): string {
-  let out = '';
+/** A trunk's auth section (Secret shard only); `caHash`: the CA bundle's sha256 when it is in this shard. */
+export function pjsipTrunkAuth(trunks: readonly RenderTrunk[], caHash?: string): string {
+  let out = caHash === undefined ? '' : `\n; ${TRUNK_CA_FILE} sha256 ${caHash}\n`;
   for (const t of byTrunkName(trunks)) {
     if (!t.credentials) continue;
     out += `\n${section(trunkId(t.name), [

@@ -55,7 +55,11 @@ export interface RenderTrunk {
   host: string;
   port: number;
   /** Absent: udp. */
-  transport?: 'udp' | 'tcp';
+  transport?: 'udp' | 'tcp' | 'tls';
+  /** transport tls: the CA bundle (PEM certificates only) the carrier's certificate must chain to. */
+  tlsCa?: string;
+  /** Seconds between OPTIONS to the carrier; absent or 0: none. */
+  qualifySeconds?: number;
   /** Seconds between registration attempts after a temporary failure; absent: 60. */
   registrationRetrySeconds?: number;
   /** Source addresses of the carrier's requests; empty: the host. */
@@ -100,6 +104,8 @@ export interface RenderInput {
   trunks?: readonly RenderTrunk[];
   /** Directory where the DTLS Secret (tls.crt, tls.key) is mounted; omitted: Asterisk generates a certificate. */
   dtlsCertPath?: string;
+  /** Where Asterisk has these objects projected (absolute; absent: MOUNT_PATH): a tls trunk's CA file is named by it. */
+  generatedDir?: string;
   /** The guest endpoint's password (webrtcconfig/guest-credentials.ts); guests render only with it and spec.publicAccess.enabled. */
   guestPassword?: string;
 }
