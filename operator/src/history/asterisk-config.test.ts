@@ -10,17 +10,25 @@ const connection = {
 };
 
 describe('renderHistoryConfig', () => {
-  it('loads both PostgreSQL back ends, turns CDR and CEL on and says where the database is', () => {
+  it('loads the PostgreSQL back ends, turns CDR, CEL and the queue log on and says where the database is', () => {
     const files = renderHistoryConfig(connection);
     assert.deepEqual(Object.keys(files).sort(), [
       'cdr.conf',
       'cel.conf',
       'connection.conf',
+      'extconfig.conf',
+      'logger.conf',
       'modules.conf',
     ]);
     const lines = (name: string) =>
       (files[name] ?? '').split('\n').filter((l) => l !== '' && !l.startsWith(';'));
-    assert.deepEqual(lines('modules.conf'), ['load => cdr_pgsql.so', 'load => cel_pgsql.so']);
+    assert.deepEqual(lines('modules.conf'), [
+      'load => cdr_pgsql.so',
+      'load => cel_pgsql.so',
+      'load => res_config_pgsql.so',
+    ]);
+    assert.deepEqual(lines('extconfig.conf'), ['queue_log => pgsql,switchboard,queue_log']);
+    assert.deepEqual(lines('logger.conf'), ['queue_log = yes', 'queue_log_realtime_use_gmt = yes']);
     assert.deepEqual(lines('cdr.conf'), ['enable = yes']);
     assert.deepEqual(lines('cel.conf'), ['enable = yes']);
     assert.deepEqual(lines('connection.conf'), [
