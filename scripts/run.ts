@@ -15,7 +15,11 @@ import { freePort } from '../test/cluster/ports.ts';
 import { repoRoot } from '../test/cluster/tools.ts';
 import { historyEnv, writeHistoryConfig } from './lib/asterisk-history.ts';
 import { type AsteriskProcess, createAsterisk } from './lib/asterisk-process.ts';
-import { type HistoryDatabase, startHistoryDatabase } from './lib/history-database.ts';
+import {
+  type HistoryDatabase,
+  operatorHistoryEnv,
+  startHistoryDatabase,
+} from './lib/history-database.ts';
 import { projectionComplete, startProjector } from './lib/projector.ts';
 
 const { values } = parseArgs({
@@ -173,6 +177,11 @@ try {
       HTTP_HOST: '127.0.0.1',
       // The web UI and HR API serve the sample call center.
       API_NAMESPACE: namespace,
+      // Call history: the leader migrates the schema (already migrated above,
+      // so Asterisk's back ends find their tables: a no-op) and serves it.
+      ...(history
+        ? operatorHistoryEnv(history.db, join(dir, 'postgres', 'operator-password'))
+        : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

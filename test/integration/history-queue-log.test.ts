@@ -25,6 +25,7 @@ import pino from 'pino';
 import { AmiClient } from '../../operator/src/asterisk/ami/client.ts';
 import { historyEnv, writeHistoryConfig } from '../../scripts/lib/asterisk-history.ts';
 import type { AsteriskProcess } from '../../scripts/lib/asterisk-process.ts';
+import { operatorHistoryEnv } from '../../scripts/lib/history-database.ts';
 import type { DatabaseAccess } from '../../scripts/lib/postgres-process.ts';
 import { ApiSession, signInAdmin } from '../support/api-session.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
@@ -193,6 +194,7 @@ before(async () => {
   const callerUser = addQueueCallers(pbx.asterisk);
   operator = await startOperator(cluster, ns.name, 'history-queue-log', {
     ASTERISK_POLL_MS: '100',
+    ...operatorHistoryEnv(db, join(postgres.dir, 'operator-password')),
   });
   await r.createConfig({
     ami: pbx.amiSpec,
@@ -290,6 +292,10 @@ describe('the queue log in PostgreSQL (realtime), from real calls and agent stat
       new RegExp(`Connected to history@127\\.0\\.0\\.1, port ${db.port}`),
     );
     assert.equal((await rows(`event = 'QUEUESTART'`, [])).length, 1);
+    // The operator's side of the same database: the leader found it migrated.
+    await waitUntil('the operator reports history available', async () =>
+      /^switchboard_history_available 1$/m.test(await operator.metrics()),
+    );
   });
 
   it('writes the times in UTC, whatever the time zone Asterisk runs in', async () => {
