@@ -422,3 +422,98 @@ describe('the queue log in PostgreSQL (realtime), from real calls and agent stat
     assert.deepEqual(pbx.problems(), []);
   });
 });
+
+/** Every row a call left in the three tables: the call is Originate's, linkedid o-<id>. */
+async function callRows(id: string) {
+  return withClient(db, async (c) => {
+    const cdr = (
+      await c.query<{ uniqueid: string; disposition: string }>(
+        'SELECT uniqueid, disposition FROM cdr WHERE linkedid = $1 ORDER BY id',
+        [`o-${id}`],
+      )
+    ).rows;
+    const cel = (
+      await c.query<{ key: string; eventtype: string }>(
+        `SELECT uniqueid || ' ' || eventtype || ' ' || eventtime AS key, eventtype
+           FROM cel WHERE linkedid = $1 ORDER BY id`,
+        [`o-${id}`],
+      )
+    ).rows;
+    return { cdr, cel, queueLog: await ofCall(id) };
+  });
+}
+/** Waits until the call's history is complete (LINKEDID_END, COMPLETECALLER, every leg's CDR). */
+async function complete(id: string) {
+  let found = await callRows(id);
+  await waitUntil(`the whole history of ${id}`, async () => {
+    found = await callRows(id);
+    return (
+      found.cel.some((e) => e.eventtype === 'LINKEDID_END') &&
+      found.queueLog.some((row) => row.event === 'COMPLETECALLER') &&
+      found.cdr.length >= 3
+    );
+  });
+  return found;
+}
+/** Each row once: no event, CDR or queue event written twice. */
+function once(found: Awaited<ReturnType<typeof callRows>>): void {
+  const keys = found.cel.map((e) => e.key);
+  assert.equal(new Set(keys).size, keys.length, `a CEL event twice: ${keys.join('; ')}`);
+  const legs = found.cdr.map((r) => r.uniqueid);
+  assert.equal(new Set(legs).size, legs.length, `a CDR twice: ${legs.join(' ')}`);
+  for (const event of ['ENTERQUEUE', 'CONNECT', 'COMPLETECALLER'])
+    assert.equal(
+      found.queueLog.filter((row) => row.event === event).length,
+      1,
+      `${event} once: ${JSON.stringify(found.queueLog)}`,
+    );
+}
+
+describe('a call in progress while PostgreSQL restarts or the operator leader dies', () => {
+  it('PostgreSQL restarted mid-call: every CDR, CEL and queue_log row of the call there, once', async () => {
+    await addDesk('support', 'answer', 'Echo Desk');
+    const id = newId('pg-restart');
+    await callers.call('117', id);
+    await answeredBy(id);
+    await rowsUntil(id, 'CONNECT');
+    const from = pbx.asterisk.log().length;
+    await postgres.server.stop();
+    await postgres.server.start();
+    await callerHangsUp(id);
+    const found = await complete(id);
+    once(found);
+    assert.deepEqual(
+      found.cdr.map((r) => r.disposition),
+      found.cdr.map(() => 'ANSWERED'),
+    );
+    // How the back ends got through it: each found its connection closed at
+    // its first write, reconnected and wrote the row again, once (no row lost
+    // or doubled). None gave a record up.
+    const problems = pbx.problems(from).join('\n');
+    assert.doesNotMatch(
+      problems,
+      /DROPPING CALL RECORD|Unable to (re)?connect|Calls will not be logged/i,
+    );
+  });
+
+  it('operator leader killed (-9) mid-call: the call is recorded all the same', async () => {
+    await addDesk('support', 'answer', 'Echo Desk');
+    const id = newId('leader-kill');
+    await callers.call('117', id);
+    await answeredBy(id);
+    await operator.kill();
+    await callerHangsUp(id);
+    // Asterisk writes the history itself: the operator is not on the path.
+    once(await complete(id));
+    operator = await startOperator(cluster, ns.name, 'history-queue-log-2', {
+      ASTERISK_POLL_MS: '100',
+      ...operatorHistoryEnv(db, join(postgres.dir, 'operator-password')),
+    });
+    await waitUntil(
+      'the new leader reports history available',
+      async () => /^switchboard_history_available 1$/m.test(await operator.metrics()),
+      60_000,
+      200,
+    );
+  });
+});
