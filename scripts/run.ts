@@ -235,6 +235,7 @@ try {
     ]);
   }
   console.log(await kubectl(['get', 'webrtcconfigs,sipagents,callqueues', '-n', namespace]));
+  const historyState = history ? await operatorHistory(port) : undefined;
   console.log(`Switchboard runs on a local control plane.
 
   API server   ${cp.server}
@@ -254,7 +255,8 @@ ${
     ? `
 Asterisk 22    AMI 127.0.0.1:${asterisk.amiPort}, ${asterisk.wsUrl}, log ${asterisk.logDir}/messages.log
                CLI: ${asterisk.prefix}/sbin/asterisk -C ${asterisk.etcDir}/asterisk.conf -r
-PostgreSQL     call history (tables cdr, cel): ${history?.psql}
+PostgreSQL     call history (tables cdr, cel, queue_log): ${history?.psql}
+               the operator: ${historyState}
 
 A first call, in two browser tabs (or two browser profiles: one session each):
   1. Open http://localhost:${port}/ and sign in as "admin" with the password above.
@@ -282,6 +284,19 @@ const stop = async () => {
   await stopAll();
   process.exit(0);
 };
+/** What the operator says of the history database (switchboard_history_available), within 30 s. */
+async function operatorHistory(port: number): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`)
+      .then((r) => r.text())
+      .catch(() => '');
+    if (/^switchboard_history_available 1$/m.test(metrics)) return 'history available';
+    if (Date.now() > deadline) return `history unavailable (see ${dir}/operator.log)`;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 if (values.once) {
   await stop();
 } else {

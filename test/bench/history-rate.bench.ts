@@ -251,10 +251,15 @@ it('takes this much room per 100,000 calls (synthetic fill from a real call)', {
   skip: !ENABLED,
 }, async () => {
   const tables = ['cdr', 'cel', 'queue_log'];
-  const size = () =>
-    count(
-      `SELECT sum(pg_total_relation_size(t)) AS n FROM unnest(ARRAY['cdr','cel','queue_log']::regclass[]) t`,
-    );
+  /** Bytes of each table with its TOAST and indexes. */
+  const sizes = () =>
+    withClient(db, async (c) => {
+      const { rows } = await c.query<{ t: string; n: string }>(
+        `SELECT t::text AS t, pg_total_relation_size(t) AS n
+           FROM unnest(ARRAY['cdr','cel','queue_log']::regclass[]) t`,
+      );
+      return new Map(rows.map((row) => [row.t, Number(row.n)]));
+    });
   // The template: one real call's two channels: the caller's leg in the queue
   // (hr-…) and the desk leg that answered it (CONNECT data2).
   const call = await withClient(db, async (c) => {
@@ -276,7 +281,7 @@ it('takes this much room per 100,000 calls (synthetic fill from a real call)', {
     };
   });
   await withClient(db, (c) => c.query(`VACUUM ANALYZE ${tables.join(', ')}`));
-  const before = await size();
+  const before = await sizes();
   const started = performance.now();
   await withClient(db, async (c) => {
     // Copies with new ids (…-<n>) and times moved back by up to 30 days.
@@ -312,7 +317,12 @@ it('takes this much room per 100,000 calls (synthetic fill from a real call)', {
     await c.query(`VACUUM ANALYZE ${tables.join(', ')}`);
   });
   const fillMs = performance.now() - started;
-  const grown = (await size()) - before;
+  const after = await sizes();
+  const grownBy = tables.map((t) => (after.get(t) ?? 0) - (before.get(t) ?? 0));
+  const grown = grownBy.reduce((a, b) => a + b, 0);
+  figures['bytes per call by table (cdr / cel / queue_log)'] = grownBy
+    .map((g) => (g / FILL).toFixed(0))
+    .join(' / ');
   const per100k = (grown / FILL) * 100_000;
   figures['rows per call in the fill (cdr / cel / queue_log)'] =
     `${perCall.cdr} / ${perCall.cel} / ${perCall.queue_log}`;
