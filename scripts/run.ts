@@ -13,7 +13,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane } from '../test/cluster/control-plane.ts';
 import { freePort } from '../test/cluster/ports.ts';
 import { repoRoot } from '../test/cluster/tools.ts';
-import { historyEnv, writeHistoryConfig } from './lib/asterisk-history.ts';
+import { historyEnv, startSpoolShipper, writeHistoryConfig } from './lib/asterisk-history.ts';
 import { type AsteriskProcess, createAsterisk } from './lib/asterisk-process.ts';
 import {
   type HistoryDatabase,
@@ -66,8 +66,10 @@ let operator: ChildProcess | undefined;
 let projector: Awaited<ReturnType<typeof startProjector>> | undefined;
 let asterisk: AsteriskProcess | undefined;
 let history: HistoryDatabase | undefined;
+let spool: ReturnType<typeof startSpoolShipper> | undefined;
 const stopAll = async () => {
   await asterisk?.stop();
+  await spool?.stop();
   await history?.postgres.stop();
   await projector?.stop();
   if (operator && operator.exitCode === null) {
@@ -114,6 +116,7 @@ try {
     console.log('preparing Asterisk 22 (built once into the tools cache) ...');
     asterisk = await createAsterisk({ dir: join(dir, 'asterisk'), env: historyEnv(history.db) });
     writeHistoryConfig(asterisk, history.db);
+    spool = startSpoolShipper(asterisk, history.db, join(dir, 'spool-shipper.log'));
     ami = { host: '127.0.0.1', port: asterisk.amiPort, ...asterisk.ami };
     configDir = asterisk.etcDir;
     group = asterisk.runAs?.gid;

@@ -42,7 +42,12 @@ describe('call history in the base configuration', () => {
   it('without the history folder: no PostgreSQL module, CDR and CEL off', () => {
     const modules = read('modules.conf')[0];
     const loaded = [...values(modules, 'load'), ...values(modules, 'require')];
-    for (const m of ['cdr_pgsql.so', 'cel_pgsql.so', 'res_config_pgsql.so'])
+    for (const m of [
+      'cdr_pgsql.so',
+      'cel_pgsql.so',
+      'res_config_pgsql.so',
+      'res_config_sqlite3.so',
+    ])
       assert.ok(!loaded.includes(m), `${m} is not loaded`);
     assert.equal(option(read('cdr.conf')[0], 'enable'), 'no');
     assert.equal(option(read('cel.conf')[0], 'enable'), 'no');
@@ -66,6 +71,7 @@ describe('call history in the base configuration', () => {
       values(modules, 'load').filter((m) => m.includes('pgsql')),
       ['cdr_pgsql.so', 'cel_pgsql.so', 'res_config_pgsql.so'],
     );
+    assert.ok(values(modules, 'load').includes('res_config_sqlite3.so'));
     const cdr = read('cdr.conf')[0];
     assert.equal(option(cdr, 'enable'), 'yes', 'the history file comes last and wins');
     assert.equal(option(cdr, 'batch'), 'no');
@@ -100,7 +106,13 @@ describe('call history in the base configuration', () => {
     assert.equal(option(realtime, 'password'), '', 'res_pgsql.conf: from PGPASSWORD');
     assert.equal(option(realtime, 'requirements'), 'warn', 'Asterisk never alters the table');
     const settings = read('extconfig.conf').find((c) => c.name === 'settings');
-    assert.equal(option(settings, 'queue_log'), 'pgsql,history,queue_log');
+    assert.deepEqual(values(settings, 'queue_log'), [
+      'pgsql,history,queue_log',
+      'sqlite3,spool,queue_log',
+    ]);
+    const spool = read('res_config_sqlite3.conf').find((c) => c.name === 'spool');
+    assert.equal(option(spool, 'dbfile'), '/var/spool/asterisk/history-spool.sqlite3');
+    assert.equal(option(spool, 'batch'), '0');
     assert.match(created, /CREATE TABLE queue_log \(/);
     const logger = read('logger.conf').find((c) => c.name === 'general');
     assert.equal(first(logger, 'queue_log'), 'yes', 'the history file comes first and wins');
@@ -124,7 +136,10 @@ describe('call history in the base configuration', () => {
     // The source build compiles them (loaded only with call history) and the
     // runtime stage has libpq.
     const build = readFileSync(join(repoRoot, 'tools', 'asterisk', 'build.sh'), 'utf8');
-    assert.match(build, /^build_only="[^"]*\bcdr_pgsql cel_pgsql res_config_pgsql\b/m);
+    assert.match(
+      build,
+      /^build_only="[^"]*\bcdr_pgsql cel_pgsql res_config_pgsql res_config_sqlite3\b/m,
+    );
     const docker = readFileSync(join(repoRoot, 'asterisk', 'Dockerfile'), 'utf8');
     assert.match(docker, /tools\/asterisk\/build\.sh --destdir/);
     assert.match(docker, /^ARG RUNTIME_PACKAGES="[^"]*\blibpq5\b/m);

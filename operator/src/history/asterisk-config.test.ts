@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PASSWORD_ENV, renderHistoryConfig } from './asterisk-config.ts';
+import { PASSWORD_ENV, renderHistoryConfig, SPOOL_FILE } from './asterisk-config.ts';
 
 const connection = {
   host: 'history-db.support-center.svc',
@@ -19,6 +19,7 @@ describe('renderHistoryConfig', () => {
       'extconfig.conf',
       'logger.conf',
       'modules.conf',
+      'spool.conf',
     ]);
     const lines = (name: string) =>
       (files[name] ?? '').split('\n').filter((l) => l !== '' && !l.startsWith(';'));
@@ -26,8 +27,19 @@ describe('renderHistoryConfig', () => {
       'load => cdr_pgsql.so',
       'load => cel_pgsql.so',
       'load => res_config_pgsql.so',
+      'load => res_config_sqlite3.so',
     ]);
-    assert.deepEqual(lines('extconfig.conf'), ['queue_log => pgsql,switchboard,queue_log']);
+    // PostgreSQL first; a row it refused goes to the local spool (realtime failover)
+    assert.deepEqual(lines('extconfig.conf'), [
+      'queue_log => pgsql,switchboard,queue_log',
+      'queue_log => sqlite3,spool,queue_log',
+    ]);
+    assert.deepEqual(lines('spool.conf'), [
+      '[spool]',
+      `dbfile = ${SPOOL_FILE}`,
+      'batch = 0',
+      'requirements = warn',
+    ]);
     assert.deepEqual(lines('logger.conf'), ['queue_log = yes', 'queue_log_realtime_use_gmt = yes']);
     assert.deepEqual(lines('cdr.conf'), ['enable = yes']);
     assert.deepEqual(lines('cel.conf'), ['enable = yes']);
@@ -40,6 +52,11 @@ describe('renderHistoryConfig', () => {
       'password =',
     ]);
     assert.match(files['connection.conf'] ?? '', new RegExp(PASSWORD_ENV));
+  });
+
+  it('refuses a spool file that is not an absolute path Asterisk can read back', () => {
+    for (const bad of ['spool.sqlite3', '/var/spool/a b', '/var/spool/x;y'])
+      assert.throws(() => renderHistoryConfig(connection, bad), /history spool file/, bad);
   });
 
   it('is deterministic', () => {

@@ -10,7 +10,12 @@
 //                   three read the same keys)
 //   extconfig.conf  queue_log => pgsql,<database>,queue_log: app_queue's log
 //                   goes through realtime into the queue_log table (migration
-//                   0002, Asterisk's adaptive data1..data5 columns)
+//                   0002, Asterisk's adaptive data1..data5 columns); then
+//                   queue_log => sqlite3,spool,queue_log: realtime fails over
+//                   (main/config.c, ast_store_realtime_fields tries each
+//                   engine in turn until one stores), so a row PostgreSQL
+//                   refused lands in a local SQLite file (spool.ts ships it)
+//   spool.conf      that file (res_config_sqlite3's [spool]), written at once
 //   logger.conf     queue_log on, its times in UTC (the table's "time" is a
 //                   timestamp without zone, like cdr and cel)
 // The password is never in these files: libpq reads it from the environment
@@ -32,11 +37,21 @@ export interface HistoryConnection {
   readonly user: string;
 }
 
+/** Where the queue log spool is in the image (Asterisk's spool folder: a volume). */
+export const SPOOL_FILE = '/var/spool/asterisk/history-spool.sqlite3';
+
 // cdr_pgsql and cel_pgsql paste these into a libpq conninfo string unquoted:
 // a space would start another keyword, a ";" an Asterisk comment.
 const plain = /^[A-Za-z0-9._-]+$/;
 
-export function renderHistoryConfig(c: HistoryConnection): Record<string, string> {
+export function renderHistoryConfig(
+  c: HistoryConnection,
+  spoolFile: string = SPOOL_FILE,
+): Record<string, string> {
+  if (!spoolFile.startsWith('/') || /[\s;]/.test(spoolFile))
+    throw new Error(
+      `history spool file "${spoolFile}" must be an absolute path without spaces or ";"`,
+    );
   for (const [key, value] of Object.entries({
     host: c.host,
     database: c.database,
@@ -51,11 +66,13 @@ export function renderHistoryConfig(c: HistoryConnection): Record<string, string
     throw new Error(`history database port ${c.port} is not a port (1-65535)`);
   const header = '; Call history (operator/src/history/asterisk-config.ts).\n';
   return {
-    'modules.conf': `${header}load => cdr_pgsql.so\nload => cel_pgsql.so\nload => res_config_pgsql.so\n`,
+    'modules.conf': `${header}load => cdr_pgsql.so\nload => cel_pgsql.so\nload => res_config_pgsql.so\nload => res_config_sqlite3.so\n`,
     'cdr.conf': `${header}enable = yes\n`,
     'cel.conf': `${header}enable = yes\n`,
     // The second field is the database res_config_pgsql connects to for this family.
-    'extconfig.conf': `${header}queue_log => pgsql,${c.database},queue_log\n`,
+    'extconfig.conf': `${header}queue_log => pgsql,${c.database},queue_log\nqueue_log => sqlite3,spool,queue_log\n`,
+    // batch = 0: each row committed when written (the default holds 100 ms in a transaction).
+    'spool.conf': `${header}[spool]\ndbfile = ${spoolFile}\nbatch = 0\nrequirements = warn\n`,
     // Read before the base file's "queue_log = no" (the logger takes the first value).
     'logger.conf': `${header}queue_log = yes\nqueue_log_realtime_use_gmt = yes\n`,
     'connection.conf': `${header}hostname = ${c.host}
