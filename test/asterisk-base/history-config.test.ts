@@ -107,8 +107,8 @@ describe('call history in the base configuration', () => {
     assert.equal(option(realtime, 'requirements'), 'warn', 'Asterisk never alters the table');
     const settings = read('extconfig.conf').find((c) => c.name === 'settings');
     assert.deepEqual(values(settings, 'queue_log'), [
-      'pgsql,history,queue_log',
-      'sqlite3,spool,queue_log',
+      'pgsql,history,queue_log,1',
+      'sqlite3,spool,queue_log,2',
     ]);
     const spool = read('res_config_sqlite3.conf').find((c) => c.name === 'spool');
     assert.equal(option(spool, 'dbfile'), '/var/spool/asterisk/history-spool.sqlite3');

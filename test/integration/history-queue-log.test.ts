@@ -445,6 +445,7 @@ describe('the queue log in PostgreSQL (realtime), from real calls and agent stat
   it('logs no WARNING or ERROR, and spooled nothing while PostgreSQL was up', () => {
     assert.deepEqual(pbx.problems(), []);
     assert.deepEqual(spooled(), []);
+    assert.equal(shipper.shipped, 0, 'every row went straight into PostgreSQL');
   });
 });
 
@@ -543,6 +544,7 @@ describe('a call in progress while PostgreSQL restarts or the operator leader di
     await postgres.server.stop();
     await callerHangsUp(id);
     // Realtime failed over: PostgreSQL refused the row, the SQLite spool took it.
+    const shippedBefore = shipper.shipped;
     await waitUntil('COMPLETECALLER in the spool', () =>
       spooled().some((row) => row.callid === id && row.event === 'COMPLETECALLER'),
     );
@@ -552,6 +554,7 @@ describe('a call in progress while PostgreSQL restarts or the operator leader di
     figures['PostgreSQL back -> spooled queue row in queue_log'] =
       `${Math.round(performance.now() - started)} ms`;
     for (const event of ['ENTERQUEUE', 'CONNECT', 'COMPLETECALLER']) only(found, event);
+    assert.ok(shipper.shipped > shippedBefore, 'the row came through the spool');
     await waitUntil('the spool emptied', () => spooled().length === 0);
     // What the spool does not cover yet: the call's CDR and last channel events
     // written during the outage are lost (asterisk/README.md, "Call history").

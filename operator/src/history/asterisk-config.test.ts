@@ -31,8 +31,8 @@ describe('renderHistoryConfig', () => {
     ]);
     // PostgreSQL first; a row it refused goes to the local spool (realtime failover)
     assert.deepEqual(lines('extconfig.conf'), [
-      'queue_log => pgsql,switchboard,queue_log',
-      'queue_log => sqlite3,spool,queue_log',
+      'queue_log => pgsql,switchboard,queue_log,1',
+      'queue_log => sqlite3,spool,queue_log,2',
     ]);
     assert.deepEqual(lines('spool.conf'), [
       '[spool]',

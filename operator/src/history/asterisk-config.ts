@@ -8,10 +8,10 @@
 //   connection.conf host, port, database and user, #included by the base
 //                   cdr_pgsql.conf, cel_pgsql.conf and res_pgsql.conf (the
 //                   three read the same keys)
-//   extconfig.conf  queue_log => pgsql,<database>,queue_log: app_queue's log
+//   extconfig.conf  queue_log => pgsql,<database>,queue_log,1: app_queue's log
 //                   goes through realtime into the queue_log table (migration
 //                   0002, Asterisk's adaptive data1..data5 columns); then
-//                   queue_log => sqlite3,spool,queue_log: realtime fails over
+//                   queue_log => sqlite3,spool,queue_log,2: realtime fails over
 //                   (main/config.c, ast_store_realtime_fields tries each
 //                   engine in turn until one stores), so a row PostgreSQL
 //                   refused lands in a local SQLite file (spool.ts ships it)
@@ -70,7 +70,8 @@ export function renderHistoryConfig(
     'cdr.conf': `${header}enable = yes\n`,
     'cel.conf': `${header}enable = yes\n`,
     // The second field is the database res_config_pgsql connects to for this family.
-    'extconfig.conf': `${header}queue_log => pgsql,${c.database},queue_log\nqueue_log => sqlite3,spool,queue_log\n`,
+    // The 4th field is the priority: without it both are 1 and only one is ever used.
+    'extconfig.conf': `${header}queue_log => pgsql,${c.database},queue_log,1\nqueue_log => sqlite3,spool,queue_log,2\n`,
     // batch = 0: each row committed when written (the default holds 100 ms in a transaction).
     'spool.conf': `${header}[spool]\ndbfile = ${spoolFile}\nbatch = 0\nrequirements = warn\n`,
     // Read before the base file's "queue_log = no" (the logger takes the first value).

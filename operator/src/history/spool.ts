@@ -119,9 +119,15 @@ export class SpoolShipper {
   #running: Promise<void> | undefined;
   #stopped = false;
   #failing = false;
+  #shipped = 0;
 
   constructor(options: SpoolShipperOptions) {
     this.#o = options;
+  }
+
+  /** Rows this shipper put into PostgreSQL so far. */
+  get shipped(): number {
+    return this.#shipped;
   }
 
   start(): void {
@@ -149,6 +155,7 @@ export class SpoolShipper {
           const r = await shipSpool(this.#o.path, client);
           if (r.taken === 0) break;
           shipped.inc(r.inserted);
+          this.#shipped += r.inserted;
           this.#o.logger.info(r, 'queue log rows shipped from the spool');
         }
       } finally {
