@@ -13,7 +13,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane } from '../test/cluster/control-plane.ts';
 import { freePort } from '../test/cluster/ports.ts';
 import { repoRoot } from '../test/cluster/tools.ts';
-import { historyEnv, writeHistoryConfig } from './lib/asterisk-history.ts';
+import { historyEnv, startSpoolShipper, writeHistoryConfig } from './lib/asterisk-history.ts';
 import { type AsteriskProcess, createAsterisk } from './lib/asterisk-process.ts';
 import {
   type HistoryDatabase,
@@ -66,8 +66,10 @@ let operator: ChildProcess | undefined;
 let projector: Awaited<ReturnType<typeof startProjector>> | undefined;
 let asterisk: AsteriskProcess | undefined;
 let history: HistoryDatabase | undefined;
+let spool: ReturnType<typeof startSpoolShipper> | undefined;
 const stopAll = async () => {
   await asterisk?.stop();
+  await spool?.stop();
   await history?.postgres.stop();
   await projector?.stop();
   if (operator && operator.exitCode === null) {
@@ -114,6 +116,7 @@ try {
     console.log('preparing Asterisk 22 (built once into the tools cache) ...');
     asterisk = await createAsterisk({ dir: join(dir, 'asterisk'), env: historyEnv(history.db) });
     writeHistoryConfig(asterisk, history.db);
+    spool = startSpoolShipper(asterisk, history.db, join(dir, 'spool-shipper.log'));
     ami = { host: '127.0.0.1', port: asterisk.amiPort, ...asterisk.ami };
     configDir = asterisk.etcDir;
     group = asterisk.runAs?.gid;
@@ -177,8 +180,13 @@ try {
       HTTP_HOST: '127.0.0.1',
       // The web UI and HR API serve the sample call center.
       API_NAMESPACE: namespace,
-      // Call history and recordings: the local PostgreSQL and Asterisk's monitor folder.
-      ...(history && asterisk ? operatorHistoryEnv(history, asterisk.recordingsDir) : {}),
+      // Call history: the leader migrates the schema (already migrated above,
+      // so Asterisk's back ends find their tables: a no-op) and serves it;
+      // recordings from Asterisk's monitor folder.
+      ...(history
+        ? operatorHistoryEnv(history.db, join(dir, 'postgres', 'operator-password'))
+        : {}),
+      ...(history && asterisk ? { RECORDINGS_DIR: asterisk.recordingsDir } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -232,6 +240,7 @@ try {
     ]);
   }
   console.log(await kubectl(['get', 'webrtcconfigs,sipagents,callqueues', '-n', namespace]));
+  const historyState = history ? await operatorHistory(port) : undefined;
   console.log(`Switchboard runs on a local control plane.
 
   API server   ${cp.server}
@@ -251,7 +260,8 @@ ${
     ? `
 Asterisk 22    AMI 127.0.0.1:${asterisk.amiPort}, ${asterisk.wsUrl}, log ${asterisk.logDir}/messages.log
                CLI: ${asterisk.prefix}/sbin/asterisk -C ${asterisk.etcDir}/asterisk.conf -r
-PostgreSQL     call history (tables cdr, cel): ${history?.psql}
+PostgreSQL     call history (tables cdr, cel, queue_log): ${history?.psql}
+               the operator: ${historyState}
 Recordings     ${asterisk.recordingsDir} (CallQueue spec.recording; GET /recordings as admin)
 
 A first call, in two browser tabs (or two browser profiles: one session each):
@@ -280,6 +290,19 @@ const stop = async () => {
   await stopAll();
   process.exit(0);
 };
+/** What the operator says of the history database (switchboard_history_available), within 30 s. */
+async function operatorHistory(port: number): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`)
+      .then((r) => r.text())
+      .catch(() => '');
+    if (/^switchboard_history_available 1$/m.test(metrics)) return 'history available';
+    if (Date.now() > deadline) return `history unavailable (see ${dir}/operator.log)`;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 if (values.once) {
   await stop();
 } else {

@@ -23,27 +23,6 @@ export interface HistoryDatabase {
   readonly psql: string;
 }
 
-/**
- * The operator's environment for this database and the recordings folder, as
- * the chart sets it (the password as a file, readable by us only).
- */
-export function operatorHistoryEnv(
-  history: HistoryDatabase,
-  recordingsDir: string,
-): Record<string, string> {
-  const passwordFile = join(history.dir, 'operator-password');
-  writeFileSync(passwordFile, history.db.password, { mode: 0o600 });
-  return {
-    HISTORY_DB_HOST: history.db.host,
-    HISTORY_DB_PORT: String(history.db.port),
-    HISTORY_DB_NAME: history.db.database,
-    HISTORY_DB_USER: history.db.user,
-    HISTORY_DB_PASSWORD_FILE: passwordFile,
-    HISTORY_DB_SSLMODE: 'disable',
-    RECORDINGS_DIR: recordingsDir,
-  };
-}
-
 export async function startHistoryDatabase(dir: string): Promise<HistoryDatabase> {
   const postgres = await createPostgres({ dir });
   await postgres.start();
@@ -61,4 +40,24 @@ export async function startHistoryDatabase(dir: string): Promise<HistoryDatabase
   });
   const psql = `PGPASSFILE=${pgpass} ${join(postgresBinDir(), 'psql')} -h ${db.host} -p ${db.port} -U ${db.user} ${db.database}`;
   return { dir, postgres, db, psql };
+}
+
+/**
+ * The operator's environment for the history database (operator/src/history/settings.ts):
+ * the password in a file only we can read (HISTORY_DB_PASSWORD_FILE, as the
+ * chart mounts the Secret), never in the environment. Loopback: no TLS.
+ */
+export function operatorHistoryEnv(
+  db: DatabaseAccess,
+  passwordFile: string,
+): Record<string, string> {
+  writeFileSync(passwordFile, `${db.password}\n`, { mode: 0o600 });
+  return {
+    HISTORY_DB_HOST: db.host,
+    HISTORY_DB_PORT: String(db.port),
+    HISTORY_DB_NAME: db.database,
+    HISTORY_DB_USER: db.user,
+    HISTORY_DB_PASSWORD_FILE: passwordFile,
+    HISTORY_DB_SSLMODE: 'disable',
+  };
 }

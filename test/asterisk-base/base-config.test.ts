@@ -102,7 +102,11 @@ describe('the base configuration with a rendered one, as the Pod mounts them', (
     const files = baseFiles();
     assert.ok(files.length >= 10, files.join(' '));
     for (const file of files) {
-      assert.match(file, /^[a-z_]+\.conf$/, 'only .conf files (the Dockerfile copies etc/*.conf)');
+      assert.match(
+        file,
+        /^[a-z0-9_]+\.conf$/,
+        'only .conf files (the Dockerfile copies etc/*.conf)',
+      );
       read(file);
     }
   });

@@ -1,8 +1,9 @@
 // Call history in the base configuration (asterisk/etc), loaded the way
 // Asterisk loads it (the AMI test server's reader of main/config.c): without
 // the history folder nothing about PostgreSQL loads; with the folder that
-// operator/src/history/asterisk-config.ts renders, both back ends load with
-// the tables the migrations create, and no file holds a password. Pure.
+// operator/src/history/asterisk-config.ts renders, both back ends and the
+// realtime driver load with the tables the migrations create (the queue log
+// through realtime), and no file holds a password. Pure.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,9 @@ const BASE = join(repoRoot, 'asterisk', 'etc');
 const ETC = '/etc/asterisk';
 const option = (c: ConfigCategory | undefined, key: string) =>
   c?.lines.findLast((l) => l.key === key)?.value;
+// The logger reads its [general] with ast_variable_retrieve: the first value wins.
+const first = (c: ConfigCategory | undefined, key: string) =>
+  c?.lines.find((l) => l.key === key)?.value;
 const values = (c: ConfigCategory | undefined, key: string) =>
   (c?.lines ?? []).filter((l) => l.key === key).map((l) => l.value);
 
@@ -38,10 +42,17 @@ describe('call history in the base configuration', () => {
   it('without the history folder: no PostgreSQL module, CDR and CEL off', () => {
     const modules = read('modules.conf')[0];
     const loaded = [...values(modules, 'load'), ...values(modules, 'require')];
-    for (const m of ['cdr_pgsql.so', 'cel_pgsql.so', 'res_config_pgsql.so'])
+    for (const m of [
+      'cdr_pgsql.so',
+      'cel_pgsql.so',
+      'res_config_pgsql.so',
+      'res_config_sqlite3.so',
+    ])
       assert.ok(!loaded.includes(m), `${m} is not loaded`);
     assert.equal(option(read('cdr.conf')[0], 'enable'), 'no');
     assert.equal(option(read('cel.conf')[0], 'enable'), 'no');
+    assert.equal(first(read('logger.conf')[0], 'queue_log'), 'no');
+    assert.deepEqual(read('extconfig.conf')[0]?.lines ?? [], [], 'no realtime family');
   });
 
   it('with it: both back ends load and write the tables the migrations create', () => {
@@ -58,8 +69,9 @@ describe('call history in the base configuration', () => {
     const modules = read('modules.conf')[0];
     assert.deepEqual(
       values(modules, 'load').filter((m) => m.includes('pgsql')),
-      ['cdr_pgsql.so', 'cel_pgsql.so'],
+      ['cdr_pgsql.so', 'cel_pgsql.so', 'res_config_pgsql.so'],
     );
+    assert.ok(values(modules, 'load').includes('res_config_sqlite3.so'));
     const cdr = read('cdr.conf')[0];
     assert.equal(option(cdr, 'enable'), 'yes', 'the history file comes last and wins');
     assert.equal(option(cdr, 'batch'), 'no');
@@ -85,6 +97,26 @@ describe('call history in the base configuration', () => {
         `a migration creates ${table}`,
       );
     }
+    // The queue log: app_queue's events through realtime into queue_log, on
+    // the same connection settings, UTC like the others.
+    const realtime = read('res_pgsql.conf').find((c) => c.name === 'general');
+    assert.equal(option(realtime, 'hostname'), 'db.example');
+    assert.equal(option(realtime, 'port'), '5433');
+    assert.equal(option(realtime, 'user'), 'asterisk');
+    assert.equal(option(realtime, 'password'), '', 'res_pgsql.conf: from PGPASSWORD');
+    assert.equal(option(realtime, 'requirements'), 'warn', 'Asterisk never alters the table');
+    const settings = read('extconfig.conf').find((c) => c.name === 'settings');
+    assert.deepEqual(values(settings, 'queue_log'), [
+      'pgsql,history,queue_log,1',
+      'sqlite3,spool,queue_log,2',
+    ]);
+    const spool = read('res_config_sqlite3.conf').find((c) => c.name === 'spool');
+    assert.equal(option(spool, 'dbfile'), '/var/spool/asterisk/history-spool.sqlite3');
+    assert.equal(option(spool, 'batch'), '0');
+    assert.match(created, /CREATE TABLE queue_log \(/);
+    const logger = read('logger.conf').find((c) => c.name === 'general');
+    assert.equal(first(logger, 'queue_log'), 'yes', 'the history file comes first and wins');
+    assert.equal(first(logger, 'queue_log_realtime_use_gmt'), 'yes');
     // Both write times without a zone: UTC, as the migration's comments say.
     assert.equal(option(read('cdr_pgsql.conf')[0], 'timezone'), 'UTC');
     assert.equal(option(read('cel_pgsql.conf')[0], 'usegmtime'), 'yes');
@@ -104,7 +136,10 @@ describe('call history in the base configuration', () => {
     // The source build compiles them (loaded only with call history) and the
     // runtime stage has libpq.
     const build = readFileSync(join(repoRoot, 'tools', 'asterisk', 'build.sh'), 'utf8');
-    assert.match(build, /^build_only="[^"]*\bcdr_pgsql cel_pgsql\b/m);
+    assert.match(
+      build,
+      /^build_only="[^"]*\bcdr_pgsql cel_pgsql res_config_pgsql res_config_sqlite3\b/m,
+    );
     const docker = readFileSync(join(repoRoot, 'asterisk', 'Dockerfile'), 'utf8');
     assert.match(docker, /tools\/asterisk\/build\.sh --destdir/);
     assert.match(docker, /^ARG RUNTIME_PACKAGES="[^"]*\blibpq5\b/m);

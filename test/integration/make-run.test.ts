@@ -28,6 +28,8 @@ it('scripts/run.ts starts a control plane, a real Asterisk, applies the samples,
       /webrtcconfig\.switchboard\.dev\/default\s+ws:\/\/127\.0\.0\.1:\d+\/ws\s+2\s+True/,
     );
     assert.match(stdout, /Dial \*43 for the echo test/);
+    // The operator reached the history database make run started (HISTORY_DB_*).
+    assert.match(stdout, /the operator: history available/);
     assert.match(stdout, new RegExp(`kubeconfig\\s+${dir}/kubeconfig`));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PASSWORD_ENV, renderHistoryConfig } from './asterisk-config.ts';
+import { PASSWORD_ENV, renderHistoryConfig, SPOOL_FILE } from './asterisk-config.ts';
 
 const connection = {
   host: 'history-db.support-center.svc',
@@ -10,17 +10,37 @@ const connection = {
 };
 
 describe('renderHistoryConfig', () => {
-  it('loads both PostgreSQL back ends, turns CDR and CEL on and says where the database is', () => {
+  it('loads the PostgreSQL back ends, turns CDR, CEL and the queue log on and says where the database is', () => {
     const files = renderHistoryConfig(connection);
     assert.deepEqual(Object.keys(files).sort(), [
       'cdr.conf',
       'cel.conf',
       'connection.conf',
+      'extconfig.conf',
+      'logger.conf',
       'modules.conf',
+      'spool.conf',
     ]);
     const lines = (name: string) =>
       (files[name] ?? '').split('\n').filter((l) => l !== '' && !l.startsWith(';'));
-    assert.deepEqual(lines('modules.conf'), ['load => cdr_pgsql.so', 'load => cel_pgsql.so']);
+    assert.deepEqual(lines('modules.conf'), [
+      'load => cdr_pgsql.so',
+      'load => cel_pgsql.so',
+      'load => res_config_pgsql.so',
+      'load => res_config_sqlite3.so',
+    ]);
+    // PostgreSQL first; a row it refused goes to the local spool (realtime failover)
+    assert.deepEqual(lines('extconfig.conf'), [
+      'queue_log => pgsql,switchboard,queue_log,1',
+      'queue_log => sqlite3,spool,queue_log,2',
+    ]);
+    assert.deepEqual(lines('spool.conf'), [
+      '[spool]',
+      `dbfile = ${SPOOL_FILE}`,
+      'batch = 0',
+      'requirements = warn',
+    ]);
+    assert.deepEqual(lines('logger.conf'), ['queue_log = yes', 'queue_log_realtime_use_gmt = yes']);
     assert.deepEqual(lines('cdr.conf'), ['enable = yes']);
     assert.deepEqual(lines('cel.conf'), ['enable = yes']);
     assert.deepEqual(lines('connection.conf'), [
@@ -32,6 +52,11 @@ describe('renderHistoryConfig', () => {
       'password =',
     ]);
     assert.match(files['connection.conf'] ?? '', new RegExp(PASSWORD_ENV));
+  });
+
+  it('refuses a spool file that is not an absolute path Asterisk can read back', () => {
+    for (const bad of ['spool.sqlite3', '/var/spool/a b', '/var/spool/x;y'])
+      assert.throws(() => renderHistoryConfig(connection, bad), /history spool file/, bad);
   });
 
   it('is deterministic', () => {

@@ -2,11 +2,22 @@
 // (/etc/asterisk/history, a ConfigMap in a Pod; <etc>/history in a local run).
 // The base configuration (asterisk/etc) #tryincludes them, so without the
 // folder no PostgreSQL module loads and CDR/CEL stay off:
-//   modules.conf    loads cdr_pgsql.so and cel_pgsql.so
+//   modules.conf    loads cdr_pgsql.so, cel_pgsql.so and res_config_pgsql.so
 //   cdr.conf        enable = yes (the rest of the CDR policy is in the base file)
 //   cel.conf        enable = yes (the events and apps are in the base file)
 //   connection.conf host, port, database and user, #included by the base
-//                   cdr_pgsql.conf and cel_pgsql.conf (same keys in both)
+//                   cdr_pgsql.conf, cel_pgsql.conf and res_pgsql.conf (the
+//                   three read the same keys)
+//   extconfig.conf  queue_log => pgsql,<database>,queue_log,1: app_queue's log
+//                   goes through realtime into the queue_log table (migration
+//                   0002, Asterisk's adaptive data1..data5 columns); then
+//                   queue_log => sqlite3,spool,queue_log,2: realtime fails over
+//                   (main/config.c, ast_store_realtime_fields tries each
+//                   engine in turn until one stores), so a row PostgreSQL
+//                   refused lands in a local SQLite file (spool.ts ships it)
+//   spool.conf      that file (res_config_sqlite3's [spool]), written at once
+//   logger.conf     queue_log on, its times in UTC (the table's "time" is a
+//                   timestamp without zone, like cdr and cel)
 // The password is never in these files: libpq reads it from the environment
 // variable PGPASSWORD, which the Asterisk container takes from a Secret (so it
 // is not in a ConfigMap, not readable through AMI GetConfig, and not printed
@@ -26,11 +37,21 @@ export interface HistoryConnection {
   readonly user: string;
 }
 
+/** Where the queue log spool is in the image (Asterisk's spool folder: a volume). */
+export const SPOOL_FILE = '/var/spool/asterisk/history-spool.sqlite3';
+
 // cdr_pgsql and cel_pgsql paste these into a libpq conninfo string unquoted:
 // a space would start another keyword, a ";" an Asterisk comment.
 const plain = /^[A-Za-z0-9._-]+$/;
 
-export function renderHistoryConfig(c: HistoryConnection): Record<string, string> {
+export function renderHistoryConfig(
+  c: HistoryConnection,
+  spoolFile: string = SPOOL_FILE,
+): Record<string, string> {
+  if (!spoolFile.startsWith('/') || /[\s;]/.test(spoolFile))
+    throw new Error(
+      `history spool file "${spoolFile}" must be an absolute path without spaces or ";"`,
+    );
   for (const [key, value] of Object.entries({
     host: c.host,
     database: c.database,
@@ -45,9 +66,16 @@ export function renderHistoryConfig(c: HistoryConnection): Record<string, string
     throw new Error(`history database port ${c.port} is not a port (1-65535)`);
   const header = '; Call history (operator/src/history/asterisk-config.ts).\n';
   return {
-    'modules.conf': `${header}load => cdr_pgsql.so\nload => cel_pgsql.so\n`,
+    'modules.conf': `${header}load => cdr_pgsql.so\nload => cel_pgsql.so\nload => res_config_pgsql.so\nload => res_config_sqlite3.so\n`,
     'cdr.conf': `${header}enable = yes\n`,
     'cel.conf': `${header}enable = yes\n`,
+    // The second field is the database res_config_pgsql connects to for this family.
+    // The 4th field is the priority: without it both are 1 and only one is ever used.
+    'extconfig.conf': `${header}queue_log => pgsql,${c.database},queue_log,1\nqueue_log => sqlite3,spool,queue_log,2\n`,
+    // batch = 0: each row committed when written (the default holds 100 ms in a transaction).
+    'spool.conf': `${header}[spool]\ndbfile = ${spoolFile}\nbatch = 0\nrequirements = warn\n`,
+    // Read before the base file's "queue_log = no" (the logger takes the first value).
+    'logger.conf': `${header}queue_log = yes\nqueue_log_realtime_use_gmt = yes\n`,
     'connection.conf': `${header}hostname = ${c.host}
 port = ${c.port}
 dbname = ${c.database}
