@@ -37,6 +37,7 @@ import { KubeWrites } from './hr/kube-writes.ts';
 import { registerUserRoutes } from './hr/users-routes.ts';
 import { registerWebRtcRoutes } from './hr/webrtc-routes.ts';
 import { type MonitorAccess, registerMonitorRoutes } from './monitoring/routes.ts';
+import { registerReportRoutes } from './reports/routes.ts';
 import type { ApiSettings } from './settings.ts';
 import { AsteriskNotices } from './softphone/asterisk-notice.ts';
 import { registerSoftphoneEvents } from './softphone/events-route.ts';
@@ -74,7 +75,7 @@ const requestDuration = histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
 
-const API_PREFIXES = ['/hr/', '/auth/', '/softphone/', '/monitor/'];
+const API_PREFIXES = ['/hr/', '/auth/', '/softphone/', '/monitor/', '/reports/'];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface ApiServer {
@@ -236,6 +237,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerSoftphoneRoutes(app, ctx);
   registerAgentStateRoutes(app, ctx);
   registerMonitorRoutes(app, ctx);
+  registerReportRoutes(app, ctx);
   registerGuestRoutes(app, ctx, deps.guests ?? { ami: () => undefined });
   registerSoftphoneEvents(
     app,
