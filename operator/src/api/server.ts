@@ -37,6 +37,7 @@ import { KubeWrites } from './hr/kube-writes.ts';
 import { registerUserRoutes } from './hr/users-routes.ts';
 import { registerWebRtcRoutes } from './hr/webrtc-routes.ts';
 import { type MonitorAccess, registerMonitorRoutes } from './monitoring/routes.ts';
+import { registerOwnHistoryRoute } from './reports/own-history-route.ts';
 import { registerReportRoutes } from './reports/routes.ts';
 import type { ApiSettings } from './settings.ts';
 import { AsteriskNotices } from './softphone/asterisk-notice.ts';
@@ -238,6 +239,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerAgentStateRoutes(app, ctx);
   registerMonitorRoutes(app, ctx);
   registerReportRoutes(app, ctx);
+  registerOwnHistoryRoute(app, ctx);
   registerGuestRoutes(app, ctx, deps.guests ?? { ami: () => undefined });
   registerSoftphoneEvents(
     app,
