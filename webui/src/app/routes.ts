@@ -6,6 +6,7 @@ export type View =
   | 'softphone'
   | 'dialer'
   | 'monitor'
+  | 'reports'
   | 'forbidden'
   | 'not-found';
 export type Role = 'admin' | 'agent';
@@ -15,6 +16,7 @@ export type Route = { readonly view: View } | { readonly redirect: string };
 const PAGES: Record<string, { view: View; roles: readonly Role[] }> = {
   '/dashboard/hr': { view: 'hr', roles: ['admin'] },
   '/dashboard/monitor': { view: 'monitor', roles: ['admin'] },
+  '/dashboard/reports': { view: 'reports', roles: ['admin'] },
   '/dashboard/settings': { view: 'settings', roles: ['admin'] },
   '/dashboard/call-dialer': { view: 'dialer', roles: ['admin'] },
   '/dashboard/webrtc-setup': { view: 'softphone', roles: ['admin', 'agent'] },
@@ -44,6 +46,7 @@ export function navFor(role: Role): NavLink[] {
     ? [
         { href: '/dashboard/hr', label: 'Agents' },
         { href: '/dashboard/monitor', label: 'Wallboard' },
+        { href: '/dashboard/reports', label: 'Reports' },
         { href: '/dashboard/settings', label: 'WebRTC settings' },
         { href: '/dashboard/webrtc-setup', label: 'Softphone' },
         { href: '/dashboard/call-dialer', label: 'Call dialer' },

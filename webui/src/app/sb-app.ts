@@ -13,6 +13,7 @@ import '../settings/sb-webrtc-settings.ts';
 import '../softphone/sb-softphone.ts';
 import '../dialer/sb-call-dialer.ts';
 import '../monitor/sb-monitor-page.ts';
+import '../reports/sb-reports-page.ts';
 import '../guest/sb-guest-call.ts';
 
 type SignedIn = Extract<Session, { authenticated: true }>;
@@ -106,6 +107,8 @@ export class SbApp extends LitElement {
         return html`<sb-webrtc-settings></sb-webrtc-settings>`;
       case 'monitor':
         return html`<sb-monitor-page></sb-monitor-page>`;
+      case 'reports':
+        return html`<sb-reports-page></sb-reports-page>`;
       case 'softphone':
       case 'dialer': {
         void this.#loadPhoneConfig();
