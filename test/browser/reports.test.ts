@@ -10,10 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { DatabaseAccess } from '../../scripts/lib/postgres-process.ts';
 import { repoRoot } from '../cluster/tools.ts';
 import { queueLogInsert, REPORT_QUEUE_LOG } from '../fixtures/reports-queue-log.ts';
+import { ApiSession } from '../support/api-session.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
+import { createHrAgent } from '../support/hr-agents.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
 import { startTestPostgres, type TestPostgres, withClient } from '../support/postgres.ts';
 import { decode, Resources } from '../support/resources.ts';
@@ -25,6 +28,8 @@ const cluster = testCluster();
 let ns: Awaited<ReturnType<typeof createNamespace>>;
 let r: Resources;
 let postgres: TestPostgres;
+let db: DatabaseAccess;
+let adminPassword = '';
 let secrets: string;
 let operator: OperatorProcess;
 let browser: Browser;
@@ -42,7 +47,7 @@ before(async () => {
   ns = await createNamespace(cluster, 'reports-ui');
   r = new Resources(cluster, ns.name);
   postgres = await startTestPostgres();
-  const db = await postgres.historyDatabase('reports_ui');
+  db = await postgres.historyDatabase('reports_ui');
   const insert = queueLogInsert(REPORT_QUEUE_LOG);
   await withClient(db, (c) => c.query(insert.text, insert.values));
   secrets = mkdtempSync(join(tmpdir(), 'switchboard-reports-ui-'));
@@ -61,7 +66,6 @@ before(async () => {
   await r.createQueue('support', { numbers: ['201'], serviceLevelSeconds: 20 });
   await r.createQueue('sales', { numbers: ['202'], serviceLevelSeconds: 30 });
   base = `http://localhost:${operator.port}`;
-  let adminPassword = '';
   await waitUntil('initial admin Secret', async () => {
     adminPassword = decode(await r.secret('switchboard-initial-admin'), 'password') ?? '';
     return adminPassword !== '';
@@ -177,5 +181,39 @@ describe('reports page', () => {
         'Ann Agent,,1,0,600,600,10800\r\n',
     );
     assert.deepEqual(pageErrors, []);
+  });
+
+  it('shows an agent their own calls today in the softphone', async () => {
+    const admin = new ApiSession(base);
+    assert.equal((await admin.login('admin', adminPassword)).status, 200);
+    const ann = await createHrAgent(admin, 'Ann Agent', 'ann-login-pw');
+    const user = ann.sipCredentials.username;
+    // Two answered calls today in Tokyo (45 s and 30 s), one not answered; one of yesterday.
+    await withClient(db, (c) =>
+      c.query(
+        `WITH t AS (SELECT (date_trunc('day', now() AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'UTC' AS d)
+         INSERT INTO cdr (start, answer, "end", channel, dstchannel, billsec, linkedid)
+         SELECT d + s, CASE WHEN b > 0 THEN d + s END, d + s, $1 || '-1', 'PJSIP/x-2', b, l
+         FROM t, (VALUES (interval '1 minute', 45, 'k1'), (interval '2 minutes', 30, 'k2'),
+                         (interval '3 minutes', 0, 'k3'), (interval '-1 minute', 100, 'k4')) AS v(s, b, l)`,
+        [`PJSIP/${user}`],
+      ),
+    );
+    const agentContext = await browser.newContext({ timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
+    try {
+      const phone = await agentContext.newPage();
+      await phone.goto(`${base}/login`);
+      await phone.getByLabel('Username').fill(user);
+      await phone.getByLabel('Password').fill('ann-login-pw');
+      await phone.getByRole('button', { name: 'Sign in' }).click();
+      await phone.waitForURL(`${base}/dashboard/webrtc-setup`);
+      const own = phone.locator('sb-own-history');
+      await own.locator('[data-own="answered"]').waitFor();
+      assert.equal(await own.locator('[data-own="answered"]').textContent(), '2');
+      assert.equal(await own.locator('[data-own="talk"]').textContent(), '1:15');
+      assert.equal(await own.locator('[data-own="unanswered"]').textContent(), '1');
+    } finally {
+      await agentContext.close();
+    }
   });
 });

@@ -11,6 +11,7 @@ import '../hr/sb-hr-page.ts';
 import '../login/sb-login.ts';
 import '../settings/sb-webrtc-settings.ts';
 import '../softphone/sb-softphone.ts';
+import '../softphone/sb-own-history.ts';
 import '../dialer/sb-call-dialer.ts';
 import '../monitor/sb-monitor-page.ts';
 import '../reports/sb-reports-page.ts';
@@ -126,7 +127,8 @@ export class SbApp extends LitElement {
             line-events=${session.role === 'agent' ? '/softphone/events' : nothing}
             directory="/softphone/directory"
             ?agent-state=${session.role === 'agent'}
-          ></sb-softphone>`;
+          ></sb-softphone>
+          ${session.role === 'agent' ? html`<sb-own-history></sb-own-history>` : nothing}`;
       }
       case 'forbidden':
         return html`<h1>Not for this account</h1><p class="alert" role="alert">This page is for administrators only.</p>`;
