@@ -34,6 +34,7 @@ const byMember = (agents: AgentRow[]) => Object.fromEntries(agents.map((a) => [a
 before(async () => {
   server = await startTestPostgres();
   pool = new pg.Pool({ ...(await server.historyDatabase('reports')), max: 5 });
+  pool.on('error', () => undefined); // idle connections closed by the server's stop
   const insert = queueLogInsert(REPORT_QUEUE_LOG);
   await pool.query(insert.text, insert.values);
 });

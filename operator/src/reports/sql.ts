@@ -79,23 +79,42 @@ WHERE ${IN_PERIOD} AND agent IS NOT NULL AND agent <> 'NONE'
   AND event IN ('CONNECT','RINGNOANSWER','COMPLETECALLER','COMPLETEAGENT','BLINDTRANSFER','ATTENDEDTRANSFER')
 GROUP BY agent`;
 
+/** The queue-log events that change a member's state (migration 0003 indexes them apart). */
+const STATE_EVENT = `event IN ('ADDMEMBER','REMOVEMEMBER','PAUSE','UNPAUSE')`;
+
 /**
  * Member states as ranges: each ADDMEMBER/PAUSE/UNPAUSE/REMOVEMEMBER holds
  * until the member's next one in that queue (or $4, now or the period's end).
- * The state in force at the period's start is the member's last event before
- * it. $1 from, $2 to, $3 queue, $4 open end.
+ * The state in force at the period's start is each member's last event
+ * before it, found per (queue, member) by a loose index scan (a recursive
+ * walk of the distinct pairs, then one probe each), so it costs the number of
+ * members, not the length of the history. $1 from, $2 to, $3 queue, $4 open end.
  */
 const STATES = `
-states AS (
+pairs AS (
+  SELECT queuename, agent FROM (
+    WITH RECURSIVE walk(queuename, agent) AS (
+      (SELECT queuename, agent FROM queue_log
+       WHERE ${STATE_EVENT} AND ($3::text IS NULL OR queuename = $3::text)
+       ORDER BY queuename, agent LIMIT 1)
+      UNION ALL
+      SELECT n.queuename, n.agent FROM walk w, LATERAL (
+        SELECT queuename, agent FROM queue_log
+        WHERE ${STATE_EVENT} AND ($3::text IS NULL OR queuename = $3::text)
+          AND (queuename, agent) > (w.queuename, w.agent)
+        ORDER BY queuename, agent LIMIT 1) n
+    )
+    SELECT * FROM walk
+  ) AS w
+), states AS (
   SELECT queuename, agent, event, data1, time FROM queue_log
-  WHERE ${IN_PERIOD} AND event IN ('ADDMEMBER','REMOVEMEMBER','PAUSE','UNPAUSE')
+  WHERE ${IN_PERIOD} AND ${STATE_EVENT}
   UNION ALL
-  SELECT * FROM (
-    SELECT DISTINCT ON (queuename, agent) queuename, agent, event, data1, time FROM queue_log
-    WHERE time < $1::timestamp AND ($3::text IS NULL OR queuename = $3::text)
-      AND event IN ('ADDMEMBER','REMOVEMEMBER','PAUSE','UNPAUSE')
-    ORDER BY queuename, agent, time DESC, id DESC
-  ) AS before
+  SELECT last.* FROM pairs p, LATERAL (
+    SELECT queuename, agent, event, data1, time FROM queue_log
+    WHERE queuename = p.queuename AND agent = p.agent AND ${STATE_EVENT} AND time < $1::timestamp
+    ORDER BY time DESC LIMIT 1
+  ) AS last
 ), spans AS (
   SELECT agent, event, data1,
     tsrange(time, coalesce(lead(time) OVER (PARTITION BY queuename, agent ORDER BY time), $4::timestamp)) AS span

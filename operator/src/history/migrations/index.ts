@@ -4,5 +4,6 @@
 import type { Migration } from '../migrate.ts';
 import { callRecords } from './0001-call-records.ts';
 import { queueLog } from './0002-queue-log.ts';
+import { reportIndexes } from './0003-reports.ts';
 
-export const MIGRATIONS: readonly Migration[] = [callRecords, queueLog];
+export const MIGRATIONS: readonly Migration[] = [callRecords, queueLog, reportIndexes];
