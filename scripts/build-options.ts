@@ -42,6 +42,10 @@ export const webuiBuild: BuildOptions = {
   platform: 'browser',
   target: 'es2022',
   format: 'esm',
+  // Modules imported dynamically (the reports' charting library) become chunks
+  // loaded by the page that needs them, not by every page.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   minify: true,
   sourcemap: true,
   metafile: true,

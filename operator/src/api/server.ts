@@ -40,6 +40,8 @@ import { registerUserRoutes } from './hr/users-routes.ts';
 import { registerWebRtcRoutes } from './hr/webrtc-routes.ts';
 import { type MonitorAccess, registerMonitorRoutes } from './monitoring/routes.ts';
 import { registerRecordingRoutes } from './recordings/routes.ts';
+import { registerOwnHistoryRoute } from './reports/own-history-route.ts';
+import { registerReportRoutes } from './reports/routes.ts';
 import type { ApiSettings } from './settings.ts';
 import { AsteriskNotices } from './softphone/asterisk-notice.ts';
 import { registerSoftphoneEvents } from './softphone/events-route.ts';
@@ -79,7 +81,7 @@ const requestDuration = histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
 
-const API_PREFIXES = ['/hr/', '/auth/', '/softphone/', '/monitor/', '/recordings'];
+const API_PREFIXES = ['/hr/', '/auth/', '/softphone/', '/monitor/', '/recordings', '/reports/'];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** One route and who may call it (absent: nobody is asked: public pages, sign-in, health). */
@@ -256,6 +258,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerAgentStateRoutes(app, ctx);
   registerMonitorRoutes(app, ctx);
   registerRecordingRoutes(app, ctx, deps.recordings);
+  registerReportRoutes(app, ctx);
+  registerOwnHistoryRoute(app, ctx);
   registerGuestRoutes(app, ctx, deps.guests ?? { ami: () => undefined });
   registerSoftphoneEvents(
     app,

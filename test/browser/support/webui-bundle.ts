@@ -5,21 +5,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { embedBuild } from '../../../scripts/build-options.ts';
-import { repoRoot } from '../../cluster/tools.ts';
+import { embedBuild, webuiBuild } from '../../../scripts/build-options.ts';
 
 export async function bundleWebUi(): Promise<string> {
   const outdir = mkdtempSync(join(tmpdir(), 'switchboard-webui-'));
-  await build({
-    entryPoints: [join(repoRoot, 'webui/src/index.ts')],
-    outdir,
-    bundle: true,
-    platform: 'browser',
-    target: 'es2022',
-    format: 'esm',
-    minify: true,
-    logLevel: 'warning',
-  });
+  await build({ ...webuiBuild, outdir, sourcemap: false, metafile: false });
   // the embeddable call button, where the operator serves it from (web/embed.ts)
   await build({
     ...embedBuild,

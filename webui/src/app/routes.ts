@@ -6,6 +6,7 @@ export type View =
   | 'softphone'
   | 'dialer'
   | 'monitor'
+  | 'reports'
   | 'forbidden'
   | 'not-found';
 /** admin: everything; supervisor: the wallboard and its own softphone; agent: its softphone. */
@@ -16,6 +17,7 @@ export type Route = { readonly view: View } | { readonly redirect: string };
 const PAGES: Record<string, { view: View; roles: readonly Role[] }> = {
   '/dashboard/hr': { view: 'hr', roles: ['admin'] },
   '/dashboard/monitor': { view: 'monitor', roles: ['admin', 'supervisor'] },
+  '/dashboard/reports': { view: 'reports', roles: ['admin', 'supervisor'] },
   '/dashboard/settings': { view: 'settings', roles: ['admin'] },
   '/dashboard/call-dialer': { view: 'dialer', roles: ['admin'] },
   '/dashboard/webrtc-setup': { view: 'softphone', roles: ['admin', 'supervisor', 'agent'] },
@@ -61,6 +63,7 @@ export function navFor(role: Role): NavLink[] {
     ? [
         { href: '/dashboard/hr', label: 'Agents' },
         { href: '/dashboard/monitor', label: 'Wallboard' },
+        { href: '/dashboard/reports', label: 'Reports' },
         { href: '/dashboard/settings', label: 'WebRTC settings' },
         { href: '/dashboard/webrtc-setup', label: 'Softphone' },
         { href: '/dashboard/call-dialer', label: 'Call dialer' },

@@ -13,8 +13,10 @@ import '../hr/sb-hr-page.ts';
 import '../login/sb-login.ts';
 import '../settings/sb-webrtc-settings.ts';
 import '../softphone/sb-softphone.ts';
+import '../softphone/sb-own-history.ts';
 import '../dialer/sb-call-dialer.ts';
 import '../monitor/sb-monitor-page.ts';
+import '../reports/sb-reports-page.ts';
 import '../guest/sb-guest-call.ts';
 
 type SignedIn = Extract<Session, { authenticated: true }>;
@@ -112,6 +114,8 @@ export class SbApp extends LitElement {
         return html`<sb-webrtc-settings></sb-webrtc-settings>`;
       case 'monitor':
         return html`<sb-monitor-page .supervise=${this._lineReady}></sb-monitor-page>`;
+      case 'reports':
+        return html`<sb-reports-page></sb-reports-page>`;
       case 'softphone':
         return html`<h1>Softphone</h1>`; // the phone itself: #phone
       case 'dialer': {
@@ -155,6 +159,7 @@ export class SbApp extends LitElement {
           this._lineReady = e.detail.registered;
         }}
       ></sb-softphone>
+      ${line && !docked ? html`<sb-own-history></sb-own-history>` : nothing}
     </aside>`;
   }
 

@@ -375,6 +375,9 @@ export class SbSoftphone extends LitElement {
     const call = this.phone.call;
     const phase = call ? `${call.direction}:${call.phase}` : 'idle';
     if (phase === this.#lastPhase) return;
+    // The agent's own history (sb-own-history) counts again once a call is over.
+    if (phase === 'idle')
+      this.dispatchEvent(new CustomEvent('sb-call-ended', { bubbles: true, composed: true }));
     this.#lastPhase = phase;
     if (phase === 'incoming:ringing') {
       this.ringer.start();

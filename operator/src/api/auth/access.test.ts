@@ -27,13 +27,16 @@ const PUBLIC = [
 const SUPERVISOR = [
   'GET /monitor/events',
   'GET /monitor/queues',
+  'GET /reports/queues',
+  'GET /reports/queues.csv',
   'GET /softphone/config',
   'GET /softphone/directory',
   'GET /softphone/events',
+  'GET /softphone/history',
   'GET /softphone/state',
   'PUT /softphone/state',
 ];
-const AGENT = SUPERVISOR.filter((r) => !r.includes('/monitor/'));
+const AGENT = SUPERVISOR.filter((r) => !r.includes('/monitor/') && !r.includes('/reports/'));
 
 describe('route access', () => {
   it('tags a guard and finds it among a route’s hooks', () => {
@@ -72,7 +75,12 @@ describe('route access', () => {
         .filter((r) => r.access && !r.access.roles.includes('admin'))
         .map((r) => `${r.method} ${r.url}`)
         .sort(),
-      ['GET /softphone/events', 'GET /softphone/state', 'PUT /softphone/state'],
+      [
+        'GET /softphone/events',
+        'GET /softphone/history',
+        'GET /softphone/state',
+        'PUT /softphone/state',
+      ],
     );
   });
 });
