@@ -1,0 +1,44 @@
+// When Asterisk's history modules must re-read the tables (issue 14).
+// cdr_pgsql and cel_pgsql read the tables' columns only when they load, and
+// the logger decides once whether queue_log is written into data1..data5
+// ("adaptive") at its start: an Asterisk that started while PostgreSQL was
+// down, before the tables existed, or before a migration added a column,
+// records nothing (or not that column) until they are refreshed. The leader
+// refreshes them once per Asterisk boot and database generation: a new
+// generation starts whenever the database turns ready or a migration applied
+// versions. Pure: the AMI and the database are at the edge
+// (asterisk-refresh.ts).
+import type { HistoryState } from './database.ts';
+
+/** What is refreshed, in this order: ModuleLoad refresh of each module, then a logger reload. */
+export const HISTORY_MODULES = ['cdr_pgsql.so', 'cel_pgsql.so'] as const;
+
+/**
+ * The database generation after `next`: a new one when the database turns
+ * ready, or stays ready with another schema version (the leader migrated).
+ */
+export function nextGeneration(
+  generation: number,
+  previous: HistoryState | undefined,
+  next: HistoryState,
+): number {
+  if (next.state !== 'ready') return generation;
+  if (previous?.state !== 'ready') return generation + 1;
+  return previous.schemaVersion === next.schemaVersion ? generation : generation + 1;
+}
+
+/**
+ * What the modules must be refreshed for now (a key to remember once done),
+ * or undefined: nothing to do (the boot is not known yet, the database is not
+ * ready, or this boot was refreshed for this generation already).
+ */
+export function refreshDue(s: {
+  readonly boot: string | undefined;
+  readonly ready: boolean;
+  readonly generation: number;
+  readonly done: string | undefined;
+}): string | undefined {
+  if (s.boot === undefined || !s.ready || s.generation === 0) return undefined;
+  const key = `${s.boot}#${s.generation}`;
+  return key === s.done ? undefined : key;
+}
