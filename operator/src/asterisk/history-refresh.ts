@@ -8,7 +8,12 @@
 // until it succeeds or the plan no longer wants it.
 import { describeError } from '../clients/errors.ts';
 import type { HistoryState } from '../history/database.ts';
-import { HISTORY_MODULES, nextGeneration, refreshDue } from '../history/refresh-plan.ts';
+import {
+  HISTORY_MODULES,
+  nextGeneration,
+  refreshDue,
+  tablesReady,
+} from '../history/refresh-plan.ts';
 import { counter } from '../kube/metric.ts';
 import type { Logger } from '../log.ts';
 import type { AmiClient } from './ami/client.ts';
@@ -89,7 +94,7 @@ export class HistoryRefresh {
     if (this.#stopped) return undefined;
     return refreshDue({
       boot: this.#boot,
-      ready: this.#last.state === 'ready',
+      ready: tablesReady(this.#last),
       generation: this.#generation,
       done: this.#done,
     });
@@ -104,7 +109,7 @@ export class HistoryRefresh {
         attempts++;
         try {
           // Down after all: the probe turns it unavailable, and ready again starts a new generation.
-          if ((await this.#history.check()).state !== 'ready') continue;
+          if (!tablesReady(await this.#history.check())) continue;
           await this.#refresh();
           this.#done = key;
           refreshes.inc({ namespace: this.#namespace, outcome: 'done' });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HistoryState } from './database.ts';
-import { nextGeneration, refreshDue } from './refresh-plan.ts';
+import { nextGeneration, refreshDue, tablesReady } from './refresh-plan.ts';
 
 const ready = (schemaVersion?: number): HistoryState => ({ state: 'ready', schemaVersion });
 const down: HistoryState = {
@@ -12,12 +12,17 @@ const down: HistoryState = {
 
 describe('nextGeneration', () => {
   it('starts a generation when the database turns ready', () => {
-    assert.equal(nextGeneration(0, undefined, ready()), 1);
+    assert.equal(nextGeneration(0, undefined, ready(3)), 1);
     assert.equal(nextGeneration(1, down, ready(3)), 2);
-    assert.equal(nextGeneration(1, { state: 'connecting' }, ready()), 2);
+    assert.equal(nextGeneration(1, { state: 'connecting' }, ready(3)), 2);
+  });
+  it('waits for the leader to have migrated (an unmigrated table crashes cdr_pgsql)', () => {
+    assert.equal(tablesReady(ready()), false);
+    assert.equal(nextGeneration(0, undefined, ready()), 0);
+    assert.equal(nextGeneration(1, down, ready()), 1);
+    assert.equal(nextGeneration(1, ready(), ready(3)), 2);
   });
   it('starts one when a migration changed the schema version', () => {
-    assert.equal(nextGeneration(1, ready(), ready(3)), 2);
     assert.equal(nextGeneration(2, ready(2), ready(3)), 3);
   });
   it('keeps it for a periodic probe or while the database is down', () => {

@@ -14,16 +14,28 @@ import type { HistoryState } from './database.ts';
 export const HISTORY_MODULES = ['cdr_pgsql.so', 'cel_pgsql.so'] as const;
 
 /**
+ * Ready and migrated (the leader knows the schema version): only then do the
+ * tables exist. Refreshing cdr_pgsql while its table is missing crashes
+ * Asterisk 22.10 (config_module's "No columns found" path frees the settings,
+ * then load_module frees them again: a double free).
+ */
+export function tablesReady(
+  s: HistoryState | undefined,
+): s is Extract<HistoryState, { state: 'ready' }> {
+  return s?.state === 'ready' && s.schemaVersion !== undefined;
+}
+
+/**
  * The database generation after `next`: a new one when the database turns
- * ready, or stays ready with another schema version (the leader migrated).
+ * ready and migrated, or stays so with another schema version (a migration).
  */
 export function nextGeneration(
   generation: number,
   previous: HistoryState | undefined,
   next: HistoryState,
 ): number {
-  if (next.state !== 'ready') return generation;
-  if (previous?.state !== 'ready') return generation + 1;
+  if (!tablesReady(next)) return generation;
+  if (!tablesReady(previous)) return generation + 1;
   return previous.schemaVersion === next.schemaVersion ? generation : generation + 1;
 }
 
