@@ -5,8 +5,9 @@
 // dialplan the operator rendered) leave their CDR rows and channel events in
 // PostgreSQL. Then what happens when PostgreSQL is not there: down when a
 // call ends (Asterisk keeps running; that call's CDR and last events are
-// lost; the next call is recorded), and down when Asterisk starts (nothing
-// is recorded until both modules are refreshed).
+// lost; the next call is recorded), and down when Asterisk starts or before
+// its tables exist (the operator's leader refreshes the history modules once
+// the database is ready and migrated: the next call is recorded whole).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
@@ -95,7 +96,7 @@ function addAmiCaller(asterisk: AsteriskProcess): AmiClient {
   const secret = randomBytes(16).toString('hex');
   appendFileSync(
     join(asterisk.etcDir, 'ami', 'manager_user.conf'),
-    `\n[test-caller]\nsecret = ${secret}\nread = call\nwrite = originate,call\n`,
+    `\n[test-caller]\nsecret = ${secret}\nread = call\nwrite = originate,call,agent\n`,
   );
   return new AmiClient({
     host: '127.0.0.1',
@@ -384,10 +385,26 @@ describe('call history: Asterisk writes its CDR and CEL into PostgreSQL', () => 
       [],
       'no call record dropped',
     );
-    // The logger reload wrote its CONFIGRELOAD into PostgreSQL's queue_log (adaptive columns).
+    // The logger reload wrote its CONFIGRELOAD into PostgreSQL's queue_log,
+    // and sees data1..data5 again: a queue event's fields land in them.
     assert.ok(
       (await queueLogEvents(upAt)).includes('CONFIGRELOAD'),
       'the queue log writes into PostgreSQL again',
+    );
+    await caller.action({
+      action: 'QueueLog',
+      queue: 'history-test',
+      event: 'SBTEST',
+      message: `${id}|b`,
+    });
+    await waitUntil('the queue event in queue_log, its fields in data1 and data2', () =>
+      withClient(db, async (c) => {
+        const { rows } = await c.query(
+          `SELECT 1 FROM queue_log WHERE event = 'SBTEST' AND data1 = $1 AND data2 = 'b'`,
+          [id],
+        );
+        return rows.length === 1;
+      }),
     );
     // Once per Asterisk boot and database-ready transition: not again for the next call.
     const refreshed = await refreshesDone();
