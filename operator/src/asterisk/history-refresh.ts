@@ -1,5 +1,5 @@
 // The edge of refresh-plan.ts: the leader re-arms one Asterisk's history
-// modules (cdr_pgsql, cel_pgsql, the realtime queue log) over AMI once per
+// modules (cdr_pgsql, cel_pgsql) over AMI once per
 // Asterisk boot and database generation, so that calls are recorded without
 // a manual `module refresh` after PostgreSQL was down when Asterisk started,
 // the tables were created after it, or a migration added a column. The boot is
@@ -28,7 +28,7 @@ export interface HistorySource {
 
 const refreshes = counter({
   name: 'switchboard_history_module_refreshes_total',
-  help: 'Refreshes of Asterisk history modules (cdr_pgsql, cel_pgsql, queue log) by outcome (done, retried).',
+  help: 'Refreshes of Asterisk history modules (cdr_pgsql, cel_pgsql) by outcome (done, retried).',
   labelNames: ['namespace', 'outcome'],
 });
 
@@ -114,7 +114,7 @@ export class HistoryRefresh {
           this.#done = key;
           refreshes.inc({ namespace: this.#namespace, outcome: 'done' });
           this.#log.info(
-            { boot: this.#boot, attempts, modules: [...HISTORY_MODULES, 'logger'] },
+            { boot: this.#boot, attempts, modules: HISTORY_MODULES },
             'history modules refreshed: Asterisk records calls into the current tables',
           );
           attempts = 0;
@@ -137,7 +137,5 @@ export class HistoryRefresh {
   async #refresh(): Promise<void> {
     for (const module of HISTORY_MODULES)
       await this.#client.action({ action: 'ModuleLoad', module, loadtype: 'refresh' });
-    // The logger decides at (re)start whether queue_log has the data1..data5 columns.
-    await this.#client.action({ action: 'Reload', module: 'logger' });
   }
 }

@@ -1,7 +1,5 @@
 // When Asterisk's history modules must re-read the tables (issue 14).
-// cdr_pgsql and cel_pgsql read the tables' columns only when they load, and
-// the logger decides once whether queue_log is written into data1..data5
-// ("adaptive") at its start: an Asterisk that started while PostgreSQL was
+// cdr_pgsql and cel_pgsql read the tables' columns only when they load: an Asterisk that started while PostgreSQL was
 // down, before the tables existed, or before a migration added a column,
 // records nothing (or not that column) until they are refreshed. The leader
 // refreshes them once per Asterisk boot and database generation: a new
@@ -10,7 +8,12 @@
 // (asterisk-refresh.ts).
 import type { HistoryState } from './database.ts';
 
-/** What is refreshed, in this order: ModuleLoad refresh of each module, then a logger reload. */
+/**
+ * What is refreshed (ModuleLoad refresh), in this order. Not the logger: it
+ * decides once whether queue_log has data1..data5 ("adaptive"), but
+ * ast_realtime_require_field takes the first engine that has them, and the
+ * SQLite spool (priority 2) always has: tested with PostgreSQL down at start.
+ */
 export const HISTORY_MODULES = ['cdr_pgsql.so', 'cel_pgsql.so'] as const;
 
 /**
