@@ -1,5 +1,6 @@
 // The controllers and the events that feed their queues. Informers run on
 // every replica; the queues (and so every write) only on the leader.
+
 import {
   CoreV1Api,
   CustomObjectsApi,
@@ -9,6 +10,7 @@ import {
 } from '@kubernetes/client-node';
 import type { AgentStateRecord } from './agentstate/types.ts';
 import { AsteriskConnections } from './asterisk/connections.ts';
+import type { HistorySource } from './asterisk/history-refresh.ts';
 import { AsteriskView } from './asterisk/view.ts';
 import { CallQueueController } from './callqueue/controller.ts';
 import { CertificateController } from './certificates/controller.ts';
@@ -73,6 +75,7 @@ export function createControllers(
   caches: Caches,
   config: OperatorConfig,
   logger: Logger,
+  history?: HistorySource,
 ): Controllers {
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
@@ -83,6 +86,7 @@ export function createControllers(
     core,
     view,
     logger: logger.child({ component: 'asterisk' }),
+    ...(history ? { history } : {}),
     recordAgentState: (r) => {
       const agent = caches.agents.get(r.agent, r.namespace);
       if (agent) events.normal(agent, STATE_EVENT_REASONS[r.change], 'ChangeState', stateNote(r));

@@ -65,7 +65,7 @@ const kc = new PooledKubeConfig();
 kc.loadFromDefault();
 
 const caches = createCaches(kc, config.watchNamespace, logger);
-const controllers = createControllers(kc, caches, config, logger);
+const controllers = createControllers(kc, caches, config, logger, history);
 // Until it leads, a replica reads the live queues itself with the read-only AMI user.
 const replica =
   config.amiReadOnlySecret && config.watchNamespace

@@ -26,6 +26,7 @@ import { Applier, type ApplierOptions } from './apply/applier.ts';
 import type { ConfigVersion } from './apply/version.ts';
 import { isDrainEvent } from './drain.ts';
 import { GuestSweep } from './guest-sweep.ts';
+import { HistoryRefresh, type HistorySource } from './history-refresh.ts';
 import { RegistrationTracker } from './registrations.ts';
 import type { AsteriskView } from './view.ts';
 
@@ -63,6 +64,10 @@ export interface ConnectionsOptions {
   readonly rotation?: RotationStepOptions;
   /** How often expired guest permissions are removed from AstDB (default 60 s; also at each connect). */
   readonly guestSweepMs?: number;
+  /** The history database: Asterisk's history modules are refreshed when it turns ready (history-refresh.ts). */
+  readonly history?: HistorySource;
+  /** How often a refused history module refresh is tried again (default 5 s). */
+  readonly historyRefreshRetryMs?: number;
 }
 
 export interface RotationRecord extends RotationOutcome {
@@ -94,6 +99,7 @@ interface Connection {
   readonly statsDay: StatsDay;
   readonly trunks: TrunkRegistrations;
   readonly guests: GuestSweep;
+  readonly historyRefresh: HistoryRefresh | undefined;
   readonly unreport: () => void;
   readAt: number;
 }
@@ -271,6 +277,9 @@ export class AsteriskConnections {
       queues: () => queues.model.queues(),
     });
     const guests = new GuestSweep(client, log, this.#o.guestSweepMs ?? 60_000);
+    const historyRefresh =
+      this.#o.history &&
+      new HistoryRefresh(namespace, client, this.#o.history, log, this.#o.historyRefreshRetryMs);
     const where = `AMI at ${host}:${port}`;
     view.setConnection(namespace, { state: 'connecting', message: `connecting to ${where}` });
     client.onState((state, reason) => {
@@ -307,6 +316,7 @@ export class AsteriskConnections {
       statsDay,
       trunks,
       guests,
+      historyRefresh,
       unreport,
       readAt: performance.now(),
     };
@@ -382,6 +392,7 @@ export class AsteriskConnections {
     conn.statsDay.stop();
     conn.trunks.close();
     conn.guests.stop();
+    conn.historyRefresh?.stop();
     conn.unreport();
     await Promise.all([conn.applier.stop(), conn.client.stop()]);
     this.#stateChanges.emit('trunks', namespace);

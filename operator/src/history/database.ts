@@ -123,6 +123,12 @@ export class HistoryDatabase {
     await this.#probe();
   }
 
+  /** Probes now (and migrates if due): the state the database is really in. */
+  async check(): Promise<HistoryState> {
+    await this.#probe();
+    return this.#state;
+  }
+
   /** The leader migrates the schema, now or as soon as the database answers. */
   async becomeLeader(): Promise<void> {
     this.#leader = true;
