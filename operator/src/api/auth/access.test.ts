@@ -27,10 +27,12 @@ const PUBLIC = [
 const SUPERVISOR = [
   'GET /monitor/events',
   'GET /monitor/queues',
+  'GET /softphone/calls/:linkedid/note',
   'GET /softphone/config',
   'GET /softphone/directory',
   'GET /softphone/events',
   'GET /softphone/state',
+  'PUT /softphone/calls/:linkedid/note',
   'PUT /softphone/state',
 ];
 const AGENT = SUPERVISOR.filter((r) => !r.includes('/monitor/'));

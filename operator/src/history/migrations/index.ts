@@ -5,5 +5,6 @@ import type { Migration } from '../migrate.ts';
 import { callRecords } from './0001-call-records.ts';
 import { queueLog } from './0002-queue-log.ts';
 import { recordings } from './0003-recordings.ts';
+import { callNotes } from './0004-call-notes.ts';
 
-export const MIGRATIONS: readonly Migration[] = [callRecords, queueLog, recordings];
+export const MIGRATIONS: readonly Migration[] = [callRecords, queueLog, recordings, callNotes];
