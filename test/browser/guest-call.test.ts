@@ -117,6 +117,14 @@ test('a citizen calls the hotline from /call and reaches a free agent, audio bot
   // the agent sees a web call, not a fake number
   const incomingCall = await ann.call();
   assert.equal(incomingCall?.remoteName, 'Web caller');
+  // The INVITE named the call (X-Switchboard-Call, Queue()'s pre-dial handler): the
+  // guest's channel started it, so its linkedid is that channel's uniqueid.
+  const linkedid = incomingCall?.linkedid ?? '';
+  assert.match(linkedid, /^\d+\.\d+$/);
+  assert.ok(
+    (await pbx.asterisk.cli('core show channels concise')).includes(`!${linkedid}`),
+    `the call ${linkedid} among Asterisk's channels`,
+  );
 
   const answered = Date.now();
   await ann.locator('button.answer').click();

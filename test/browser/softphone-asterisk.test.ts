@@ -248,6 +248,8 @@ test('ann calls bob by extension: it rings with caller ID, audio flows both ways
   const incoming = await bob.call();
   assert.equal(incoming?.remoteName, agents.ann.displayName);
   assert.equal(incoming?.remoteUser, agents.ann.extension);
+  // Dial()'s pre-dial handler named the call in the INVITE (X-Switchboard-Call).
+  assert.match(incoming?.linkedid ?? '', /^\d+\.\d+$/);
 
   const answered = Date.now();
   await bob.locator('button.answer').click();

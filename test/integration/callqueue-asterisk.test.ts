@@ -75,7 +75,10 @@ describe('CallQueues on a real Asterisk 22', () => {
     assert.ok(!shown.includes('Cid Agent'), 'an agent without the skill is not a member');
 
     const dialplan = await pbx.asterisk.cli('dialplan show 118@switchboard-agents');
-    assert.match(dialplan, /Queue\(billing,,,,600,,switchboard-record\)/);
+    assert.match(
+      dialplan,
+      /Queue\(billing,b\(switchboard-call-header\^s\^1\),,,600,,switchboard-record\)/,
+    );
 
     await waitUntil(
       'billing Ready=True',
@@ -120,7 +123,7 @@ describe('CallQueues on a real Asterisk 22', () => {
     );
     assert.match(
       await pbx.asterisk.cli('dialplan show 118@switchboard-agents'),
-      /Queue\(billing,,,,600,,switchboard-record\)/,
+      /Queue\(billing,b\(switchboard-call-header\^s\^1\),,,600,,switchboard-record\)/,
       '118 still reaches the first queue',
     );
   });
@@ -150,7 +153,10 @@ describe('CallQueues on a real Asterisk 22', () => {
       100,
     );
     const hotline = await pbx.asterisk.cli('dialplan show 117@switchboard-agents');
-    assert.match(hotline, /Queue\(support,,,,90,,switchboard-record\)/);
+    assert.match(
+      hotline,
+      /Queue\(support,b\(switchboard-call-header\^s\^1\),,,90,,switchboard-record\)/,
+    );
     assert.match(hotline, /Goto\(switchboard-agents,1000,1\)/);
     await waitUntil(
       'support Ready=False NoMembers',

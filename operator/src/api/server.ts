@@ -46,6 +46,7 @@ import type { ApiSettings } from './settings.ts';
 import { AsteriskNotices } from './softphone/asterisk-notice.ts';
 import { registerSoftphoneEvents } from './softphone/events-route.ts';
 import { LineWatchers } from './softphone/line-watchers.ts';
+import { registerCallNoteRoutes } from './softphone/notes-route.ts';
 import { registerSoftphoneRoutes } from './softphone/routes.ts';
 import { registerEmbedScript } from './web/embed.ts';
 import { registerWebUi } from './web/pages.ts';
@@ -81,7 +82,15 @@ const requestDuration = histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
 
-const API_PREFIXES = ['/hr/', '/auth/', '/softphone/', '/monitor/', '/recordings', '/reports/'];
+const API_PREFIXES = [
+  '/hr/',
+  '/auth/',
+  '/softphone/',
+  '/monitor/',
+  '/recordings',
+  '/reports/',
+  '/calls/',
+];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** One route and who may call it (absent: nobody is asked: public pages, sign-in, health). */
@@ -255,6 +264,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerUserRoutes(app, ctx);
   registerWebRtcRoutes(app, ctx);
   registerSoftphoneRoutes(app, ctx);
+  registerCallNoteRoutes(app, ctx);
   registerAgentStateRoutes(app, ctx);
   registerMonitorRoutes(app, ctx);
   registerRecordingRoutes(app, ctx, deps.recordings);

@@ -101,6 +101,14 @@ export interface WebRTCConfigSpec {
   generated: { configMapName: string; secretName: string };
   /** Calls from the public page (absent: off). */
   publicAccess?: PublicAccessSpec;
+  /** Defaulted by the schema ([]); absent in objects read before the field existed. */
+  dispositions?: Disposition[];
+}
+
+/** WebRTCConfig spec.dispositions[]: an admin-defined outcome of a call. */
+export interface Disposition {
+  code: string;
+  label: string;
 }
 
 /** WebRTCConfig spec.publicAccess (public-access.crd.ts), defaults applied. */

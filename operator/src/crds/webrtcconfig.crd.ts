@@ -330,6 +330,35 @@ const spec: JSONSchemaProps = {
         },
       },
     }),
+    dispositions: {
+      type: 'array',
+      description:
+        'The disposition codes an agent picks from when saving a note on a call (the softphone shows the labels in this order). Empty: agents write notes without a code.',
+      default: [],
+      maxItems: 50,
+      // A map keyed by code: the API server itself refuses two entries with one code.
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['code'],
+      items: {
+        type: 'object',
+        required: ['code', 'label'],
+        properties: {
+          code: {
+            type: 'string',
+            description: 'What is stored with the call: lowercase letters, digits and dashes.',
+            minLength: 1,
+            maxLength: 32,
+            pattern: '^[a-z][a-z0-9-]*$',
+          },
+          label: {
+            type: 'string',
+            description: 'What the agent sees, e.g. "Resolved".',
+            minLength: 1,
+            maxLength: 60,
+          },
+        },
+      },
+    },
     publicAccess: publicAccessSchema,
     ami: objectWithDefaults({
       type: 'object',

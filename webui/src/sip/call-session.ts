@@ -32,6 +32,9 @@ import { type PhoneConfig, sipDomain } from './phone-config.ts';
 import type { PhoneHooks } from './phone-timeline.ts';
 import { withoutCodec } from './sdp-codecs.ts';
 
+/** The header carrying the call's linkedid (operator asterisk/render/call-header.ts). */
+const CALL_HEADER = 'X-Switchboard-Call';
+
 /** Where calls are placed from (the SIP line). */
 export interface CallLine {
   readonly userAgent: UserAgent | undefined;
@@ -76,6 +79,11 @@ export class CallSession {
       return;
     }
     this.#adopt(invitation, 'incoming', callerId(invitation.remoteIdentity));
+    // Asterisk names the call in every INVITE to an agent (operator render/call-header.ts).
+    const linkedid = invitation.request.getHeader(CALL_HEADER);
+    // (#adopt set the call; the early return above narrowed it to undefined for TypeScript)
+    const call = this.#call as CallView | undefined;
+    if (call && linkedid) this.#call = { ...call, linkedid };
     this.#hooks.mark('incoming');
   }
 

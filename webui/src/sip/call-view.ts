@@ -22,6 +22,8 @@ export interface CallView {
   readonly fromWeb: boolean;
   /** The page the citizen called from, when the embedding site named it. */
   readonly webPage?: string | undefined;
+  /** The call's id in the call history (cdr.linkedid), from Asterisk's X-Switchboard-Call header; notes are saved under it. */
+  readonly linkedid?: string | undefined;
   readonly phase: CallPhase;
   readonly held: boolean;
   readonly muted: boolean;

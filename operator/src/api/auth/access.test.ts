@@ -29,11 +29,13 @@ const SUPERVISOR = [
   'GET /monitor/queues',
   'GET /reports/queues',
   'GET /reports/queues.csv',
+  'GET /softphone/calls/:linkedid/note',
   'GET /softphone/config',
   'GET /softphone/directory',
   'GET /softphone/events',
   'GET /softphone/history',
   'GET /softphone/state',
+  'PUT /softphone/calls/:linkedid/note',
   'PUT /softphone/state',
 ];
 const AGENT = SUPERVISOR.filter((r) => !r.includes('/monitor/') && !r.includes('/reports/'));

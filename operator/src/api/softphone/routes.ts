@@ -63,6 +63,8 @@ export function registerSoftphoneRoutes(app: FastifyInstance, ctx: ApiContext): 
               displayName: agent.spec.displayName,
             }
           : {}),
+        // The codes of the note form (notes-route.ts), in the admin's order.
+        dispositions: config.spec.dispositions ?? [],
       };
     },
   );

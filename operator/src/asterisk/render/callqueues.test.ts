@@ -100,21 +100,21 @@ describe('CallQueues', () => {
       drainGate(),
       'Answer()',
       'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
-      'Queue(billing,,,,300,,switchboard-record)',
+      'Queue(billing,b(switchboard-call-header^s^1),,,300,,switchboard-record)',
       `Goto(${AGENT_CONTEXT},117,1)`,
     ]);
     assert.deepEqual(at('117'), [
       drainGate(),
       'Answer()',
       'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
-      'Queue(support,,,,600,,switchboard-record)',
+      'Queue(support,b(switchboard-call-header^s^1),,,600,,switchboard-record)',
       'Hangup(16)',
     ]);
     assert.deepEqual(at('119'), [
       drainGate(),
       'Answer()',
       'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
-      'Queue(sales,,,,90,,switchboard-record)',
+      'Queue(sales,b(switchboard-call-header^s^1),,,90,,switchboard-record)',
       `Goto(${AGENT_CONTEXT},1002,1)`,
     ]);
     assert.deepEqual(at('120'), at('119'));
@@ -122,7 +122,7 @@ describe('CallQueues', () => {
       drainGate(),
       'Answer()',
       'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
-      'Queue(closed,,,,600,,switchboard-record)',
+      'Queue(closed,b(switchboard-call-header^s^1),,,600,,switchboard-record)',
       'Hangup(34)',
     ]);
     assert.deepEqual(at('122')[4], 'Hangup(16)');
@@ -137,7 +137,7 @@ describe('CallQueues', () => {
     const dialplan = load(objects, 'extensions.conf');
     assert.deepEqual(
       priorities(dialplan, AGENT_CONTEXT, '117')[3],
-      'Queue(support,,,,120,,switchboard-record)',
+      'Queue(support,b(switchboard-call-header^s^1),,,120,,switchboard-record)',
     );
     const taken = load(
       render([], { queues: [support, callQueue('front', { numbers: ['117'] })] }),
@@ -145,7 +145,7 @@ describe('CallQueues', () => {
     );
     assert.deepEqual(
       priorities(taken, AGENT_CONTEXT, '117')[3],
-      'Queue(front,,,,600,,switchboard-record)',
+      'Queue(front,b(switchboard-call-header^s^1),,,600,,switchboard-record)',
     );
   });
 
@@ -155,7 +155,7 @@ describe('CallQueues', () => {
     const dialplan = load(objects, 'extensions.conf');
     assert.deepEqual(
       priorities(dialplan, AGENT_CONTEXT, '1001')[3],
-      'Queue(sales,,,,600,,switchboard-record)',
+      'Queue(sales,b(switchboard-call-header^s^1),,,600,,switchboard-record)',
     );
     assert.throws(() => render([], { queues: [callQueue('x', { numbers: ['1;2'] })] }), /digits/);
     assert.throws(
@@ -173,7 +173,7 @@ describe('CallQueues', () => {
     // 150 claimed twice (the operator prevents it): the first queue by name keeps it.
     assert.deepEqual(
       priorities(load(one, 'extensions.conf'), AGENT_CONTEXT, '150')[3],
-      'Queue(a,,,,600,,switchboard-record)',
+      'Queue(a,b(switchboard-call-header^s^1),,,600,,switchboard-record)',
     );
   });
 });

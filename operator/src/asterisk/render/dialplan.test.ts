@@ -106,8 +106,13 @@ describe('dialplan', () => {
       `GotoIf($["${v('SWITCHBOARD_SPY')}" != ""]?spy,1)`,
       `GotoIf($["${v('ARG2')}" = "waiting"]?dial)`,
       `GotoIf(${v(`REGEX("^(INUSE|BUSY|RINGING|RINGINUSE|ONHOLD)$" ${v(`DEVICE_STATE(PJSIP/${v('ARG1')})`)})`)}?s-BUSY,1)`,
-      `Dial(PJSIP/${v('ARG1')},45)`,
+      `Dial(PJSIP/${v('ARG1')},45,b(switchboard-call-header^s^1))`,
       `Goto(s-${v('DIALSTATUS')},1)`,
+    ]);
+    // The pre-dial handler puts the call's linkedid in the agent's INVITE (call-header.ts).
+    assert.deepEqual(route(dialplan, 'switchboard-call-header', 's')?.priorities, [
+      `Set(PJSIP_HEADER(add,X-Switchboard-Call)=${v('CHANNEL(linkedid)')})`,
+      'Return()',
     ]);
     const cause = (status: string) => route(dialplan, DIAL_SUBROUTINE, `s-${status}`)?.priorities;
     // the caller hears the tone as early media first
@@ -170,7 +175,7 @@ describe('dialplan', () => {
         drainGate(),
         'Answer()',
         'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
-        'Queue(support,,,,600,,switchboard-record)',
+        'Queue(support,b(switchboard-call-header^s^1),,,600,,switchboard-record)',
         'Hangup(16)',
       ],
     });
@@ -180,7 +185,7 @@ describe('dialplan', () => {
     );
     assert.deepEqual(
       route(other, AGENT_CONTEXT, '200')?.priorities[3],
-      'Queue(sales,,,,600,,switchboard-record)',
+      'Queue(sales,b(switchboard-call-header^s^1),,,600,,switchboard-record)',
     );
   });
 

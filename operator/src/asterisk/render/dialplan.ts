@@ -11,6 +11,7 @@
 import type { QueueOverflow, WebRTCConfigSpec } from '../../crds/types.ts';
 import { drainContexts, drainGate } from '../drain.ts';
 import type { AcceptedAgent } from './agents.ts';
+import { CALL_HEADER_OPTION, callHeaderSubroutine } from './call-header.ts';
 import { QUEUE_GOSUB, queueRecordingStep, recordSubroutine } from './recording.ts';
 import type { QueueRoute } from './routes.ts';
 import { SHARDS, shardSuffix } from './shards.ts';
@@ -104,7 +105,7 @@ export function queueExtension(
     'Answer()',
     queueRecordingStep(route.recording),
     // The gosub runs on the answering agent's channel: recording.ts decides there.
-    `Queue(${route.queue},,,,${route.maxWaitSeconds},,${QUEUE_GOSUB})`,
+    `Queue(${route.queue},${CALL_HEADER_OPTION},,,${route.maxWaitSeconds},,${QUEUE_GOSUB})`,
     overflowStep(route.overflow, routes),
   ];
   return steps.map((step, i) => (i === 0 ? `exten => ${number},1,${step}` : ` same => n,${step}`));
@@ -153,6 +154,7 @@ export function dialplanMain(
     '',
     ...superviseContexts(),
     ...recordSubroutine(),
+    ...callHeaderSubroutine(),
     ...drainContexts(),
     `[${DIAL_SUBROUTINE}]`,
     // A supervisor's *51/*52/*53 reaches the agent's extension like a call
@@ -165,7 +167,7 @@ export function dialplanMain(
     // not left to the browser. Queues never get here (ringinuse=no).
     ` same => n,GotoIf($["${v('ARG2')}" = "${CALL_WAITING}"]?dial)`,
     ` same => n,GotoIf(${v(`REGEX("^(${ON_A_CALL.join('|')})$" ${v(`DEVICE_STATE(PJSIP/${v('ARG1')})`)})`)}?s-BUSY,1)`,
-    ` same => n(dial),Dial(PJSIP/${v('ARG1')},${spec.dialTimeoutSeconds})`,
+    ` same => n(dial),Dial(PJSIP/${v('ARG1')},${spec.dialTimeoutSeconds},${CALL_HEADER_OPTION})`,
     ` same => n,Goto(s-${v('DIALSTATUS')},1)`,
     ...toneThenHangup('s-BUSY', 'busy', CAUSE.busy),
     ...toneThenHangup('s-NOANSWER', 'congestion', CAUSE.noAnswer),

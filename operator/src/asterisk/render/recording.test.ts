@@ -23,7 +23,7 @@ describe('call recording', () => {
     // wav49 is written as .WAV by Asterisk (file.c): the name in the CDR is the file's
     assert.deepEqual(at('118').slice(2, 4), [
       'Set(__SWITCHBOARD_QUEUE_RECORDING=WAV:30)',
-      `Queue(sales,,,,600,,${RECORD_SUBROUTINE})`,
+      `Queue(sales,b(switchboard-call-header^s^1),,,600,,${RECORD_SUBROUTINE})`,
     ]);
     assert.equal(at('119')[2], 'Set(__SWITCHBOARD_QUEUE_RECORDING=)');
     assert.equal(at('117')[2], 'Set(__SWITCHBOARD_QUEUE_RECORDING=)');

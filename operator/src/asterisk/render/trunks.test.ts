@@ -242,14 +242,14 @@ describe('SipTrunks', () => {
       drainGate(),
       'Answer()',
       'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
-      'Queue(support,,,,600,,switchboard-record)',
+      'Queue(support,b(switchboard-call-header^s^1),,,600,,switchboard-record)',
       'Hangup(16)',
     ]);
     assert.deepEqual(priorities(dialplan, id, '+23222000118'), [
       drainGate(),
       'Answer()',
       'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
-      'Queue(billing,,,,90,,switchboard-record)',
+      'Queue(billing,b(switchboard-call-header^s^1),,,90,,switchboard-record)',
       'Hangup(17)',
     ]);
     assert.deepEqual(priorities(dialplan, id, '+23222000001'), [`Goto(${AGENT_CONTEXT},1001,1)`]);
@@ -277,7 +277,7 @@ describe('SipTrunks', () => {
       drainGate(),
       'Answer()',
       'Set(__SWITCHBOARD_QUEUE_RECORDING=)',
-      'Queue(support,,,,600,,switchboard-record)',
+      'Queue(support,b(switchboard-call-header^s^1),,,600,,switchboard-record)',
       'Hangup(16)',
     ]);
     assert.deepEqual(priorities(dialplan, trunkId('carrier'), '+23222000001'), [

@@ -6,5 +6,12 @@ import { callRecords } from './0001-call-records.ts';
 import { queueLog } from './0002-queue-log.ts';
 import { recordings } from './0003-recordings.ts';
 import { reportIndexes } from './0004-reports.ts';
+import { callNotes } from './0005-call-notes.ts';
 
-export const MIGRATIONS: readonly Migration[] = [callRecords, queueLog, recordings, reportIndexes];
+export const MIGRATIONS: readonly Migration[] = [
+  callRecords,
+  queueLog,
+  recordings,
+  reportIndexes,
+  callNotes,
+];
