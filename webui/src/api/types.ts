@@ -72,6 +72,8 @@ export interface SoftphoneConfig {
   readonly username?: string | null;
   readonly extension?: number | null;
   readonly displayName?: string;
+  /** The outcomes an agent may pick in the call note form (WebRTCConfig spec.dispositions). */
+  readonly dispositions?: readonly Disposition[];
 }
 
 /**
@@ -86,6 +88,7 @@ export type { AsteriskNotice } from '../../../operator/src/api/softphone/asteris
 export type { LineState } from '../../../operator/src/api/softphone/line-state.ts';
 
 import type { AgentStateView, Presence } from '../../../operator/src/agentstate/types.ts';
+import type { Disposition } from '../../../operator/src/crds/types.ts';
 
 /** GET /softphone/state: the signed-in agent's own state and the pause reasons it may give. */
 export type OwnAgentState = AgentStateView & { readonly pauseReasons: readonly string[] };

@@ -155,6 +155,8 @@ export class SbApp extends LitElement {
         line-events=${line ? '/softphone/events' : nothing}
         directory="/softphone/directory"
         ?agent-state=${line !== undefined}
+        ?call-notes=${line !== undefined}
+        .dispositions=${c.dispositions ?? []}
         @sb-line=${(e: CustomEvent<LineDetail>) => {
           this._lineReady = e.detail.registered;
         }}

@@ -74,6 +74,8 @@ test('an ended call lasted from its answer; an unanswered one has no duration', 
     durationMs: 61_000,
   });
   assert.equal(endedCall(call, 'No answer', 62_000).durationMs, undefined);
+  // the note form stays on the call after hang-up
+  assert.equal(endedCall({ ...call, linkedid: '17.4' }, 'Call ended', 1).linkedid, '17.4');
 });
 
 test('the microphone sends only when neither held nor muted', () => {

@@ -39,6 +39,8 @@ export interface EndedCall {
   readonly remoteName: string;
   readonly reason: string;
   readonly durationMs?: number | undefined;
+  /** The call's history id (CallView.linkedid): the note form stays on it until the next call. */
+  readonly linkedid?: string | undefined;
 }
 
 /** What the UI shows about calls besides the call in progress (see SipPhoneController). */
@@ -107,6 +109,7 @@ export function endedCall(call: CallView, reason: string, now: number): EndedCal
     remoteName: call.remoteName,
     reason,
     durationMs: call.answeredAt ? now - call.answeredAt : undefined,
+    ...(call.linkedid ? { linkedid: call.linkedid } : {}),
   };
 }
 

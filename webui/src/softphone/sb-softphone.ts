@@ -4,6 +4,7 @@
 // hang up, call timer, microphone choice.
 // All SIP lives in SipPhoneController; this element only renders it.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { Disposition } from '../../../operator/src/crds/types.ts';
 import type { AsteriskNotice, LineState } from '../api/types.ts';
 import '../agentstate/sb-agent-state.ts';
 import { formatCallDuration } from '../sip/call-timer.ts';
@@ -14,6 +15,7 @@ import { SipPhoneController } from '../sip/sip-phone-controller.ts';
 import { waitingView } from '../sip/waiting-view.ts';
 import type { DialPadKeyDetail } from './dial-pad.ts';
 import './dial-pad.ts';
+import './sb-call-note.ts';
 import '../transfer/sb-transfer-panel.ts';
 import {
   SUPERVISE_CODES,
@@ -58,6 +60,8 @@ export class SbSoftphone extends LitElement {
     _transferOpen: { state: true },
     _panelMode: { state: true },
     agentState: { type: Boolean, attribute: 'agent-state' },
+    callNotes: { type: Boolean, attribute: 'call-notes' },
+    dispositions: { attribute: false },
     _notice: { state: true },
     _maintenance: { state: true },
     _rotation: { state: true },
@@ -86,6 +90,10 @@ export class SbSoftphone extends LitElement {
   declare _panelMode: 'transfer' | 'consult';
   /** A signed-in agent's page: show its queue state (Available / Paused / Signed out) and its controls. */
   declare agentState: boolean;
+  /** A signed-in agent's page: the note form on its calls (PUT /softphone/calls/<linkedid>/note). */
+  declare callNotes: boolean;
+  /** The outcomes the note form offers (GET /softphone/config). */
+  declare dispositions: readonly Disposition[];
   /** Why the line stopped or must change (rotation, suspension, deletion), until the agent registers again. */
   declare _notice: string | undefined;
   /** Asterisk is stopping gracefully (upgrade, restart): the operator's words, until it is back. */
@@ -128,6 +136,8 @@ export class SbSoftphone extends LitElement {
     this._transferOpen = false;
     this._panelMode = 'transfer';
     this.agentState = false;
+    this.callNotes = false;
+    this.dispositions = [];
     this._notice = undefined;
     this._maintenance = null;
     // the same stream: Asterisk draining for an upgrade or a restart
@@ -423,10 +433,26 @@ export class SbSoftphone extends LitElement {
         ${this._maintenance ? html`<p class="maintenance" role="alert">${this._maintenance}</p>` : nothing}
         ${busy ? this.#renderSignedIn() : this.#renderForm()}
       </section>
-      ${this.#renderWaiting()}${this.#renderCall()}
+      ${this.#renderWaiting()}${this.#renderCall()}${this.#renderNote()}
       ${this.agentState ? html`<sb-agent-state .events=${this.#line}></sb-agent-state>` : nothing}
       ${this.#renderMicrophone()}
     `;
+  }
+
+  /**
+   * The note on the call in progress, or on the last one until the next call
+   * starts; only calls Asterisk named (X-Switchboard-Call: calls to the agent).
+   */
+  #renderNote() {
+    if (!this.callNotes) return nothing;
+    const call = this.phone.call;
+    if (call && call.phase !== 'active') return nothing;
+    const linkedid = call ? call.linkedid : this.phone.lastCall?.linkedid;
+    if (!linkedid) return nothing;
+    return html`<section aria-labelledby="note-title" class="note">
+      <h3 id="note-title">${call ? 'Note on this call' : `Note on the call with ${this.phone.lastCall?.remoteName}`}</h3>
+      <sb-call-note linkedid=${linkedid} .dispositions=${this.dispositions}></sb-call-note>
+    </section>`;
   }
 
   #renderSignedIn() {
