@@ -3,23 +3,36 @@
 // writes its call records into a real PostgreSQL (cdr_pgsql, cel_pgsql), dials
 // the echo test, hears it, hangs up, and the call's CDR row and channel
 // events are there: the agent's channel and extension, ANSWERED, billed
-// seconds, the hangup cause the browser's BYE gave.
+// seconds, the hangup cause the browser's BYE gave. Then a second agent,
+// signed in to the web UI the operator serves (its history on the same
+// database), takes a call from the first, saves a note and an outcome in
+// the softphone's note form, and the call_notes row carries the linkedid
+// of the call's CDR rows; a note on a call it was not in is refused (403),
+// an outcome not in the list too (400).
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Locator } from 'playwright-core';
 import { historyEnv, writeHistoryConfig } from '../../scripts/lib/asterisk-history.ts';
 import type { DatabaseAccess } from '../../scripts/lib/postgres-process.ts';
+import type { SbSoftphone } from '../../webui/src/softphone/sb-softphone.ts';
+import { signInAdmin } from '../support/api-session.ts';
 import { createNamespace, testCluster } from '../support/cluster.ts';
+import { createHrAgent } from '../support/hr-agents.ts';
 import { type OperatorProcess, startOperator } from '../support/operator-process.ts';
 import { startTestPostgres, type TestPostgres, withClient } from '../support/postgres.ts';
 import { type RealAsterisk, startRealAsterisk } from '../support/real-asterisk.ts';
 import { condition, decode, Resources } from '../support/resources.ts';
 import { waitUntil } from '../support/wait.ts';
+import { AppPhone } from './support/app-phone.ts';
 import { inboundAudio } from './support/audio-stats.ts';
 import { launchChromium } from './support/chromium.ts';
 import { PhoneDriver } from './support/phone-driver.ts';
 import { mountPhone, type PhonePageServer, startPhonePageServer } from './support/phone-page.ts';
+import { bundleWebUi } from './support/webui-bundle.ts';
 
 const cluster = testCluster();
 let ns: Awaited<ReturnType<typeof createNamespace>>;
@@ -31,6 +44,12 @@ let operator: OperatorProcess;
 let server: PhonePageServer;
 let browser: Browser;
 let context: BrowserContext | undefined;
+let annPhone: PhoneDriver;
+let bea: AppPhone | undefined;
+let webuiDir: string;
+let secrets: string;
+/** Ann's echo call: Bea was no party of it. */
+let echoLinkedid = '';
 const ann = { username: '', password: '', extension: '' };
 const figures: Record<string, string> = {};
 
@@ -39,14 +58,25 @@ before(async () => {
   r = new Resources(cluster, ns.name);
   postgres = await startTestPostgres();
   db = await postgres.historyDatabase('history');
-  [pbx, server, browser] = await Promise.all([
+  [pbx, server, browser, webuiDir] = await Promise.all([
     startRealAsterisk(cluster, r, { env: historyEnv(db) }),
     startPhonePageServer(),
     launchChromium(),
+    bundleWebUi(),
   ]);
   writeHistoryConfig(pbx.asterisk, db);
+  secrets = mkdtempSync(join(tmpdir(), 'switchboard-history-softphone-'));
+  writeFileSync(join(secrets, 'password'), db.password, { mode: 0o600 });
+  // the operator reads the same history (the note API checks who was in a call)
   operator = await startOperator(cluster, ns.name, 'history-softphone', {
     ASTERISK_POLL_MS: '100',
+    WEBUI_DIR: webuiDir,
+    HISTORY_DB_HOST: db.host,
+    HISTORY_DB_PORT: String(db.port),
+    HISTORY_DB_NAME: db.database,
+    HISTORY_DB_USER: db.user,
+    HISTORY_DB_PASSWORD_FILE: join(secrets, 'password'),
+    HISTORY_DB_SSLMODE: 'disable',
   });
   // an RTP range of its own, below Linux's ephemeral ports (32768+)
   const portStart = 20_000 + randomInt(0, 120) * 100;
@@ -56,6 +86,10 @@ before(async () => {
     transports: { ws: true, wss: false },
     iceServers: {},
     rtp: { portStart, portEnd: portStart + 99 },
+    dispositions: [
+      { code: 'resolved', label: 'Resolved' },
+      { code: 'callback', label: 'Call back' },
+    ],
   });
   await r.createAgent('ann', { displayName: 'Ann Agent' });
   await pbx.start();
@@ -74,17 +108,21 @@ before(async () => {
 after(async () => {
   console.log(`figures (call history, softphone): ${JSON.stringify(figures, null, 1)}`);
   await context?.close().catch(() => undefined);
+  await bea?.context.close().catch(() => undefined);
   await browser?.close();
   await server?.close();
   await operator?.stop();
   await pbx?.close();
   await postgres?.close();
   await ns?.cleanup();
+  if (webuiDir) rmSync(webuiDir, { recursive: true, force: true });
+  if (secrets) rmSync(secrets, { recursive: true, force: true });
 });
 
 it("an agent's softphone call leaves its CDR row and channel events in PostgreSQL", async () => {
   context = await browser.newContext();
   const phone = new PhoneDriver(await context.newPage());
+  annPhone = phone;
   await mountPhone(phone.page, server, 'sb-softphone', {
     wsUrl: pbx.asterisk.wsUrl,
     iceServers: [],
@@ -144,6 +182,7 @@ it("an agent's softphone call leaves its CDR row and channel events in PostgreSQ
   assert.equal(row.linkedid, row.uniqueid, 'the agent started the call');
 
   const linkedid = row.linkedid;
+  echoLinkedid = linkedid;
   let events: { eventtype: string; extra: string }[] = [];
   await waitUntil('the call ended in CEL (LINKEDID_END)', async () => {
     events = await withClient(
@@ -167,4 +206,132 @@ it("an agent's softphone call leaves its CDR row and channel events in PostgreSQ
   const hangup = JSON.parse(events[2]?.extra ?? '{}');
   assert.match(hangup.hangupsource, new RegExp(`^PJSIP/${ann.username}-`), events[2]?.extra);
   assert.deepEqual(pbx.problems(), []);
+});
+
+it('an agent saves an outcome and a note on a call in the softphone; the note is filed under the call', async () => {
+  const base = `http://localhost:${operator.port}`;
+  const admin = await signInAdmin(r, base);
+  const created = await createHrAgent(admin.session, 'Bea Agent', 'bea-login-pw');
+  const beaLine = created.sipCredentials;
+  await waitUntil(
+    'Bea Provisioned=True',
+    async () => condition(await r.agent(created.user.id), 'Provisioned')?.status === 'True',
+    30_000,
+    100,
+  );
+  bea = await AppPhone.signIn(browser, base, beaLine.username, 'bea-login-pw');
+  await bea.locator('#password').fill(beaLine.password);
+  await bea.locator('button.register').click();
+  await bea.waitForStatus('registered');
+  // no call named yet: no note form
+  assert.equal(await bea.locator('sb-call-note').count(), 0);
+
+  await annPhone.locator('#dial').fill(String(beaLine.extension));
+  await annPhone.locator('button.call').click();
+  await bea.locator('button.answer').click();
+  const linkedid = await bea.element.evaluate(
+    (el) => (el as SbSoftphone).phone.call?.linkedid ?? '',
+  );
+  assert.match(linkedid, /^\d+\.\d+$/, 'the INVITE named the call');
+  const form = (selector: string) => bea?.locator(`sb-call-note ${selector}`) as Locator;
+  await form('#note').waitFor();
+  assert.deepEqual(await form('#disposition option').allTextContents(), [
+    'Not set',
+    'Resolved',
+    'Call back',
+  ]);
+  await form('#disposition').selectOption('callback');
+  await form('#note').fill('Wants the invoice again; call back Monday');
+  const pressed = Date.now();
+  await form('button.save-note').click();
+  await waitUntil(
+    '"Saved" shown',
+    async () => ((await form('.note-status').textContent()) ?? '').trim() === 'Saved',
+    10_000,
+    10,
+  );
+  figures['Save note pressed -> "Saved" shown (PUT, party check, upsert)'] =
+    `${Date.now() - pressed} ms`;
+
+  await bea.locator('button.hangup').click();
+  await annPhone.waitForCall('call === undefined');
+  // after the call the form stays on it, with what was saved, until the next call
+  assert.equal(await form('#disposition').inputValue(), 'callback');
+  assert.equal(await form('#note').inputValue(), 'Wants the invoice again; call back Monday');
+  // the form shown for the call again (as after a re-render) reads the saved note back (GET)
+  const cleared = await bea.locator('sb-call-note').evaluate(async (el, id) => {
+    const note = el as HTMLElement & { linkedid: string; updateComplete: Promise<boolean> };
+    note.linkedid = '';
+    await note.updateComplete;
+    const shown = note.shadowRoot?.querySelector('textarea')?.value;
+    note.linkedid = id;
+    return shown;
+  }, linkedid);
+  assert.equal(cleared, '', 'the form starts empty for a call');
+  await waitUntil(
+    'the saved note read back',
+    async () =>
+      (await form('#note').inputValue()) === 'Wants the invoice again; call back Monday' &&
+      (await form('#disposition').inputValue()) === 'callback',
+  );
+
+  const notes = await withClient(
+    db,
+    async (c) => (await c.query('SELECT linkedid, agent, disposition, note FROM call_notes')).rows,
+  );
+  assert.deepEqual(notes, [
+    {
+      linkedid,
+      agent: beaLine.username,
+      disposition: 'callback',
+      note: 'Wants the invoice again; call back Monday',
+    },
+  ]);
+  let legs: { linkedid: string }[] = [];
+  await waitUntil("the call's CDR rows", async () => {
+    legs = await withClient(
+      db,
+      async (c) =>
+        (
+          await c.query<{ linkedid: string }>(
+            'SELECT linkedid FROM cdr WHERE channel LIKE $1 OR dstchannel LIKE $1',
+            [`PJSIP/${beaLine.username}-%`],
+          )
+        ).rows,
+    );
+    return legs.length > 0;
+  });
+  assert.deepEqual(
+    legs.map((l) => l.linkedid),
+    legs.map(() => linkedid),
+    'the note and the CDR rows share the linkedid',
+  );
+
+  // Through the page's own session (cookie and CSRF token, as the app sends them).
+  const put = (id: string, body: unknown) =>
+    bea?.page.evaluate(
+      async ({ id, body }) => {
+        const session = (await (await fetch('/auth/session')).json()) as { csrfToken: string };
+        const res = await fetch(`/softphone/calls/${encodeURIComponent(id)}/note`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+          body: JSON.stringify(body),
+        });
+        return { status: res.status, message: ((await res.json()) as { message: string }).message };
+      },
+      { id, body },
+    );
+  const other = await put(echoLinkedid, { disposition: 'resolved', note: 'not mine' });
+  assert.equal(other?.status, 403, other?.message);
+  assert.match(other?.message ?? '', /^linkedid: .* was not a party/);
+  const bad = await put(linkedid, { disposition: 'sold', note: '' });
+  assert.equal(bad?.status, 400, bad?.message);
+  assert.match(bad?.message ?? '', /^disposition: "sold" is not one of resolved, callback/);
+  // nothing half-applied: the saved note is as it was
+  const after = await withClient(
+    db,
+    async (c) => (await c.query('SELECT disposition FROM call_notes')).rows,
+  );
+  assert.deepEqual(after, [{ disposition: 'callback' }]);
+  assert.deepEqual(bea.errors, []);
 });
