@@ -5,7 +5,9 @@
 // Dial()'s b() for direct calls (dialplan.ts), Queue()'s b() for queue and
 // hotline calls; guests reach agents through both. The new channel inherits
 // the caller's linkedid when Asterisk creates it, so CHANNEL(linkedid) there
-// is the call's.
+// is the call's. A member that is not a PJSIP channel (a Local channel, say)
+// has no SIP headers to carry: the handler returns without touching it, as
+// PJSIP_HEADER would log an ERROR there.
 
 export const CALL_HEADER = 'X-Switchboard-Call';
 export const CALL_HEADER_SUBROUTINE = 'switchboard-call-header';
@@ -15,8 +17,9 @@ export const CALL_HEADER_OPTION = `b(${CALL_HEADER_SUBROUTINE}^s^1)`;
 export function callHeaderSubroutine(): string[] {
   return [
     `[${CALL_HEADER_SUBROUTINE}]`,
-    `exten => s,1,Set(PJSIP_HEADER(add,${CALL_HEADER})=\${CHANNEL(linkedid)})`,
-    ' same => n,Return()',
+    `exten => s,1,GotoIf($["\${CHANNEL(channeltype)}" != "PJSIP"]?done)`,
+    ` same => n,Set(PJSIP_HEADER(add,${CALL_HEADER})=\${CHANNEL(linkedid)})`,
+    ' same => n(done),Return()',
     '',
   ];
 }

@@ -111,6 +111,7 @@ describe('dialplan', () => {
     ]);
     // The pre-dial handler puts the call's linkedid in the agent's INVITE (call-header.ts).
     assert.deepEqual(route(dialplan, 'switchboard-call-header', 's')?.priorities, [
+      `GotoIf($["${v('CHANNEL(channeltype)')}" != "PJSIP"]?done)`,
       `Set(PJSIP_HEADER(add,X-Switchboard-Call)=${v('CHANNEL(linkedid)')})`,
       'Return()',
     ]);
