@@ -27,7 +27,7 @@ export function historyEnv(db: DatabaseAccess): Record<string, string> {
 
 /** The queue log spool of a local Asterisk: in its spool folder, as on the Pod's volume. */
 export const spoolFile = (asterisk: AsteriskProcess) =>
-  join(asterisk.etcDir, '..', 'spool', 'history-spool.sqlite3');
+  join(asterisk.etcDir, '..', 'spool', 'history-spool.db');
 
 /**
  * Writes <etc>/history and makes the queue log spool, Asterisk's to write

@@ -47,6 +47,8 @@ describe('call history in the base configuration', () => {
       'cel_pgsql.so',
       'res_config_pgsql.so',
       'res_config_sqlite3.so',
+      'cdr_sqlite3_custom.so',
+      'cel_sqlite3_custom.so',
     ])
       assert.ok(!loaded.includes(m), `${m} is not loaded`);
     assert.equal(option(read('cdr.conf')[0], 'enable'), 'no');
@@ -72,6 +74,18 @@ describe('call history in the base configuration', () => {
       ['cdr_pgsql.so', 'cel_pgsql.so', 'res_config_pgsql.so'],
     );
     assert.ok(values(modules, 'load').includes('res_config_sqlite3.so'));
+    // the copy of every CDR and channel event in the spool file (spool-records.ts)
+    for (const [file, table] of [
+      ['cdr_sqlite3_custom.conf', 'cdr'],
+      ['cel_sqlite3_custom.conf', 'cel'],
+    ] as const) {
+      assert.ok(values(modules, 'load').includes(file.replace('.conf', '.so')), file);
+      const [copy, ...more] = read(file);
+      assert.equal(copy?.name, '/var/spool/asterisk/history-spool.db', file);
+      assert.equal(option(copy, 'table'), table, file);
+      assert.deepEqual(more, [], `${file}: one file`);
+    }
+    assert.ok(values(modules, 'load').includes('res_cdrel_custom.so'), 'their common module');
     const cdr = read('cdr.conf')[0];
     assert.equal(option(cdr, 'enable'), 'yes', 'the history file comes last and wins');
     assert.equal(option(cdr, 'batch'), 'no');
@@ -111,7 +125,7 @@ describe('call history in the base configuration', () => {
       'sqlite3,spool,queue_log,2',
     ]);
     const spool = read('res_config_sqlite3.conf').find((c) => c.name === 'spool');
-    assert.equal(option(spool, 'dbfile'), '/var/spool/asterisk/history-spool.sqlite3');
+    assert.equal(option(spool, 'dbfile'), '/var/spool/asterisk/history-spool.db');
     assert.equal(option(spool, 'batch'), '0');
     assert.match(created, /CREATE TABLE queue_log \(/);
     const logger = read('logger.conf').find((c) => c.name === 'general');
@@ -138,7 +152,7 @@ describe('call history in the base configuration', () => {
     const build = readFileSync(join(repoRoot, 'tools', 'asterisk', 'build.sh'), 'utf8');
     assert.match(
       build,
-      /^build_only="[^"]*\bcdr_pgsql cel_pgsql res_config_pgsql res_config_sqlite3\b/m,
+      /^build_only="[^"]*\bcdr_pgsql cel_pgsql res_config_pgsql res_config_sqlite3 res_cdrel_custom cdr_sqlite3_custom cel_sqlite3_custom\b/m,
     );
     const docker = readFileSync(join(repoRoot, 'asterisk', 'Dockerfile'), 'utf8');
     assert.match(docker, /tools\/asterisk\/build\.sh --destdir/);

@@ -3,19 +3,31 @@
 // cdr_pgsql and cel_pgsql (scripts/lib/asterisk-history.ts), and real calls
 // (AMI Originate of a Local channel into the echo test *43, through the
 // dialplan the operator rendered) leave their CDR rows and channel events in
-// PostgreSQL. Then what happens when PostgreSQL is not there: down when a
-// call ends (Asterisk keeps running; that call's CDR and last events are
-// lost; the next call is recorded), and down when Asterisk starts or before
+// PostgreSQL, and a copy of each in the spool file (cdr_sqlite3_custom,
+// cel_sqlite3_custom) that equals PostgreSQL's row column by column once
+// converted. Then what happens when PostgreSQL is not there: down when a
+// call ends (Asterisk keeps running; cdr_pgsql and cel_pgsql drop that
+// call's CDR and last events, the spool shipper puts them in from the copy
+// once PostgreSQL is back, each once), and down when Asterisk starts or before
 // its tables exist (the operator's leader refreshes the history modules once
 // the database is ready and migrated: the next call is recorded whole).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import pino from 'pino';
 import { AmiClient } from '../../operator/src/asterisk/ami/client.ts';
-import { historyEnv, writeHistoryConfig } from '../../scripts/lib/asterisk-history.ts';
+import { SpoolShipper } from '../../operator/src/history/spool.ts';
+import {
+  CDR_RECORDS,
+  CEL_RECORDS,
+  type SpooledRecords,
+  selectSpooledSql,
+} from '../../operator/src/history/spool-records.ts';
+import { historyEnv, spoolFile, writeHistoryConfig } from '../../scripts/lib/asterisk-history.ts';
 import type { AsteriskProcess } from '../../scripts/lib/asterisk-process.ts';
 import { operatorHistoryEnv } from '../../scripts/lib/history-database.ts';
 import type { DatabaseAccess } from '../../scripts/lib/postgres-process.ts';
@@ -35,6 +47,8 @@ let pbx: RealAsterisk;
 let operator: OperatorProcess;
 let caller: AmiClient;
 const figures: Record<string, string> = {};
+/** The call the first test records while PostgreSQL is up. */
+let recorded = '';
 const ms = (x: number) => `${Math.round(x)} ms`;
 
 interface CdrRow {
@@ -90,6 +104,40 @@ const cel = (linkedid: string) =>
     );
     return rows;
   });
+
+/** A call's rows in the spool file's copy (SQLite), in the order Asterisk wrote them. */
+function spooled(records: SpooledRecords, linkedid: string): string[][] {
+  const file = new DatabaseSync(spoolFile(pbx.asterisk), { readOnly: true });
+  try {
+    const names = records.columns.map((c) => c.sqlite);
+    const linked = records.columns.find((c) => c.pg === 'linkedid')?.sqlite;
+    return (
+      file
+        .prepare(
+          `SELECT ${names.join(', ')} FROM ${records.table} WHERE ${linked} = ? ORDER BY AcctId`,
+        )
+        .all(linkedid) as Record<string, unknown>[]
+    ).map((row) => names.map((n) => String(row[n] ?? '')));
+  } finally {
+    file.close();
+  }
+}
+
+/** What PostgreSQL's row of a spooled row is (the shipper's conversion), and PostgreSQL's rows of the call. */
+async function agreement(records: SpooledRecords, linkedid: string) {
+  const columns = records.columns.map((c) => `"${c.pg}"`).join(', ');
+  return withClient(db, async (c) => {
+    const converted = [];
+    for (const row of spooled(records, linkedid))
+      converted.push((await c.query(selectSpooledSql(records), row)).rows[0]);
+    const { rows } = await c.query(
+      `SELECT ${columns} FROM ${records.table} WHERE linkedid = $1 ORDER BY id`,
+      [linkedid],
+    );
+    const key = (r: Record<string, unknown>) => JSON.stringify(r);
+    return { converted: converted.map(key).sort(), stored: rows.map(key).sort() };
+  });
+}
 
 /** An AMI user that may place and end calls (the operator's may not); written before Asterisk starts. */
 function addAmiCaller(asterisk: AsteriskProcess): AmiClient {
@@ -288,13 +336,23 @@ describe('call history: Asterisk writes its CDR and CEL into PostgreSQL', () => 
     }
     // HANGUP carries the cause as JSON (cel.extra)
     assert.equal(typeof JSON.parse(hangup.extra).hangupcause, 'number', hangup.extra);
+    recorded = id;
+  });
+
+  it("copies the call into the spool file: each copy, converted as the shipper does, is PostgreSQL's row column by column", async () => {
+    assert.ok(recorded, 'the call above was recorded');
+    for (const records of [CDR_RECORDS, CEL_RECORDS]) {
+      const { converted, stored } = await agreement(records, recorded);
+      assert.ok(stored.length >= 2, `${records.table}: ${stored.length} rows`);
+      assert.deepEqual(converted, stored, records.table);
+    }
   });
 
   it('logs no WARNING or ERROR while PostgreSQL is up', () => {
     assert.deepEqual(pbx.problems(), []);
   });
 
-  it('PostgreSQL down when a call ends: Asterisk keeps running, that CDR and the last events are lost, the next call is recorded', async () => {
+  it('PostgreSQL down when a call ends: Asterisk keeps running; the CDR and last events cdr_pgsql and cel_pgsql dropped arrive from the spool once it is back, each once', async () => {
     const id = newId();
     await call(id, 120);
     // Up to here: CHAN_START and ANSWER of both halves (Wait and Playback log no events).
@@ -333,28 +391,90 @@ describe('call history: Asterisk writes its CDR and CEL into PostgreSQL', () => 
     );
     assert.match(await pbx.asterisk.cli('core show uptime'), /System uptime/, 'Asterisk runs');
     assert.equal((await caller.action({ action: 'Ping' })).response, 'Success');
+    // The copy has the whole call.
+    await waitUntil(
+      'the whole call in the spool file: both CDRs, the 4 events before the outage and the 5 during',
+      () => spooled(CDR_RECORDS, id).length === 2 && spooled(CEL_RECORDS, id).length === 9,
+    );
 
     await postgres.server.start();
-    figures['PostgreSQL outage in the test (stop -> hangup -> start)'] = ms(
-      performance.now() - downAt,
-    );
-    const next = newId();
-    await call(next, 1);
-    await waitUntil('the next call recorded whole', async () => {
-      const events = await cel(next);
-      return (await cdr(next)).length === 2 && events.at(-1)?.eventtype === 'LINKEDID_END';
+    const upAt = performance.now();
+    figures['PostgreSQL outage in the test (stop -> hangup -> start)'] = ms(upAt - downAt);
+    // The shipper, as the sidecar runs it beside Asterisk; a short grace here
+    // (60 s in a Pod) so the test waits seconds, not a minute.
+    const pool = new pg.Pool({ ...db, max: 1 });
+    pool.on('error', () => undefined);
+    const shipper = new SpoolShipper({
+      path: spoolFile(pbx.asterisk),
+      pool,
+      logger: pino({ level: 'silent' }),
+      intervalMs: 200,
+      recordsGraceMs: 2_000,
     });
+    shipper.start();
+    try {
+      await waitUntil(
+        'the dropped CDRs and events of the call in PostgreSQL',
+        async () =>
+          (await cdr(id)).length === 2 &&
+          (await cel(id)).some((e) => e.eventtype === 'LINKEDID_END'),
+        30_000,
+        100,
+      );
+      figures['PostgreSQL back -> dropped CDR and events shipped from the spool (2 s grace)'] = ms(
+        performance.now() - upAt,
+      );
+      const next = newId();
+      await call(next, 1);
+      await waitUntil('the next call recorded whole', async () => {
+        const events = await cel(next);
+        return (await cdr(next)).length === 2 && events.at(-1)?.eventtype === 'LINKEDID_END';
+      });
+      // Everything the spool held is checked (older than the grace): the
+      // first call's copies, this one's, the next call's.
+      await waitUntil(
+        'the spool emptied',
+        () => spooled(CDR_RECORDS, next).length + spooled(CEL_RECORDS, next).length === 0,
+        30_000,
+        100,
+      );
 
-    // What was lost, exactly: the call's CDR rows and the events after the outage began.
-    assert.deepEqual(await cdr(id), [], 'the CDR of the call that ended during the outage is lost');
-    const kept = (await cel(id)).map((e) => e.eventtype);
-    assert.deepEqual(
-      kept,
-      before.map((e) => e.eventtype),
-      'the events before the outage stay',
-    );
-    for (const lost of ['HANGUP', 'CHAN_END', 'LINKEDID_END'])
-      assert.ok(!kept.includes(lost), `${lost} written during the outage is lost`);
+      const types = (await cel(id)).map((e) => e.eventtype).sort();
+      assert.deepEqual(
+        types,
+        [
+          'ANSWER',
+          'ANSWER',
+          'CHAN_END',
+          'CHAN_END',
+          'CHAN_START',
+          'CHAN_START',
+          'HANGUP',
+          'HANGUP',
+          'LINKEDID_END',
+        ],
+        'every event once: the 4 written before the outage were not added again',
+      );
+      const legs = await cdr(id);
+      assert.deepEqual(
+        legs.map((l) => l.uniqueid),
+        [id, `${id}-2`],
+      );
+      for (const leg of legs) {
+        assert.equal(leg.disposition, 'ANSWERED');
+        assert.ok(leg.answered && leg.ordered, 'start <= answer <= end');
+      }
+      assert.equal(shipper.shipped, 2 + 5, 'the shipper inserted exactly what was dropped');
+      assert.equal((await cdr(next)).length, 2, 'the next call once (cdr_pgsql wrote it)');
+      for (const records of [CDR_RECORDS, CEL_RECORDS]) {
+        const { converted, stored } = await agreement(records, recorded);
+        assert.deepEqual(converted, [], `${records.table}: the first call's copy left the spool`);
+        assert.ok(stored.length >= 2, `${records.table}: the first call still there`);
+      }
+    } finally {
+      await shipper.stop();
+      await pool.end();
+    }
   });
 
   it('PostgreSQL down when Asterisk starts: once it is back, the operator refreshes the history modules and the next call is recorded whole', async () => {

@@ -28,7 +28,7 @@ pjproject=2.17
 asterisk_sha256=248b634d1a6c784aa3266e8cbfb8402780c04a468652992260a4aabab8023ff5
 pjproject_sha256=04b2eb1f0f01aa0ad1945b167171843448a51aa6b7c3e806496d434f13a112b7
 # Built but not loaded by the base configuration (call history turns them on).
-build_only="cdr_pgsql cel_pgsql res_config_pgsql res_config_sqlite3"
+build_only="cdr_pgsql cel_pgsql res_config_pgsql res_config_sqlite3 res_cdrel_custom cdr_sqlite3_custom cel_sqlite3_custom"
 
 destdir=""
 if [ "${1:-}" = "--destdir" ]; then

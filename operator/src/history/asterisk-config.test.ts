@@ -14,7 +14,9 @@ describe('renderHistoryConfig', () => {
     const files = renderHistoryConfig(connection);
     assert.deepEqual(Object.keys(files).sort(), [
       'cdr.conf',
+      'cdr_sqlite3_custom.conf',
       'cel.conf',
+      'cel_sqlite3_custom.conf',
       'connection.conf',
       'extconfig.conf',
       'logger.conf',
@@ -28,6 +30,18 @@ describe('renderHistoryConfig', () => {
       'load => cel_pgsql.so',
       'load => res_config_pgsql.so',
       'load => res_config_sqlite3.so',
+      'load => res_cdrel_custom.so',
+      'load => cdr_sqlite3_custom.so',
+      'load => cel_sqlite3_custom.so',
+    ]);
+    // every CDR and channel event copied into the spool file as well
+    assert.deepEqual(lines('cdr_sqlite3_custom.conf').slice(0, 2), [
+      `[${SPOOL_FILE}]`,
+      'table = cdr',
+    ]);
+    assert.deepEqual(lines('cel_sqlite3_custom.conf').slice(0, 2), [
+      `[${SPOOL_FILE}]`,
+      'table = cel',
     ]);
     // PostgreSQL first; a row it refused goes to the local spool (realtime failover)
     assert.deepEqual(lines('extconfig.conf'), [
@@ -55,7 +69,12 @@ describe('renderHistoryConfig', () => {
   });
 
   it('refuses a spool file that is not an absolute path Asterisk can read back', () => {
-    for (const bad of ['spool.sqlite3', '/var/spool/a b', '/var/spool/x;y'])
+    for (const bad of [
+      'spool.db',
+      '/var/spool/a b.db',
+      '/var/spool/x;y.db',
+      '/var/spool/x.sqlite3',
+    ])
       assert.throws(() => renderHistoryConfig(connection, bad), /history spool file/, bad);
   });
 

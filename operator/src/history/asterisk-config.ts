@@ -2,7 +2,7 @@
 // (/etc/asterisk/history, a ConfigMap in a Pod; <etc>/history in a local run).
 // The base configuration (asterisk/etc) #tryincludes them, so without the
 // folder no PostgreSQL module loads and CDR/CEL stay off:
-//   modules.conf    loads cdr_pgsql.so, cel_pgsql.so and res_config_pgsql.so
+//   modules.conf    loads cdr_pgsql, cel_pgsql, res_config_pgsql and the SQLite spool's modules
 //   cdr.conf        enable = yes (the rest of the CDR policy is in the base file)
 //   cel.conf        enable = yes (the events and apps are in the base file)
 //   connection.conf host, port, database and user, #included by the base
@@ -18,12 +18,18 @@
 //   spool.conf      that file (res_config_sqlite3's [spool]), written at once
 //   logger.conf     queue_log on, its times in UTC (the table's "time" is a
 //                   timestamp without zone, like cdr and cel)
+//   cdr_sqlite3_custom.conf, cel_sqlite3_custom.conf
+//                   every CDR and channel event copied into the spool file
+//                   too (spool-records.ts): cdr_pgsql and cel_pgsql drop a
+//                   record PostgreSQL does not take; the shipper fills the gap
 // The password is never in these files: libpq reads it from the environment
 // variable PGPASSWORD, which the Asterisk container takes from a Secret (so it
 // is not in a ConfigMap, not readable through AMI GetConfig, and not printed
 // by cdr_pgsql's debug log, which echoes a configured password). TLS to the
 // database is set the same way (PGSSLMODE, PGSSLROOTCERT): cdr_pgsql and
 // cel_pgsql have no TLS settings of their own. Pure.
+
+import { CDR_RECORDS, CEL_RECORDS, renderSpooledRecordsConfig } from './spool-records.ts';
 
 export const HISTORY_DIR = 'history';
 
@@ -37,8 +43,23 @@ export interface HistoryConnection {
   readonly user: string;
 }
 
-/** Where the queue log spool is in the image (Asterisk's spool folder: a volume). */
-export const SPOOL_FILE = '/var/spool/asterisk/history-spool.sqlite3';
+/**
+ * Where the spool is in the image (Asterisk's spool folder: a volume). One
+ * SQLite file for the queue log's failover rows and the CDR/CEL copies; it
+ * ends in ".db" because res_cdrel_custom appends that to any other name.
+ */
+export const SPOOL_FILE = '/var/spool/asterisk/history-spool.db';
+
+/** What history/modules.conf loads (res_cdrel_custom: the SQLite copies' common part). */
+export const HISTORY_MODULES = [
+  'cdr_pgsql',
+  'cel_pgsql',
+  'res_config_pgsql',
+  'res_config_sqlite3',
+  'res_cdrel_custom',
+  'cdr_sqlite3_custom',
+  'cel_sqlite3_custom',
+] as const;
 
 // cdr_pgsql and cel_pgsql paste these into a libpq conninfo string unquoted:
 // a space would start another keyword, a ";" an Asterisk comment.
@@ -48,9 +69,9 @@ export function renderHistoryConfig(
   c: HistoryConnection,
   spoolFile: string = SPOOL_FILE,
 ): Record<string, string> {
-  if (!spoolFile.startsWith('/') || /[\s;]/.test(spoolFile))
+  if (!spoolFile.startsWith('/') || /[\s;]/.test(spoolFile) || !spoolFile.endsWith('.db'))
     throw new Error(
-      `history spool file "${spoolFile}" must be an absolute path without spaces or ";"`,
+      `history spool file "${spoolFile}" must be an absolute path ending in ".db", without spaces or ";"`,
     );
   for (const [key, value] of Object.entries({
     host: c.host,
@@ -66,7 +87,7 @@ export function renderHistoryConfig(
     throw new Error(`history database port ${c.port} is not a port (1-65535)`);
   const header = '; Call history (operator/src/history/asterisk-config.ts).\n';
   return {
-    'modules.conf': `${header}load => cdr_pgsql.so\nload => cel_pgsql.so\nload => res_config_pgsql.so\nload => res_config_sqlite3.so\n`,
+    'modules.conf': `${header}${HISTORY_MODULES.map((m) => `load => ${m}.so\n`).join('')}`,
     'cdr.conf': `${header}enable = yes\n`,
     'cel.conf': `${header}enable = yes\n`,
     // The second field is the database res_config_pgsql connects to for this family.
@@ -76,6 +97,8 @@ export function renderHistoryConfig(
     'spool.conf': `${header}[spool]\ndbfile = ${spoolFile}\nbatch = 0\nrequirements = warn\n`,
     // Read before the base file's "queue_log = no" (the logger takes the first value).
     'logger.conf': `${header}queue_log = yes\nqueue_log_realtime_use_gmt = yes\n`,
+    'cdr_sqlite3_custom.conf': header + renderSpooledRecordsConfig(CDR_RECORDS, spoolFile),
+    'cel_sqlite3_custom.conf': header + renderSpooledRecordsConfig(CEL_RECORDS, spoolFile),
     'connection.conf': `${header}hostname = ${c.host}
 port = ${c.port}
 dbname = ${c.database}

@@ -5,6 +5,10 @@
 // beside Asterisk (it needs the file), never in the operator: the records
 // must not depend on the operator being up.
 //
+// The same file holds a copy of every CDR and channel event (spool-records.ts,
+// written by Asterisk whether PostgreSQL is up or not); the shipper checks
+// each copy once it is old enough and inserts what PostgreSQL lacks.
+//
 // Each batch is inserted in one PostgreSQL transaction and deleted from the
 // spool only after the commit. A row is inserted only if the same row is not
 // there yet (same time to the microsecond, call, queue, agent, event, data):
@@ -16,6 +20,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
+import { insertSpooledSql, SPOOLED_RECORDS, type SpooledRecords } from './spool-records.ts';
 
 const COLUMNS = [
   'time',
@@ -61,6 +66,24 @@ export interface ShipResult {
   readonly inserted: number;
 }
 
+/** Runs `sql` once per parameter list in one transaction; the rows it inserted. */
+async function insertInOneTransaction(
+  client: pg.ClientBase,
+  sql: string,
+  params: readonly (readonly unknown[])[],
+): Promise<number> {
+  let inserted = 0;
+  await client.query('BEGIN');
+  try {
+    for (const p of params) inserted += (await client.query(sql, [...p])).rowCount ?? 0;
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+  return inserted;
+}
+
 /** Moves up to `batch` spooled rows into PostgreSQL's queue_log, oldest first. */
 export async function shipSpool(
   path: string,
@@ -76,23 +99,63 @@ export async function shipSpool(
       .all(batch) as unknown as SpoolRow[];
     const last = rows.at(-1);
     if (!last) return { taken: 0, inserted: 0 };
-    let inserted = 0;
-    await client.query('BEGIN');
+    const inserted = await insertInOneTransaction(
+      client,
+      INSERT,
+      rows.map((row) => COLUMNS.map((c) => row[c])),
+    );
+    db.prepare('DELETE FROM queue_log WHERE rowid <= ?').run(last.rowid);
+    return { taken: rows.length, inserted };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Checks up to `batch` copied call records (CDR or CEL, spool-records.ts)
+ * whose time is at least `graceMs` old: each goes into PostgreSQL unless it
+ * is there, then leaves the spool. The grace lets cdr_pgsql/cel_pgsql write
+ * first (they do within milliseconds, or give up within PGCONNECT_TIMEOUT):
+ * a row they write after the shipper's would be there twice.
+ */
+export async function shipSpooledRecords(
+  path: string,
+  client: pg.ClientBase,
+  records: SpooledRecords,
+  graceMs: number,
+  batch = 500,
+  now = Date.now(),
+): Promise<ShipResult> {
+  const db = new DatabaseSync(path);
+  try {
+    db.exec('PRAGMA busy_timeout = 2000');
+    // Asterisk's module makes the table when it loads: none yet, nothing to ship.
+    const exists = db
+      .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`)
+      .get(records.table);
+    if (!exists) return { taken: 0, inserted: 0 };
+    const columns = records.columns.map((c) => c.sqlite);
+    const rows = db
+      .prepare(
+        `SELECT AcctId, ${columns.join(', ')} FROM ${records.table}
+          WHERE CAST(${records.time} AS REAL) <= ? ORDER BY AcctId LIMIT ?`,
+      )
+      .all((now - graceMs) / 1000, batch) as unknown as Record<string, string | number | null>[];
+    if (rows.length === 0) return { taken: 0, inserted: 0 };
+    const inserted = await insertInOneTransaction(
+      client,
+      insertSpooledSql(records),
+      rows.map((row) => columns.map((c) => (row[c] === null ? '' : String(row[c])))),
+    );
+    const remove = db.prepare(`DELETE FROM ${records.table} WHERE AcctId = ?`);
+    db.exec('BEGIN');
     try {
-      for (const row of rows)
-        inserted +=
-          (
-            await client.query(
-              INSERT,
-              COLUMNS.map((c) => row[c]),
-            )
-          ).rowCount ?? 0;
-      await client.query('COMMIT');
+      for (const row of rows) remove.run(row.AcctId as number);
+      db.exec('COMMIT');
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      db.exec('ROLLBACK');
       throw err;
     }
-    db.prepare('DELETE FROM queue_log WHERE rowid <= ?').run(last.rowid);
     return { taken: rows.length, inserted };
   } finally {
     db.close();
@@ -101,7 +164,8 @@ export async function shipSpool(
 
 const shipped = new Counter({
   name: 'switchboard_history_spool_rows_shipped_total',
-  help: 'Queue log rows moved from the local spool into PostgreSQL',
+  help: 'Rows moved from the local spool into PostgreSQL because PostgreSQL did not have them (queue_log, cdr, cel)',
+  labelNames: ['table'],
 });
 
 export interface SpoolShipperOptions {
@@ -110,6 +174,8 @@ export interface SpoolShipperOptions {
   readonly logger: Logger;
   /** How often the spool is looked at (default 1000 ms). */
   readonly intervalMs?: number;
+  /** How old a copied CDR/CEL row must be before it is checked (default 60 s). */
+  readonly recordsGraceMs?: number;
 }
 
 /** Empties the spool into PostgreSQL every interval, for as long as it runs. */
@@ -125,7 +191,7 @@ export class SpoolShipper {
     this.#o = options;
   }
 
-  /** Rows this shipper put into PostgreSQL so far. */
+  /** Rows this shipper put into PostgreSQL so far (rows it already had not counted). */
   get shipped(): number {
     return this.#shipped;
   }
@@ -147,6 +213,11 @@ export class SpoolShipper {
     }, ms);
   }
 
+  #count(table: string, inserted: number): void {
+    shipped.inc({ table }, inserted);
+    this.#shipped += inserted;
+  }
+
   async #tick(): Promise<void> {
     try {
       const client = await this.#o.pool.connect();
@@ -154,10 +225,26 @@ export class SpoolShipper {
         for (;;) {
           const r = await shipSpool(this.#o.path, client);
           if (r.taken === 0) break;
-          shipped.inc(r.inserted);
-          this.#shipped += r.inserted;
+          this.#count('queue_log', r.inserted);
           this.#o.logger.info(r, 'queue log rows shipped from the spool');
         }
+        for (const records of SPOOLED_RECORDS)
+          for (;;) {
+            const r = await shipSpooledRecords(
+              this.#o.path,
+              client,
+              records,
+              this.#o.recordsGraceMs ?? 60_000,
+            );
+            if (r.taken === 0) break;
+            this.#count(records.table, r.inserted);
+            // Normally PostgreSQL had every row: say only what it lacked.
+            if (r.inserted > 0)
+              this.#o.logger.info(
+                { table: records.table, ...r },
+                'call records PostgreSQL lacked shipped from the spool',
+              );
+          }
       } finally {
         client.release();
       }
