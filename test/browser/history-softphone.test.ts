@@ -356,11 +356,13 @@ it('an agent places a call; once answered the note form is on it, filed under th
   // when (Bea's page clock) the form first shows
   const shown = app.element.evaluate(
     (el) =>
-      new Promise<number>((resolve) => {
-        const check = () =>
-          el.shadowRoot?.querySelector('sb-call-note')
-            ? resolve(performance.now())
-            : setTimeout(check, 2);
+      new Promise<number>((resolve, reject) => {
+        const start = performance.now();
+        const check = () => {
+          if (el.shadowRoot?.querySelector('sb-call-note')) resolve(performance.now());
+          else if (performance.now() - start > 15_000) reject(new Error('no note form in 15 s'));
+          else setTimeout(check, 2);
+        };
         check();
       }),
   );
