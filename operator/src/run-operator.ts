@@ -110,6 +110,10 @@ const api = await createApiServer({
     ami: (namespace) => controllers.asterisk.amiClient(namespace),
     leaderEndpoint: () => leader.endpoint(),
   },
+  sipCalls: {
+    calls: (namespace) => controllers.asterisk.sipCalls(namespace),
+    leaderEndpoint: () => leader.endpoint(),
+  },
   history,
   recordings: recordings?.catalog,
 });

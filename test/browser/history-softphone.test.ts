@@ -8,7 +8,10 @@
 // database), takes a call from the first, saves a note and an outcome in
 // the softphone's note form, and the call_notes row carries the linkedid
 // of the call's CDR rows; a note on a call it was not in is refused (403),
-// an outcome not in the list too (400).
+// an outcome not in the list too (400). Last, that agent places a call: once
+// it is answered the softphone learns the call's linkedid by its INVITE's
+// Call-ID (the dialplan's UserEvent, kept by the operator) and shows the
+// note form; the saved note carries the linkedid of the call's CDR row.
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +53,8 @@ let webuiDir: string;
 let secrets: string;
 /** Ann's echo call: Bea was no party of it. */
 let echoLinkedid = '';
+/** Bea's SIP username (the web UI agent of the note tests). */
+let beaUsername = '';
 const ann = { username: '', password: '', extension: '' };
 const figures: Record<string, string> = {};
 
@@ -213,6 +218,7 @@ it('an agent saves an outcome and a note on a call in the softphone; the note is
   const admin = await signInAdmin(r, base);
   const created = await createHrAgent(admin.session, 'Bea Agent', 'bea-login-pw');
   const beaLine = created.sipCredentials;
+  beaUsername = beaLine.username;
   await waitUntil(
     'Bea Provisioned=True',
     async () => condition(await r.agent(created.user.id), 'Provisioned')?.status === 'True',
@@ -334,4 +340,120 @@ it('an agent saves an outcome and a note on a call in the softphone; the note is
   );
   assert.deepEqual(after, [{ disposition: 'callback' }]);
   assert.deepEqual(bea.errors, []);
+});
+
+it('an agent places a call; once answered the note form is on it, filed under the call', async () => {
+  assert.ok(bea);
+  const app = bea;
+  const form = (selector: string) => app.locator(`sb-call-note ${selector}`);
+  assert.equal(await app.status(), 'registered');
+
+  await app.locator('#dial').fill(ann.extension);
+  await app.locator('button.call').click();
+  await annPhone.waitForCall("call?.phase === 'ringing'");
+  // a new call: the last call's form is gone, and a ringing call has none
+  assert.equal(await app.locator('sb-call-note').count(), 0);
+  // when (Bea's page clock) the form first shows
+  const shown = app.element.evaluate(
+    (el) =>
+      new Promise<number>((resolve, reject) => {
+        const start = performance.now();
+        const check = () => {
+          if (el.shadowRoot?.querySelector('sb-call-note')) resolve(performance.now());
+          else if (performance.now() - start > 15_000) reject(new Error('no note form in 15 s'));
+          else setTimeout(check, 2);
+        };
+        check();
+      }),
+  );
+  await annPhone.locator('button.answer').click();
+  const shownAt = await shown;
+  const { answeredAt, linkedid, sipCallId } = await app.element.evaluate((el) => {
+    const phone = (el as SbSoftphone).phone;
+    return {
+      answeredAt: phone.timeline.findLast((t) => t.event === 'established')?.at ?? 0,
+      linkedid: phone.call?.linkedid ?? '',
+      sipCallId: phone.call?.sipCallId ?? '',
+    };
+  });
+  figures['outgoing call answered (200 OK) -> note form visible (GET by Call-ID)'] =
+    `${Math.round(shownAt - answeredAt)} ms`;
+  assert.match(linkedid, /^\d+\.\d+$/, 'the operator named the call');
+  assert.ok(sipCallId, 'the INVITE Call-ID is known');
+  // the called agent's INVITE named the same call (X-Switchboard-Call)
+  assert.equal((await annPhone.call())?.linkedid, linkedid);
+
+  await form('#disposition').selectOption('resolved');
+  await form('#note').fill('Called Ann about the invoice');
+  const pressed = Date.now();
+  await form('button.save-note').click();
+  await waitUntil(
+    '"Saved" shown',
+    async () => ((await form('.note-status').textContent()) ?? '').trim() === 'Saved',
+    10_000,
+    10,
+  );
+  figures['outgoing call: Save note pressed -> "Saved" shown'] = `${Date.now() - pressed} ms`;
+  await app.locator('button.hangup').click();
+  await annPhone.waitForCall('call === undefined');
+  // the form stays on the call that ended, as for incoming calls
+  assert.equal(await form('#note').inputValue(), 'Called Ann about the invoice');
+
+  const notes = await withClient(
+    db,
+    async (c) =>
+      (
+        await c.query('SELECT agent, disposition, note FROM call_notes WHERE linkedid = $1', [
+          linkedid,
+        ])
+      ).rows,
+  );
+  assert.deepEqual(notes, [
+    { agent: beaUsername, disposition: 'resolved', note: 'Called Ann about the invoice' },
+  ]);
+  let leg: { uniqueid: string; linkedid: string; dcontext: string; dst: string } | undefined;
+  await waitUntil("the placed call's CDR row", async () => {
+    leg = await withClient(
+      db,
+      async (c) =>
+        (
+          await c.query<{ uniqueid: string; linkedid: string; dcontext: string; dst: string }>(
+            'SELECT uniqueid, linkedid, dcontext, dst FROM cdr WHERE channel LIKE $1 AND dstchannel LIKE $2',
+            [`PJSIP/${beaUsername}-%`, `PJSIP/${ann.username}-%`],
+          )
+        ).rows[0],
+    );
+    return leg !== undefined;
+  });
+  assert.deepEqual(leg, {
+    uniqueid: linkedid,
+    linkedid,
+    // the entry context only names the call: the record shows where it went on
+    dcontext: 'switchboard-agents',
+    dst: ann.extension,
+  });
+
+  // The lookup through the page's session: another line's call is refused, an unknown one is 404.
+  await annPhone.locator('#dial').fill('*43');
+  await annPhone.locator('button.call').click();
+  await annPhone.waitForCall("call?.phase === 'active'", 15_000);
+  const annCallId = (await annPhone.call())?.sipCallId ?? '';
+  const ask = (id: string) =>
+    app.page.evaluate(async (id) => {
+      const started = performance.now();
+      const res = await fetch(`/softphone/calls/by-sip-call-id/${encodeURIComponent(id)}`);
+      const body = (await res.json()) as { message?: string; linkedid?: string };
+      return { status: res.status, message: body.message ?? '', ms: performance.now() - started };
+    }, id);
+  const other = await ask(annCallId);
+  assert.equal(other.status, 403, other.message);
+  await annPhone.locator('button.hangup').click();
+  await annPhone.waitForCall('call === undefined');
+  const unknown = await ask('no-such-call-id');
+  assert.equal(unknown.status, 404, unknown.message);
+  assert.ok(unknown.ms >= 1900, `waited ${Math.round(unknown.ms)} ms for the event`);
+  // the pair is gone once the call hung up
+  assert.equal((await ask(sipCallId)).status, 404);
+  assert.deepEqual(pbx.problems(), []);
+  assert.deepEqual(app.errors, []);
 });

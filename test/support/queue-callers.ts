@@ -25,7 +25,7 @@ import { AmiClient } from '../../operator/src/asterisk/ami/client.ts';
 import type { AsteriskProcess } from '../../scripts/lib/asterisk-process.ts';
 import { waitUntil } from './wait.ts';
 
-/** The context browsers' calls land in (operator/src/asterisk/render/dialplan.ts AGENT_CONTEXT). */
+/** Where browsers' calls run after the entry context (operator/src/asterisk/render/dialplan.ts AGENT_CONTEXT). */
 export const CALLER_CONTEXT = 'switchboard-agents';
 
 /** An AMI event as it arrived: its name, arrival order, time (performance.now()) and fields. */

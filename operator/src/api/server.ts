@@ -48,6 +48,7 @@ import { registerSoftphoneEvents } from './softphone/events-route.ts';
 import { LineWatchers } from './softphone/line-watchers.ts';
 import { registerCallNoteRoutes } from './softphone/notes-route.ts';
 import { registerSoftphoneRoutes } from './softphone/routes.ts';
+import { registerSipCallRoute, type SipCallAccess } from './softphone/sip-call-route.ts';
 import { registerEmbedScript } from './web/embed.ts';
 import { registerWebUi } from './web/pages.ts';
 import { contentSecurityPolicy } from './web/security-headers.ts';
@@ -67,6 +68,8 @@ export interface ApiServerDeps {
   readonly monitor?: MonitorAccess;
   /** The leader's AMI connection for guest permissions (absent: POST /public/guest-calls answers 503). */
   readonly guests?: GuestAccess;
+  /** The leader's calls by SIP Call-ID (absent: GET /softphone/calls/by-sip-call-id answers 503). */
+  readonly sipCalls?: SipCallAccess;
   /** The history database (absent: call history is not configured; history routes answer 503). */
   readonly history?: HistoryDatabase;
   /** Call recordings (absent: not configured; recording routes answer 503). */
@@ -265,6 +268,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerWebRtcRoutes(app, ctx);
   registerSoftphoneRoutes(app, ctx);
   registerCallNoteRoutes(app, ctx);
+  registerSipCallRoute(app, ctx, deps.sipCalls ?? { calls: () => undefined });
   registerAgentStateRoutes(app, ctx);
   registerMonitorRoutes(app, ctx);
   registerRecordingRoutes(app, ctx, deps.recordings);

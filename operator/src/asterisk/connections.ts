@@ -16,6 +16,7 @@ import { counter, histogram } from '../kube/metric.ts';
 import type { Logger } from '../log.ts';
 import { countOutcome, reportQueues } from '../monitoring/metrics.ts';
 import { QueueTracker } from '../monitoring/queue-tracker.ts';
+import { SipCalls } from '../monitoring/sip-calls.ts';
 import { StatsDay } from '../monitoring/stats-day.ts';
 import { type SupervisionRecord, supervisionRecord } from '../monitoring/supervision.ts';
 import { TrunkRegistrations } from '../siptrunk/registrations.ts';
@@ -96,6 +97,8 @@ interface Connection {
   readonly applier: Applier;
   readonly states: AgentStates;
   readonly queues: QueueTracker;
+  /** The linkedids of calls agents placed, by SIP Call-ID (monitoring/sip-calls.ts). */
+  readonly sipCalls: SipCalls;
   readonly statsDay: StatsDay;
   readonly trunks: TrunkRegistrations;
   readonly guests: GuestSweep;
@@ -145,6 +148,11 @@ export class AsteriskConnections {
   /** The live queues of a namespace this replica reads (the leader's). */
   queueTracker(namespace: string): QueueTracker | undefined {
     return this.#connections.get(namespace)?.queues;
+  }
+
+  /** The calls agents placed, by SIP Call-ID, in a namespace this replica holds (the leader's). */
+  sipCalls(namespace: string): SipCalls | undefined {
+    return this.#connections.get(namespace)?.sipCalls;
   }
 
   /** Agents of a namespace whose state may have changed. */
@@ -250,7 +258,9 @@ export class AsteriskConnections {
     });
     states.onChange((agents) => this.#stateChanges.emit('change', namespace, agents));
     applier.afterReload((v) => states.setDesired(v.members, v.wrapUpSeconds));
+    const sipCalls = new SipCalls();
     client.onEvent((e) => {
+      sipCalls.onEvent(e);
       if (isDrainEvent(e)) {
         log.info('Asterisk is draining: calls in progress continue, new calls are refused');
         view.setConnection(namespace, {
@@ -313,6 +323,7 @@ export class AsteriskConnections {
       applier,
       states,
       queues,
+      sipCalls,
       statsDay,
       trunks,
       guests,

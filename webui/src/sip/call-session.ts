@@ -117,7 +117,11 @@ export class CallSession {
     });
     const previous = g711 ? this.#call : undefined;
     this.#adopt(inviter, 'outgoing', { name: display, user: display });
-    if (previous) this.#call = { ...previous, id: inviter.id };
+    // the operator names the call's linkedid by this (operator render/call-event.ts)
+    const sipCallId = inviter.request.callId;
+    const adopted = this.#call as CallView | undefined;
+    if (previous) this.#call = { ...previous, id: inviter.id, sipCallId, linkedid: undefined };
+    else if (adopted) this.#call = { ...adopted, sipCallId };
     if (g711) {
       inviter.sessionDescriptionHandlerModifiers = [dtmfAtCodecRate, g711Only];
       inviter.sessionDescriptionHandlerModifiersReInvite = [dtmfAtCodecRate, g711Only];

@@ -22,8 +22,14 @@ export interface CallView {
   readonly fromWeb: boolean;
   /** The page the citizen called from, when the embedding site named it. */
   readonly webPage?: string | undefined;
-  /** The call's id in the call history (cdr.linkedid), from Asterisk's X-Switchboard-Call header; notes are saved under it. */
+  /**
+   * The call's id in the call history (cdr.linkedid), notes are saved under
+   * it: from Asterisk's X-Switchboard-Call header on calls to the agent, from
+   * the API by sipCallId on calls it placed (softphone/outgoing-call.ts).
+   */
   readonly linkedid?: string | undefined;
+  /** A placed call's INVITE Call-ID: the operator finds the call's linkedid by it. */
+  readonly sipCallId?: string | undefined;
   readonly phase: CallPhase;
   readonly held: boolean;
   readonly muted: boolean;

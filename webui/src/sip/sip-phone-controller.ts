@@ -199,6 +199,14 @@ export class SipPhoneController implements ReactiveController, CallNotes {
   }
 
   /** Places a call to an extension, number, SIP user or sip: URI. */
+  /**
+   * The call `id` (CallView.id) is `linkedid` in the call history: set when
+   * it is still the call in progress (a placed call learns it from the API).
+   */
+  nameCall(id: string, linkedid: string): void {
+    if (this.#calls.view?.id === id && !this.#calls.view.linkedid) this.#calls.patch({ linkedid });
+  }
+
   dial(input: string): Promise<void> {
     return this.#calls.dial(input);
   }

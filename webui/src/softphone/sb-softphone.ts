@@ -33,6 +33,7 @@ import {
   microphonePermission,
   requestMicrophone,
 } from './microphones.ts';
+import { OutgoingCallNames } from './outgoing-call.ts';
 import { phoneStyles } from './phone-styles.ts';
 import { Ringer } from './ringer.ts';
 import { renderWaitingLine } from './waiting-line.ts';
@@ -117,6 +118,8 @@ export class SbSoftphone extends LitElement {
     refused: () => this.#onRefused(),
   });
   readonly ringer = new Ringer();
+  /** Calls the agent places learn their linkedid from the API once answered (for the note form). */
+  readonly #outgoing = new OutgoingCallNames((id, linkedid) => this.phone.nameCall(id, linkedid));
   readonly #line = new LineWatch(this, (prev, next) => this.#onLine(prev, next));
   /** The line's credentials stopped working during a call: what to do once the call ends. */
   #afterCall: (() => void) | undefined;
@@ -172,6 +175,7 @@ export class SbSoftphone extends LitElement {
     clearInterval(this.#oldLineCheck);
     this.#oldLineCheck = undefined;
     this.ringer.stop();
+    this.#outgoing.stop();
   }
 
   readonly #onDeviceChange = () => void this.#refreshMicrophones();
@@ -383,6 +387,7 @@ export class SbSoftphone extends LitElement {
       );
     }
     const call = this.phone.call;
+    this.#outgoing.update(this.callNotes ? call : undefined);
     const phase = call ? `${call.direction}:${call.phase}` : 'idle';
     if (phase === this.#lastPhase) return;
     // The agent's own history (sb-own-history) counts again once a call is over.
@@ -441,7 +446,8 @@ export class SbSoftphone extends LitElement {
 
   /**
    * The note on the call in progress, or on the last one until the next call
-   * starts; only calls Asterisk named (X-Switchboard-Call: calls to the agent).
+   * starts; only calls whose linkedid is known (X-Switchboard-Call on calls
+   * to the agent; asked of the API for calls it placed: outgoing-call.ts).
    */
   #renderNote() {
     if (!this.callNotes) return nothing;

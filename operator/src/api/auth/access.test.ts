@@ -30,6 +30,7 @@ const SUPERVISOR = [
   'GET /reports/queues',
   'GET /reports/queues.csv',
   'GET /softphone/calls/:linkedid/note',
+  'GET /softphone/calls/by-sip-call-id/:callId',
   'GET /softphone/config',
   'GET /softphone/directory',
   'GET /softphone/events',

@@ -1,4 +1,6 @@
-// The dialplan. Browsers' calls land in AGENT_CONTEXT: the hotline queues the
+// The dialplan. Agents' calls enter through AGENT_CALLS_CONTEXT (call-event.ts),
+// which names each call's linkedid in an AMI event, and go on in
+// AGENT_CONTEXT (where trunks and guests send theirs): the hotline queues the
 // caller; each agent's extension (in its shard's context, included from
 // AGENT_CONTEXT) dials the agent for dialTimeoutSeconds through one
 // subroutine, which ends every outcome with a hangup cause the caller's
@@ -11,6 +13,7 @@
 import type { QueueOverflow, WebRTCConfigSpec } from '../../crds/types.ts';
 import { drainContexts, drainGate } from '../drain.ts';
 import type { AcceptedAgent } from './agents.ts';
+import { callEventContext } from './call-event.ts';
 import { CALL_HEADER_OPTION, callHeaderSubroutine } from './call-header.ts';
 import { QUEUE_GOSUB, queueRecordingStep, recordSubroutine } from './recording.ts';
 import type { QueueRoute } from './routes.ts';
@@ -121,6 +124,8 @@ export function dialplanMain(
   outboundContext?: string,
 ): string {
   return [
+    // agents' own calls enter through it (call-event.ts), then run AGENT_CONTEXT
+    ...callEventContext(AGENT_CONTEXT),
     `[${AGENT_CONTEXT}]`,
     ...routes.flatMap((r) => queueExtension(r.number, r, routes)),
     `exten => ${ECHO_TEST_NUMBER},1,${drainGate()}`,

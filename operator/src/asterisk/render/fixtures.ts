@@ -261,3 +261,56 @@ export function trunk(name: string, extra: Partial<RenderTrunk> = {}): RenderTru
     ...extra,
   };
 }
+
+/** Asterisk's pattern syntax, as far as this dialplan uses it. */
+export function matches(pattern: string, exten: string): boolean {
+  if (!pattern.startsWith('_')) return pattern === exten;
+  const re = pattern
+    .slice(1)
+    .replace(/\[([^\]]+)\]|(.)/g, (_, set: string | undefined, ch: string) => {
+      if (set) return `[${set.replace(/[\\\]^]/g, '\\$&')}]`;
+      if (ch === 'X') return '[0-9]';
+      if (ch === 'Z') return '[1-9]';
+      if (ch === 'N') return '[2-9]';
+      if (ch === '.') return '.+';
+      if (ch === '!') return '.*';
+      return ch.replace(/[.*+?^${}()|\\]/g, '\\$&');
+    });
+  return new RegExp(`^${re}$`).test(exten);
+}
+
+export interface Step {
+  context: string;
+  priorities: string[];
+}
+
+/** Where `exten` dialled in `context` ends up: own extensions (literal before pattern), then includes in order. */
+export function route(
+  dialplan: LoadedConfig,
+  context: string,
+  exten: string,
+  seen = new Set<string>(),
+): Step | undefined {
+  if (seen.has(context)) return undefined;
+  seen.add(context);
+  const cats = dialplan.categories.filter((c) => c.name === context);
+  const lines = cats.flatMap((c) => c.lines);
+  const extens: { name: string; priorities: string[] }[] = [];
+  for (const l of lines) {
+    if (l.key === 'exten') {
+      const [name = '', , ...app] = l.value.split(',');
+      extens.push({ name, priorities: [app.join(',')] });
+    } else if (l.key === 'same')
+      extens.at(-1)?.priorities.push(l.value.split(',').slice(1).join(','));
+  }
+  const hit =
+    extens.find((e) => e.name === exten) ??
+    extens.find((e) => e.name.startsWith('_') && matches(e.name, exten));
+  if (hit) return { context, priorities: hit.priorities };
+  for (const l of lines)
+    if (l.key === 'include') {
+      const found = route(dialplan, l.value, exten, seen);
+      if (found) return found;
+    }
+  return undefined;
+}

@@ -44,7 +44,7 @@ describe('PJSIP', () => {
       endpoint?.lines.map((l) => `${l.key}=${l.value}`),
       [
         'type=endpoint',
-        'context=switchboard-agents',
+        'context=switchboard-agent-calls',
         'transport=switchboard-wss',
         'disallow=all',
         'webrtc=yes',

@@ -6,12 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { Codec, WebRTCConfigSpec } from '../../crds/types.ts';
 import type { AcceptedAgent } from './agents.ts';
-import {
-  AGENT_CONTEXT,
-  SUPERVISOR_VARIABLE,
-  TRANSFER_CONTEXT,
-  TRANSFER_OUT_CONTEXT,
-} from './dialplan.ts';
+import { AGENT_CALLS_CONTEXT } from './call-event.ts';
+import { SUPERVISOR_VARIABLE, TRANSFER_CONTEXT, TRANSFER_OUT_CONTEXT } from './dialplan.ts';
 import { AGENT_RECORDING_VARIABLE } from './recording.ts';
 import { callerId, type Line, section } from './syntax.ts';
 
@@ -81,7 +77,8 @@ export function pjsipMain(
 
   const endpoint: Line[] = [
     ['type', 'endpoint'],
-    ['context', AGENT_CONTEXT],
+    // every call an agent places: its linkedid is named by Call-ID, then AGENT_CONTEXT (call-event.ts)
+    ['context', AGENT_CALLS_CONTEXT],
     // Pinned so external_media_address/local_net apply to the SDP (res_pjsip takes
     // them from the endpoint's transport). A WebSocket transport cannot open
     // connections, so Asterisk still answers over whichever socket the browser
