@@ -2,6 +2,7 @@
 // who is calling, why a call ended, how long it lasted, whether the
 // microphone may send.
 import { PAGE_LABEL_PREFIX } from '../../../operator/src/api/guest/page-label.ts';
+import type { Recall } from './call-recall.ts';
 import { microphoneHelp } from './media-help.ts';
 
 // What the guest gate sets (operator/src/asterisk/render/guests.ts): number
@@ -24,6 +25,8 @@ export interface CallView {
   readonly webPage?: string | undefined;
   /** The call's id in the call history (cdr.linkedid), from Asterisk's X-Switchboard-Call header; notes are saved under it. */
   readonly linkedid?: string | undefined;
+  /** The caller came back from a failed transfer to an outside number (X-Switchboard-Recall). */
+  readonly recall?: Recall | undefined;
   readonly phase: CallPhase;
   readonly held: boolean;
   readonly muted: boolean;
