@@ -16,15 +16,18 @@
 //
 // RECALL_CONTEXT forgets the transferer first, so a recall is never recalled
 // (its own outcome is a normal hangup); a transfer the agent makes after
-// answering the recall is a new transfer. The caller hears ringing at once:
-// that audio is what makes Asterisk send the agent's REFER its final NOTIFY
-// 200 (res_pjsip_refer refer_progress_framehook, refer_blind_progress=yes),
-// after which the agent's phone hangs up its old leg (RFC 5589). The
-// recall waits (at most RECALL_WAIT_SECONDS) for that leg to be gone, so the
-// agent's phone is offered the caller as a new call, not a second line
-// beside the old one, then rings the agent's endpoint for the ring time with
-// RECALL_HEADER "cause=<Q.850 cause> number=<dialled number>" and the call's
-// linkedid (call-header.ts). Unanswered: a normal hangup.
+// answering the recall is a new transfer. Then it rings the agent's endpoint
+// for the ring time with RECALL_HEADER "cause=<Q.850 cause> number=<dialled
+// number>" and the call's linkedid (call-header.ts); unanswered, a normal
+// hangup. The caller hears ringing (Dial's r): that audio is also what makes
+// Asterisk send the agent's REFER its final NOTIFY 200 (res_pjsip_refer
+// refer_progress_framehook, refer_blind_progress=yes), after which the
+// agent's phone hangs up its old leg (RFC 5589). Seen on Asterisk 22.10.1:
+// the INVITE of the recall goes out before that NOTIFY (the agent's channel
+// is gone as soon as it leaves the bridge, only its SIP dialog waits for the
+// BYE, so the dialplan has nothing to wait for); the softphone holds an
+// INVITE that comes while its transfer is pending until the transfer settles
+// (webui/src/sip/sip-phone-controller.ts).
 import { CALL_HEADER_SUBROUTINE } from './call-header.ts';
 import { CAUSE } from './dialplan.ts';
 
@@ -37,12 +40,8 @@ const NUMBER_VARIABLE = 'SWITCHBOARD_RECALL_NUMBER';
 const CALLER_VARIABLE = 'SWITCHBOARD_RECALL_CALLER';
 const FROM_VARIABLE = 'SWITCHBOARD_RECALL_FROM';
 const TO_VARIABLE = 'SWITCHBOARD_RECALL_TO';
-const WAITED_VARIABLE = 'SWITCHBOARD_RECALL_WAITED';
-/** How long the recall waits for the agent's phone to hang up its transferred leg. */
-export const RECALL_WAIT_SECONDS = 5;
 /** The extension of the pre-dial subroutine in RECALL_CONTEXT (not a cause: no digit). */
 const HEADER_EXTENSION = 'header';
-const WAIT_STEP_SECONDS = 0.1;
 
 // Asterisk variables, built without `${` inside JS template literals.
 const v = (name: string) => `$${'{'}${name}}`;
@@ -69,7 +68,6 @@ export function recallStep(cause: number | string): string {
 export function dialplanRecall(ringSeconds: number): string {
   if (!Number.isInteger(ringSeconds) || ringSeconds < 1)
     throw new Error('cannot render Asterisk configuration: bad recall ring time');
-  const tries = Math.round(RECALL_WAIT_SECONDS / WAIT_STEP_SECONDS);
   const header = `${RECALL_CONTEXT}^${HEADER_EXTENSION}^1(${v('EXTEN')}^${v(NUMBER_VARIABLE)})`;
   const steps = [
     `GotoIf($["${v(RECALL_VARIABLE)}" = ""]?refused)`,
@@ -80,14 +78,7 @@ export function dialplanRecall(ringSeconds: number): string {
     `Set(${TO_VARIABLE}=${v(`CUT(${FROM_VARIABLE},-,1)`)})`,
     `GotoIf($["${v(`${TO_VARIABLE}:0:6`)}" != "PJSIP/"]?refused)`,
     `Set(CALLERID(all)=${v(CALLER_VARIABLE)})`,
-    // audio to the caller: the agent's REFER gets its NOTIFY 200, its phone hangs up the old leg
-    'Playtones(ring)',
-    `Set(${WAITED_VARIABLE}=0)`,
-    `While($[${v(`CHANNEL_EXISTS(${v(FROM_VARIABLE)})`)} & ${v(WAITED_VARIABLE)} < ${tries}])`,
-    `Wait(${WAIT_STEP_SECONDS})`,
-    `Set(${WAITED_VARIABLE}=$[${v(WAITED_VARIABLE)} + 1])`,
-    'EndWhile()',
-    'StopPlaytones()',
+    // r: ringing to the caller, whose audio also ends the agent's REFER (NOTIFY 200)
     `Dial(${v(TO_VARIABLE)},${ringSeconds},rb(${header}))`,
     // answered and over, or not answered in time: the caller is not sent anywhere else
     `Hangup(${CAUSE.normal})`,
