@@ -11,12 +11,22 @@
 // consults the outside number (her own call out) and completes; Cara and the
 // carrier stay connected. Cara's endpoint offers G.711 only: Asterisk has no
 // Opus transcoder and the carrier takes no Opus.
+// Recall (render/recall.ts): Ann blind-transfers Cara to a denied number
+// (cause 21, Asterisk refuses it) and to a number the carrier refuses (404,
+// cause 1); each time Cara comes back ringing at Ann with X-Switchboard-Recall,
+// shown in words. Ann answers the first and they hear each other; she lets
+// the second ring out (dialTimeoutSeconds), and Cara's call ends.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { agentPhone } from '../browser/support/agent-phone.ts';
 import { dbov, energyOver } from '../browser/support/audio-stats.ts';
 import type { PhoneDriver } from '../browser/support/phone-driver.ts';
-import { CARRIER_CUSTOMER, type Carrier, type CarrierEvent } from '../support/carrier-asterisk.ts';
+import {
+  CARRIER_CUSTOMER,
+  type Carrier,
+  type CarrierEvent,
+  UNALLOCATED_NUMBER,
+} from '../support/carrier-asterisk.ts';
 import type { RealAsterisk } from '../support/real-asterisk.ts';
 import { condition, type Resources } from '../support/resources.ts';
 import { CARRIER_SECRET, startTrunkBed, type TrunkBed } from '../support/trunk-bed.ts';
@@ -27,6 +37,11 @@ const SILENCE = 1e-4;
 const CALLER_ID = '+23222000000';
 const NATIONAL = '076 123 456';
 const E164 = '+23276123456';
+/** A number of the deny list (premium), and one the carrier has nobody for (404). */
+const DENIED = '090 123 456';
+const UNALLOCATED = '076 000 001';
+/** How long a call to an agent (and a recall) rings: the WebRTCConfig's dialTimeoutSeconds. */
+const RING_SECONDS = 6;
 /** res_pjsip_refer's (ERROR) line when a transfer target is not in the agent's transfer context. */
 const REFUSED = /blind transfer to '076123456@switchboard-transfer' but target does not exist/;
 
@@ -123,6 +138,27 @@ async function carrierReceives(from: number): Promise<CarrierEvent> {
   return e;
 }
 
+/**
+ * Clicks Transfer now in `d`'s open panel; resolves with when (epoch ms) the
+ * page got the click: Playwright's own waiting before it clicks is no part of the figure.
+ */
+async function transferNow(d: PhoneDriver): Promise<number> {
+  await d.page.evaluate(() => {
+    const w = window as unknown as { clickedAt?: number };
+    document.addEventListener(
+      'click',
+      () => {
+        w.clickedAt = performance.now();
+      },
+      { capture: true, once: true },
+    );
+  });
+  await d.locator('sb-transfer-panel button.transfer-now').click();
+  const at = await d.page.evaluate(() => (window as unknown as { clickedAt?: number }).clickedAt);
+  assert.ok(at !== undefined, 'the page got the click');
+  return await d.epoch(at);
+}
+
 async function hangUp(d: PhoneDriver): Promise<void> {
   await d.page.evaluate(async () => {
     const phone = document.querySelector('sb-softphone')?.phone;
@@ -150,9 +186,12 @@ before(async () => {
     outbound: {
       callerId: CALLER_ID,
       countryCode: '232',
+      deny: ['+2329'],
       agents: { selector: { matchLabels: { 'dial-out': 'yes' } } },
     } as never,
   });
+  // a recall rings as long as a call to the agent: short, so the unanswered one ends soon
+  await r.patchConfig({ spec: { dialTimeoutSeconds: RING_SECONDS } });
   await bed.startPbx(['ann', 'bob', 'cara']);
   await waitUntil(
     'the trunk is registered and Ready',
@@ -240,6 +279,89 @@ describe('transfer to an outside number through the SipTrunk', { concurrency: fa
     );
     assert.equal((await cara.call())?.phase, 'active');
     await caraTalksToTheCarrier();
+  });
+
+  it('Ann blind-transfers a caller to a denied number: the caller comes back ringing at Ann with why, Ann answers and they talk', async () => {
+    await caraCalls(hotline, ann);
+    const caller = (await ann.call())?.remoteName;
+    const from = carrier.events('Newchannel').length;
+    await ann.locator('button.transfer').click();
+    await ann.locator('sb-transfer-panel #transfer-to').fill(DENIED);
+    const clicked = await transferNow(ann);
+    await ann.waitForCall("call?.phase === 'ringing' && call.recall !== undefined", 15_000);
+    const ringing = await ann.lastEvent('incoming');
+    figures['recall, denied number: transfer click → recall ringing at the agent'] = ms(
+      ringing - clicked,
+    );
+    figures['recall, denied number: REFER sent → recall ringing'] = ms(
+      ringing - (await ann.lastEvent('transfer-sent')),
+    );
+    // the transfer itself went through (NOTIFY 200) and Ann's old leg ended before the recall
+    // rang: it rings as a new call, not as a second line (Asterisk's INVITE came first)
+    assert.ok((await ann.lastEvent('transferred')) <= ringing, 'transferred, then ringing');
+    assert.ok((await ann.lastEvent('ended')) <= ringing, 'old leg ended, then ringing');
+    assert.equal(
+      await ann.page.evaluate(() => document.querySelector('sb-softphone')?.phone.waitingCall),
+      undefined,
+    );
+    const recall = await ann.call();
+    assert.deepEqual(recall?.recall, { cause: 21, number: '090123456' }, 'X-Switchboard-Recall');
+    assert.equal(recall?.remoteName, caller, 'the caller’s own caller ID');
+    assert.ok(recall?.linkedid, 'X-Switchboard-Call too');
+    assert.equal(
+      await ann.locator('.incoming .recall').textContent(),
+      'Transfer to 090123456 failed: calls to this number are not allowed — caller returned',
+    );
+    // Cara never left her call (the same dialog) and the carrier heard nothing of it
+    assert.equal((await cara.call())?.phase, 'active');
+    assert.deepEqual(customerChannels(from), [], 'no INVITE reached the carrier');
+
+    await ann.locator('button.answer').click();
+    await ann.waitForCall("call?.phase === 'active'");
+    const [toAnn, toCara] = await Promise.all([
+      energyOver(ann, 1, 'ann hears cara'),
+      energyOver(cara, 1, 'cara hears ann'),
+    ]);
+    assert.ok(toAnn > SILENCE && toCara > SILENCE, `${dbov(toAnn)} / ${dbov(toCara)} dBov`);
+    // it is Ann Cara hears (not the ring tone): silence while Ann is muted
+    await setMute(ann, true);
+    await caraHears(false, 'Cara hears silence while Ann is muted');
+    await setMute(ann, false);
+    await caraHears(true, 'Cara hears Ann again');
+    assert.equal((await ann.call())?.recall?.cause, 21, 'the answered call still says why');
+  });
+
+  it('a number the carrier refuses (cause 1) brings the caller back too; unanswered, the recall gives up once and the caller is hung up', async () => {
+    await caraCalls(hotline, ann);
+    const caller = (await ann.call())?.remoteName;
+    const from = carrier.events('Newchannel').length;
+    const before = await ann.now();
+    await ann.locator('button.transfer').click();
+    await ann.locator('sb-transfer-panel #transfer-to').fill(UNALLOCATED);
+    const clicked = await transferNow(ann);
+    await ann.waitForCall("call?.phase === 'ringing' && call.recall !== undefined", 15_000);
+    const ringing = await ann.lastEvent('incoming');
+    figures['recall, carrier refuses (404): transfer click → recall ringing at the agent'] = ms(
+      ringing - clicked,
+    );
+    assert.equal(field(customerChannels(from)[0] as CarrierEvent, 'exten'), UNALLOCATED_NUMBER);
+    const recall = await ann.call();
+    assert.deepEqual(recall?.recall, { cause: 1, number: '076000001' });
+    // DIAL_CONTEXT had given Cara's channel the trunk's caller ID; the recall shows Cara again
+    assert.equal(recall?.remoteName, caller);
+    assert.equal(
+      await ann.locator('.incoming .recall').textContent(),
+      'Transfer to 076000001 failed: no such extension or number — caller returned',
+    );
+    // nobody answers: after the ring time Asterisk hangs Cara up (normal clearing)
+    await cara.waitForCall('call === undefined', (RING_SECONDS + 10) * 1000);
+    await ann.waitForCall('call === undefined', 5_000);
+    const rang = (await cara.lastEvent('ended')) - ringing;
+    figures['recall, unanswered: agent ringing → caller hung up'] = ms(rang);
+    assert.ok(rang > (RING_SECONDS - 1) * 1000, `rang ${rang} ms for ${RING_SECONDS} s`);
+    // once Cara's channel is gone nothing can ring Ann again: she was rung exactly once
+    const incoming = (await ann.timeline()).filter((e) => e.event === 'incoming' && e.at > before);
+    assert.equal(incoming.length, 1, 'one recall, never a recall of the recall');
   });
 
   it('logs no WARNING or ERROR but the refusal of Bob’s transfer', () => {

@@ -28,6 +28,11 @@ const CAUSE_WORDS: Readonly<Record<number, string>> = {
   58: 'The other side takes none of the audio codecs offered',
 };
 
+/** A Q.850 cause in words, when the softphone knows it (call-recall.ts says a failed transfer with it). */
+export function causeWords(cause: number): string | undefined {
+  return CAUSE_WORDS[cause];
+}
+
 /** The Q.850 cause of a Reason header ("Q.850;cause=21;text=..."), if it has one. */
 export function q850Cause(reason: string | undefined): number | undefined {
   const m = /(?:^|,)\s*Q\.850\s*;(?:[^,]*;)?\s*cause\s*=\s*(\d+)/i.exec(reason ?? '');
@@ -42,6 +47,6 @@ export function refusalReason(
 ): string {
   const status = `${statusCode} ${reasonPhrase}`.trim();
   const cause = q850Cause(reasonHeader);
-  const words = cause === undefined ? undefined : CAUSE_WORDS[cause];
+  const words = cause === undefined ? undefined : causeWords(cause);
   return words ? `${words} (${status})` : status;
 }

@@ -14,6 +14,7 @@ import {
 import type { SessionDescriptionHandler } from 'sip.js/lib/platform/web/session-description-handler/session-description-handler.js';
 import { CallAudio } from './call-audio.ts';
 import { microphoneConstraints } from './call-media.ts';
+import { parseRecall, RECALL_HEADER } from './call-recall.ts';
 import { refusalReason } from './call-refusal.ts';
 import {
   type CallNotes,
@@ -81,9 +82,12 @@ export class CallSession {
     this.#adopt(invitation, 'incoming', callerId(invitation.remoteIdentity));
     // Asterisk names the call in every INVITE to an agent (operator render/call-header.ts).
     const linkedid = invitation.request.getHeader(CALL_HEADER);
+    // ... and a caller it brings back from a failed transfer (render/recall.ts)
+    const recall = parseRecall(invitation.request.getHeader(RECALL_HEADER));
     // (#adopt set the call; the early return above narrowed it to undefined for TypeScript)
     const call = this.#call as CallView | undefined;
-    if (call && linkedid) this.#call = { ...call, linkedid };
+    if (call && (linkedid || recall))
+      this.#call = { ...call, ...(linkedid ? { linkedid } : {}), ...(recall ? { recall } : {}) };
     this.#hooks.mark('incoming');
   }
 

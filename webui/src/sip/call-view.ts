@@ -2,6 +2,7 @@
 // who is calling, why a call ended, how long it lasted, whether the
 // microphone may send.
 import { PAGE_LABEL_PREFIX } from '../../../operator/src/api/guest/page-label.ts';
+import type { Recall } from './call-recall.ts';
 import { microphoneHelp } from './media-help.ts';
 
 // What the guest gate sets (operator/src/asterisk/render/guests.ts): number
@@ -30,6 +31,8 @@ export interface CallView {
   readonly linkedid?: string | undefined;
   /** A placed call's INVITE Call-ID: the operator finds the call's linkedid by it. */
   readonly sipCallId?: string | undefined;
+  /** The caller came back from a failed transfer to an outside number (X-Switchboard-Recall). */
+  readonly recall?: Recall | undefined;
   readonly phase: CallPhase;
   readonly held: boolean;
   readonly muted: boolean;

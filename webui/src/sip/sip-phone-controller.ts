@@ -6,6 +6,7 @@
 // (call-consult.ts), or a second incoming call (call waiting,
 // call-waiting.ts). This class is the face the components and tests use.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { type Invitation, SessionState } from 'sip.js';
 import { ConsultLine } from './call-consult.ts';
 import { CallControls } from './call-controls.ts';
 import { CallSession } from './call-session.ts';
@@ -39,6 +40,13 @@ export class SipPhoneController implements ReactiveController, CallNotes {
   readonly #waitingCall: CallSession;
   readonly #waiting: WaitingLine;
   readonly #waitingControls: CallControls;
+  /**
+   * INVITEs that came while a blind transfer of the call was pending: Asterisk
+   * brings a caller whose transfer failed straight back (operator
+   * render/recall.ts) before its NOTIFY 200 has ended our leg, and that
+   * call rings as a new call once the transfer settled, not as a second line.
+   */
+  #afterTransfer: Invitation[] = [];
 
   /** The last call that ended (for "Call ended" / "Missed call" notes). */
   lastCall: EndedCall | undefined;
@@ -56,18 +64,14 @@ export class SipPhoneController implements ReactiveController, CallNotes {
   constructor(host: ReactiveControllerHost, options: PhoneOptions = { register: true }) {
     this.#hooks = {
       mark: (event) => recordEvent(this.timeline, event, performance.now()),
-      changed: () => host.requestUpdate(),
+      changed: () => {
+        this.#ringAfterTransfer();
+        host.requestUpdate();
+      },
     };
     this.#connection = new SipConnection(options.register, {
       ...this.#hooks,
-      invite: (invitation) => {
-        // a second call rings beside an answered one; with a consultation or two calls: busy
-        const second = this.#consultCall.view || this.#waitingCall.view;
-        if (this.#calls.view?.phase === 'active' && !second) {
-          this.#waitingCall.incoming(invitation);
-          this.#hooks.mark('waiting');
-        } else this.#calls.incoming(invitation, Boolean(second));
-      },
+      invite: (invitation) => this.#invite(invitation),
       reconnected: () => {
         this.#calls.checkDialog(() => this.#connection.connected);
         this.#consultCall.checkDialog(() => this.#connection.connected);
@@ -123,6 +127,26 @@ export class SipPhoneController implements ReactiveController, CallNotes {
 
   get call(): CallView | undefined {
     return this.#calls.view;
+  }
+
+  #invite(invitation: Invitation): void {
+    if (this.#calls.view?.transferPending) {
+      this.#afterTransfer.push(invitation);
+      return;
+    }
+    // a second call rings beside an answered one; with a consultation or two calls: busy
+    const second = this.#consultCall.view || this.#waitingCall.view;
+    if (this.#calls.view?.phase === 'active' && !second) {
+      this.#waitingCall.incoming(invitation);
+      this.#hooks.mark('waiting');
+    } else this.#calls.incoming(invitation, Boolean(second));
+  }
+
+  /** Once the transfer went through (our leg ended) or failed: the held INVITEs still ringing. */
+  #ringAfterTransfer(): void {
+    if (this.#afterTransfer.length === 0 || this.#calls.view?.transferPending) return;
+    for (const invitation of this.#afterTransfer.splice(0))
+      if (invitation.state === SessionState.Initial) this.#invite(invitation);
   }
 
   /** The consult call of an attended transfer, while there is one. */

@@ -143,6 +143,15 @@ export const phoneStyles = [
     border-color: #188038;
     background: #e6f4ea;
   }
+  /* a caller back from a failed transfer: why, before Answer */
+  .recall {
+    color: #7a4f01;
+    background: #fef7e0;
+    border-radius: 0.375rem;
+    padding: 0.375rem 0.625rem;
+    margin: 0.5rem 0 0;
+    font-size: 0.875rem;
+  }
   .hint {
     color: #52606d;
     font-size: 0.875rem;

@@ -7,6 +7,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Disposition } from '../../../operator/src/crds/types.ts';
 import type { AsteriskNotice, LineState } from '../api/types.ts';
 import '../agentstate/sb-agent-state.ts';
+import { type Recall, recallNotice } from '../sip/call-recall.ts';
 import { formatCallDuration } from '../sip/call-timer.ts';
 import { consultView } from '../sip/consult-view.ts';
 import { credentialsProblem, type PhoneConfig } from '../sip/phone-config.ts';
@@ -583,6 +584,13 @@ export class SbSoftphone extends LitElement {
     </p>`;
   }
 
+  /** A caller back from a failed transfer to an outside number: which number and why (render/recall.ts). */
+  #renderRecall(recall: Recall | undefined, id?: string) {
+    return recall
+      ? html`<p class="recall" id=${id ?? nothing} data-testid="recall">${recallNotice(recall)}</p>`
+      : nothing;
+  }
+
   #renderWaiting() {
     const view = waitingView(this.phone.call, this.phone.waitingCall);
     if (!view) return nothing;
@@ -606,10 +614,16 @@ export class SbSoftphone extends LitElement {
       })}${this.#renderCallErrors()}`;
     }
     if (call?.phase === 'ringing') {
-      return html`<section class="incoming" role="alertdialog" aria-labelledby="in-title" aria-describedby="in-caller">
+      return html`<section
+        class="incoming"
+        role="alertdialog"
+        aria-labelledby="in-title"
+        aria-describedby=${call.recall ? 'in-caller in-recall' : 'in-caller'}
+      >
         <h3 id="in-title">Incoming call</h3>
         <p class="caller" id="in-caller">${call.remoteName}</p>
         ${call.fromWeb ? this.#renderWebOrigin(call) : call.remoteName !== call.remoteUser ? html`<p class="hint">${call.remoteUser}</p>` : nothing}
+        ${this.#renderRecall(call.recall, 'in-recall')}
         <div class="row">
           <button class="answer" type="button" @click=${() => this.phone.answer()}>Answer</button>
           <button class="danger decline" type="button" @click=${() => this.phone.reject()}>
@@ -632,6 +646,7 @@ export class SbSoftphone extends LitElement {
         <h3 id="call-title">${label}</h3>
         <p class="caller">${call.remoteName}</p>
         ${call.fromWeb ? this.#renderWebOrigin(call) : nothing}
+        ${this.#renderRecall(call.recall)}
         ${
           call.answeredAt
             ? html`<p class="timer" role="timer" aria-label="Call duration">

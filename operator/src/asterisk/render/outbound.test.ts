@@ -25,6 +25,7 @@ import { CHECK_CONTEXT, DIAL_CONTEXT, OUTBOUND_CONTEXT } from './outbound.ts';
 import type { LoadedConfig } from './parse.ts';
 import { optionValues } from './parse.ts';
 import { DIALOUT_VARIABLE, ENDPOINT_TEMPLATE, endpointRevision } from './pjsip.ts';
+import { RECALL_CONTEXT, recallStep } from './recall.ts';
 import { trunkId } from './trunks.ts';
 import type { RenderOutbound } from './types.ts';
 
@@ -78,7 +79,7 @@ function extension(config: LoadedConfig, context: string, exten: string): Step[]
   return undefined;
 }
 
-type Outcome = { dial: string; callerId: string } | { hangup: number };
+type Outcome = { dial: string; callerId: string } | { hangup: number } | { recall: number };
 
 /** Runs the outbound dialplan for `exten` as Asterisk would (only what it uses). */
 function run(
@@ -144,6 +145,8 @@ function run(
         const m = /^\$\[(.*)\]\?(.*)$/.exec(expand(args));
         assert.ok(m, `GotoIf ${args}`);
         if (truth(m[1] ?? '')) jump(m[2] ?? '');
+        // back to the transferring agent with this cause (recall.test.ts covers that context)
+        if (jumped && context === RECALL_CONTEXT) return { recall: Number(number) };
       } else if (name === 'Set') {
         const [key = '', ...rest] = args.split('=');
         const value = rest.join('=');
@@ -253,9 +256,11 @@ describe('outbound calls', () => {
           assert.ok(!('dial' in expected(typed, o, true)), `${typed} is refused at the REFER`);
           continue;
         }
+        // a refusal sends the caller back to the agent, with the cause the agent would have had
+        const want = expected(typed, o, true);
         assert.deepEqual(
           run(dialplan, digits, transferred, TRANSFER_OUTSIDE_CONTEXT),
-          expected(typed, o, true),
+          'hangup' in want ? { recall: want.hangup } : want,
           `${typed} transferred with ${JSON.stringify(o)}`,
         );
         // only a transfer gets the permission there
@@ -298,6 +303,7 @@ describe('outbound calls', () => {
       `Gosub(switchboard-limit-trunk,s,1(${trunkId('carrier')},5))`,
       `Dial(PJSIP/${variable('EXTEN')}@${trunkId('carrier')})`,
       `Goto(s-${variable('DIALSTATUS')},1)`,
+      recallStep(58),
       'Hangup(58)',
     ]);
     // a carrier that takes Opus needs no second try
@@ -312,13 +318,21 @@ describe('outbound calls', () => {
         s.app.includes('audioreadformat'),
       ),
     );
-    assert.deepEqual(extension(dialplan, DIAL_CONTEXT, 's-BUSY')?.[0]?.app, 'Hangup(17)');
-    // the carrier's own refusal cause goes to the agent; none or normal clearing: congestion
-    const cause = '$' + '{HANGUPCAUSE}';
+    assert.deepEqual(
+      extension(dialplan, DIAL_CONTEXT, 's-BUSY')?.map((s) => s.app),
+      [recallStep(17), 'Hangup(17)'],
+    );
+    // the carrier's own refusal cause goes to the agent (or, transferred, back to the
+    // agent who transferred); none or normal clearing: congestion
+    const cause = variable('HANGUPCAUSE');
     for (const status of ['CHANUNAVAIL', 'CONGESTION'])
       assert.deepEqual(
         extension(dialplan, DIAL_CONTEXT, `s-${status}`)?.map((s) => s.app),
-        [`ExecIf($[0${cause} > 0 & 0${cause} != 16]?Hangup(${cause}))`, 'Hangup(34)'],
+        [
+          `Set(SWITCHBOARD_CAUSE=${variable(`IF($[0${cause} > 0 & 0${cause} != 16]?${cause}:34)`)})`,
+          recallStep(variable('SWITCHBOARD_CAUSE')),
+          `Hangup(${variable('SWITCHBOARD_CAUSE')})`,
+        ],
       );
     const pjsip = load(
       render([], { trunks: [trunk('carrier', { outbound: outbound() })] }),

@@ -27,10 +27,13 @@
 //                     and Dial sends it to the carrier.
 // Only OUTBOUND_CONTEXT is included anywhere; the other two are reached by
 // Goto from it, so no agent and no carrier can skip a step.
+// Every refusal and failure on the way passes recallStep (recall.ts) before
+// its hangup: a caller an agent blind-transferred goes back to that agent.
 
 import { drainGate } from '../drain.ts';
 import { CAUSE, TRANSFER_OUTSIDE_CONTEXT } from './dialplan.ts';
 import { DIALOUT_VARIABLE } from './pjsip.ts';
+import { recallStep, rememberTransfer } from './recall.ts';
 import { TRUNK_LIMIT_SUBROUTINE, trunkCodecs, trunkId } from './trunks.ts';
 import type { RenderOutbound, RenderTrunk } from './types.ts';
 
@@ -51,6 +54,14 @@ const v = (name: string) => `$${'{'}${name}}`;
 
 /** The carrier gave a cause of its own: not empty (0) and not normal clearing. */
 const carrierCause = `0${v('HANGUPCAUSE')} > 0 & 0${v('HANGUPCAUSE')} != ${CAUSE.normal}`;
+/** The cause of a failed call out, between its steps. */
+const CAUSE_VARIABLE = 'SWITCHBOARD_CAUSE';
+
+/**
+ * A refusal or failure a transferred caller may meet: back to the agent who
+ * transferred (recall.ts), else the hangup.
+ */
+const refuse = (cause: number | string) => [recallStep(cause), `Hangup(${cause})`];
 
 /** The trunk that carries outbound calls, if any (resolution lets at most one through). */
 export function outboundTrunk(
@@ -83,6 +94,9 @@ export function outboundProblems(o: RenderOutbound): string[] {
 
 const steps = (exten: string, list: readonly string[]) =>
   list.map((step, i) => (i === 0 ? `exten => ${exten},1,${step}` : ` same => n,${step}`));
+/** `list` as further steps of the extension above, the first one labelled. */
+const labelled = (label: string, list: readonly string[]) =>
+  list.map((step, i) => (i === 0 ? ` same => n(${label}),${step}` : ` same => n,${step}`));
 
 /** An expression: EXTEN starts (`=`) or does not start (`!=`) with `prefix`. */
 const startsWith = (prefix: string, op: '=' | '!=' = '=') =>
@@ -108,7 +122,7 @@ export function dialplanOutbound(trunks: readonly RenderTrunk[]): string {
     `GotoIf($["${v('EXTEN:0:1')}" = "+"]?plus)`,
     `GotoIf($[${startsWith(intl)}]?international)`,
     national === '' ? 'Goto(national)' : `GotoIf($[${startsWith(national)}]?national)`,
-    `Hangup(${CAUSE.unallocated})`,
+    ...refuse(CAUSE.unallocated),
   ];
   const normaliseLabels = [
     ` same => n(plus),${e164(v('EXTEN'))}`,
@@ -118,7 +132,7 @@ export function dialplanOutbound(trunks: readonly RenderTrunk[]): string {
     ` same => n(national),${e164(`+${cc}${v(`EXTEN:${national.length}`)}`)}`,
     ` same => n(permitted),GotoIf($["${v(DIALOUT_VARIABLE)}" != "yes"]?barred)`,
     ` same => n,Goto(${CHECK_CONTEXT},${v(E164_VARIABLE)},1)`,
-    ` same => n(barred),Hangup(${CAUSE.notAuthorised})`,
+    ...labelled('barred', refuse(CAUSE.notAuthorised)),
   ];
 
   const allowSteps: string[] = [];
@@ -136,7 +150,7 @@ export function dialplanOutbound(trunks: readonly RenderTrunk[]): string {
     `GotoIf($["${v(`FILTER(0123456789,${digits})`)}" != "${digits}" | ${length} < 8 | ${length} > 16 | "${v('EXTEN:1:1')}" = "0"]?invalid)`,
     ...[...new Set(o.deny)].sort().map((d) => `GotoIf($[${startsWith(d)}]?refused)`),
     ...allowSteps,
-    `Hangup(${CAUSE.rejected})`,
+    ...refuse(CAUSE.rejected),
   ];
   const id = trunkId(t.name);
   const needsG711 = !trunkCodecs(t).includes('opus');
@@ -146,11 +160,13 @@ export function dialplanOutbound(trunks: readonly RenderTrunk[]): string {
   // name this context's includer as TRANSFER_CONTEXT, pjsip.ts): the caller's
   // channel runs the outbound steps with the transferring agent's permission,
   // which reaching this context proves (BLINDTRANSFER: only a transfer gets here).
+  // It remembers who transferred: a refusal or failure on the way out sends
+  // the caller back to that agent (recall.ts).
   const outside = [
     `GotoIf($["${v('BLINDTRANSFER')}" = ""]?barred)`,
+    ...rememberTransfer(),
     `Set(${DIALOUT_VARIABLE}=yes)`,
     `Goto(${OUTBOUND_CONTEXT},${v('EXTEN')},1)`,
-    `Hangup(${CAUSE.notAuthorised})`,
   ];
   // The shapes OUTBOUND_CONTEXT turns into E.164 (with no national prefix, every number).
   const outsidePatterns = [
@@ -163,8 +179,9 @@ export function dialplanOutbound(trunks: readonly RenderTrunk[]): string {
   return [
     `[${TRANSFER_OUTSIDE_CONTEXT}]`,
     ...[...new Set(outsidePatterns)].flatMap((p) => [
-      ...steps(p, outside.slice(0, 3)),
-      ` same => n(barred),${outside[3]}`,
+      ...steps(p, outside),
+      // not a transfer: nothing to recall
+      ` same => n(barred),Hangup(${CAUSE.notAuthorised})`,
     ]),
     '',
     `[${OUTBOUND_CONTEXT}]`,
@@ -178,11 +195,11 @@ export function dialplanOutbound(trunks: readonly RenderTrunk[]): string {
     '',
     `[${CHECK_CONTEXT}]`,
     ...steps('_+.', checkSteps),
-    ` same => n(refused),Hangup(${CAUSE.rejected})`,
-    ` same => n(invalid),Hangup(${CAUSE.invalidNumber})`,
+    ...labelled('refused', refuse(CAUSE.rejected)),
+    ...labelled('invalid', refuse(CAUSE.invalidNumber)),
     ` same => n(allowed),Goto(${DIAL_CONTEXT},${v('EXTEN')},1)`,
     // "+" alone, or a jump here with nothing E.164-like.
-    `exten => i,1,Hangup(${CAUSE.invalidNumber})`,
+    ...steps('i', refuse(CAUSE.invalidNumber)),
     '',
     `[${DIAL_CONTEXT}]`,
     ...steps('_[0-9+].', [
@@ -194,18 +211,21 @@ export function dialplanOutbound(trunks: readonly RenderTrunk[]): string {
       `Dial(PJSIP/${v('EXTEN')}@${id})`,
       `Goto(s-${v('DIALSTATUS')},1)`,
     ]),
-    ...(needsG711 ? [` same => n(codecs),Hangup(${CAUSE.codecsUnsupported})`] : []),
-    // The carrier's answer, as the agent's softphone gets it.
-    `exten => s-BUSY,1,Hangup(${CAUSE.busy})`,
-    `exten => s-NOANSWER,1,Hangup(${CAUSE.noAnswer})`,
+    ...(needsG711 ? labelled('codecs', refuse(CAUSE.codecsUnsupported)) : []),
+    // The carrier's answer, as the agent's softphone (or, recalled, the
+    // transferring agent's) gets it.
+    ...steps('s-BUSY', refuse(CAUSE.busy)),
+    ...steps('s-NOANSWER', refuse(CAUSE.noAnswer)),
     // The carrier refused the call (CHANUNAVAIL: a 4xx/5xx/6xx; CONGESTION: its
     // 503) or was unreachable: Dial leaves its Q.850 cause in HANGUPCAUSE,
     // which goes to the agent as it is (a carrier's "unallocated number" is
     // worth more than our "congestion"); none, or normal clearing: congestion.
-    ...(['CONGESTION', 'CHANUNAVAIL'] as const).flatMap((status) => [
-      `exten => s-${status},1,ExecIf($[${carrierCause}]?Hangup(${v('HANGUPCAUSE')}))`,
-      ` same => n,Hangup(${CAUSE.congestion})`,
-    ]),
+    ...(['CONGESTION', 'CHANUNAVAIL'] as const).flatMap((status) =>
+      steps(`s-${status}`, [
+        `Set(${CAUSE_VARIABLE}=${v(`IF($[${carrierCause}]?${v('HANGUPCAUSE')}:${CAUSE.congestion})`)})`,
+        ...refuse(v(CAUSE_VARIABLE)),
+      ]),
+    ),
     // ANSWER (the call happened), CANCEL (the agent gave up) and anything new.
     `exten => _s-.,1,Hangup(${CAUSE.normal})`,
     `exten => i,1,Hangup(${CAUSE.normal})`,

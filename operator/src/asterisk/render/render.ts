@@ -10,6 +10,7 @@ import { objectHash, sha256, withMarker } from './marker.ts';
 import { dialplanOutbound, OUTBOUND_CONTEXT, outboundProblems, outboundTrunk } from './outbound.ts';
 import { pjsipAuth, pjsipEndpoints, pjsipMain } from './pjsip.ts';
 import { queueNames, queuesMain } from './queues.ts';
+import { dialplanRecall } from './recall.ts';
 import { recordingInUse } from './recording.ts';
 import { queueRoutes } from './routes.ts';
 import { rtpBody } from './rtp.ts';
@@ -122,6 +123,8 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
   const trunkDialplan = [
     dialplanTrunks(config, trunks, accepted, queues, routes),
     dialplanOutbound(trunks),
+    // only the outbound contexts jump there; the agent's phone rings as long as for a call to it
+    outbound ? dialplanRecall(config.dialTimeoutSeconds) : '',
   ]
     .filter((x) => x !== '')
     .join('\n');

@@ -19,6 +19,7 @@ import {
 import { MOUNT_PATH } from './layout.ts';
 import { hashMarker, PJSIP_MARKER_CATEGORY, sha256 } from './marker.ts';
 import { optionValue, optionValues } from './parse.ts';
+import { recallStep } from './recall.ts';
 import { shardOf } from './shards.ts';
 import {
   TRANSPORT_TCP,
@@ -289,6 +290,8 @@ describe('SipTrunks', () => {
       'Set(GROUP(switchboard-trunks)=${ARG1})',
       'GotoIf($[${GROUP_COUNT(${ARG1}@switchboard-trunks)} > ${ARG2}]?full)',
       'Return()',
+      // a blind-transferred caller goes back to the agent (recall.ts); any other caller hears 503
+      recallStep(34),
       'Hangup(34)',
     ]);
     const without = load(render([agent(1)], { trunks: [trunk('other')] }), 'extensions.conf');

@@ -28,6 +28,7 @@ import { isQueueName } from './agents.ts';
 import { AGENT_CONTEXT, CAUSE, queueExtension } from './dialplan.ts';
 import { MOUNT_PATH } from './layout.ts';
 import { RTP_TIMEOUT_HOLD_SECONDS, RTP_TIMEOUT_SECONDS, transport } from './pjsip.ts';
+import { recallStep } from './recall.ts';
 import { type QueueRoute, queueTarget } from './routes.ts';
 import { type Line, section } from './syntax.ts';
 import type { RenderQueue, RenderTrunk } from './types.ts';
@@ -330,7 +331,9 @@ export function dialplanTrunks(
       `exten => s,1,Set(GROUP(${TRUNK_GROUP_CATEGORY})=${v('ARG1')})`,
       ` same => n,GotoIf($[${v(`GROUP_COUNT(${v('ARG1')}@${TRUNK_GROUP_CATEGORY})`)} > ${v('ARG2')}]?full)`,
       ' same => n,Return()',
-      ` same => n(full),Hangup(${CAUSE.congestion})`,
+      // a blind-transferred caller who finds the trunk full goes back to the agent
+      ` same => n(full),${recallStep(CAUSE.congestion)}`,
+      ` same => n,Hangup(${CAUSE.congestion})`,
       '',
     );
   }
