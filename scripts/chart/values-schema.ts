@@ -335,6 +335,16 @@ export function valuesSchema(): Schema {
         terminationGracePeriodSeconds: int('How long calls may take to end on stop.', 0, 86400),
         logSizeLimit: { ...quantity, description: 'Size limit of the log emptyDir.' },
         resources: resources('Requests and limits of the Asterisk container.'),
+        spoolShipper: obj(
+          "The queue log spool's shipper, a native sidecar beside Asterisk (only with call history).",
+          {
+            healthPort: {
+              ...int("Port of its /healthz and /metrics (not one of Asterisk's).", 1024, 65535),
+              not: { enum: [5038, 5060, 5061, 8088, 8089] },
+            },
+            resources: resources('Requests and limits of the spool shipper container.'),
+          },
+        ),
         hostNetwork: bool(
           "Use the node's network (explicit opt-in: breaks Pod Security restricted and NetworkPolicy).",
         ),
