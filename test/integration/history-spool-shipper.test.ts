@@ -182,6 +182,52 @@ describe('the spool shipper sidecar (bundled main.mjs spool-shipper) on a real P
     assert.equal(await shipper.metric('switchboard_history_spool_database_up'), 1);
   });
 
+  it('ships a backlog of 5,000 rows (a long outage) in batches, each once, well under its memory limit', async () => {
+    const sqlite = new DatabaseSync(shipper.spool);
+    try {
+      // In one transaction: the shipper sees all of them at once, as after an outage.
+      sqlite.exec('BEGIN');
+      const insert = sqlite.prepare('INSERT INTO queue_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      const t = Date.parse('2026-12-06T06:00:00Z');
+      for (let i = 0; i < 5_000; i++)
+        insert.run(
+          new Date(t + i).toISOString().replace('T', ' ').replace('Z', '000'),
+          `backlog-${i % 50}`,
+          'support',
+          'NONE',
+          'ENTERQUEUE',
+          '117',
+          String(i),
+          '1',
+          '',
+          '',
+        );
+      sqlite.exec('COMMIT');
+    } finally {
+      sqlite.close();
+    }
+    const t0 = performance.now();
+    await waitUntil('the backlog shipped', () => spooled(shipper.spool) === 0, 60_000);
+    const ms = performance.now() - t0;
+    figures['5,000 spooled rows -> shipped'] =
+      `${Math.round(ms)} ms (${Math.round(5_000 / (ms / 1000))} rows/s)`;
+    const count = await withClient(
+      db,
+      async (c) =>
+        (await c.query(`SELECT count(*)::int AS n FROM queue_log WHERE callid LIKE 'backlog-%'`))
+          .rows[0].n,
+    );
+    assert.equal(count, 5_000);
+    assert.equal(await shipper.metric('switchboard_history_spool_rows_shipped_total'), 5_001);
+    // The chart's limit for it is 192Mi, its request 96Mi (values asterisk.spoolShipper.resources).
+    const status = readFileSync(`/proc/${shipper.process.child.pid}/status`, 'utf8');
+    const peak = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+    const anon = Number(/RssAnon:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+    figures['peak resident memory (VmHWM) / anonymous now'] =
+      `${peak.toFixed(1)} / ${anon.toFixed(1)} MiB`;
+    assert.ok(peak < 160, `peak ${peak} MiB`);
+  });
+
   it('keeps rows while PostgreSQL is down (/healthz stays 200) and ships them once it is back', async () => {
     await postgres.server.stop();
     spoolRow(shipper.spool, 'spooled-2', 'ABANDON', '1');
