@@ -288,6 +288,30 @@ describe('the queue log spool shipper: a native sidecar beside Asterisk', async 
     });
   });
 
+  it('takes an image of its own when one is pinned (then a new operator image alone keeps Asterisk)', async () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    for (const [values, image] of [
+      [
+        { 'asterisk.spoolShipper.image.tag': '0.0.9' },
+        'ghcr.io/switchboard-dev/switchboard-operator:0.0.9',
+      ],
+      [
+        { 'asterisk.spoolShipper.image.digest': digest },
+        `ghcr.io/switchboard-dev/switchboard-operator@${digest}`,
+      ],
+      [
+        {
+          'asterisk.spoolShipper.image.repository': 'registry.example:5000/sb/operator',
+          'operator.image.tag': '2.0.0',
+        },
+        'registry.example:5000/sb/operator:0.1.0',
+      ],
+    ] as const) {
+      const { c } = spoolShipper(await render({ 'history.postgresql.enabled': true, ...values }));
+      assert.equal(c.image, image);
+    }
+  });
+
   it('holds Asterisk until /healthz answers (startupProbe), and checks it afterwards', () => {
     const { c } = spoolShipper(quickStart);
     assert.deepEqual(c.ports, [{ name: 'spool-health', containerPort: 8090, protocol: 'TCP' }]);
