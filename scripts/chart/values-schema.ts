@@ -335,6 +335,27 @@ export function valuesSchema(): Schema {
         terminationGracePeriodSeconds: int('How long calls may take to end on stop.', 0, 86400),
         logSizeLimit: { ...quantity, description: 'Size limit of the log emptyDir.' },
         resources: resources('Requests and limits of the Asterisk container.'),
+        spoolShipper: obj(
+          "The queue log spool's shipper, a native sidecar beside Asterisk (only with call history).",
+          {
+            image: obj("Its image; all empty: the operator's (operator.image).", {
+              repository: str("Image repository, without tag; empty: the operator's.", {
+                pattern: emptyOr('^[^\\s:@]+(:[0-9]+)?(/[^\\s:@]+)*$'),
+              }),
+              tag: str("Image tag; empty: the chart's appVersion.", {
+                pattern: emptyOr('^[\\w][\\w.-]{0,127}$'),
+              }),
+              digest: str('Image digest; when set it is used instead of the tag.', {
+                pattern: emptyOr('^sha256:[a-f0-9]{64}$'),
+              }),
+            }),
+            healthPort: {
+              ...int("Port of its /healthz and /metrics (not one of Asterisk's).", 1024, 65535),
+              not: { enum: [5038, 5060, 5061, 8088, 8089] },
+            },
+            resources: resources('Requests and limits of the spool shipper container.'),
+          },
+        ),
         hostNetwork: bool(
           "Use the node's network (explicit opt-in: breaks Pod Security restricted and NetworkPolicy).",
         ),

@@ -2,7 +2,8 @@
 // an existing database (history.database) or the quick-start StatefulSet
 // (history.postgresql), wired into the operator (HISTORY_DB_*, the password
 // as a file) and Asterisk (PGPASSWORD/PGSSLMODE/PGSSLROOTCERT, its history
-// folder); the recordings volume shared by both. No password in any ConfigMap.
+// folder, and the queue log spool's shipper sidecar beside it: the password as
+// a file); the recordings volume shared by both. No password in any ConfigMap.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderHistoryConfig } from '../../operator/src/history/asterisk-config.ts';
@@ -13,9 +14,17 @@ type Env = {
   value?: string;
   valueFrom?: { secretKeyRef?: { name: string; key: string } };
 };
+type Probe = { httpGet?: { path: string; port: string | number } };
 type Container = {
   name: string;
+  image?: string;
+  args?: string[];
+  restartPolicy?: string;
   env?: Env[];
+  ports?: { name: string; containerPort: number }[];
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
+  resources?: Record<string, Record<string, string>>;
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
   securityContext?: Record<string, unknown>;
 };
@@ -44,14 +53,15 @@ function assertNoSecretInConfigMaps(objects: K8sObject[]): void {
   }
 }
 
-/** Pod Security "restricted" for a pod spec and its containers. */
+/** Pod Security "restricted" for a pod spec and its containers (init and sidecar ones too). */
 function assertRestricted(pod: {
   securityContext: Record<string, unknown>;
   containers: Container[];
+  initContainers?: Container[];
 }): void {
   assert.equal(pod.securityContext.runAsNonRoot, true);
   assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' });
-  for (const c of pod.containers) {
+  for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
     assert.equal(c.securityContext?.allowPrivilegeEscalation, false, c.name);
     assert.deepEqual(c.securityContext?.capabilities, { drop: ['ALL'] }, c.name);
     assert.equal(c.securityContext?.readOnlyRootFilesystem, true, c.name);
@@ -60,6 +70,10 @@ function assertRestricted(pod: {
 
 describe('history and recordings off (default values)', async () => {
   const objects = await render();
+  it('renders no spool shipper beside Asterisk', () => {
+    assert.equal(deployment(objects, 'sb-switchboard-asterisk').initContainers, undefined);
+  });
+
   it('renders no database, no history folder and no recordings volume', () => {
     assert.ok(!objects.some((o) => /postgresql|history|recordings/.test(o.metadata.name)));
     const operator = env(container(deployment(objects, 'sb-switchboard-operator')));
@@ -240,6 +254,145 @@ describe('history.database: an existing database with TLS', async () => {
   });
 });
 
+/** The spool shipper sidecar of a rendered Asterisk Deployment. */
+function spoolShipper(objects: K8sObject[]) {
+  const pod = deployment(objects, 'sb-switchboard-asterisk');
+  const init = (pod.initContainers ?? []) as Container[];
+  assert.deepEqual(
+    init.map((c) => c.name),
+    ['spool-shipper'],
+  );
+  return { pod, c: init[0] as Container };
+}
+
+describe('the queue log spool shipper: a native sidecar beside Asterisk', async () => {
+  const quickStart = await render({ 'history.postgresql.enabled': true });
+  const external = await render({
+    'history.database.host': 'callcenter-db-rw',
+    'history.database.existingSecret': 'callcenter-db-app',
+    'history.database.passwordKey': 'pw',
+    'history.database.sslMode': 'verify-full',
+    'history.database.caCert.secretName': 'callcenter-db-ca',
+    'asterisk.spoolShipper.healthPort': 9100,
+    'asterisk.spoolShipper.resources': { requests: { cpu: '20m', memory: '80Mi' } },
+  });
+
+  it('runs the operator image in spool-shipper mode as a restartable init container', () => {
+    const { c } = spoolShipper(quickStart);
+    assert.equal(c.restartPolicy, 'Always', 'a native sidecar');
+    assert.equal(c.image, container(deployment(quickStart, 'sb-switchboard-operator')).image);
+    assert.deepEqual(c.args, ['spool-shipper']);
+    assert.deepEqual(c.resources, {
+      requests: { cpu: '10m', memory: '96Mi' },
+      limits: { cpu: '200m', memory: '192Mi' },
+    });
+  });
+
+  it('takes an image of its own when one is pinned (then a new operator image alone keeps Asterisk)', async () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    for (const [values, image] of [
+      [
+        { 'asterisk.spoolShipper.image.tag': '0.0.9' },
+        'ghcr.io/switchboard-dev/switchboard-operator:0.0.9',
+      ],
+      [
+        { 'asterisk.spoolShipper.image.digest': digest },
+        `ghcr.io/switchboard-dev/switchboard-operator@${digest}`,
+      ],
+      [
+        {
+          'asterisk.spoolShipper.image.repository': 'registry.example:5000/sb/operator',
+          'operator.image.tag': '2.0.0',
+        },
+        'registry.example:5000/sb/operator:0.1.0',
+      ],
+    ] as const) {
+      const { c } = spoolShipper(await render({ 'history.postgresql.enabled': true, ...values }));
+      assert.equal(c.image, image);
+    }
+  });
+
+  it('holds Asterisk until /healthz answers (startupProbe), and checks it afterwards', () => {
+    const { c } = spoolShipper(quickStart);
+    assert.deepEqual(c.ports, [{ name: 'spool-health', containerPort: 8090, protocol: 'TCP' }]);
+    assert.equal(env(c).SPOOL_HEALTH_PORT?.value, '8090');
+    for (const probe of [c.startupProbe, c.livenessProbe])
+      assert.deepEqual(probe?.httpGet, { path: '/healthz', port: 'spool-health' });
+  });
+
+  it("is Pod Security restricted and runs as Asterisk (the Pod's uid/gid: both write the spool)", () => {
+    const { pod, c } = spoolShipper(quickStart);
+    assertRestricted(pod);
+    assert.equal(c.securityContext?.runAsUser, undefined, 'no user of its own');
+    assert.equal(c.securityContext?.runAsGroup, undefined);
+    assert.equal(pod.securityContext.runAsUser, 10000);
+    assert.equal(pod.securityContext.runAsGroup, 10000);
+  });
+
+  it('shares the spool volume with Asterisk, at the file spool.conf names', () => {
+    const { pod, c } = spoolShipper(quickStart);
+    const file = env(c).SPOOL_FILE?.value ?? '';
+    assert.equal(mount(c, 'spool'), '/var/spool/asterisk');
+    assert.ok(file.startsWith(`${mount(c, 'spool')}/`));
+    assert.equal(mount(container(pod), 'spool'), mount(c, 'spool'));
+    const conf = find(quickStart, 'ConfigMap', 'sb-switchboard-asterisk-history').data[
+      'spool.conf'
+    ];
+    assert.match(conf, new RegExp(`^dbfile = ${file}$`, 'm'));
+    assert.ok(
+      pod.volumes.some(
+        (v: { name: string; emptyDir?: object }) => v.name === 'spool' && v.emptyDir,
+      ),
+    );
+  });
+
+  it('reads the password from the Secret as a 0440 file, never from its environment', () => {
+    const { pod, c } = spoolShipper(quickStart);
+    const e = env(c);
+    assert.equal(e.HISTORY_DB_PASSWORD_FILE?.value, `${mount(c, 'history-password')}/password`);
+    assert.equal(c.volumeMounts?.find((m) => m.name === 'history-password')?.readOnly, true);
+    const volume = pod.volumes.find((v: { name: string }) => v.name === 'history-password');
+    assert.deepEqual(volume.secret, {
+      secretName: 'sb-switchboard-postgresql',
+      defaultMode: 0o440,
+      items: [{ key: 'password', path: 'password' }],
+    });
+    assert.equal(pod.securityContext.fsGroup, 10000, 'the group that may read the 0440 file');
+    for (const v of c.env ?? []) {
+      assert.equal(v.valueFrom, undefined, `${v.name} takes nothing from a Secret`);
+      assert.ok(!/PASSWORD$|^PGPASSWORD/.test(v.name), `${v.name} in its environment`);
+    }
+    assert.deepEqual(
+      [
+        e.HISTORY_DB_HOST?.value,
+        e.HISTORY_DB_PORT?.value,
+        e.HISTORY_DB_NAME?.value,
+        e.HISTORY_DB_USER?.value,
+        e.HISTORY_DB_SSLMODE?.value,
+      ],
+      ['sb-switchboard-postgresql', '5432', 'switchboard', 'switchboard', 'prefer'],
+    );
+  });
+
+  it('takes an existing database with its Secret key, TLS CA, port and resources from the values', () => {
+    const { pod, c } = spoolShipper(external);
+    const e = env(c);
+    assert.equal(e.HISTORY_DB_HOST?.value, 'callcenter-db-rw');
+    assert.equal(e.HISTORY_DB_SSLMODE?.value, 'verify-full');
+    assert.equal(e.HISTORY_DB_SSLROOTCERT?.value, `${mount(c, 'history-ca')}/ca.crt`);
+    const volume = pod.volumes.find((v: { name: string }) => v.name === 'history-password');
+    assert.deepEqual(volume.secret.items, [{ key: 'pw', path: 'password' }]);
+    assert.equal(volume.secret.secretName, 'callcenter-db-app');
+    assert.equal(e.SPOOL_HEALTH_PORT?.value, '9100');
+    assert.equal(c.ports?.[0]?.containerPort, 9100);
+    // helm merges the map: the limits stay the defaults
+    assert.deepEqual(c.resources, {
+      requests: { cpu: '20m', memory: '80Mi' },
+      limits: { cpu: '200m', memory: '192Mi' },
+    });
+  });
+});
+
 describe('helm lint with history', () => {
   it('passes --strict with the quick start and recordings, and with an existing database over TLS', async () => {
     for (const values of [
@@ -297,6 +450,11 @@ describe('history values it refuses', () => {
       'a host Asterisk would paste into its connection string as more keywords',
       { 'history.database.host': 'db sslmode=disable', 'history.database.existingSecret': 'x' },
       /at '\/history\/database\/host'/,
+    ],
+    [
+      'a spool shipper port Asterisk uses',
+      { 'history.postgresql.enabled': true, 'asterisk.spoolShipper.healthPort': 8088 },
+      /at '\/asterisk\/spoolShipper\/healthPort'/,
     ],
     [
       'an unknown sslMode',

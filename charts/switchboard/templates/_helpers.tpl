@@ -85,6 +85,24 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
+{{/*
+The spool shipper sidecar's image: the operator's unless asterisk.spoolShipper.image
+names one (then a new operator image alone does not roll Asterisk).
+*/}}
+{{- define "switchboard.spoolShipper.image" -}}
+{{- $img := .Values.asterisk.spoolShipper.image }}
+{{- if or $img.repository $img.tag $img.digest }}
+{{- $repo := default .Values.operator.image.repository $img.repository }}
+{{- if $img.digest }}
+{{- printf "%s@%s" $repo $img.digest }}
+{{- else }}
+{{- printf "%s:%s" $repo (default .Chart.AppVersion $img.tag) }}
+{{- end }}
+{{- else }}
+{{- include "switchboard.operator.image" . }}
+{{- end }}
+{{- end }}
+
 {{- define "switchboard.asterisk.image" -}}
 {{- $img := .Values.asterisk.image }}
 {{- if $img.digest }}

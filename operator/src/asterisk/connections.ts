@@ -67,7 +67,7 @@ export interface ConnectionsOptions {
   readonly guestSweepMs?: number;
   /** The history database: Asterisk's history modules are refreshed when it turns ready (history-refresh.ts). */
   readonly history?: HistorySource;
-  /** How often a refused history module refresh is tried again (default 5 s). */
+  /** The first wait before a refused history module refresh is tried again (default 5 s, doubling to 60 s). */
   readonly historyRefreshRetryMs?: number;
 }
 

@@ -45,6 +45,9 @@ function fakes(refusals: number) {
     connect: () => {
       for (const cb of stateCbs) cb('connected');
     },
+    refuseNext: (n: number) => {
+      refuse = n;
+    },
     restart: (at: string) => {
       boot = at;
       for (const cb of stateCbs) cb('disconnected');
@@ -64,7 +67,7 @@ const settle = () => new Promise((r) => setTimeout(r, 30));
 describe('HistoryRefresh', () => {
   it('refreshes once the database is ready and migrated, once per boot and generation, retrying refusals', async () => {
     const f = fakes(2);
-    const r = new HistoryRefresh('ns', f.client, f.history, pino({ level: 'silent' }), 5);
+    const r = new HistoryRefresh('ns', f.client, f.history, pino({ level: 'silent' }), 5, 5);
     f.connect();
     await settle();
     assert.equal(refreshes(f.actions), 0, 'nothing while the database is down');
@@ -87,4 +90,36 @@ describe('HistoryRefresh', () => {
     assert.equal(refreshes(f.actions), 3, 'again after a migration');
     r.stop();
   });
+
+  it('backs off between refusals (first delay doubling to the maximum) and starts again after a success', async () => {
+    const f = fakes(4);
+    const waits: number[] = [];
+    const log = pino(
+      { level: 'debug' },
+      {
+        write(line: string) {
+          const { retryInMs } = JSON.parse(line) as { retryInMs?: number };
+          if (retryInMs !== undefined) waits.push(retryInMs);
+        },
+      },
+    );
+    const r = new HistoryRefresh('ns', f.client, f.history, log, 5, 20);
+    f.connect();
+    f.setHistory({ state: 'ready', schemaVersion: 3 });
+    await waitFor(() => refreshes(f.actions) === 1);
+    assert.deepEqual(waits, [5, 10, 20, 20]);
+    f.refuseNext(2);
+    f.restart('2026-12-06 08:00:00');
+    await waitFor(() => refreshes(f.actions) === 2);
+    assert.deepEqual(waits.slice(4), [5, 10], 'the first delay again after the success');
+    r.stop();
+  });
 });
+
+async function waitFor(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

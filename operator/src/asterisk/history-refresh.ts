@@ -5,13 +5,15 @@
 // the tables were created after it, or a migration added a column. The boot is
 // CoreStatus's startup date and time, read at every AMI connect.
 // `ModuleLoad refresh` is refused while CDRs are active (calls up): retried
-// until it succeeds or the plan no longer wants it.
+// with a backoff (5 s doubling to 60 s, refresh-plan.ts retryDelay) until it
+// succeeds or the plan no longer wants it.
 import { describeError } from '../clients/errors.ts';
 import type { HistoryState } from '../history/database.ts';
 import {
   HISTORY_MODULES,
   nextGeneration,
   refreshDue,
+  retryDelay,
   tablesReady,
 } from '../history/refresh-plan.ts';
 import { counter } from '../kube/metric.ts';
@@ -38,6 +40,7 @@ export class HistoryRefresh {
   readonly #log: Logger;
   readonly #namespace: string;
   readonly #retryMs: number;
+  readonly #maxRetryMs: number;
   readonly #unsubscribe: () => void;
   #last: HistoryState;
   #generation: number;
@@ -53,12 +56,14 @@ export class HistoryRefresh {
     history: HistorySource,
     log: Logger,
     retryMs = 5_000,
+    maxRetryMs = 60_000,
   ) {
     this.#namespace = namespace;
     this.#client = client;
     this.#history = history;
     this.#log = log;
     this.#retryMs = retryMs;
+    this.#maxRetryMs = maxRetryMs;
     this.#last = history.state();
     this.#generation = nextGeneration(0, undefined, this.#last);
     this.#unsubscribe = history.onState((s) => {
@@ -120,12 +125,13 @@ export class HistoryRefresh {
           attempts = 0;
         } catch (err) {
           refreshes.inc({ namespace: this.#namespace, outcome: 'retried' });
+          const retryInMs = retryDelay(attempts, this.#retryMs, this.#maxRetryMs);
           this.#log[attempts === 1 ? 'info' : 'debug'](
-            { err: describeError(err), attempts, retryInMs: this.#retryMs },
+            { err: describeError(err), attempts, retryInMs },
             'refreshing the history modules failed (calls up?): retrying',
           );
           await new Promise<void>((r) => {
-            this.#timer = setTimeout(r, this.#retryMs);
+            this.#timer = setTimeout(r, retryInMs);
           });
         }
       }

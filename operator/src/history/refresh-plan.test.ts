@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HistoryState } from './database.ts';
-import { nextGeneration, refreshDue, tablesReady } from './refresh-plan.ts';
+import { nextGeneration, refreshDue, retryDelay, tablesReady } from './refresh-plan.ts';
 
 const ready = (schemaVersion?: number): HistoryState => ({ state: 'ready', schemaVersion });
 const down: HistoryState = {
@@ -49,6 +49,21 @@ describe('refreshDue', () => {
     assert.equal(
       refreshDue({ ...base, done, boot: '2026-12-06 06:05:00' }),
       '2026-12-06 06:05:00#1',
+    );
+  });
+});
+
+describe('retryDelay', () => {
+  it('waits 5 s after the first refusal, doubling up to 60 s', () => {
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 100].map((n) => retryDelay(n)),
+      [5_000, 10_000, 20_000, 40_000, 60_000, 60_000, 60_000],
+    );
+  });
+  it('takes other bounds and never waits less than the first delay', () => {
+    assert.deepEqual(
+      [0, 1, 2, 3].map((n) => retryDelay(n, 5, 12)),
+      [5, 5, 10, 12],
     );
   });
 });

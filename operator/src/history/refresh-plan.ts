@@ -57,3 +57,15 @@ export function refreshDue(s: {
   const key = `${s.boot}#${s.generation}`;
   return key === s.done ? undefined : key;
 }
+
+/**
+ * How long to wait before trying a refused refresh again, after `refusals`
+ * refusals in a row: `firstMs` (5 s) doubling up to `maxMs` (60 s). A long
+ * call keeps refusing (cdr_pgsql cannot unload with active CDRs, two WARNING
+ * lines in Asterisk's log per try): the backoff keeps that log short. The
+ * count starts again after a success.
+ */
+export function retryDelay(refusals: number, firstMs = 5_000, maxMs = 60_000): number {
+  const n = Math.max(1, Math.floor(refusals));
+  return Math.min(maxMs, firstMs * 2 ** Math.min(n - 1, 30));
+}

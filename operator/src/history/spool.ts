@@ -49,6 +49,35 @@ export function createSpool(path: string): void {
   }
 }
 
+/** Whether the spool file and its table are there (the sidecar's /healthz: Asterisk may start). */
+export function spoolReady(path: string): boolean {
+  try {
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      return (
+        db
+          .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'queue_log'")
+          .get() !== undefined
+      );
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false; // no file (yet)
+  }
+}
+
+/** Rows waiting in the spool. */
+export function spoolBacklog(path: string): number {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    db.exec('PRAGMA busy_timeout = 2000');
+    return Number((db.prepare('SELECT count(*) AS n FROM queue_log').get() as { n: number }).n);
+  } finally {
+    db.close();
+  }
+}
+
 // $1 is the time as Asterisk wrote it ("2026-12-06 05:48:26.280123", UTC).
 const same = COLUMNS.map((c, i) =>
   c === 'time' ? 'time = $1::timestamp' : `${c} IS NOT DISTINCT FROM $${i + 1}`,
@@ -196,6 +225,11 @@ export class SpoolShipper {
     return this.#shipped;
   }
 
+  /** Whether the last look could not reach PostgreSQL (the rows wait). */
+  get failing(): boolean {
+    return this.#failing;
+  }
+
   start(): void {
     this.#schedule(0);
   }
@@ -204,6 +238,12 @@ export class SpoolShipper {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
+  }
+
+  /** One more look now, whether started or stopped (a sidecar told to stop ships what is left). */
+  async flush(): Promise<void> {
+    await this.#running;
+    await this.#tick();
   }
 
   #schedule(ms: number): void {
