@@ -25,6 +25,7 @@ import {
   CARRIER_CUSTOMER,
   type Carrier,
   type CarrierEvent,
+  NO_ANSWER_NUMBER,
   UNALLOCATED_NUMBER,
 } from '../support/carrier-asterisk.ts';
 import type { RealAsterisk } from '../support/real-asterisk.ts';
@@ -40,6 +41,8 @@ const E164 = '+23276123456';
 /** A number of the deny list (premium), and one the carrier has nobody for (404). */
 const DENIED = '090 123 456';
 const UNALLOCATED = '076 000 001';
+/** A number that rings at the carrier and nobody answers. */
+const NO_ANSWER = '076 000 002';
 /** How long a call to an agent (and a recall) rings: the WebRTCConfig's dialTimeoutSeconds. */
 const RING_SECONDS = 6;
 /** res_pjsip_refer's (ERROR) line when a transfer target is not in the agent's transfer context. */
@@ -329,6 +332,38 @@ describe('transfer to an outside number through the SipTrunk', { concurrency: fa
     await setMute(ann, false);
     await caraHears(true, 'Cara hears Ann again');
     assert.equal((await ann.call())?.recall?.cause, 21, 'the answered call still says why');
+  });
+
+  it('an outside number nobody answers rings for the ring time only, then the caller comes back (cause 19)', async () => {
+    await caraCalls(hotline, ann);
+    const from = carrier.events('Newchannel').length;
+    await ann.locator('button.transfer').click();
+    await ann.locator('sb-transfer-panel #transfer-to').fill(NO_ANSWER);
+    const clicked = await transferNow(ann);
+    await waitUntil('the carrier rang the number', () => customerChannels(from).length > 0);
+    await ann.waitForCall(
+      "call?.phase === 'ringing' && call.recall !== undefined",
+      (RING_SECONDS + 15) * 1000,
+    );
+    const ringing = await ann.lastEvent('incoming');
+    const rang = ringing - clicked;
+    figures['recall, outside number unanswered: transfer click → recall ringing (ring time 6 s)'] =
+      ms(rang);
+    assert.ok(
+      rang > RING_SECONDS * 1000,
+      `recalled after ${rang} ms, the ring time is ${RING_SECONDS} s`,
+    );
+    assert.equal(field(customerChannels(from)[0] as CarrierEvent, 'exten'), NO_ANSWER_NUMBER);
+    assert.deepEqual((await ann.call())?.recall, { cause: 19, number: '076000002' });
+    assert.equal(
+      await ann.locator('.incoming .recall').textContent(),
+      'Transfer to 076000002 failed: no answer — caller returned',
+    );
+    // our Dial gave the carrier's leg up (CANCEL): it ended there
+    const leg = field(customerChannels(from)[0] as CarrierEvent, 'channel');
+    await waitUntil('the carrier leg ended', () =>
+      carrier.events('Hangup').some((e) => field(e, 'channel') === leg),
+    );
   });
 
   it('a number the carrier refuses (cause 1) brings the caller back too; unanswered, the recall gives up once and the caller is hung up', async () => {

@@ -39,6 +39,8 @@ import { waitUntil } from './wait.ts';
 export const CARRIER_CUSTOMER = 'customer';
 /** A number the carrier does not know: it refuses calls to it with cause 1 (404). */
 export const UNALLOCATED_NUMBER = '+23276000001';
+/** A number that rings at the carrier and is never answered. */
+export const NO_ANSWER_NUMBER = '+23276000002';
 /** How long a number called through the carrier rings before it answers. */
 export const CALLED_RINGING_SECONDS = 1;
 
@@ -164,6 +166,8 @@ exten => _[+0-9].,1,Dial(PJSIP/\${EXTEN}@${CARRIER_CUSTOMER},30,g)
 
 [carrier-in]
 exten => ${UNALLOCATED_NUMBER},1,Hangup(1)
+exten => ${NO_ANSWER_NUMBER},1,Ringing()
+ same => n,Wait(300)
 exten => _[+0-9].,1,Ringing()
  same => n,Wait(${CALLED_RINGING_SECONDS})
  same => n,Answer()

@@ -79,7 +79,10 @@ function extension(config: LoadedConfig, context: string, exten: string): Step[]
   return undefined;
 }
 
-type Outcome = { dial: string; callerId: string } | { hangup: number } | { recall: number };
+type Outcome =
+  | { dial: string; callerId: string; ring?: number }
+  | { hangup: number }
+  | { recall: number };
 
 /** Runs the outbound dialplan for `exten` as Asterisk would (only what it uses). */
 function run(
@@ -152,9 +155,14 @@ function run(
         const value = rest.join('=');
         channel[key] = expand(value);
       } else if (name === 'Dial') {
-        const to = /^PJSIP\/(.+)@(.+)$/.exec(expand(args));
+        const [target = '', timeout = ''] = expand(args).split(/,(.*)/s);
+        const to = /^PJSIP\/(.+)@(.+)$/.exec(target);
         assert.equal(to?.[2], trunkId('carrier'));
-        return { dial: to?.[1] ?? '', callerId: channel['CALLERID(num)'] ?? '' };
+        const dialled = { dial: to?.[1] ?? '', callerId: channel['CALLERID(num)'] ?? '' };
+        // ${IF($[<condition>]?<seconds>:)}: how long it rings, none for no limit
+        const limit = /^\$\{IF\(\$\[(.*)\]\?(\d+):\)\}$/.exec(timeout);
+        assert.ok(limit, `Dial's timeout ${timeout}`);
+        return truth(limit[1] ?? '') ? { ...dialled, ring: Number(limit[2]) } : dialled;
       } else if (name !== 'Gosub') assert.fail(`unexpected application ${name}`);
     }
     assert.ok(jumped, `the steps of ${number}@${context} end without a hangup`);
@@ -260,7 +268,8 @@ describe('outbound calls', () => {
         const want = expected(typed, o, true);
         assert.deepEqual(
           run(dialplan, digits, transferred, TRANSFER_OUTSIDE_CONTEXT),
-          'hangup' in want ? { recall: want.hangup } : want,
+          // rings for the ring time (dialTimeoutSeconds), then is recalled
+          'hangup' in want ? { recall: want.hangup } : { ...want, ring: 30 },
           `${typed} transferred with ${JSON.stringify(o)}`,
         );
         // only a transfer gets the permission there
@@ -301,7 +310,7 @@ describe('outbound calls', () => {
       'Set(CALLERID(name)=)',
       'Set(CALLERID(num)=+23222000000)',
       `Gosub(switchboard-limit-trunk,s,1(${trunkId('carrier')},5))`,
-      `Dial(PJSIP/${variable('EXTEN')}@${trunkId('carrier')})`,
+      `Dial(PJSIP/${variable('EXTEN')}@${trunkId('carrier')},${variable(`IF($["${variable('SWITCHBOARD_RECALL')}" != ""]?30:)`)})`,
       `Goto(s-${variable('DIALSTATUS')},1)`,
       recallStep(58),
       'Hangup(58)',

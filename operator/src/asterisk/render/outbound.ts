@@ -24,7 +24,8 @@
 //                     (webui/src/sip/call-session.ts). Then the trunk's
 //                     caller ID replaces the agent's (name and extension
 //                     never leave), the trunk's call limit counts the call,
-//                     and Dial sends it to the carrier.
+//                     and Dial sends it to the carrier (a transferred caller
+//                     for the ring time only: unanswered, it is recalled).
 // Only OUTBOUND_CONTEXT is included anywhere; the other two are reached by
 // Goto from it, so no agent and no carrier can skip a step.
 // Every refusal and failure on the way passes recallStep (recall.ts) before
@@ -33,7 +34,7 @@
 import { drainGate } from '../drain.ts';
 import { CAUSE, TRANSFER_OUTSIDE_CONTEXT } from './dialplan.ts';
 import { DIALOUT_VARIABLE } from './pjsip.ts';
-import { recallStep, rememberTransfer } from './recall.ts';
+import { RECALL_VARIABLE, recallStep, rememberTransfer } from './recall.ts';
 import { TRUNK_LIMIT_SUBROUTINE, trunkCodecs, trunkId } from './trunks.ts';
 import type { RenderOutbound, RenderTrunk } from './types.ts';
 
@@ -102,8 +103,16 @@ const labelled = (label: string, list: readonly string[]) =>
 const startsWith = (prefix: string, op: '=' | '!=' = '=') =>
   `"${v(`EXTEN:0:${prefix.length}`)}" ${op} "${prefix}"`;
 
-/** The three outbound contexts; '' without an outbound trunk. */
-export function dialplanOutbound(trunks: readonly RenderTrunk[]): string {
+/**
+ * The three outbound contexts; '' without an outbound trunk. A transferred
+ * caller rings the outside number for at most `transferRingSeconds` (then
+ * NOANSWER: recalled to the agent); an agent's own call rings until the
+ * agent or the carrier gives up.
+ */
+export function dialplanOutbound(
+  trunks: readonly RenderTrunk[],
+  transferRingSeconds: number,
+): string {
   const t = outboundTrunk(trunks);
   if (!t) return '';
   const o = t.outbound;
@@ -208,7 +217,7 @@ export function dialplanOutbound(trunks: readonly RenderTrunk[]): string {
       'Set(CALLERID(name)=)',
       `Set(CALLERID(num)=${o.callerId})`,
       ...limit,
-      `Dial(PJSIP/${v('EXTEN')}@${id})`,
+      `Dial(PJSIP/${v('EXTEN')}@${id},${v(`IF($["${v(RECALL_VARIABLE)}" != ""]?${transferRingSeconds}:)`)})`,
       `Goto(s-${v('DIALSTATUS')},1)`,
     ]),
     ...(needsG711 ? labelled('codecs', refuse(CAUSE.codecsUnsupported)) : []),

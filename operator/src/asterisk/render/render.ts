@@ -122,7 +122,7 @@ export function renderAsteriskConfig(input: RenderInput): GeneratedObject[] {
   const caShard = shardOf(TRANSPORT_TLS);
   const trunkDialplan = [
     dialplanTrunks(config, trunks, accepted, queues, routes),
-    dialplanOutbound(trunks),
+    dialplanOutbound(trunks, config.dialTimeoutSeconds),
     // only the outbound contexts jump there; the agent's phone rings as long as for a call to it
     outbound ? dialplanRecall(config.dialTimeoutSeconds) : '',
   ]
