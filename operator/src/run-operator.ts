@@ -16,6 +16,7 @@ import { createControllers } from './operator.ts';
 import { RecordingCatalog } from './recordings/catalog.ts';
 import { RecordingRetention } from './recordings/retention.ts';
 import { loadRecordingSettings } from './recordings/settings.ts';
+import { ReportRollup } from './reports/rollup.ts';
 
 const logger = createLogger();
 const config = (() => {
@@ -61,6 +62,8 @@ const recordings = (() => {
     process.exit(1);
   }
 })();
+// The leader keeps the reports' rollup; reports read stale buckets raw meanwhile.
+const rollup = history && new ReportRollup(history.pool, logger);
 const kc = new PooledKubeConfig();
 kc.loadFromDefault();
 
@@ -137,7 +140,8 @@ const elector = new LeaderElector({
     logger.info({ identity: config.identity }, 'became leader: reconciling');
     void replica?.stop();
     controllers.start();
-    void history?.becomeLeader();
+    // The rollup's first run waits for the schema (migration 0006) when the database answers.
+    void history?.becomeLeader().then(() => rollup?.start());
     recordings?.retention.start();
   },
   onStoppedLeading: () => {
@@ -165,6 +169,7 @@ const shutdown = async (signal: string) => {
   await elector.stop(); // releases the Lease: another replica takes over at once
   await Promise.all(Object.values(caches).map((c) => c.stop()));
   recordings?.retention.stop();
+  rollup?.stop();
   await api.close();
   await history?.close();
   await kc.close();
