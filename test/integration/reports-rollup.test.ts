@@ -3,13 +3,16 @@
 // and talk times that are not numbers, rows on bucket edges to the
 // microsecond, late rows into buckets already rolled up, a writer whose
 // transaction commits after the rollup ran past its id, deleted rows), each
-// figure from the rollup plus raw rows equals the raw SQL's, row for row, for
+// figure from the rollup plus raw rows (history written before migration 0006
+// included) equals the raw SQL's, row for row, for
 // days and weeks in UTC, half- and quarter-hour zones (Asia/Kolkata,
 // Asia/Kathmandu, America/St_Johns), a DST change (Europe/Berlin) and an
 // offset of seconds (Africa/Monrovia in 1971), every queue and one.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { migrate } from '../../operator/src/history/migrate.ts';
+import { MIGRATIONS } from '../../operator/src/history/migrations/index.ts';
 import { splitRange } from '../../operator/src/reports/buckets.ts';
 import { parseReportParams, type ReportParams } from '../../operator/src/reports/params.ts';
 import { type Query, queueReport, utcText } from '../../operator/src/reports/report.ts';
@@ -20,7 +23,7 @@ import {
   ROLLUP_SUMMARY_SQL,
 } from '../../operator/src/reports/rollup-sql.ts';
 import { AGENT_CALLS_SQL, HOURLY_SQL, SUMMARY_SQL } from '../../operator/src/reports/sql.ts';
-import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
+import { startTestPostgres, type TestPostgres, withClient } from '../support/postgres.ts';
 
 let server: TestPostgres;
 let pool: pg.Pool;
@@ -187,8 +190,13 @@ const count = async (table: string) =>
 
 before(async () => {
   server = await startTestPostgres();
-  pool = new pg.Pool({ ...(await server.historyDatabase('rollup')), max: 5 });
+  // A database with history from before the rollup (version 5), then upgraded.
+  const access = await server.database('rollup');
+  await withClient(access, (c) => migrate(c, MIGRATIONS.slice(0, 5)));
+  pool = new pg.Pool({ ...access, max: 5 });
   pool.on('error', () => undefined); // idle connections closed by the server's stop
+  await insert(calls(9, 500, Date.UTC(2026, 9, 22), 4));
+  await withClient(access, (c) => migrate(c, MIGRATIONS));
 });
 after(async () => {
   await pool?.end();
@@ -199,6 +207,12 @@ describe('report rollup on real PostgreSQL', () => {
   const oct20 = Date.UTC(2026, 9, 20);
 
   it('before any run every bucket is stale and read raw; after one, from the rollup', async () => {
+    const { rows } = await pool.query(
+      `SELECT (SELECT count(DISTINCT date_bin('15 minutes', time, timestamp '1970-01-01')) FROM queue_log)::int AS history,
+         (SELECT count(DISTINCT bucket) FROM report_rollup_dirty)::int AS marked`,
+    );
+    assert.ok(rows[0].history > 300);
+    assert.equal(rows[0].marked, rows[0].history, 'migration 0006 marks the history already there');
     await insert(calls(1, 3000, oct20, 10));
     await insert(EDGES);
     await insert(calls(2, 40, Date.UTC(1971, 4, 31), 3));

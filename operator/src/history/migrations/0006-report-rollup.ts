@@ -1,8 +1,8 @@
 // Version 6: the reports' rollup (operator/src/reports/rollup*.ts), which the
 // leader keeps up to date so a report over months reads a few thousand rows
-// instead of millions. Per 15-minute UTC bucket (every zone's offset since
-// 1972 is a multiple of 15 minutes, so a local day is whole buckets; other
-// edges are read raw) and queue: the counts, the waits as a distribution
+// instead of millions. Per 15-minute UTC bucket (every zone's offset today
+// is a multiple of 15 minutes, so a local day is whole buckets; any other
+// edge is read raw) and queue: the counts, the waits as a distribution
 // (service levels change, so the share within one is computed at read time,
 // and so are the average and the exact percentile), talk time; per agent the
 // answered, missed and talk time.
