@@ -50,8 +50,8 @@ FROM (SELECT bucket, queuename, agent, event, ${TALK} AS talk FROM ${src}
 GROUP BY bucket, queuename, agent`;
 
 /** The queue_log rows of the buckets $1 (timestamp[]), each with its bucket. */
-const BUCKET_ROWS = `(SELECT b.bucket, q.* FROM unnest($1::timestamp[]) AS b(bucket)
-  JOIN queue_log q ON q.time >= b.bucket AND q.time < b.bucket + ${QUARTER}) AS s`;
+const BUCKET_ROWS = `(SELECT b.bucket, q.* FROM unnest($1::timestamp[]) AS b(bucket),
+  report_rollup_raw(b.bucket, b.bucket + ${QUARTER}) AS q) AS s`;
 
 /** The leader's build of buckets $1, in one REPEATABLE READ transaction with the dirty marks' removal. */
 export const ROLLUP_BUILD_SQL: readonly string[] = [
@@ -90,8 +90,8 @@ skip AS (
   UNION ALL SELECT $5::timestamp, $2::timestamp
   UNION ALL SELECT bucket, bucket + ${QUARTER} FROM skip
 ), raw AS MATERIALIZED (
-  SELECT ${BUCKET_OF} AS bucket, q.* FROM spans JOIN queue_log q ON q.time >= spans.lo AND q.time < spans.hi
-  WHERE ${QUEUE_MATCH('q')}
+  SELECT ${BUCKET_OF} AS bucket, q.* FROM spans, report_rollup_raw(spans.lo, spans.hi) AS q
+  WHERE spans.lo < spans.hi AND ${QUEUE_MATCH('q')}
 )`;
 
 const rolled = (t: string) => `${t}.bucket >= $4::timestamp AND ${t}.bucket < $5::timestamp

@@ -94,6 +94,16 @@ END $$;
 CREATE TRIGGER report_rollup_truncate AFTER TRUNCATE ON queue_log
   FOR EACH STATEMENT EXECUTE FUNCTION report_rollup_truncate();
 
+-- A report's raw rows of one span (at most a bucket or a period's ragged
+-- edge). A function with a row estimate: a join on time >= lo AND time < hi
+-- with lo and hi from another table is estimated at a third of queue_log per
+-- span, which would make the planner scan all of it.
+CREATE FUNCTION report_rollup_raw(lo timestamp, hi timestamp) RETURNS SETOF queue_log
+  LANGUAGE plpgsql STABLE ROWS 200 AS $$
+BEGIN
+  RETURN QUERY SELECT * FROM queue_log WHERE time >= lo AND time < hi;
+END $$;
+
 -- The history so far: every bucket is stale until the leader's first runs.
 INSERT INTO report_rollup_dirty (bucket)
   SELECT DISTINCT ${BUCKET} FROM queue_log WHERE time IS NOT NULL;
