@@ -114,6 +114,8 @@ const EDGES: Row[] = [
   ['2026-10-24 18:15:00', 'e3', 'q3', 'NONE', 'ABANDON', '1', '1', '199'],
   ['2026-10-25 00:59:59.999999', 'e4', 'q1', 'Ann', 'COMPLETEAGENT', '7', '61', '1'],
   ['2026-10-25 01:00:00', 'e5', 'q1', 'NONE', 'ENTERQUEUE'],
+  ['infinity', 'e6', 'q1', 'NONE', 'ENTERQUEUE'],
+  ['-infinity', 'e7', 'q1', 'NONE', 'ENTERQUEUE'],
 ];
 
 async function insert(rows: readonly Row[], client: pg.ClientBase | pg.Pool = pool): Promise<void> {
@@ -215,6 +217,7 @@ describe('report rollup on real PostgreSQL', () => {
     assert.equal(rows[0].marked, rows[0].history, 'migration 0006 marks the history already there');
     await insert(calls(1, 3000, oct20, 10));
     await insert(EDGES);
+    await insert([[null as unknown as string, 'e8', 'q1', 'NONE', 'ENTERQUEUE']]);
     await insert(calls(2, 40, Date.UTC(1971, 4, 31), 3));
     assert.ok((await count('report_rollup_dirty')) > 0, 'the writes marked their buckets');
     await assertEqualEverywhere('nothing rolled up');

@@ -63,18 +63,19 @@ CREATE TABLE report_rollup_agent (
 COMMENT ON TABLE report_rollup_agent IS 'Per bucket, queue and member: calls answered, rings missed (RINGNOANSWER), talk seconds.';
 CREATE INDEX report_rollup_agent_idx ON report_rollup_agent (bucket, queuename);
 
+-- Never fails a writer's insert: NULL and infinite times (in no period) have no bucket.
 CREATE FUNCTION report_rollup_mark() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO report_rollup_dirty (bucket)
-      SELECT DISTINCT ${BUCKET} FROM new_rows WHERE time IS NOT NULL;
+      SELECT DISTINCT ${BUCKET} FROM new_rows WHERE isfinite(time);
   ELSIF TG_OP = 'DELETE' THEN
     INSERT INTO report_rollup_dirty (bucket)
-      SELECT DISTINCT ${BUCKET} FROM old_rows WHERE time IS NOT NULL;
+      SELECT DISTINCT ${BUCKET} FROM old_rows WHERE isfinite(time);
   ELSE
     INSERT INTO report_rollup_dirty (bucket)
-      SELECT ${BUCKET} FROM new_rows WHERE time IS NOT NULL
-      UNION SELECT ${BUCKET} FROM old_rows WHERE time IS NOT NULL;
+      SELECT ${BUCKET} FROM new_rows WHERE isfinite(time)
+      UNION SELECT ${BUCKET} FROM old_rows WHERE isfinite(time);
   END IF;
   RETURN NULL;
 END $$;
@@ -106,6 +107,6 @@ END $$;
 
 -- The history so far: every bucket is stale until the leader's first runs.
 INSERT INTO report_rollup_dirty (bucket)
-  SELECT DISTINCT ${BUCKET} FROM queue_log WHERE time IS NOT NULL;
+  SELECT DISTINCT ${BUCKET} FROM queue_log WHERE isfinite(time);
 `,
 };
