@@ -17,6 +17,7 @@ import { RecordingCatalog } from './recordings/catalog.ts';
 import { RecordingRetention } from './recordings/retention.ts';
 import { loadRecordingSettings } from './recordings/settings.ts';
 import { ReportRollup } from './reports/rollup.ts';
+import { loadRollupIntervalMs } from './reports/rollup-settings.ts';
 
 const logger = createLogger();
 const config = (() => {
@@ -63,7 +64,14 @@ const recordings = (() => {
   }
 })();
 // The leader keeps the reports' rollup; reports read stale buckets raw meanwhile.
-const rollup = history && new ReportRollup(history.pool, logger);
+const rollup = (() => {
+  try {
+    return history && new ReportRollup(history.pool, logger, loadRollupIntervalMs());
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message }, 'invalid report rollup settings');
+    process.exit(1);
+  }
+})();
 const kc = new PooledKubeConfig();
 kc.loadFromDefault();
 

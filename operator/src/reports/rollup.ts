@@ -1,5 +1,5 @@
 // The leader keeps the reports' rollup (migration 0006, rollup-sql.ts) up to
-// date: every ~30 s it rebuilds the buckets the queue log's writers marked
+// date: every ~30 s (REPORT_ROLLUP_INTERVAL_SECONDS) it rebuilds the buckets the queue log's writers marked
 // stale, oldest first, a chunk per transaction. Each chunk runs in REPEATABLE
 // READ, so it reads the marks and the rows they stand for in one snapshot and
 // removes only the marks it read; a row committed meanwhile keeps its own
@@ -10,9 +10,11 @@ import type pg from 'pg';
 import { Gauge, Histogram } from 'prom-client';
 import type { Logger } from '../log.ts';
 import { registry } from '../metrics.ts';
+import { DEFAULT_ROLLUP_INTERVAL_MS } from './rollup-settings.ts';
 import { DIRTY_BUCKETS_SQL, PENDING_SQL, ROLLUP_BUILD_SQL } from './rollup-sql.ts';
 
-export const ROLLUP_INTERVAL_MS = 30_000;
+/** While runs fail (database down, schema not migrated yet): try again this soon. */
+const RETRY_MS = 5_000;
 /** Buckets per transaction: ~5 days of a busy call center, a short transaction. */
 export const ROLLUP_CHUNK = 500;
 /** pg_advisory_lock key of the rollup ("sbroll" in ASCII, below 2^53). */
@@ -95,11 +97,12 @@ const isConnectionLost = (err: Error & { code?: string }) =>
 export class ReportRollup {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #lastError: string | undefined;
   readonly #pool: pg.Pool;
   readonly #logger: Logger;
   readonly #intervalMs: number;
 
-  constructor(pool: pg.Pool, logger: Logger, intervalMs = ROLLUP_INTERVAL_MS) {
+  constructor(pool: pg.Pool, logger: Logger, intervalMs = DEFAULT_ROLLUP_INTERVAL_MS) {
     this.#pool = pool;
     this.#logger = logger.child({ component: 'report-rollup' });
     this.#intervalMs = intervalMs;
@@ -108,6 +111,7 @@ export class ReportRollup {
   start(): void {
     if (this.#timer || this.#stopped) return;
     const run = async () => {
+      let next = this.#intervalMs;
       try {
         const out = await rollUp(this.#pool);
         if (out.ran) {
@@ -121,12 +125,17 @@ export class ReportRollup {
         }
         const { rows } = await this.#pool.query<{ buckets: number }>(PENDING_SQL);
         pendingBuckets.set(rows[0]?.buckets ?? 0);
+        this.#lastError = undefined;
       } catch (err) {
-        // The database may be down or not migrated yet (42P01): reports read raw meanwhile.
+        // The database may be down or not migrated yet (42P01): reports read raw
+        // meanwhile; try again soon, and say so once per distinct failure.
         const e = err as Error & { code?: string };
-        this.#logger.warn({ err: e.message, code: e.code }, 'report rollup run failed');
+        if (e.message !== this.#lastError)
+          this.#logger.warn({ err: e.message, code: e.code }, 'report rollup run failed');
+        this.#lastError = e.message;
+        next = Math.min(this.#intervalMs, RETRY_MS);
       }
-      if (!this.#stopped) this.#timer = setTimeout(() => void run(), this.#intervalMs).unref();
+      if (!this.#stopped) this.#timer = setTimeout(() => void run(), next).unref();
     };
     this.#timer = setTimeout(() => void run(), 0).unref();
   }
