@@ -98,7 +98,8 @@ CREATE TRIGGER report_rollup_truncate AFTER TRUNCATE ON queue_log
 -- A report's raw rows of one span (at most a bucket or a period's ragged
 -- edge). A function with a row estimate: a join on time >= lo AND time < hi
 -- with lo and hi from another table is estimated at a third of queue_log per
--- span, which would make the planner scan all of it.
+-- span, which would make the planner scan all of it. STABLE: it reads with
+-- the calling statement's snapshot, the same one the rollup rows are read with.
 CREATE FUNCTION report_rollup_raw(lo timestamp, hi timestamp) RETURNS SETOF queue_log
   LANGUAGE plpgsql STABLE ROWS 200 AS $$
 BEGIN
