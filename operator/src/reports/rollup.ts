@@ -1,6 +1,6 @@
 // The leader keeps the reports' rollup (migration 0006, rollup-sql.ts) up to
-// date: every ~30 s (REPORT_ROLLUP_INTERVAL_SECONDS) it rebuilds the buckets the queue log's writers marked
-// stale, oldest first, a chunk per transaction. Each chunk runs in REPEATABLE
+// date: every ~30 s (REPORT_ROLLUP_INTERVAL_SECONDS) it rebuilds the buckets
+// the queue log's writers marked stale, oldest first, a chunk per transaction. Each chunk runs in REPEATABLE
 // READ, so it reads the marks and the rows they stand for in one snapshot and
 // removes only the marks it read; a row committed meanwhile keeps its own
 // mark for the next run. A session advisory lock keeps a second runner (a
