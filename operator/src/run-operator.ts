@@ -16,6 +16,8 @@ import { createControllers } from './operator.ts';
 import { RecordingCatalog } from './recordings/catalog.ts';
 import { RecordingRetention } from './recordings/retention.ts';
 import { loadRecordingSettings } from './recordings/settings.ts';
+import { ReportRollup } from './reports/rollup.ts';
+import { loadRollupIntervalMs } from './reports/rollup-settings.ts';
 
 const logger = createLogger();
 const config = (() => {
@@ -58,6 +60,15 @@ const recordings = (() => {
     };
   } catch (err) {
     logger.fatal({ err: (err as Error).message }, 'invalid recording settings');
+    process.exit(1);
+  }
+})();
+// The leader keeps the reports' rollup; reports read stale buckets raw meanwhile.
+const rollup = (() => {
+  try {
+    return history && new ReportRollup(history.pool, logger, loadRollupIntervalMs());
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message }, 'invalid report rollup settings');
     process.exit(1);
   }
 })();
@@ -137,7 +148,8 @@ const elector = new LeaderElector({
     logger.info({ identity: config.identity }, 'became leader: reconciling');
     void replica?.stop();
     controllers.start();
-    void history?.becomeLeader();
+    // The rollup's first run waits for the schema (migration 0006) when the database answers.
+    void history?.becomeLeader().then(() => rollup?.start());
     recordings?.retention.start();
   },
   onStoppedLeading: () => {
@@ -165,6 +177,7 @@ const shutdown = async (signal: string) => {
   await elector.stop(); // releases the Lease: another replica takes over at once
   await Promise.all(Object.values(caches).map((c) => c.stop()));
   recordings?.retention.stop();
+  rollup?.stop();
   await api.close();
   await history?.close();
   await kc.close();

@@ -3,7 +3,8 @@
 // the same, history is reported unavailable (a warning in the log with the
 // reason, switchboard_history_available 0, never the password); once the
 // database answers, the leader migrates the empty database to the newest
-// schema and the metric says 1.
+// schema and the metric says 1; then it keeps the reports' rollup: queue-log
+// rows written are rolled up (every second here), none stale afterwards.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,7 @@ before(async () => {
   pbx = await startRealAsterisk(cluster, r);
   operator = await startOperator(cluster, ns.name, 'history-operator', {
     ASTERISK_POLL_MS: '100',
+    REPORT_ROLLUP_INTERVAL_SECONDS: '1',
     ...operatorHistoryEnv(db, join(secrets, 'password')),
   });
   await r.createConfig(pbx.configSpec);
@@ -99,5 +101,45 @@ describe('the operator with its history database down at start', () => {
     const log = readFileSync(operator.logPath, 'utf8');
     assert.match(log, /history schema migrated/);
     assert.match(log, /call history available/);
+  });
+
+  it('the leader keeps the reports rollup: rows written are rolled up', async () => {
+    const started = performance.now();
+    await withClient(db, (c) =>
+      c.query(`INSERT INTO queue_log (time, callid, queuename, agent, event, data1)
+        VALUES ('2026-12-01 09:00:00', 'r1', 'support', 'NONE', 'ENTERQUEUE', ''),
+               ('2026-12-01 09:00:12', 'r1', 'support', 'Ann Agent', 'CONNECT', '12'),
+               ('2026-12-02 10:20:00', 'r2', 'support', 'NONE', 'ENTERQUEUE', '')`),
+    );
+    const rolled = () =>
+      withClient(db, async (c) => {
+        const { rows } = await c.query<{ offered: number; stale: number }>(
+          `SELECT (SELECT coalesce(sum(offered), 0)::int FROM report_rollup_queue) AS offered,
+             (SELECT count(*)::int FROM report_rollup_dirty) AS stale`,
+        );
+        return rows[0];
+      });
+    await waitUntil(
+      'the rows rolled up',
+      async () => {
+        const x = await rolled();
+        return x?.offered === 2 && x.stale === 0;
+      },
+      30_000,
+      200,
+    );
+    figures['queue_log rows written -> rolled up by the leader'] =
+      `${Math.round(performance.now() - started)} ms`;
+    await waitUntil(
+      'the metric says nothing pending',
+      async () =>
+        /^switchboard_report_rollup_pending_buckets 0$/m.test(await operator.metrics()) &&
+        /^switchboard_report_rollup_last_success_timestamp_seconds \d/m.test(
+          await operator.metrics(),
+        ),
+      10_000,
+      200,
+    );
+    assert.match(readFileSync(operator.logPath, 'utf8'), /report rollup: stale buckets rebuilt/);
   });
 });

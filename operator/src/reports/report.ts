@@ -1,6 +1,11 @@
 // A queue report from the history database: the figures of the period and
-// queue (sql.ts), shaped for the API. I/O only through `query`.
+// queue, shaped for the API. I/O only through `query`. The call figures come
+// from the rollup plus raw rows (rollup-sql.ts), equal to the raw queries in
+// sql.ts, which answer instead while the schema has no rollup yet (a replica
+// on new code before the leader migrated).
+import { splitRange } from './buckets.ts';
 import type { ReportParams } from './params.ts';
+import { ROLLUP_AGENT_CALLS_SQL, ROLLUP_HOURLY_SQL, ROLLUP_SUMMARY_SQL } from './rollup-sql.ts';
 import {
   AGENT_CALLS_SQL,
   HOURLY_SQL,
@@ -61,6 +66,20 @@ export const utcText = (d: Date): string => d.toISOString().replace('T', ' ').re
 const round1 = (n: number | null | undefined) =>
   n === null || n === undefined ? null : Math.round(n * 10) / 10;
 
+/** The rollup query, or the raw one while the rollup's tables do not exist (42P01). */
+async function rollupOrRaw<R extends Record<string, unknown>>(
+  query: Query,
+  rollup: [string, unknown[]],
+  raw: [string, unknown[]],
+): Promise<{ rows: R[] }> {
+  try {
+    return await query<R>(...rollup);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P01') throw err;
+    return query<R>(...raw);
+  }
+}
+
 export async function queueReport(
   query: Query,
   p: ReportParams,
@@ -69,24 +88,28 @@ export async function queueReport(
   now: Date,
 ): Promise<QueueReport> {
   const base = [utcText(p.range.from), utcText(p.range.to), p.queue ?? null];
+  const split = splitRange(p.range);
+  const rolled = [...base, utcText(split.fullFrom), utcText(split.fullTo)];
+  const levels = [[...serviceLevels.keys()], [...serviceLevels.values()]];
   const openEnd = utcText(now < p.range.to ? now : p.range.to);
   const [summary, hours, calls, signedIn, paused] = await Promise.all([
-    query<Record<string, number | null>>(SUMMARY_SQL, [
-      ...base,
-      [...serviceLevels.keys()],
-      [...serviceLevels.values()],
-    ]),
-    query<{ hour: number; offered: number; answered: number; abandoned: number }>(HOURLY_SQL, [
-      ...base,
-      p.timeZone,
-    ]),
-    query<{
+    rollupOrRaw<Record<string, number | null>>(
+      query,
+      [ROLLUP_SUMMARY_SQL, [...rolled, ...levels]],
+      [SUMMARY_SQL, [...base, ...levels]],
+    ),
+    rollupOrRaw<{ hour: number; offered: number; answered: number; abandoned: number }>(
+      query,
+      [ROLLUP_HOURLY_SQL, [...rolled, p.timeZone]],
+      [HOURLY_SQL, [...base, p.timeZone]],
+    ),
+    rollupOrRaw<{
       agent: string;
       answered: number;
       missed: number;
       talk: number;
       avg_handle: number | null;
-    }>(AGENT_CALLS_SQL, base),
+    }>(query, [ROLLUP_AGENT_CALLS_SQL, rolled], [AGENT_CALLS_SQL, base]),
     query<{ agent: string; seconds: number }>(SIGNED_IN_SQL, [...base, openEnd]),
     query<{ agent: string; reason: string; seconds: number }>(PAUSED_SQL, [...base, openEnd]),
   ]);

@@ -12,18 +12,18 @@
 // wrap-up row.
 
 /** A decimal field of a queue_log row as an integer, NULL when it is not one. */
-const num = (col: string) => `(CASE WHEN ${col} ~ '^[0-9]{1,9}$' THEN ${col}::int END)`;
+export const num = (col: string) => `(CASE WHEN ${col} ~ '^[0-9]{1,9}$' THEN ${col}::int END)`;
 
-const WAIT = `(CASE event WHEN 'CONNECT' THEN ${num('data1')}
+export const WAIT = `(CASE event WHEN 'CONNECT' THEN ${num('data1')}
   WHEN 'EXITWITHKEY' THEN ${num('data4')}
   WHEN 'ABANDON' THEN ${num('data3')} WHEN 'EXITWITHTIMEOUT' THEN ${num('data3')}
   WHEN 'EXITEMPTY' THEN ${num('data3')} END)`;
 
-const TALK = `(CASE event WHEN 'COMPLETECALLER' THEN ${num('data2')}
+export const TALK = `(CASE event WHEN 'COMPLETECALLER' THEN ${num('data2')}
   WHEN 'COMPLETEAGENT' THEN ${num('data2')} WHEN 'BLINDTRANSFER' THEN ${num('data4')}
   WHEN 'ATTENDEDTRANSFER' THEN ${num('data3')} END)`;
 
-const ENDED = `('COMPLETECALLER','COMPLETEAGENT','BLINDTRANSFER','ATTENDEDTRANSFER')`;
+export const ENDED = `('COMPLETECALLER','COMPLETEAGENT','BLINDTRANSFER','ATTENDEDTRANSFER')`;
 
 /** $1 from, $2 to (UTC), $3 queue or NULL: the rows of the period. */
 const IN_PERIOD = `time >= $1::timestamp AND time < $2::timestamp

@@ -7,6 +7,7 @@ import { queueLog } from './0002-queue-log.ts';
 import { recordings } from './0003-recordings.ts';
 import { reportIndexes } from './0004-reports.ts';
 import { callNotes } from './0005-call-notes.ts';
+import { reportRollup } from './0006-report-rollup.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   callRecords,
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   recordings,
   reportIndexes,
   callNotes,
+  reportRollup,
 ];
