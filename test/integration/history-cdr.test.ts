@@ -524,7 +524,8 @@ describe('call history: Asterisk writes its CDR and CEL into PostgreSQL', () => 
   });
 
   it('tables created after Asterisk started (PostgreSQL empty and down then): the leader migrates the empty database, refreshes the modules, and the next call is recorded whole', async () => {
-    // A fresh Helm install: Asterisk starts before the quick-start PostgreSQL
+    // A fresh Helm install (an empty database: no tables, no functions):
+    // Asterisk starts before the quick-start PostgreSQL
     // is up and before the operator's leader has migrated. (With PostgreSQL
     // up but the cdr table missing, Asterisk 22.10 itself crashes at start:
     // cdr_pgsql's "No columns found" path frees its settings twice. The
@@ -535,6 +536,13 @@ describe('call history: Asterisk writes its CDR and CEL into PostgreSQL', () => 
         `SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'`,
       );
       await c.query(`DROP TABLE ${rows.map((t) => t.name).join(', ')} CASCADE`);
+      // and the migrations' functions (the rollup's trigger functions depend on no table)
+      const fns = await c.query<{ name: string }>(
+        `SELECT p.oid::regprocedure::text AS name FROM pg_proc p
+           JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'`,
+      );
+      if (fns.rows.length > 0)
+        await c.query(`DROP FUNCTION ${fns.rows.map((f) => f.name).join(', ')} CASCADE`);
     });
     await postgres.server.stop();
     await pbx.asterisk.stop();
