@@ -109,6 +109,7 @@ const cel = (linkedid: string) =>
 function spooled(records: SpooledRecords, linkedid: string): string[][] {
   const file = new DatabaseSync(spoolFile(pbx.asterisk), { readOnly: true });
   try {
+    file.exec('PRAGMA busy_timeout = 2000'); // Asterisk may be writing a copy
     const names = records.columns.map((c) => c.sqlite);
     const linked = records.columns.find((c) => c.pg === 'linkedid')?.sqlite;
     return (

@@ -19,7 +19,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { INCLUDE_DIR } from '../../operator/src/asterisk/render/layout.ts';
-import { TRUNK_CA_FILE } from '../../operator/src/asterisk/render/trunks.ts';
+import { TRUNK_CA_FILE, trunkId } from '../../operator/src/asterisk/render/trunks.ts';
 import { agentPhone, dialNumber } from '../browser/support/agent-phone.ts';
 import { dbov, heardSound } from '../browser/support/audio-stats.ts';
 import type { PhoneDriver } from '../browser/support/phone-driver.ts';
@@ -244,7 +244,6 @@ describe('a SipTrunk over TLS to a real carrier (a second Asterisk)', () => {
       () => existsSync(caFile) && readFileSync(caFile, 'utf8').includes(pemBody(stranger.ca)),
       15_000,
     );
-    const logFrom = bed.pbx.asterisk.log().length;
 
     const stopping = performance.now();
     await carrier.asterisk.stop();
@@ -273,18 +272,35 @@ describe('a SipTrunk over TLS to a real carrier (a second Asterisk)', () => {
     );
     figures['carrier started → Reachable True again (udp)'] = ms(performance.now() - started);
 
-    // Over TLS our Asterisk connects again and refuses the carrier's certificate:
-    // a registration retry passes with the carrier up, and it stays unregistered.
-    await new Promise((resolve) => setTimeout(resolve, (RETRY_SECONDS + 2) * 1000));
-    const complaints = bed.pbx.problems(logFrom).filter((l) => l.includes(`:${carrier.tlsPort}`));
-    console.log(`our Asterisk on the untrusted carrier:\n${complaints.slice(-4).join('\n')}`);
-    assert.ok(
-      complaints.some((l) => l.includes('The certificate is untrusted')),
-      'Asterisk refuses the carrier’s certificate',
+    // Over TLS our Asterisk connects again and refuses the carrier's certificate.
+    // Its registration tries again every RETRY_SECONDS once it noticed the
+    // carrier's connection close; it does not always notice (seen in CI: no
+    // attempt at all, the registration valid until it expires), so the test
+    // asks for the attempt its next refresh would make.
+    const attemptFrom = bed.pbx.asterisk.log().length;
+    await bed.pbx.asterisk.cli(`pjsip send register ${trunkId('carrier')}`);
+    const complaints = () =>
+      bed.pbx.problems(attemptFrom).filter((l) => l.includes(`:${carrier.tlsPort}`));
+    await waitUntil(
+      'a registration attempt refused the carrier’s certificate',
+      () =>
+        complaints().some((l) => l.includes('The certificate is untrusted')) &&
+        complaints().some((l) => l.includes('registration attempt to')),
+      RETRY_SECONDS * 1000 + 20_000,
+      50,
     );
-    const refused = await r.trunk('carrier');
-    assert.notEqual(refused.status?.registered, true, 'never registered with an untrusted carrier');
-    assert.equal(condition(refused, 'Registered')?.status, 'False');
+    console.log(`our Asterisk on the untrusted carrier:\n${complaints().slice(-4).join('\n')}`);
+    await waitUntil(
+      'Registered=False with the untrusted carrier',
+      async () => condition(await r.trunk('carrier'), 'Registered')?.status === 'False',
+      15_000,
+      50,
+    );
+    assert.notEqual(
+      (await r.trunk('carrier')).status?.registered,
+      true,
+      'not registered with an untrusted carrier',
+    );
 
     // The right CA again: registered without restarting Asterisk.
     await putCa(pki.ca);

@@ -54,6 +54,8 @@ export function spoolReady(path: string): boolean {
   try {
     const db = new DatabaseSync(path, { readOnly: true });
     try {
+      // Asterisk writes a CDR/CEL copy at every call: wait for its lock, never report "not ready" for it.
+      db.exec('PRAGMA busy_timeout = 2000');
       return (
         db
           .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'queue_log'")
