@@ -124,25 +124,6 @@ after(async () => {
   if (secrets) rmSync(secrets, { recursive: true, force: true });
 });
 
-/** Fills and saves the call note form; how long until it said "Saved". */
-async function saveNote(
-  form: (selector: string) => Locator,
-  disposition: string,
-  note: string,
-): Promise<string> {
-  await form('#disposition').selectOption(disposition);
-  await form('#note').fill(note);
-  const pressed = Date.now();
-  await form('button.save-note').click();
-  await waitUntil(
-    '"Saved" shown',
-    async () => ((await form('.note-status').textContent()) ?? '').trim() === 'Saved',
-    10_000,
-    10,
-  );
-  return `${Date.now() - pressed} ms`;
-}
-
 it("an agent's softphone call leaves its CDR row and channel events in PostgreSQL", async () => {
   context = await browser.newContext();
   const phone = new PhoneDriver(await context.newPage());
@@ -265,11 +246,18 @@ it('an agent saves an outcome and a note on a call in the softphone; the note is
     'Resolved',
     'Call back',
   ]);
-  figures['Save note pressed -> "Saved" shown (PUT, party check, upsert)'] = await saveNote(
-    form,
-    'callback',
-    'Wants the invoice again; call back Monday',
+  await form('#disposition').selectOption('callback');
+  await form('#note').fill('Wants the invoice again; call back Monday');
+  const pressed = Date.now();
+  await form('button.save-note').click();
+  await waitUntil(
+    '"Saved" shown',
+    async () => ((await form('.note-status').textContent()) ?? '').trim() === 'Saved',
+    10_000,
+    10,
   );
+  figures['Save note pressed -> "Saved" shown (PUT, party check, upsert)'] =
+    `${Date.now() - pressed} ms`;
 
   await bea.locator('button.hangup').click();
   await annPhone.waitForCall('call === undefined');
@@ -395,11 +383,17 @@ it('an agent places a call; once answered the note form is on it, filed under th
   // the called agent's INVITE named the same call (X-Switchboard-Call)
   assert.equal((await annPhone.call())?.linkedid, linkedid);
 
-  figures['outgoing call: Save note pressed -> "Saved" shown'] = await saveNote(
-    form,
-    'resolved',
-    'Called Ann about the invoice',
+  await form('#disposition').selectOption('resolved');
+  await form('#note').fill('Called Ann about the invoice');
+  const pressed = Date.now();
+  await form('button.save-note').click();
+  await waitUntil(
+    '"Saved" shown',
+    async () => ((await form('.note-status').textContent()) ?? '').trim() === 'Saved',
+    10_000,
+    10,
   );
+  figures['outgoing call: Save note pressed -> "Saved" shown'] = `${Date.now() - pressed} ms`;
   await app.locator('button.hangup').click();
   await annPhone.waitForCall('call === undefined');
   // the form stays on the call that ended, as for incoming calls

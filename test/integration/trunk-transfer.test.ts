@@ -162,13 +162,6 @@ async function transferNow(d: PhoneDriver): Promise<number> {
   return await d.epoch(at);
 }
 
-/** Opens `d`'s transfer panel, types `number` and transfers now; when the page got the click. */
-async function blindTransfer(d: PhoneDriver, number: string): Promise<number> {
-  await d.locator('button.transfer').click();
-  await d.locator('sb-transfer-panel #transfer-to').fill(number);
-  return transferNow(d);
-}
-
 async function hangUp(d: PhoneDriver): Promise<void> {
   await d.page.evaluate(async () => {
     const phone = document.querySelector('sb-softphone')?.phone;
@@ -295,7 +288,9 @@ describe('transfer to an outside number through the SipTrunk', { concurrency: fa
     await caraCalls(hotline, ann);
     const caller = (await ann.call())?.remoteName;
     const from = carrier.events('Newchannel').length;
-    const clicked = await blindTransfer(ann, DENIED);
+    await ann.locator('button.transfer').click();
+    await ann.locator('sb-transfer-panel #transfer-to').fill(DENIED);
+    const clicked = await transferNow(ann);
     await ann.waitForCall("call?.phase === 'ringing' && call.recall !== undefined", 15_000);
     const ringing = await ann.lastEvent('incoming');
     figures['recall, denied number: transfer click → recall ringing at the agent'] = ms(
@@ -342,7 +337,9 @@ describe('transfer to an outside number through the SipTrunk', { concurrency: fa
   it('an outside number nobody answers rings for the ring time only, then the caller comes back (cause 19)', async () => {
     await caraCalls(hotline, ann);
     const from = carrier.events('Newchannel').length;
-    const clicked = await blindTransfer(ann, NO_ANSWER);
+    await ann.locator('button.transfer').click();
+    await ann.locator('sb-transfer-panel #transfer-to').fill(NO_ANSWER);
+    const clicked = await transferNow(ann);
     await waitUntil('the carrier rang the number', () => customerChannels(from).length > 0);
     await ann.waitForCall(
       "call?.phase === 'ringing' && call.recall !== undefined",
@@ -374,7 +371,9 @@ describe('transfer to an outside number through the SipTrunk', { concurrency: fa
     const caller = (await ann.call())?.remoteName;
     const from = carrier.events('Newchannel').length;
     const before = await ann.now();
-    const clicked = await blindTransfer(ann, UNALLOCATED);
+    await ann.locator('button.transfer').click();
+    await ann.locator('sb-transfer-panel #transfer-to').fill(UNALLOCATED);
+    const clicked = await transferNow(ann);
     await ann.waitForCall("call?.phase === 'ringing' && call.recall !== undefined", 15_000);
     const ringing = await ann.lastEvent('incoming');
     figures['recall, carrier refuses (404): transfer click → recall ringing at the agent'] = ms(

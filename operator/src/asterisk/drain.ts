@@ -7,7 +7,7 @@
 // with cause 42 (503) so a carrier can route them elsewhere, and Asterisk
 // exits once no channel is left. "core stop gracefully" would refuse every
 // new channel, also the agents' channels a waiting caller needs.
-import { type AmiEvent, firstField } from './ami/messages.ts';
+import type { AmiEvent } from './ami/messages.ts';
 
 export const DRAIN_CONTEXT = 'switchboard-drain';
 export const DRAINING_CONTEXT = 'switchboard-draining';
@@ -42,7 +42,8 @@ export function drainContexts(): string[] {
 /** Whether an AMI event is the preStop hook's "Asterisk is draining". */
 export function isDrainEvent(e: AmiEvent): boolean {
   if (e.event !== 'UserEvent' || !('fields' in e)) return false;
-  return firstField(e.fields, 'userevent') === DRAIN_EVENT;
+  const v = e.fields.userevent;
+  return (Array.isArray(v) ? v[0] : v)?.trim() === DRAIN_EVENT;
 }
 
 /** The shell command of the Asterisk Pod's preStop hook (charts/switchboard). */

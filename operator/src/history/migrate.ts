@@ -11,7 +11,6 @@
 // - a database newer than the code (an operator rolled back) is left alone.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { inTransaction } from './transaction.ts';
 
 export interface Migration {
   /** 1, 2, 3, ... in order, without gaps. */
@@ -78,15 +77,16 @@ export async function migrate(
       return { applied: [], version: current, newerThanCode: current };
     const applied: number[] = [];
     for (const m of migrations.slice(current)) {
+      await client.query('BEGIN');
       try {
-        await inTransaction(client, async () => {
-          await client.query(m.sql);
-          await client.query(
-            `INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum) VALUES ($1, $2, $3)`,
-            [m.version, m.name, checksum(m)],
-          );
-        });
+        await client.query(m.sql);
+        await client.query(
+          `INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum) VALUES ($1, $2, $3)`,
+          [m.version, m.name, checksum(m)],
+        );
+        await client.query('COMMIT');
       } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
         throw new Error(
           `history schema version ${m.version} ("${m.name}") failed: ${(err as Error).message}`,
           {

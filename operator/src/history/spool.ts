@@ -21,7 +21,6 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { insertSpooledSql, SPOOLED_RECORDS, type SpooledRecords } from './spool-records.ts';
-import { inTransaction } from './transaction.ts';
 
 const COLUMNS = [
   'time',
@@ -104,38 +103,43 @@ async function insertInOneTransaction(
   sql: string,
   params: readonly (readonly unknown[])[],
 ): Promise<number> {
-  return inTransaction(client, async () => {
-    let inserted = 0;
+  let inserted = 0;
+  await client.query('BEGIN');
+  try {
     for (const p of params) inserted += (await client.query(sql, [...p])).rowCount ?? 0;
-    return inserted;
-  });
-}
-
-/** Opens the spool for one look; Asterisk may be writing a row: wait for its lock rather than fail. */
-function openSpool(path: string): DatabaseSync {
-  const db = new DatabaseSync(path);
-  db.exec('PRAGMA busy_timeout = 2000');
-  return db;
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+  return inserted;
 }
 
 /** Moves up to `batch` spooled rows into PostgreSQL's queue_log, oldest first. */
 export async function shipSpool(
-  db: DatabaseSync,
+  path: string,
   client: pg.ClientBase,
   batch = 500,
 ): Promise<ShipResult> {
-  const rows = db
-    .prepare(`SELECT rowid, ${COLUMNS.join(', ')} FROM queue_log ORDER BY rowid LIMIT ?`)
-    .all(batch) as unknown as SpoolRow[];
-  const last = rows.at(-1);
-  if (!last) return { taken: 0, inserted: 0 };
-  const inserted = await insertInOneTransaction(
-    client,
-    INSERT,
-    rows.map((row) => COLUMNS.map((c) => row[c])),
-  );
-  db.prepare('DELETE FROM queue_log WHERE rowid <= ?').run(last.rowid);
-  return { taken: rows.length, inserted };
+  const db = new DatabaseSync(path);
+  try {
+    // Asterisk may be writing a row: wait for its lock rather than fail.
+    db.exec('PRAGMA busy_timeout = 2000');
+    const rows = db
+      .prepare(`SELECT rowid, ${COLUMNS.join(', ')} FROM queue_log ORDER BY rowid LIMIT ?`)
+      .all(batch) as unknown as SpoolRow[];
+    const last = rows.at(-1);
+    if (!last) return { taken: 0, inserted: 0 };
+    const inserted = await insertInOneTransaction(
+      client,
+      INSERT,
+      rows.map((row) => COLUMNS.map((c) => row[c])),
+    );
+    db.prepare('DELETE FROM queue_log WHERE rowid <= ?').run(last.rowid);
+    return { taken: rows.length, inserted };
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -146,41 +150,47 @@ export async function shipSpool(
  * a row they write after the shipper's would be there twice.
  */
 export async function shipSpooledRecords(
-  db: DatabaseSync,
+  path: string,
   client: pg.ClientBase,
   records: SpooledRecords,
   graceMs: number,
   batch = 500,
   now = Date.now(),
 ): Promise<ShipResult> {
-  // Asterisk's module makes the table when it loads: none yet, nothing to ship.
-  const exists = db
-    .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`)
-    .get(records.table);
-  if (!exists) return { taken: 0, inserted: 0 };
-  const columns = records.columns.map((c) => c.sqlite);
-  const rows = db
-    .prepare(
-      `SELECT AcctId, ${columns.join(', ')} FROM ${records.table}
-        WHERE CAST(${records.time} AS REAL) <= ? ORDER BY AcctId LIMIT ?`,
-    )
-    .all((now - graceMs) / 1000, batch) as unknown as Record<string, string | number | null>[];
-  if (rows.length === 0) return { taken: 0, inserted: 0 };
-  const inserted = await insertInOneTransaction(
-    client,
-    insertSpooledSql(records),
-    rows.map((row) => columns.map((c) => (row[c] === null ? '' : String(row[c])))),
-  );
-  const remove = db.prepare(`DELETE FROM ${records.table} WHERE AcctId = ?`);
-  db.exec('BEGIN');
+  const db = new DatabaseSync(path);
   try {
-    for (const row of rows) remove.run(row.AcctId as number);
-    db.exec('COMMIT');
-  } catch (err) {
-    db.exec('ROLLBACK');
-    throw err;
+    db.exec('PRAGMA busy_timeout = 2000');
+    // Asterisk's module makes the table when it loads: none yet, nothing to ship.
+    const exists = db
+      .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`)
+      .get(records.table);
+    if (!exists) return { taken: 0, inserted: 0 };
+    const columns = records.columns.map((c) => c.sqlite);
+    const rows = db
+      .prepare(
+        `SELECT AcctId, ${columns.join(', ')} FROM ${records.table}
+          WHERE CAST(${records.time} AS REAL) <= ? ORDER BY AcctId LIMIT ?`,
+      )
+      .all((now - graceMs) / 1000, batch) as unknown as Record<string, string | number | null>[];
+    if (rows.length === 0) return { taken: 0, inserted: 0 };
+    const inserted = await insertInOneTransaction(
+      client,
+      insertSpooledSql(records),
+      rows.map((row) => columns.map((c) => (row[c] === null ? '' : String(row[c])))),
+    );
+    const remove = db.prepare(`DELETE FROM ${records.table} WHERE AcctId = ?`);
+    db.exec('BEGIN');
+    try {
+      for (const row of rows) remove.run(row.AcctId as number);
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+    return { taken: rows.length, inserted };
+  } finally {
+    db.close();
   }
-  return { taken: rows.length, inserted };
 }
 
 const shipped = new Counter({
@@ -254,35 +264,29 @@ export class SpoolShipper {
     try {
       const client = await this.#o.pool.connect();
       try {
-        // one open of the file per look, for the queue log and both copies
-        const db = openSpool(this.#o.path);
-        try {
-          for (;;) {
-            const r = await shipSpool(db, client);
-            if (r.taken === 0) break;
-            this.#count('queue_log', r.inserted);
-            this.#o.logger.info(r, 'queue log rows shipped from the spool');
-          }
-          for (const records of SPOOLED_RECORDS)
-            for (;;) {
-              const r = await shipSpooledRecords(
-                db,
-                client,
-                records,
-                this.#o.recordsGraceMs ?? 60_000,
-              );
-              if (r.taken === 0) break;
-              this.#count(records.table, r.inserted);
-              // Normally PostgreSQL had every row: say only what it lacked.
-              if (r.inserted > 0)
-                this.#o.logger.info(
-                  { table: records.table, ...r },
-                  'call records PostgreSQL lacked shipped from the spool',
-                );
-            }
-        } finally {
-          db.close();
+        for (;;) {
+          const r = await shipSpool(this.#o.path, client);
+          if (r.taken === 0) break;
+          this.#count('queue_log', r.inserted);
+          this.#o.logger.info(r, 'queue log rows shipped from the spool');
         }
+        for (const records of SPOOLED_RECORDS)
+          for (;;) {
+            const r = await shipSpooledRecords(
+              this.#o.path,
+              client,
+              records,
+              this.#o.recordsGraceMs ?? 60_000,
+            );
+            if (r.taken === 0) break;
+            this.#count(records.table, r.inserted);
+            // Normally PostgreSQL had every row: say only what it lacked.
+            if (r.inserted > 0)
+              this.#o.logger.info(
+                { table: records.table, ...r },
+                'call records PostgreSQL lacked shipped from the spool',
+              );
+          }
       } finally {
         client.release();
       }

@@ -6,12 +6,12 @@
 // it placed (GET /softphone/calls/by-sip-call-id/:callId) and file a note
 // under it. Bounded: the oldest pairs go first past `max` (a Hangup missed
 // while AMI was down would otherwise keep its pair for ever).
-import { type AmiEvent, firstField } from '../asterisk/ami/messages.ts';
+import type { AmiEvent } from '../asterisk/ami/messages.ts';
 import { CALL_EVENT } from '../asterisk/render/call-event.ts';
 
 export const SIP_CALLS_MAX = 20_000;
 /** An RFC 3261 Call-ID as chan_pjsip prints it (no space, no ","); longer ones are not kept. */
-export const SIP_CALL_ID = /^[\x21-\x2b\x2d-\x7e]{1,256}$/;
+const CALL_ID = /^[\x21-\x2b\x2d-\x7e]{1,256}$/;
 /** "PJSIP/<endpoint>-<n>": usernames contain no "-" (render/agents.ts). */
 const CHANNEL = /^PJSIP\/([A-Za-z0-9_.]{1,64})-[0-9a-f]+$/;
 const LINKEDID = /^[A-Za-z0-9._-]{1,150}$/;
@@ -26,6 +26,11 @@ export interface SipCall {
   readonly channel: string;
 }
 
+const first = (fields: Record<string, string | string[] | undefined>, key: string): string => {
+  const v = fields[key];
+  return ((Array.isArray(v) ? v[0] : v) ?? '').trim();
+};
+
 /**
  * The UserEvent as a call, or undefined for any other event or a malformed
  * one. Asterisk's own Channel header (the event's channel, when present)
@@ -34,13 +39,13 @@ export interface SipCall {
 export function sipCallOf(e: AmiEvent): SipCall | undefined {
   if (e.event !== 'UserEvent' || !('fields' in e)) return undefined;
   const f = e.fields;
-  if (firstField(f, 'userevent') !== CALL_EVENT) return undefined;
-  const callId = firstField(f, 'sipcallid');
-  const channel = firstField(f, 'agentchannel');
-  const linkedid = firstField(f, 'calllinkedid');
+  if (first(f, 'userevent') !== CALL_EVENT) return undefined;
+  const callId = first(f, 'sipcallid');
+  const channel = first(f, 'agentchannel');
+  const linkedid = first(f, 'calllinkedid');
   const endpoint = CHANNEL.exec(channel)?.[1];
-  if (!endpoint || !SIP_CALL_ID.test(callId) || !LINKEDID.test(linkedid)) return undefined;
-  const own = firstField(f, 'channel');
+  if (!endpoint || !CALL_ID.test(callId) || !LINKEDID.test(linkedid)) return undefined;
+  const own = first(f, 'channel');
   if (own && own !== channel) return undefined;
   return { callId, linkedid, endpoint, channel };
 }
@@ -48,7 +53,7 @@ export function sipCallOf(e: AmiEvent): SipCall | undefined {
 /** The channel an AMI Hangup ended, if it is one. */
 function hungUp(e: AmiEvent): string | undefined {
   if (e.event !== 'Hangup' || !('fields' in e)) return undefined;
-  return firstField(e.fields, 'channel') || undefined;
+  return first(e.fields, 'channel') || undefined;
 }
 
 export class SipCalls {

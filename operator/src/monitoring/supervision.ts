@@ -3,7 +3,7 @@
 // use and per refusal. The operator logs each as a structured line (who,
 // whom, mode; pino stamps when) and records it as a Kubernetes Event on the
 // supervisor's SipAgent and, when it started, one on the agent's (operator.ts).
-import { type AmiEvent, firstField } from '../asterisk/ami/messages.ts';
+import type { AmiEvent } from '../asterisk/ami/messages.ts';
 import { SUPERVISE_EVENT, type SuperviseMode } from '../asterisk/render/dialplan.ts';
 
 const MODES: ReadonlySet<string> = new Set<SuperviseMode>(['listen', 'whisper', 'barge']);
@@ -24,7 +24,10 @@ export interface SupervisionRecord {
 /** The UserEvent as a record, or undefined for any other event or a malformed one. */
 export function supervisionRecord(e: AmiEvent): SupervisionRecord | undefined {
   if (e.event !== 'UserEvent' || !('fields' in e)) return undefined;
-  const f = (key: string): string => firstField(e.fields, key);
+  const f = (key: string): string => {
+    const v = e.fields[key];
+    return (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
+  };
   if (f('userevent') !== SUPERVISE_EVENT) return undefined;
   const result = f('result');
   const mode = f('mode');

@@ -8,7 +8,6 @@
 // stay exact whatever the lag: stale buckets are read raw.
 import type pg from 'pg';
 import { Gauge, Histogram } from 'prom-client';
-import { inTransaction } from '../history/transaction.ts';
 import type { Logger } from '../log.ts';
 import { registry } from '../metrics.ts';
 import { DEFAULT_ROLLUP_INTERVAL_MS } from './rollup-settings.ts';
@@ -48,17 +47,17 @@ export interface RollupOutcome {
 
 /** Rebuilds one chunk of stale buckets; answers how many. */
 export async function rollUpChunk(client: pg.ClientBase, chunk = ROLLUP_CHUNK): Promise<number> {
-  return inTransaction(
-    client,
-    async () => {
-      const { rows } = await client.query<{ buckets: string[] }>(DIRTY_BUCKETS_SQL, [chunk]);
-      const buckets = rows[0]?.buckets ?? [];
-      if (buckets.length > 0)
-        for (const sql of ROLLUP_BUILD_SQL) await client.query(sql, [buckets]);
-      return buckets.length;
-    },
-    'BEGIN ISOLATION LEVEL REPEATABLE READ',
-  );
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  try {
+    const { rows } = await client.query<{ buckets: string[] }>(DIRTY_BUCKETS_SQL, [chunk]);
+    const buckets = rows[0]?.buckets ?? [];
+    if (buckets.length > 0) for (const sql of ROLLUP_BUILD_SQL) await client.query(sql, [buckets]);
+    await client.query('COMMIT');
+    return buckets.length;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
 }
 
 /** Rebuilds every stale bucket (one chunk per transaction) unless another runner is at it. */

@@ -2,15 +2,15 @@
 // signed-in agent placed, found by its INVITE's SIP Call-ID (the pairs come
 // from the dialplan's UserEvent: monitoring/sip-calls.ts). What the answer
 // is, decided here without I/O; sip-call-route.ts waits for the event.
-import { SIP_CALL_ID } from '../../monitoring/sip-calls.ts';
 import type { Checked } from './call-note.ts';
 
 /** How long the route waits for a call's event not seen yet (the softphone asks right after the answer). */
 export const SIP_CALL_WAIT_MS = 2_000;
+/** An RFC 3261 Call-ID (monitoring/sip-calls.ts keeps no other). */
+const CALL_ID = /^[\x21-\x2b\x2d-\x7e]{1,256}$/;
 
 export function checkSipCallId(id: string): Checked<string> {
-  // the Call-IDs monitoring/sip-calls.ts keeps; no other can be found
-  return SIP_CALL_ID.test(id)
+  return CALL_ID.test(id)
     ? { ok: true, value: id }
     : {
         ok: false,

@@ -66,9 +66,6 @@ const str = (m: RawMessage, key: string): string => {
   return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
 };
 
-/** A field's first value, trimmed ('' when absent): Asterisk may repeat a key. */
-export const firstField = (m: RawMessage, key: string): string => str(m, key).trim();
-
 /** Gives a raw event its type, from the field names Asterisk 22 uses. */
 export function typedEvent(m: RawMessage): AmiEvent {
   const event = str(m, 'event');
